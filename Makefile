@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# medsearch: one non-recursive Makefile.
+#
+#   make              build build/indexer, build/searchd, build/search
+#   make check        build and run every test (unit, golden, end-to-end)
+#   make demo         index corpus/, start searchd, run example searches
+#   make SAN=1 ...    AddressSanitizer + UndefinedBehaviorSanitizer build
+#   make TSAN=1 ...   ThreadSanitizer build
+#   make install PREFIX=/usr/local DESTDIR=
+#   make bench, make eval, make fuzz, make clean
+#
+# Sources are found by folder: common/*.c|*.cc -> libmedsearch.a,
+# indexer/*.c, searchd/*.c, client/*.c -> one program each (main.c holds
+# main; the rest also goes into a per-program library that tests link),
+# tests/unit/test_*.c -> one cmocka test binary each.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/medsearch
+B       := build
+VERSION := 0.1.0
+
+CC  ?= cc
+CXX ?= c++
+PKGS := xapian-core icu-uc icu-i18n zlib libmicrohttpd jansson libcurl libxml-2.0
+
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CXXWARN  := -Wall -Wextra -Wshadow
+OPT      ?= -O2 -g
+SANFLAGS :=
+ifeq ($(SAN),1)
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT      := -O1 -g
+endif
+ifeq ($(TSAN),1)
+SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
+OPT      := -O1 -g
+endif
+
+# pkg-config is only asked once the dependencies are known to be installed.
+DEPS_OK := $(shell scripts/deps.sh >&2 && echo 1)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+CPPFLAGS += -Icommon -D_GNU_SOURCE -DMEDSEARCH_VERSION='"$(VERSION)"' \
+            -DMEDSEARCH_DATADIR='"$(DATADIR)"' -MMD -MP
+CFLAGS   += -std=c11 $(WARN) $(OPT) $(SANFLAGS) -pthread $(PKG_CFLAGS)
+CXXFLAGS += -std=c++17 $(CXXWARN) $(OPT) $(SANFLAGS) -pthread $(PKG_CFLAGS)
+LDFLAGS  += $(SANFLAGS) -pthread
+LDLIBS   += $(PKG_LIBS) -lm
+
+# Rebuild everything when the flags change (SAN=1 after a plain build).
+FLAGS_STAMP := $(B)/.flags-$(shell echo '$(CC) $(CXX) $(CFLAGS) $(CXXFLAGS) $(CPPFLAGS)' | md5sum | cut -c1-12)
+
+COMMON_C   := $(wildcard common/*.c)
+COMMON_CXX := $(wildcard common/*.cc)
+COMMON_OBJ := $(COMMON_C:%.c=$(B)/%.o) $(COMMON_CXX:%.cc=$(B)/%.o)
+LIBCOMMON  := $(B)/libmedsearch.a
+
+define program
+$(1)_SRC  := $$(wildcard $(2)/*.c)
+$(1)_LIBO := $$(patsubst %.c,$(B)/%.o,$$(filter-out $(2)/main.c,$$($(1)_SRC)))
+$(1)_LIB  := $(B)/lib$(1).a
+$$($(1)_LIB): $$($(1)_LIBO)
+	@rm -f $$@
+	ar rcs $$@ $$^
+$(B)/$(1): $(B)/$(2)/main.o $$($(1)_LIB) $(LIBCOMMON)
+	$$(CXX) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+PROGRAMS += $(B)/$(1)
+PROGLIBS += $$($(1)_LIB)
+endef
+$(eval $(call program,indexer,indexer))
+$(eval $(call program,searchd,searchd))
+$(eval $(call program,search,client))
+
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
+TOOL_SRC := $(wildcard tests/tools/*.c bench/*.c)
+TOOL_BIN := $(patsubst %.c,$(B)/%,$(notdir $(TOOL_SRC)))
+
+.PHONY: all check demo bench eval fuzz install clean tests
+all: $(PROGRAMS)
+tests: all $(TEST_BIN) $(TOOL_BIN)
+
+$(FLAGS_STAMP):
+	@mkdir -p $(B)
+	@rm -f $(B)/.flags-*
+	@touch $@
+
+$(B)/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+$(B)/%.o: %.cc $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
+
+$(LIBCOMMON): $(COMMON_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/tests/%: $(B)/tests/unit/%.o $(PROGLIBS) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) -o $@ $< $(PROGLIBS) $(LIBCOMMON) $(LDLIBS) $(CMOCKA_LIBS)
+
+# Small helper programs used by tests and benchmarks (load generator, ...).
+$(B)/%: $(B)/tests/tools/%.o $(PROGLIBS) $(LIBCOMMON)
+	$(CXX) $(LDFLAGS) -o $@ $< $(PROGLIBS) $(LIBCOMMON) $(LDLIBS)
+$(B)/%: $(B)/bench/%.o $(PROGLIBS) $(LIBCOMMON)
+	$(CXX) $(LDFLAGS) -o $@ $< $(PROGLIBS) $(LIBCOMMON) $(LDLIBS)
+
+check: tests
+	@tests/run.sh
+
+demo: all
+	@scripts/demo.sh
+
+bench: all $(TOOL_BIN)
+	@bench/run.sh
+
+eval: all
+	@bench/eval.sh
+
+fuzz:
+	@tests/fuzz/run.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	install -m 644 data/* $(DESTDIR)$(DATADIR)/
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* xap: the one seam between medsearch (C11) and libxapian (C++).
+ *
+ * Plain C11 header: opaque handles, status returns, no Xapian type and no
+ * exception ever crosses it. xap.cc implements it; every exported function
+ * is a try block whose catch maps the exception to an xap_status and keeps
+ * a readable message, retrievable with xap_errmsg() on the same thread.
+ *
+ * Conventions
+ *  - Every function returning xap_status returns XAP_OK (0) on success.
+ *  - Outputs are labelled OUT and set to NULL/0 first, so early returns are
+ *    safe for the caller.
+ *  - Handles are not thread-safe: use one xap_db (and everything made from
+ *    it) per thread. Different handles may be used on different threads.
+ *  - Strings are NUL-terminated UTF-8 unless a length is passed.
+ *  - Unless said otherwise, a returned char * is malloc'd and owned by the
+ *    caller (free()).
+ */
+#ifndef MEDSEARCH_XAP_H
+#define MEDSEARCH_XAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum xap_status {
+    XAP_OK = 0,
+    XAP_ERR_MODIFIED,   /* DatabaseModifiedError: reopen the db and retry */
+    XAP_ERR_LOCKED,     /* DatabaseLockError: another writer holds the lock */
+    XAP_ERR_OPENING,    /* DatabaseOpeningError / DatabaseNotFoundError */
+    XAP_ERR_CORRUPT,    /* DatabaseCorruptError */
+    XAP_ERR_NOT_FOUND,  /* DocNotFoundError, or no document with that term */
+    XAP_ERR_INVALID,    /* bad argument (InvalidArgumentError, NULL, ...) */
+    XAP_ERR_IO,         /* DatabaseError that is not one of the above (disk full...) */
+    XAP_ERR_NOMEM,      /* std::bad_alloc */
+    XAP_ERR_XAPIAN,     /* any other Xapian::Error */
+    XAP_ERR_UNKNOWN     /* anything else (catch (...)) */
+} xap_status;
+
+/* Readable message of the last failure on this thread ("" if none). Valid
+ * until the next xap_* call on this thread. */
+const char *xap_errmsg(void);
+/* Static name of a status ("XAP_ERR_LOCKED"). */
+const char *xap_status_name(xap_status st);
+/* Xapian library version string ("1.4.22"), static. */
+const char *xap_version(void);
+
+typedef struct xap_db xap_db;
+typedef struct xap_doc xap_doc;
+typedef struct xap_query xap_query;
+typedef struct xap_enquire xap_enquire;
+typedef struct xap_mset xap_mset;
+typedef struct xap_eset xap_eset;
+typedef struct xap_stem xap_stem;
+
+/* ---- databases ---------------------------------------------------------- */
+
+enum xap_open_mode {
+    XAP_DB_READONLY = 0,
+    XAP_DB_CREATE_OR_OPEN,      /* writable; created if missing */
+    XAP_DB_CREATE_OR_OVERWRITE, /* writable; existing content discarded */
+    XAP_DB_OPEN                 /* writable; must exist */
+};
+
+/* Open one database at `path` (a glass directory, or a stub file). A
+ * writable open fails with XAP_ERR_LOCKED if another writer holds it. */
+xap_status xap_db_open(const char *path, enum xap_open_mode mode, xap_db **out /* OUT */);
+/* Open several databases read-only and search them as one (Xapian merges
+ * their statistics). A path of the form "tcp:HOST:PORT" opens a remote
+ * database served by xapian-tcpsrv. */
+xap_status xap_db_open_many(const char *const *paths, size_t n, xap_db **out /* OUT */);
+/* Close and free; NULL is a no-op. A writable db commits pending changes
+ * (Xapian's behaviour) unless xap_db_cancel() was called. */
+void xap_db_close(xap_db *db);
+/* Throw away uncommitted changes of a writable db (no commit on close). */
+xap_status xap_db_cancel(xap_db *db);
+/* Read-only db: move to the latest committed revision. *changed (may be
+ * NULL) is set to 1 if the revision changed. */
+xap_status xap_db_reopen(xap_db *db, int *changed /* OUT */);
+xap_status xap_db_commit(xap_db *db);
+/* Number of documents, and revision (0 for a multi-db). */
+xap_status xap_db_doccount(xap_db *db, uint32_t *out /* OUT */);
+xap_status xap_db_revision(xap_db *db, uint64_t *out /* OUT */);
+xap_status xap_db_avlength(xap_db *db, double *out /* OUT */);
+xap_status xap_db_lastdocid(xap_db *db, uint32_t *out /* OUT */);
+/* Documents containing `term`, and its total wdf over the collection. */
+xap_status xap_db_termfreq(xap_db *db, const char *term, uint32_t *out /* OUT */);
+xap_status xap_db_collfreq(xap_db *db, const char *term, uint64_t *out /* OUT */);
+
+/* Add `doc`, or replace the document that has the unique term `idterm`
+ * (e.g. "Qarticle-id"); `doc` must contain idterm. *docid may be NULL. */
+xap_status xap_db_replace_by_term(xap_db *db, const char *idterm, const xap_doc *doc,
+                                  uint32_t *docid /* OUT */);
+/* Delete every document indexed by `term`. *deleted (may be NULL) = count. */
+xap_status xap_db_delete_by_term(xap_db *db, const char *term, uint32_t *deleted /* OUT */);
+xap_status xap_db_delete_docid(xap_db *db, uint32_t docid);
+/* The first docid of the posting list of `term`; XAP_ERR_NOT_FOUND if none. */
+xap_status xap_db_docid_by_term(xap_db *db, const char *term, uint32_t *docid /* OUT */);
+/* The stored document; free with xap_doc_free. XAP_ERR_NOT_FOUND if none. */
+xap_status xap_db_get_doc(xap_db *db, uint32_t docid, xap_doc **out /* OUT */);
+
+/* User metadata (key/value strings stored with the index). A missing key
+ * gives *out = "" (malloc'd), *len = 0. */
+xap_status xap_db_set_metadata(xap_db *db, const char *key, const char *value, size_t len);
+xap_status xap_db_get_metadata(xap_db *db, const char *key, char **out /* OUT */, size_t *len /* OUT */);
+
+/* Term iteration over the whole db: calls cb for each term starting with
+ * `prefix` ("" for all) in sorted order, with its document frequency.
+ * cb returns 0 to go on, non-zero to stop (then XAP_OK is returned). */
+typedef int (*xap_term_cb)(const char *term, size_t len, uint32_t termfreq, void *ud);
+xap_status xap_db_allterms(xap_db *db, const char *prefix, xap_term_cb cb, void *ud);
+/* Posting list of `term`: cb(docid, wdf, ud); non-zero stops. */
+typedef int (*xap_post_cb)(uint32_t docid, uint32_t wdf, void *ud);
+xap_status xap_db_postlist(xap_db *db, const char *term, xap_post_cb cb, void *ud);
+/* Positions of `term` in `docid`: cb(pos, ud); non-zero stops. */
+typedef int (*xap_pos_cb)(uint32_t pos, void *ud);
+xap_status xap_db_positions(xap_db *db, uint32_t docid, const char *term, xap_pos_cb cb, void *ud);
+/* The terms of stored document `docid` with wdf and collection termfreq. */
+typedef int (*xap_doc_term_cb)(const char *term, size_t len, uint32_t wdf, uint32_t termfreq, void *ud);
+xap_status xap_db_termlist(xap_db *db, uint32_t docid, xap_doc_term_cb cb, void *ud);
+
+/* Spelling: add `word` with frequency increment; best correction of `word`
+ * within `max_edit` edits, or *out = NULL when none (or it is the word). */
+xap_status xap_db_add_spelling(xap_db *db, const char *word, uint32_t freqinc);
+xap_status xap_db_spelling_suggestion(xap_db *db, const char *word, unsigned max_edit,
+                                      char **out /* OUT */);
+/* Frequency of `word` in the spelling table (0 if absent). */
+xap_status xap_db_spelling_freq(xap_db *db, const char *word, uint32_t *out /* OUT */);
+
+/* Synonyms: `key` (a term or several space-separated terms) -> `synonym`. */
+xap_status xap_db_add_synonym(xap_db *db, const char *key, const char *synonym);
+xap_status xap_db_clear_synonyms(xap_db *db, const char *key);
+/* cb(synonym) for each synonym of key; non-zero stops. */
+typedef int (*xap_str_cb)(const char *s, size_t len, void *ud);
+xap_status xap_db_synonyms(xap_db *db, const char *key, xap_str_cb cb, void *ud);
+/* cb(key) for each synonym key starting with prefix. */
+xap_status xap_db_synonym_keys(xap_db *db, const char *prefix, xap_str_cb cb, void *ud);
+
+/* Compact the database at `src` into a new database at `dst` (which must
+ * not exist), as one file per table, like xapian-compact. */
+xap_status xap_compact(const char *src, const char *dst);
+
+/* ---- documents ------------------------------------------------------------ */
+
+xap_status xap_doc_new(xap_doc **out /* OUT */);
+void xap_doc_free(xap_doc *doc);
+/* Term at position `pos` (1-based, as Xapian), wdf += wdfinc. */
+xap_status xap_doc_add_posting(xap_doc *doc, const char *term, uint32_t pos, uint32_t wdfinc);
+/* Term without position, wdf += wdfinc. */
+xap_status xap_doc_add_term(xap_doc *doc, const char *term, uint32_t wdfinc);
+/* Filter term: no wdf, no effect on document length. */
+xap_status xap_doc_add_boolean_term(xap_doc *doc, const char *term);
+xap_status xap_doc_set_value(xap_doc *doc, unsigned slot, const void *bytes, size_t len);
+/* *out malloc'd (NUL-terminated for convenience), "" with *len = 0 if unset. */
+xap_status xap_doc_get_value(const xap_doc *doc, unsigned slot, char **out /* OUT */, size_t *len /* OUT */);
+xap_status xap_doc_set_data(xap_doc *doc, const void *bytes, size_t len);
+xap_status xap_doc_get_data(const xap_doc *doc, char **out /* OUT */, size_t *len /* OUT */);
+/* Terms of an in-memory or stored document, sorted, with wdf (termfreq 0 for
+ * an in-memory doc). */
+xap_status xap_doc_termlist(const xap_doc *doc, xap_doc_term_cb cb, void *ud);
+xap_status xap_doc_docid(const xap_doc *doc, uint32_t *out /* OUT */);
+
+/* Value encodings sortable as bytes (Xapian::sortable_serialise). */
+size_t xap_sortable_serialise(double v, char buf[/* at least 18 */]);
+double xap_sortable_unserialise(const char *bytes, size_t len);
+
+/* ---- queries (an immutable tree; every node is its own handle) ------------ */
+
+enum xap_op {
+    XAP_OP_AND, XAP_OP_OR, XAP_OP_AND_NOT, XAP_OP_XOR, XAP_OP_AND_MAYBE,
+    XAP_OP_FILTER, XAP_OP_NEAR, XAP_OP_PHRASE, XAP_OP_ELITE_SET,
+    XAP_OP_SYNONYM, XAP_OP_MAX
+};
+
+/* Leaf term. wqf: within-query frequency (1 normally); pos: query position
+ * (0 = none). */
+xap_status xap_query_term(const char *term, uint32_t wqf, uint32_t pos, xap_query **out /* OUT */);
+/* Combine n sub-queries with op (they are copied; the caller still owns
+ * and frees them). `window` is for NEAR/PHRASE (0 = number of subqueries),
+ * and the set size for ELITE_SET. n == 0 gives the empty query (matches
+ * nothing). */
+xap_status xap_query_combine(enum xap_op op, xap_query *const *subs, size_t n, uint32_t window,
+                             xap_query **out /* OUT */);
+/* Terms starting with `prefix` (a full term, prefix included), ORed, as a
+ * synonym group when as_synonym. At most max_expansion terms: beyond that
+ * the most frequent are kept (Xapian's WILDCARD_LIMIT_MOST_FREQUENT). */
+xap_status xap_query_wildcard(const char *prefix, uint32_t max_expansion, int as_synonym,
+                              xap_query **out /* OUT */);
+/* Documents whose value in `slot` lies in [lo, hi] (byte comparison);
+ * lo or hi NULL = open end. */
+xap_status xap_query_value_range(unsigned slot, const char *lo, const char *hi, xap_query **out /* OUT */);
+/* Sub-query with every weight multiplied by factor (>= 0). */
+xap_status xap_query_scale(const xap_query *q, double factor, xap_query **out /* OUT */);
+xap_status xap_query_match_all(xap_query **out /* OUT */);
+int xap_query_empty(const xap_query *q);
+/* Xapian's description of the query (for debugging and "query as understood"). */
+xap_status xap_query_describe(const xap_query *q, char **out /* OUT */);
+void xap_query_free(xap_query *q);
+
+/* ---- enquire and results --------------------------------------------------- */
+
+xap_status xap_enquire_new(xap_db *db, xap_enquire **out /* OUT */);
+void xap_enquire_free(xap_enquire *e);
+xap_status xap_enquire_set_query(xap_enquire *e, const xap_query *q);
+/* BM25 parameters (Xapian defaults: k1=1, k2=0, k3=1, b=0.5, min_normlen=0.5). */
+xap_status xap_enquire_set_bm25(xap_enquire *e, double k1, double k2, double k3, double b, double min_normlen);
+/* Keep at most collapse_max documents per value of `slot` (slot < 0: off). */
+xap_status xap_enquire_set_collapse(xap_enquire *e, int slot, uint32_t collapse_max);
+/* Stop matching after `seconds` (0: no limit); results are then approximate. */
+xap_status xap_enquire_set_time_limit(xap_enquire *e, double seconds);
+/* Sort by value in slot (after relevance ties) instead of relevance when
+ * slot >= 0. */
+xap_status xap_enquire_set_sort_by_value(xap_enquire *e, int slot, int reverse);
+/* Run the query: results [offset, offset+limit), counting at least
+ * check_at_least matches for the estimate. rset: optional docids marked
+ * relevant (for weighting feedback), n_rset entries. */
+xap_status xap_enquire_mset(xap_enquire *e, uint32_t offset, uint32_t limit, uint32_t check_at_least,
+                            const uint32_t *rset, size_t n_rset, xap_mset **out /* OUT */);
+
+/* Expand set: the `max` best terms to add to a query, given the relevant
+ * docids rset. decider (may be NULL) returns non-zero to accept a term. The
+ * query set on e (if any) is used for the weights, as Xapian does. */
+typedef int (*xap_term_decider)(const char *term, size_t len, void *ud);
+xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, size_t n_rset,
+                            xap_term_decider decider, void *ud, xap_eset **out /* OUT */);
+
+size_t xap_mset_size(const xap_mset *m);
+/* Estimated total matches, and bounds. */
+uint32_t xap_mset_estimated(const xap_mset *m);
+uint32_t xap_mset_lower(const xap_mset *m);
+uint32_t xap_mset_upper(const xap_mset *m);
+/* Item i (0-based within this page). rank is absolute (offset + i). */
+xap_status xap_mset_item(const xap_mset *m, size_t i, uint32_t *docid /* OUT */, uint32_t *rank /* OUT */,
+                         double *weight /* OUT */, int *percent /* OUT */);
+/* The document of item i; free with xap_doc_free. */
+xap_status xap_mset_doc(const xap_mset *m, size_t i, xap_doc **out /* OUT */);
+void xap_mset_free(xap_mset *m);
+
+size_t xap_eset_size(const xap_eset *es);
+/* Term i: *term points into the eset (valid until xap_eset_free). */
+xap_status xap_eset_item(const xap_eset *es, size_t i, const char **term /* OUT */, double *weight /* OUT */);
+void xap_eset_free(xap_eset *es);
+
+/* ---- stemmers ------------------------------------------------------------------ */
+
+/* Snowball stemmer by language name or ISO code ("english", "en", "french",
+ * "none"). XAP_ERR_INVALID for an unknown language. */
+xap_status xap_stem_new(const char *lang, xap_stem **out /* OUT */);
+void xap_stem_free(xap_stem *s);
+/* Stem `word` (len bytes) into buf (NUL-terminated, truncated to cap-1);
+ * returns the stem's length, or 0 on failure. */
+size_t xap_stem_apply(xap_stem *s, const char *word, size_t len, char *buf, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* indexer: placeholder main until its issue lands. */
+#include <stdio.h>
+#include <string.h>
+
+int main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("indexer (medsearch) %s\n", MEDSEARCH_VERSION);
+            return 0;
+        }
+        if (strcmp(argv[i], "--help") == 0) {
+            printf("usage: indexer [--help] [--version]\n");
+            return 0;
+        }
+    }
+    fprintf(stderr, "indexer: not implemented yet\n");
+    return 2;
+}

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# lib.sh: sourced by the shell tests.  TAP output and helpers for starting
+# a real searchd on a temporary socket.
+#   ok COND-EXIT-STATUS NAME   e.g.  ok $? "indexes 40 articles"
+#   check NAME CMD...          runs CMD; ok if it succeeds
+#   skip NAME WHY
+#   tmpdir                     sets $T to a fresh directory removed at exit
+set -u
+ROOT=${MEDSEARCH_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+BIN=$ROOT/build
+SHARED=${MEDSEARCH_SHARED:-$ROOT/../shared}
+_tap_n=0
+_tap_fail=0
+ok() {
+    _tap_n=$((_tap_n + 1))
+    if [ "$1" -eq 0 ]; then echo "ok $_tap_n - $2"; else echo "not ok $_tap_n - $2"; _tap_fail=$((_tap_fail + 1)); fi
+}
+check() { local name=$1; shift; "$@"; ok $? "$name"; }
+skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n # SKIP $1: $2"; }
+diag() { echo "# $*"; }
+tmpdir() {
+    T=$(mktemp -d "${TMPDIR:-/tmp}/medsearch-test.XXXXXX")
+    trap '_cleanup' EXIT
+}
+_cleanup_hooks=()
+on_exit() { _cleanup_hooks+=("$1"); }
+_cleanup() {
+    local h
+    for h in "${_cleanup_hooks[@]+"${_cleanup_hooks[@]}"}"; do eval "$h" || true; done
+    [ -n "${T:-}" ] && rm -rf "$T"
+}
+done_testing() { echo "1..$_tap_n"; [ $_tap_fail -eq 0 ]; }
+
+# start_searchd DB SOCKET [args...]: start build/searchd in the foreground
+# (background job), wait for /health = 200 (20 s), set SEARCHD_PID.
+start_searchd() {
+    local db=$1 sock=$2; shift 2
+    "$BIN/searchd" --db "$db" --socket "$sock" --foreground "$@" > "$T/searchd.log" 2>&1 &
+    SEARCHD_PID=$!
+    on_exit "stop_searchd"
+    local i
+    for ((i = 0; i < 200; i++)); do
+        if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 --unix-socket "$sock" http://x/health)" = 200 ]; then
+            return 0
+        fi
+        kill -0 "$SEARCHD_PID" 2>/dev/null || { diag "searchd died:"; sed 's/^/# /' "$T/searchd.log"; return 1; }
+        sleep 0.1
+    done
+    diag "searchd did not answer /health"; return 1
+}
+stop_searchd() {
+    [ -n "${SEARCHD_PID:-}" ] || return 0
+    kill -TERM "$SEARCHD_PID" 2>/dev/null
+    local i
+    for ((i = 0; i < 100; i++)); do kill -0 "$SEARCHD_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$SEARCHD_PID" 2>/dev/null
+    wait "$SEARCHD_PID" 2>/dev/null
+    SEARCHD_PID=
+}
+# get SOCKET PATH-AND-QUERY: body on stdout; HTTP status in $HTTP_STATUS.
+get() {
+    local out
+    out=$(curl -s --max-time 10 --unix-socket "$1" -w '\n%{http_code}' "http://x$2")
+    HTTP_STATUS=${out##*$'\n'}
+    printf '%s\n' "${out%$'\n'*}"
+}

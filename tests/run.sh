@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# run.sh: run every test and end with one summary line "N passed, N failed".
+# Every test program speaks TAP ("ok N - name", "not ok N - name",
+# "ok N # SKIP why"): cmocka binaries (CMOCKA_MESSAGE_OUTPUT=TAP), the
+# golden tests and the end-to-end scripts in tests/*/ (tests/lib.sh).
+# A program that exits non-zero without any "not ok" line counts as one
+# failure, so a crash is never silent.  TESTS="pattern" runs a subset.
+set -u
+cd "$(dirname "$0")/.."
+export CMOCKA_MESSAGE_OUTPUT=TAP
+export MEDSEARCH_ROOT=$PWD
+LOGDIR=build/test-logs
+mkdir -p "$LOGDIR"
+pass=0 fail=0 skip=0
+failed_names=()
+progs=()
+for t in build/tests/test_*; do [ -x "$t" ] && progs+=("$t"); done
+for t in tests/golden/*.sh tests/e2e/*.sh; do [ -f "$t" ] && progs+=("$t"); done
+for t in "${progs[@]}"; do
+    name=$(basename "$t")
+    if [ -n "${TESTS:-}" ] && [[ "$name" != *${TESTS}* ]]; then continue; fi
+    log="$LOGDIR/$name.log"
+    start=$SECONDS
+    if [[ "$t" == *.sh ]]; then bash "$t" > "$log" 2>&1; else "$t" > "$log" 2>&1; fi
+    rc=$?
+    p=$(grep -cE '^ok [0-9]*' "$log" | head -1)
+    s=$(grep -cE '^ok .*# ?SKIP' "$log" | head -1)
+    f=$(grep -cE '^not ok' "$log" | head -1)
+    p=$((p - s))
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "not ok - $name exited with status $rc" >> "$log"; fi
+    pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
+    status=PASS; [ "$f" -gt 0 ] && { status=FAIL; failed_names+=("$name"); }
+    printf '%-4s %-36s %3d passed %3d failed %3d skipped  %3ds\n' "$status" "$name" "$p" "$f" "$s" $((SECONDS - start))
+    if [ "$f" -gt 0 ]; then
+        grep -E '^not ok|^#' "$log" | head -40 | sed 's/^/     /'
+    fi
+done
+[ ${#failed_names[@]} -gt 0 ] && echo "failed: ${failed_names[*]} (logs in $LOGDIR/)"
+[ "$skip" -gt 0 ] && echo "($skip skipped; see $LOGDIR/)"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
