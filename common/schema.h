@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* schema: what an article becomes in the Xapian index. The indexer writes
+ * it (termgen.c, docrec.c), searchd reads it (query, snippets, related);
+ * both include this one list of prefixes, value slots and limits.
+ *
+ * Terms (all words are tokenizer output: NFKC + case fold + diacritics
+ * folded; CJK unstemmed):
+ *   word          every word of title, headings and body, with positions
+ *                 (title from 1, body after a gap of SCHEMA_FIELD_GAP)
+ *   S word        title words, with positions
+ *   H word        heading words, with positions (the body's positions)
+ *   Z stem        stem of every non-CJK word (no positions)
+ *   ZS stem       stem of title words;  ZH stem: of heading words
+ *   B xy          overlapping CJK character bigrams of the text
+ *   Q id          unique id (SCHEMA_MAX_TERM: long ids are hashed)
+ *   XC category   filter (folded), L lang, XS site (url host or top folder)
+ *   XF path       source file (for --prune and per-file deletes)
+ *   XT hash       folded-title hash: resolves a link given by title
+ * Values: see enum schema_value. Data: docrec (zlib-compressed JSON).
+ */
+#ifndef MEDSEARCH_SCHEMA_H
+#define MEDSEARCH_SCHEMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SCHEMA_VERSION "1"
+
+#define PFX_TITLE    "S"
+#define PFX_HEADING  "H"
+#define PFX_STEM     "Z"
+#define PFX_STEM_TITLE   "ZS"
+#define PFX_STEM_HEADING "ZH"
+#define PFX_BIGRAM   "B"
+#define PFX_ID       "Q"
+#define PFX_CATEGORY "XC"
+#define PFX_LANG     "L"
+#define PFX_SITE     "XS"
+#define PFX_FILE     "XF"
+#define PFX_TITLEKEY "XT"
+
+enum schema_value {
+    VAL_DATE = 0,    /* "YYYY-MM-DD" (sorts as bytes) */
+    VAL_LENGTH = 1,  /* words in the article, sortable_serialise */
+    VAL_HASH = 2,    /* content hash, 16 hex digits: unchanged articles are skipped */
+    VAL_SOURCE = 3,  /* source file path */
+    VAL_DUPKEY = 4   /* hash of the normalized body start: near-duplicate collapse */
+};
+
+/* Xapian's term length limit is 245 bytes; we stay well under it. */
+#define SCHEMA_MAX_TERM 200
+/* Position gap between title and body, so phrases never span fields. */
+#define SCHEMA_FIELD_GAP 100
+/* Stored body is capped (terms still cover the whole text). */
+#define SCHEMA_MAX_STORED_BODY (1024 * 1024)
+
+/* 64-bit FNV-1a. */
+uint64_t schema_hash(const void *data, size_t len, uint64_t seed);
+#define SCHEMA_HASH_SEED 0xcbf29ce484222325ULL
+
+/* Write prefix + s into buf as a term no longer than SCHEMA_MAX_TERM
+ * bytes: a longer one is cut at a UTF-8 boundary and ends with "#" and the
+ * 16-hex-digit hash of the whole string, so distinct ids stay distinct.
+ * Returns the term's length. buf must hold SCHEMA_MAX_TERM + 1 bytes. */
+size_t schema_term(char *buf, const char *prefix, const char *s, size_t len);
+/* The unique id term of an article id. */
+size_t schema_id_term(char *buf, const char *id);
+/* The XT term of a title (folded words joined by one space, hashed). tk is a
+ * struct tokenizer * (void * to keep this header light). */
+size_t schema_titlekey_term(char *buf, void *tk, const char *title);
+
+#endif

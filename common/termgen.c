@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "termgen.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "docrec.h"
+#include "log.h"
+#include "schema.h"
+#include "tokenizer.h"
+
+#define MAX_STEMMERS 16
+
+struct stem_slot {
+    char lang[16];
+    xap_stem *stem; /* NULL: language without stemmer */
+};
+
+struct termgen {
+    struct tokenizer *tk;
+    struct stem_slot stems[MAX_STEMMERS];
+    size_t n_stems;
+};
+
+struct termgen *termgen_new(void)
+{
+    struct termgen *tg = calloc(1, sizeof *tg);
+    if (!tg)
+        return NULL;
+    tg->tk = tokenizer_new();
+    if (!tg->tk) {
+        free(tg);
+        return NULL;
+    }
+    return tg;
+}
+
+void termgen_free(struct termgen *tg)
+{
+    if (!tg)
+        return;
+    for (size_t i = 0; i < tg->n_stems; i++)
+        xap_stem_free(tg->stems[i].stem);
+    tokenizer_free(tg->tk);
+    free(tg);
+}
+
+struct tokenizer *termgen_tokenizer(struct termgen *tg) { return tg->tk; }
+
+xap_stem *termgen_stemmer(struct termgen *tg, const char *lang)
+{
+    if (!lang || !*lang)
+        lang = "en";
+    for (size_t i = 0; i < tg->n_stems; i++)
+        if (strcmp(tg->stems[i].lang, lang) == 0)
+            return tg->stems[i].stem;
+    xap_stem *st = NULL;
+    if (strcmp(lang, "zh") && strcmp(lang, "ja") && strcmp(lang, "ko") && strcmp(lang, "th")) {
+        if (xap_stem_new(lang, &st) != XAP_OK)
+            st = NULL; /* unknown language: english below */
+        if (!st && strcmp(lang, "en") != 0)
+            return termgen_stemmer(tg, "en");
+    }
+    if (tg->n_stems < MAX_STEMMERS) {
+        snprintf(tg->stems[tg->n_stems].lang, sizeof tg->stems[0].lang, "%s", lang);
+        tg->stems[tg->n_stems++].stem = st;
+    }
+    return st;
+}
+
+static int is_spelling_word(const struct tok_token *t)
+{
+    if (t->len < 3 || t->len > 40 || (t->flags & (TOK_CJK | TOK_NUMERIC | TOK_COMPOUND)))
+        return 0;
+    for (size_t i = 0; i < t->len; i++) {
+        unsigned char c = (unsigned char)t->text[i];
+        if (c < 0x80 && !isalpha(c))
+            return 0;
+    }
+    return 1;
+}
+
+enum field { F_TITLE, F_BODY };
+
+struct emit {
+    xap_doc *doc;
+    xap_stem *stem;
+    const char *const *headings; /* to tag heading paragraphs */
+    size_t n_headings;
+    termgen_word_cb words;
+    void *ud;
+    uint32_t nwords;
+    int failed;
+};
+
+static void add_posting(struct emit *e, const char *prefix, const char *s, size_t len, uint32_t pos)
+{
+    char term[SCHEMA_MAX_TERM + 1];
+    schema_term(term, prefix, s, len);
+    if (xap_doc_add_posting(e->doc, term, pos, 1) != XAP_OK)
+        e->failed = 1;
+}
+
+static void add_term(struct emit *e, const char *prefix, const char *s, size_t len)
+{
+    char term[SCHEMA_MAX_TERM + 1];
+    schema_term(term, prefix, s, len);
+    if (xap_doc_add_term(e->doc, term, 1) != XAP_OK)
+        e->failed = 1;
+}
+
+/* Overlapping bigrams of a run of CJK tokens' characters. */
+static void add_bigrams(struct emit *e, const char *s, size_t len)
+{
+    size_t prev = (size_t)-1, i = 0;
+    while (i < len) {
+        size_t clen = 1;
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0xF0) clen = 4;
+        else if (c >= 0xE0) clen = 3;
+        else if (c >= 0xC0) clen = 2;
+        if (i + clen > len)
+            break;
+        if (prev != (size_t)-1)
+            add_term(e, PFX_BIGRAM, s + prev, i + clen - prev);
+        prev = i;
+        i += clen;
+    }
+}
+
+/* Tokenize one span of text and emit its terms. field_prefix: "S" (title),
+ * "H" (heading) or NULL (body). */
+static uint32_t emit_text(struct emit *e, struct tokenizer *tk, const char *text, size_t len,
+                          uint32_t pos, const char *field_prefix, const char *stem_prefix)
+{
+    const struct tok_token *toks;
+    size_t n;
+    if (tokenizer_run(tk, text, len, pos, &toks, &n) != 0) {
+        e->failed = 1;
+        return pos;
+    }
+    char stem[SCHEMA_MAX_TERM + 1];
+    /* CJK bigrams run over adjacent CJK tokens (ICU's words can be wrong). */
+    size_t cjk_start = 0, cjk_end = 0;
+    int in_cjk = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct tok_token *t = &toks[i];
+        add_posting(e, "", t->text, t->len, t->pos);
+        if (t->flags & TOK_FOLDED)
+            add_posting(e, "", t->form, t->form_len, t->pos);
+        if (field_prefix)
+            add_posting(e, field_prefix, t->text, t->len, t->pos);
+        if (!(t->flags & TOK_COMPOUND))
+            e->nwords++;
+        if (t->flags & TOK_CJK) {
+            if (in_cjk && t->start == cjk_end) {
+                cjk_end = t->end;
+            } else {
+                if (in_cjk)
+                    add_bigrams(e, text + cjk_start, cjk_end - cjk_start);
+                cjk_start = t->start;
+                cjk_end = t->end;
+                in_cjk = 1;
+            }
+            continue;
+        }
+        if (in_cjk) {
+            add_bigrams(e, text + cjk_start, cjk_end - cjk_start);
+            in_cjk = 0;
+        }
+        if (e->stem && !(t->flags & (TOK_NUMERIC | TOK_COMPOUND))) {
+            size_t sl = xap_stem_apply(e->stem, t->text, t->len, stem, sizeof stem);
+            if (sl > 0) {
+                add_term(e, PFX_STEM, stem, sl);
+                if (stem_prefix)
+                    add_term(e, stem_prefix, stem, sl);
+            }
+        }
+        if (e->words && is_spelling_word(t))
+            e->words(t->text, t->len, e->ud);
+    }
+    if (in_cjk)
+        add_bigrams(e, text + cjk_start, cjk_end - cjk_start);
+    return tokenizer_next_pos(tk);
+}
+
+static int is_heading(const struct emit *e, const char *p, size_t len)
+{
+    for (size_t i = 0; i < e->n_headings; i++) {
+        const char *h = e->headings[i];
+        if (strlen(h) == len && memcmp(h, p, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void add_filter(xap_doc *doc, struct tokenizer *tk, const char *prefix, const char *value)
+{
+    if (!value || !*value)
+        return;
+    char folded[SCHEMA_MAX_TERM + 1], term[SCHEMA_MAX_TERM + 1];
+    size_t n = tokenizer_fold(tk, value, strlen(value), folded, sizeof folded);
+    if (n == (size_t)-1) {
+        schema_term(term, prefix, value, strlen(value));
+    } else {
+        schema_term(term, prefix, folded, n);
+    }
+    xap_doc_add_boolean_term(doc, term);
+}
+
+/* Site: the url's host, else the first folder of the id. */
+static void site_of(const struct article *a, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    const char *s = a->url;
+    if (s && strstr(s, "://")) {
+        s = strstr(s, "://") + 3;
+        size_t n = strcspn(s, "/:?#");
+        snprintf(buf, cap, "%.*s", (int)n, s);
+        return;
+    }
+    s = a->id;
+    if (s) {
+        const char *slash = strchr(s, '/');
+        if (slash)
+            snprintf(buf, cap, "%.*s", (int)(slash - s), s);
+    }
+}
+
+uint64_t termgen_content_hash(const struct article *a)
+{
+    uint64_t h = schema_hash(SCHEMA_VERSION, strlen(SCHEMA_VERSION), SCHEMA_HASH_SEED);
+    const char *fields[] = { a->id, a->url, a->title, a->body, a->category, a->lang, a->date, a->source };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        h = schema_hash("\x1f", 1, h);
+        if (fields[i])
+            h = schema_hash(fields[i], strlen(fields[i]), h);
+    }
+    for (size_t i = 0; i < a->n_headings; i++)
+        h = schema_hash(a->headings[i], strlen(a->headings[i]), schema_hash("\x1e", 1, h));
+    for (size_t i = 0; i < a->n_links; i++) {
+        const struct link *l = &a->links[i];
+        h = schema_hash(&l->kind, sizeof l->kind, schema_hash("\x1d", 1, h));
+        if (l->title)
+            h = schema_hash(l->title, strlen(l->title), h);
+        if (l->target)
+            h = schema_hash(l->target, strlen(l->target), schema_hash("\x1c", 1, h));
+    }
+    return h;
+}
+
+int termgen_document(struct termgen *tg, const struct article *a, xap_doc **out, uint64_t *hash,
+                     termgen_word_cb words, void *ud)
+{
+    *out = NULL;
+    if (hash)
+        *hash = 0;
+    xap_doc *doc = NULL;
+    if (!a->id || !*a->id || xap_doc_new(&doc) != XAP_OK)
+        return -1;
+    struct emit e = { .doc = doc, .stem = termgen_stemmer(tg, a->lang),
+                      .headings = (const char *const *)a->headings, .n_headings = a->n_headings,
+                      .words = words, .ud = ud };
+    char term[SCHEMA_MAX_TERM + 1];
+
+    /* Title, then the body paragraph by paragraph (headings tagged H). */
+    uint32_t pos = 1;
+    if (a->title && *a->title)
+        pos = emit_text(&e, tg->tk, a->title, strlen(a->title), pos, PFX_TITLE, PFX_STEM_TITLE);
+    pos += SCHEMA_FIELD_GAP;
+    const char *b = a->body ? a->body : "";
+    while (*b) {
+        size_t len = strcspn(b, "\n");
+        if (len > 0) {
+            int head = is_heading(&e, b, len);
+            pos = emit_text(&e, tg->tk, b, len, pos, head ? PFX_HEADING : NULL,
+                            head ? PFX_STEM_HEADING : NULL);
+            pos += 1; /* a paragraph break is a small gap for phrases */
+        }
+        b += len;
+        while (*b == '\n')
+            b++;
+    }
+
+    schema_id_term(term, a->id);
+    xap_doc_add_boolean_term(doc, term);
+    add_filter(doc, tg->tk, PFX_CATEGORY, a->category);
+    add_filter(doc, tg->tk, PFX_LANG, a->lang);
+    char site[256];
+    site_of(a, site, sizeof site);
+    add_filter(doc, tg->tk, PFX_SITE, site);
+    if (a->source && strcmp(a->source, "-") != 0) {
+        schema_term(term, PFX_FILE, a->source, strlen(a->source));
+        xap_doc_add_boolean_term(doc, term);
+        xap_doc_set_value(doc, VAL_SOURCE, a->source, strlen(a->source));
+    }
+    if (a->title && *a->title) {
+        schema_titlekey_term(term, tg->tk, a->title);
+        xap_doc_add_boolean_term(doc, term);
+    }
+
+    if (a->date)
+        xap_doc_set_value(doc, VAL_DATE, a->date, strlen(a->date));
+    char num[32];
+    size_t nl = xap_sortable_serialise((double)e.nwords, num);
+    xap_doc_set_value(doc, VAL_LENGTH, num, nl);
+    uint64_t h = termgen_content_hash(a);
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+    xap_doc_set_value(doc, VAL_HASH, hex, 16);
+    /* Near-duplicate key: the first 2 KB of the body, whitespace-insensitive. */
+    uint64_t dk = SCHEMA_HASH_SEED;
+    size_t seen = 0;
+    for (const char *p = a->body ? a->body : ""; *p && seen < 2048; p++) {
+        if (isspace((unsigned char)*p))
+            continue;
+        unsigned char c = (unsigned char)tolower((unsigned char)*p);
+        dk = schema_hash(&c, 1, dk);
+        seen++;
+    }
+    if (seen > 200) { /* short bodies are not evidence of duplication */
+        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)dk);
+        xap_doc_set_value(doc, VAL_DUPKEY, hex, 16);
+    }
+
+    char *data = NULL;
+    size_t dlen = 0;
+    if (docrec_encode(a, &data, &dlen) != 0 || xap_doc_set_data(doc, data, dlen) != XAP_OK)
+        e.failed = 1;
+    free(data);
+    if (e.failed) {
+        log_warn("%s: cannot build the document of %s: %s", a->source ? a->source : "?", a->id,
+                 xap_errmsg());
+        xap_doc_free(doc);
+        return -1;
+    }
+    if (hash)
+        *hash = h;
+    *out = doc;
+    return 0;
+}
