@@ -1,0 +1,482 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "rank.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+#include "synonyms.h"
+#include "tokenizer.h"
+
+void rank_opts_default(struct rank_opts *o)
+{
+    o->bm25_k1 = 1.2;
+    o->bm25_b = 0.75;
+    o->title_weight = 1.0;
+    o->heading_weight = 0.5;
+    o->proximity_weight = 0.5;
+    o->synonym_weight = 1.0;
+    o->bigram_weight = 0.5;
+    o->exact_weight = 0.0;
+    o->stopwords = 1;
+    o->max_wildcard = 100;
+    o->near_window = 4;
+}
+
+/* A growing list of sub-queries; the first failure sticks in st. */
+struct qlist {
+    xap_query **q;
+    size_t n, cap;
+};
+
+struct build {
+    struct rank_ctx *c;
+    xap_status st;
+};
+
+static void ql_add(struct build *b, struct qlist *l, xap_query *q)
+{
+    if (!q)
+        return;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        xap_query **nq = realloc(l->q, cap * sizeof *nq);
+        if (!nq) {
+            b->st = XAP_ERR_NOMEM;
+            xap_query_free(q);
+            return;
+        }
+        l->q = nq;
+        l->cap = cap;
+    }
+    l->q[l->n++] = q;
+}
+
+static void ql_free(struct qlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        xap_query_free(l->q[i]);
+    free(l->q);
+    l->q = NULL;
+    l->n = l->cap = 0;
+}
+
+static xap_query *term(struct build *b, const char *prefix, const char *s, size_t len, uint32_t pos)
+{
+    char t[SCHEMA_MAX_TERM + 1];
+    schema_term(t, prefix, s, len);
+    xap_query *q = NULL;
+    xap_status st = xap_query_term(t, 1, pos, &q);
+    if (st != XAP_OK)
+        b->st = st;
+    return q;
+}
+
+/* Combine and free the list. A one-element list is returned as is (except
+ * for ops whose meaning needs the wrapper). */
+static xap_query *combine(struct build *b, enum xap_op op, struct qlist *l, uint32_t window)
+{
+    xap_query *q = NULL;
+    if (l->n == 0) {
+        ql_free(l);
+        return NULL;
+    }
+    if (l->n == 1 && (op == XAP_OP_OR || op == XAP_OP_AND || op == XAP_OP_SYNONYM)) {
+        q = l->q[0];
+        l->n = 0;
+        ql_free(l);
+        return q;
+    }
+    xap_status st = xap_query_combine(op, l->q, l->n, window, &q);
+    if (st != XAP_OK)
+        b->st = st;
+    ql_free(l);
+    return q;
+}
+
+static xap_query *pair(struct build *b, enum xap_op op, xap_query *x, xap_query *y)
+{
+    if (!x)
+        return y;
+    if (!y)
+        return x;
+    struct qlist l = { 0 };
+    ql_add(b, &l, x);
+    ql_add(b, &l, y);
+    return combine(b, op, &l, 0);
+}
+
+static xap_query *scale(struct build *b, xap_query *q, double f)
+{
+    if (!q)
+        return NULL;
+    if (f == 1.0)
+        return q;
+    xap_query *s = NULL;
+    xap_status st = xap_query_scale(q, f, &s);
+    xap_query_free(q);
+    if (st != XAP_OK)
+        b->st = st;
+    return s;
+}
+
+size_t rank_stem_term(struct rank_ctx *c, const char *word, size_t len, char *buf)
+{
+    char stem[SCHEMA_MAX_TERM + 1];
+    size_t sl = c->stem ? xap_stem_apply(c->stem, word, len, stem, sizeof stem) : 0;
+    if (sl == 0)
+        return schema_term(buf, "", word, len);
+    return schema_term(buf, PFX_STEM, stem, sl);
+}
+
+static int stemmable(const struct qnode *n)
+{
+    return !(n->tok_flags & (TOK_CJK | TOK_NUMERIC | TOK_COMPOUND));
+}
+
+/* The query of one word, in `field` (QF_ANY or QF_TITLE), without field
+ * boosts: its stem (or the word itself when it has none). */
+static xap_query *word_query(struct build *b, const struct qnode *n, enum qfield field)
+{
+    struct rank_ctx *c = b->c;
+    const char *wp = field == QF_TITLE ? PFX_TITLE : "";
+    if (n->tok_flags & TOK_COMPOUND && n->n_kids > 1) {
+        /* "covid-19": the compound term or the phrase of its parts. */
+        struct qlist parts = { 0 };
+        for (size_t i = 0; i < n->n_kids; i++)
+            ql_add(b, &parts, term(b, wp, n->kids[i]->text, strlen(n->kids[i]->text), n->kids[i]->pos));
+        xap_query *ph = combine(b, XAP_OP_PHRASE, &parts, 0);
+        return pair(b, XAP_OP_SYNONYM, term(b, wp, n->text, strlen(n->text), n->pos), ph);
+    }
+    if (n->tok_flags & TOK_CJK) {
+        xap_query *w = term(b, wp, n->text, strlen(n->text), n->pos);
+        if (c->opts->bigram_weight <= 0 || field != QF_ANY)
+            return w;
+        /* Bigrams of the word catch other segmentations of the same text. */
+        struct qlist bl = { 0 };
+        const char *s = n->text;
+        size_t len = strlen(s), prev = (size_t)-1, i = 0;
+        while (i < len) {
+            unsigned char ch = (unsigned char)s[i];
+            size_t cl = ch >= 0xF0 ? 4 : ch >= 0xE0 ? 3 : ch >= 0xC0 ? 2 : 1;
+            if (i + cl > len)
+                break;
+            if (prev != (size_t)-1)
+                ql_add(b, &bl, term(b, PFX_BIGRAM, s + prev, i + cl - prev, 0));
+            prev = i;
+            i += cl;
+        }
+        xap_query *bg = scale(b, combine(b, XAP_OP_OR, &bl, 0), c->opts->bigram_weight);
+        return pair(b, XAP_OP_OR, w, bg);
+    }
+    if (!stemmable(n) || !c->stem)
+        return term(b, wp, n->text, strlen(n->text), n->pos);
+    char stem[SCHEMA_MAX_TERM + 1];
+    size_t sl = xap_stem_apply(c->stem, n->text, strlen(n->text), stem, sizeof stem);
+    if (sl == 0)
+        return term(b, wp, n->text, strlen(n->text), n->pos);
+    xap_query *q = term(b, field == QF_TITLE ? PFX_STEM_TITLE : PFX_STEM, stem, sl, n->pos);
+    if (c->opts->exact_weight > 0)
+        q = pair(b, XAP_OP_OR, q, scale(b, term(b, wp, n->text, strlen(n->text), n->pos), c->opts->exact_weight));
+    return q;
+}
+
+/* A ranked word with its field boosts. */
+static xap_query *ranked_word(struct build *b, const struct qnode *n)
+{
+    const struct rank_opts *o = b->c->opts;
+    if (n->field == QF_TITLE)
+        return word_query(b, n, QF_TITLE);
+    xap_query *q = word_query(b, n, QF_ANY);
+    if (stemmable(n) && b->c->stem) {
+        char stem[SCHEMA_MAX_TERM + 1];
+        size_t sl = xap_stem_apply(b->c->stem, n->text, strlen(n->text), stem, sizeof stem);
+        if (sl > 0) {
+            if (o->title_weight > 0)
+                q = pair(b, XAP_OP_OR, q, scale(b, term(b, PFX_STEM_TITLE, stem, sl, 0), o->title_weight));
+            if (o->heading_weight > 0)
+                q = pair(b, XAP_OP_OR, q, scale(b, term(b, PFX_STEM_HEADING, stem, sl, 0), o->heading_weight));
+        }
+    } else if (o->title_weight > 0) {
+        q = pair(b, XAP_OP_OR, q, scale(b, term(b, PFX_TITLE, n->text, strlen(n->text), 0), o->title_weight));
+    }
+    return q;
+}
+
+/* English function words that carry no topic in natural-language
+ * questions. Single letters are kept on purpose (vitamin A, D, E...). */
+static int is_stopword(const char *w)
+{
+    static const char *const stop[] = {
+        "about", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do",
+        "does", "for", "from", "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its",
+        "me", "my", "of", "on", "or", "our", "should", "so", "than", "that", "the", "their", "them",
+        "then", "there", "these", "they", "this", "those", "to", "was", "we", "were", "what", "when",
+        "where", "which", "who", "whom", "why", "will", "with", "would", "you", "your",
+    };
+    size_t lo = 0, hi = sizeof stop / sizeof stop[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(w, stop[mid]);
+        if (c == 0)
+            return 1;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return 0;
+}
+
+struct syn_collect {
+    struct build *b;
+    struct qlist alts;
+};
+
+/* One synonym (a key: words separated by spaces) as a query: one word's
+ * stem, or the phrase of its words. */
+static int syn_cb(const char *s, size_t len, void *ud)
+{
+    struct syn_collect *sc = ud;
+    struct build *b = sc->b;
+    if (sc->alts.n >= 16)
+        return 1;
+    struct qlist words = { 0 };
+    size_t i = 0;
+    while (i < len) {
+        size_t j = i;
+        while (j < len && s[j] != ' ')
+            j++;
+        if (j > i) {
+            if (memchr(s, ' ', len) == NULL && b->c->stem && !tokenizer_is_cjk(s + i, j - i)) {
+                char stem[SCHEMA_MAX_TERM + 1];
+                size_t sl = xap_stem_apply(b->c->stem, s + i, j - i, stem, sizeof stem);
+                ql_add(b, &words, sl ? term(b, PFX_STEM, stem, sl, 0) : term(b, "", s + i, j - i, 0));
+            } else {
+                ql_add(b, &words, term(b, "", s + i, j - i, 0));
+            }
+        }
+        i = j + 1;
+    }
+    ql_add(b, &sc->alts, combine(b, XAP_OP_PHRASE, &words, 0));
+    return 0;
+}
+
+/* Synonym groups for runs of 1..3 adjacent ranked words: the typed words
+ * and every synonym, as one OP_SYNONYM (scored like a single term). */
+static xap_query *synonyms_of(struct build *b, const struct qnode *const *w, size_t n)
+{
+    struct rank_ctx *c = b->c;
+    if (c->opts->synonym_weight <= 0 || !c->db)
+        return NULL;
+    struct qlist groups = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        char key[512];
+        size_t kl = 0;
+        for (size_t len = 1; len <= 3 && i + len <= n; len++) {
+            const struct qnode *t = w[i + len - 1];
+            if (len > 1 && t->pos != w[i + len - 2]->pos + 1 + w[i + len - 2]->n_kids)
+                break; /* not adjacent */
+            size_t tl = strlen(t->text);
+            if (kl + tl + 2 > sizeof key)
+                break;
+            if (kl)
+                key[kl++] = ' ';
+            memcpy(key + kl, t->text, tl);
+            kl += tl;
+            key[kl] = '\0';
+            struct syn_collect sc = { b, { 0 } };
+            xap_status st = xap_db_synonyms(c->db, key, syn_cb, &sc);
+            if (st != XAP_OK) {
+                b->st = st;
+                ql_free(&sc.alts);
+                ql_free(&groups);
+                return NULL;
+            }
+            if (sc.alts.n == 0)
+                continue;
+            /* The typed phrase itself joins the group. */
+            syn_cb(key, kl, &sc);
+            ql_add(b, &groups, combine(b, XAP_OP_SYNONYM, &sc.alts, 0));
+        }
+    }
+    return scale(b, combine(b, XAP_OP_OR, &groups, 0), c->opts->synonym_weight);
+}
+
+static xap_query *compile(struct build *b, const struct qnode *n);
+
+static xap_query *filter_query(struct build *b, const struct qnode *n)
+{
+    return term(b, n->field == QF_CATEGORY ? PFX_CATEGORY : PFX_LANG, n->text, strlen(n->text), 0);
+}
+
+static int is_filter(const struct qnode *n)
+{
+    return n->type == QN_TERM && (n->field == QF_CATEGORY || n->field == QF_LANG);
+}
+
+static xap_query *bag(struct build *b, const struct qnode *n)
+{
+    const struct rank_opts *o = b->c->opts;
+    struct qlist ranked = { 0 }, must = { 0 }, excl = { 0 }, filt = { 0 };
+    /* Plain words in order, for proximity and synonyms. */
+    const struct qnode **words = calloc(n->n_kids + 1, sizeof *words);
+    size_t nw = 0, n_plain = 0;
+    if (!words) {
+        b->st = XAP_ERR_NOMEM;
+        return NULL;
+    }
+    for (size_t i = 0; i < n->n_kids; i++)
+        if (n->kids[i]->type == QN_TERM && n->kids[i]->mod == QM_NONE && !is_filter(n->kids[i]))
+            n_plain++;
+    for (size_t i = 0; i < n->n_kids; i++) {
+        const struct qnode *k = n->kids[i];
+        if (is_filter(k)) {
+            xap_query *f = filter_query(b, k);
+            if (k->mod == QM_EXCLUDE)
+                ql_add(b, &excl, f);
+            else
+                ql_add(b, &filt, f);
+            continue;
+        }
+        if (k->mod == QM_EXCLUDE) {
+            ql_add(b, &excl, compile(b, k));
+            continue;
+        }
+        if (k->mod == QM_MUST) {
+            ql_add(b, &must, compile(b, k));
+            continue;
+        }
+        if (k->type == QN_TERM && k->field == QF_ANY) {
+            words[nw++] = k;
+            /* Long natural-language questions: function words only add noise. */
+            if (o->stopwords && n_plain >= 4 && !(k->tok_flags & TOK_CJK) && is_stopword(k->text))
+                continue;
+        }
+        ql_add(b, &ranked, compile(b, k));
+    }
+    if (ranked.n == 0 && nw > 0) /* only stop words: keep them */
+        for (size_t i = 0; i < nw; i++)
+            ql_add(b, &ranked, compile(b, words[i]));
+    /* Proximity: adjacent words near each other score extra. */
+    if (o->proximity_weight > 0 && nw >= 2 && nw <= 12) {
+        struct qlist prox = { 0 };
+        for (size_t i = 0; i + 1 < nw; i++) {
+            const struct qnode *x = words[i], *y = words[i + 1];
+            if ((x->tok_flags | y->tok_flags) & TOK_COMPOUND)
+                continue;
+            if (o->stopwords && nw >= 4 && (is_stopword(x->text) || is_stopword(y->text)))
+                continue;
+            struct qlist pr = { 0 };
+            ql_add(b, &pr, term(b, "", x->text, strlen(x->text), 0));
+            ql_add(b, &pr, term(b, "", y->text, strlen(y->text), 0));
+            ql_add(b, &prox, combine(b, XAP_OP_NEAR, &pr, o->near_window));
+        }
+        ql_add(b, &ranked, scale(b, combine(b, XAP_OP_OR, &prox, 0), o->proximity_weight));
+    }
+    ql_add(b, &ranked, synonyms_of(b, words, nw));
+    free(words);
+
+    xap_query *q = NULL;
+    xap_query *r = combine(b, XAP_OP_OR, &ranked, 0);
+    if (must.n) {
+        q = combine(b, XAP_OP_AND, &must, 0);
+        if (r)
+            q = pair(b, XAP_OP_AND_MAYBE, q, r);
+    } else {
+        q = r;
+        ql_free(&must);
+    }
+    if (filt.n) {
+        xap_query *f = combine(b, XAP_OP_AND, &filt, 0);
+        if (!q) {
+            xap_query *all = NULL;
+            if (xap_query_match_all(&all) != XAP_OK)
+                b->st = XAP_ERR_NOMEM;
+            q = all;
+        }
+        q = pair(b, XAP_OP_FILTER, q, f);
+    } else {
+        ql_free(&filt);
+    }
+    if (excl.n && q)
+        q = pair(b, XAP_OP_AND_NOT, q, combine(b, XAP_OP_OR, &excl, 0));
+    else
+        ql_free(&excl);
+    return q;
+}
+
+static xap_query *compile(struct build *b, const struct qnode *n)
+{
+    if (b->st != XAP_OK || !n)
+        return NULL;
+    switch (n->type) {
+    case QN_TERM:
+        if (is_filter(n))
+            return filter_query(b, n);
+        return ranked_word(b, n);
+    case QN_PHRASE: {
+        struct qlist l = { 0 };
+        const char *wp = n->field == QF_TITLE ? PFX_TITLE : "";
+        for (size_t i = 0; i < n->n_kids; i++) {
+            const struct qnode *k = n->kids[i];
+            if (k->tok_flags & TOK_COMPOUND && k->n_kids > 1) {
+                for (size_t j = 0; j < k->n_kids; j++)
+                    ql_add(b, &l, term(b, wp, k->kids[j]->text, strlen(k->kids[j]->text), 0));
+            } else {
+                ql_add(b, &l, term(b, wp, k->text, strlen(k->text), 0));
+            }
+        }
+        return combine(b, XAP_OP_PHRASE, &l, 0);
+    }
+    case QN_WILDCARD: {
+        char t[SCHEMA_MAX_TERM + 1];
+        schema_term(t, n->field == QF_TITLE ? PFX_TITLE : "", n->text, strlen(n->text));
+        xap_query *q = NULL;
+        xap_status st = xap_query_wildcard(t, b->c->opts->max_wildcard, 1, &q);
+        if (st != XAP_OK)
+            b->st = st;
+        return q;
+    }
+    case QN_BAG:
+        return bag(b, n);
+    case QN_AND:
+    case QN_OR: {
+        struct qlist l = { 0 };
+        for (size_t i = 0; i < n->n_kids; i++)
+            ql_add(b, &l, compile(b, n->kids[i]));
+        return combine(b, n->type == QN_AND ? XAP_OP_AND : XAP_OP_OR, &l, 0);
+    }
+    case QN_NOT: {
+        xap_query *l = n->n_kids ? compile(b, n->kids[0]) : NULL;
+        struct qlist r = { 0 };
+        for (size_t i = 1; i < n->n_kids; i++)
+            ql_add(b, &r, compile(b, n->kids[i]));
+        if (!l) {
+            ql_free(&r);
+            return NULL;
+        }
+        return pair(b, XAP_OP_AND_NOT, l, combine(b, XAP_OP_OR, &r, 0));
+    }
+    }
+    return NULL;
+}
+
+xap_status rank_compile(struct rank_ctx *c, const struct query *q, xap_query **out)
+{
+    *out = NULL;
+    struct build b = { c, XAP_OK };
+    xap_query *r = q ? compile(&b, q->root) : NULL;
+    if (b.st != XAP_OK) {
+        xap_query_free(r);
+        return b.st;
+    }
+    if (!r) {
+        struct qlist none = { 0 };
+        xap_status st = xap_query_combine(XAP_OP_OR, none.q, 0, 0, &r);
+        if (st != XAP_OK)
+            return st;
+    }
+    *out = r;
+    return XAP_OK;
+}

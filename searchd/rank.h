@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* rank: a parsed query (common/query.h) -> the weighted Xapian query that
+ * ranks articles. All relevance choices live here, driven by rank_opts
+ * (the [ranking] section of the config):
+ *
+ *  - each word matches its stem (Z) so "jerks" finds "jerk"; a compound
+ *    ("covid-19") matches itself or the phrase of its parts;
+ *  - fields: title (ZS) and heading (ZH) matches add scaled extra weight
+ *    (Xapian has no BM25F: the sum of scaled sub-queries stands in);
+ *  - proximity: adjacent query words add a scaled NEAR/PHRASE bonus;
+ *  - synonyms from the index's synonym table (single words and 2-3 word
+ *    phrases) form an OP_SYNONYM group scored as one term;
+ *  - CJK words also match overlapping character bigrams (B).
+ */
+#ifndef MEDSEARCH_RANK_H
+#define MEDSEARCH_RANK_H
+
+#include <stddef.h>
+
+#include "query.h"
+#include "xap.h"
+
+struct tokenizer;
+
+struct rank_opts {
+    double bm25_k1, bm25_b;
+    double title_weight;     /* extra weight of a title match (0 = off) */
+    double heading_weight;   /* extra weight of a heading match (0 = off) */
+    double proximity_weight; /* bonus of adjacent words near each other (0 = off) */
+    double synonym_weight;   /* weight of a synonym phrase group (0 = off) */
+    double bigram_weight;    /* CJK bigram matches (0 = off) */
+    double exact_weight;     /* the unstemmed word besides its stem (0 = off) */
+    int stopwords;           /* 1: drop English function words from long natural queries */
+    unsigned max_wildcard;   /* wildcard expansion cap */
+    unsigned near_window;    /* proximity window in words */
+};
+
+/* Defaults (the measured best; see docs/relevance.md). */
+void rank_opts_default(struct rank_opts *o);
+
+struct rank_ctx {
+    xap_db *db;              /* for synonym lookups */
+    struct tokenizer *tk;
+    xap_stem *stem;          /* english stemmer (NULL = no stemming) */
+    const struct rank_opts *opts;
+};
+
+/* Compile q into *out (xap_query_free). Returns XAP_OK or the seam status
+ * (XAP_ERR_MODIFIED: the caller reopens and retries). */
+xap_status rank_compile(struct rank_ctx *c, const struct query *q, xap_query **out /* OUT */);
+
+/* The terms (Xapian terms, e.g. "Zjerk") a hit can be highlighted by are
+ * not needed: snippets match by token text. This returns the stem term of
+ * one word, for callers that want it. buf holds 256 bytes. */
+size_t rank_stem_term(struct rank_ctx *c, const char *word, size_t len, char *buf);
+
+#endif
