@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* writer.c: the only code of the indexer that touches the database. One
+ * thread (the caller of pipeline_run) uses it. */
+#define _XOPEN_SOURCE 700
+#include "indexer.h"
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "indexdir.h"
+#include "input.h"
+#include "log.h"
+#include "schema.h"
+#include "synonyms.h"
+#include "tokenizer.h"
+
+struct writer {
+    const struct indexer_opts *o;
+    char dir[4096];   /* --db */
+    char live[4096];  /* live glass database */
+    char path[4096];  /* what we write: live, or a new generation */
+    int rebuilding;
+    xap_db *lock;     /* --rebuild/--compact: the live db held open for its write lock */
+    xap_db *db;       /* NULL for --dry-run */
+    struct strmap known; /* Q term -> u64 content hash, u32 docid */
+    struct strmap seen;  /* Q terms written this run */
+    struct strmap spell; /* word -> count since the last commit */
+    unsigned since_commit;
+};
+
+static int open_status(xap_status st)
+{
+    (void)st;
+    return EXIT_INDEX;
+}
+
+static void report_open_error(const char *path, xap_status st)
+{
+    if (st == XAP_ERR_LOCKED)
+        log_err("%s: the index is locked by another writer (another indexer is running on it); "
+                "try again when it has finished", path);
+    else
+        log_err("%s: cannot open the index: %s (%s)", path, xap_errmsg(), xap_status_name(st));
+}
+
+struct known_ctx {
+    struct writer *w;
+    int failed;
+};
+
+static int known_term(const char *term, size_t len, uint32_t tf, void *ud)
+{
+    struct known_ctx *k = ud;
+    (void)tf;
+    char t[SCHEMA_MAX_TERM + 1];
+    if (len > SCHEMA_MAX_TERM)
+        return 0;
+    memcpy(t, term, len);
+    t[len] = '\0';
+    uint32_t docid = 0;
+    if (xap_db_docid_by_term(k->w->db, t, &docid) != XAP_OK)
+        return 0;
+    xap_doc *doc = NULL;
+    if (xap_db_get_doc(k->w->db, docid, &doc) != XAP_OK)
+        return 0;
+    char *v = NULL;
+    size_t vl = 0;
+    uint64_t h = 0;
+    if (xap_doc_get_value(doc, VAL_HASH, &v, &vl) == XAP_OK && vl == 16)
+        h = strtoull(v, NULL, 16);
+    free(v);
+    xap_doc_free(doc);
+    struct strmap_entry *e = strmap_put(&k->w->known, term, len, NULL);
+    if (!e) {
+        k->failed = 1;
+        return 1;
+    }
+    e->u64 = h;
+    e->u32 = docid;
+    return 0;
+}
+
+static int load_known(struct writer *w)
+{
+    struct known_ctx k = { w, 0 };
+    xap_status st = xap_db_allterms(w->db, PFX_ID, known_term, &k);
+    if (st != XAP_OK || k.failed) {
+        log_err("%s: cannot read the indexed articles: %s", w->path, xap_errmsg());
+        return -1;
+    }
+    return 0;
+}
+
+struct writer *writer_open(const struct indexer_opts *o, int *status)
+{
+    *status = EXIT_INDEX;
+    struct writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->o = o;
+    strmap_init(&w->known);
+    strmap_init(&w->seen);
+    strmap_init(&w->spell);
+    snprintf(w->dir, sizeof w->dir, "%s", o->db);
+    char err[512];
+    if (o->dry_run) {
+        /* Read what exists (to count unchanged articles), write nothing. */
+        if (indexdir_live(w->dir, 0, w->live, sizeof w->live, err, sizeof err) == 0 &&
+            xap_db_open(w->dir, XAP_DB_READONLY, &w->db) == XAP_OK) {
+            snprintf(w->path, sizeof w->path, "%s", w->live);
+            if (load_known(w) != 0)
+                goto fail;
+            xap_db_close(w->db);
+            w->db = NULL;
+        }
+        return w;
+    }
+    if (indexdir_live(w->dir, 1, w->live, sizeof w->live, err, sizeof err) != 0) {
+        log_err("%s", err);
+        goto fail;
+    }
+    xap_status st;
+    if (o->rebuild) {
+        /* Hold the live index's write lock for the whole rebuild: no other
+         * indexer may change what we are about to replace. */
+        st = xap_db_open(w->live, XAP_DB_CREATE_OR_OPEN, &w->lock);
+        if (st != XAP_OK) {
+            report_open_error(w->live, st);
+            *status = open_status(st);
+            goto fail;
+        }
+        if (indexdir_next(w->dir, w->path, sizeof w->path, err, sizeof err) != 0) {
+            log_err("%s", err);
+            goto fail;
+        }
+        w->rebuilding = 1;
+        st = xap_db_open(w->path, XAP_DB_CREATE_OR_OVERWRITE, &w->db);
+    } else {
+        snprintf(w->path, sizeof w->path, "%s", w->live);
+        st = xap_db_open(w->path, XAP_DB_CREATE_OR_OPEN, &w->db);
+    }
+    if (st != XAP_OK) {
+        report_open_error(w->path, st);
+        *status = open_status(st);
+        goto fail;
+    }
+    if (!w->rebuilding && load_known(w) != 0)
+        goto fail;
+    xap_db_set_metadata(w->db, "medsearch_schema", SCHEMA_VERSION, strlen(SCHEMA_VERSION));
+    *status = EXIT_DONE;
+    return w;
+fail:
+    writer_abort(w);
+    return NULL;
+}
+
+const struct strmap *writer_known(const struct writer *w) { return &w->known; }
+const char *writer_path(const struct writer *w) { return w->path[0] ? w->path : w->dir; }
+
+int writer_put(struct writer *w, const char *id_term, xap_doc *doc, uint64_t hash, struct indexer_stats *st)
+{
+    (void)hash;
+    size_t len = strlen(id_term);
+    int created = 0;
+    struct strmap_entry *seen = strmap_put(&w->seen, id_term, len, &created);
+    if (!seen) {
+        log_err("out of memory");
+        return -1;
+    }
+    if (!created)
+        st->duplicates++;
+    struct strmap_entry *k = strmap_get(&w->known, id_term, len);
+    if (w->db) {
+        xap_status xs = xap_db_replace_by_term(w->db, id_term, doc, NULL);
+        if (xs != XAP_OK) {
+            log_err("%s: cannot write %s: %s (%s)", w->path, id_term + 1, xap_errmsg(), xap_status_name(xs));
+            return -1;
+        }
+    }
+    if (k || !created)
+        st->updated++;
+    else
+        st->added++;
+    if (++w->since_commit >= w->o->commit_every)
+        return writer_commit(w, st);
+    return 0;
+}
+
+void writer_add_spelling(struct writer *w, const char *word, size_t len, uint32_t count)
+{
+    struct strmap_entry *e = strmap_put(&w->spell, word, len, NULL);
+    if (e)
+        e->u32 += count;
+}
+
+int writer_commit(struct writer *w, struct indexer_stats *st)
+{
+    w->since_commit = 0;
+    if (!w->db) {
+        strmap_free(&w->spell);
+        return 0;
+    }
+    for (size_t i = 0; i < w->spell.cap; i++) {
+        struct strmap_entry *e = &w->spell.slots[i];
+        if (e->key && xap_db_add_spelling(w->db, e->key, e->u32) != XAP_OK) {
+            log_err("%s: cannot add spelling data: %s", w->path, xap_errmsg());
+            return -1;
+        }
+    }
+    strmap_free(&w->spell);
+    xap_status xs = xap_db_commit(w->db);
+    if (xs != XAP_OK) {
+        log_err("%s: commit failed: %s (%s); the index stays at its previous commit", w->path, xap_errmsg(),
+                xap_status_name(xs));
+        return -1;
+    }
+    st->commits++;
+    return 0;
+}
+
+int writer_delete_ids(struct writer *w, char *const *ids, size_t n, struct indexer_stats *st)
+{
+    for (size_t i = 0; i < n; i++) {
+        char term[SCHEMA_MAX_TERM + 1];
+        schema_id_term(term, ids[i]);
+        uint32_t deleted = 0;
+        if (w->db && xap_db_delete_by_term(w->db, term, &deleted) != XAP_OK) {
+            log_err("%s: cannot delete %s: %s", w->path, ids[i], xap_errmsg());
+            return -1;
+        }
+        if (!w->db && strmap_get(&w->known, term, strlen(term)))
+            deleted = 1;
+        if (deleted == 0)
+            log_warn("--delete %s: no such article in the index", ids[i]);
+        st->deleted += deleted;
+    }
+    return 0;
+}
+
+struct prune_ctx {
+    char **paths;
+    size_t n, cap;
+};
+
+static int collect_file(const char *term, size_t len, uint32_t tf, void *ud)
+{
+    struct prune_ctx *p = ud;
+    (void)tf;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 256;
+        char **np = realloc(p->paths, cap * sizeof *np);
+        if (!np)
+            return 1;
+        p->paths = np;
+        p->cap = cap;
+    }
+    char *s = malloc(len + 1);
+    if (!s)
+        return 1;
+    memcpy(s, term, len);
+    s[len] = '\0';
+    p->paths[p->n++] = s;
+    return 0;
+}
+
+static int under_root(const char *path, const char *root)
+{
+    size_t rl = strlen(root);
+    while (rl > 1 && root[rl - 1] == '/')
+        rl--;
+    return strncmp(path, root, rl) == 0 && (path[rl] == '/' || path[rl] == '\0');
+}
+
+int writer_prune(struct writer *w, char *const *roots, size_t n, struct indexer_stats *st)
+{
+    xap_db *db = w->db;
+    if (!db)
+        return 0;
+    struct prune_ctx p = { 0 };
+    if (xap_db_allterms(db, PFX_FILE, collect_file, &p) != XAP_OK) {
+        log_err("%s: cannot list source files: %s", w->path, xap_errmsg());
+        return -1;
+    }
+    int rc = 0;
+    size_t plen = strlen(PFX_FILE);
+    for (size_t i = 0; i < p.n; i++) {
+        const char *path = p.paths[i] + plen;
+        int mine = 0;
+        for (size_t r = 0; r < n; r++)
+            if (strcmp(roots[r], "-") != 0 && under_root(path, roots[r]))
+                mine = 1;
+        /* Hashed (very long) paths cannot be checked: left alone. */
+        if (!mine || strlen(p.paths[i]) >= SCHEMA_MAX_TERM - 1 || access(path, F_OK) == 0)
+            continue;
+        uint32_t deleted = 0;
+        if (xap_db_delete_by_term(db, p.paths[i], &deleted) != XAP_OK) {
+            log_err("%s: prune %s: %s", w->path, path, xap_errmsg());
+            rc = -1;
+            break;
+        }
+        if (w->o->verbose)
+            log_info("pruned %u article(s) of %s (file gone)", deleted, path);
+        st->deleted += deleted;
+    }
+    for (size_t i = 0; i < p.n; i++)
+        free(p.paths[i]);
+    free(p.paths);
+    return rc;
+}
+
+struct key_list {
+    char **keys;
+    size_t n, cap;
+};
+
+static int collect_key(const char *s, size_t len, void *ud)
+{
+    struct key_list *k = ud;
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? k->cap * 2 : 1024;
+        char **nk = realloc(k->keys, cap * sizeof *nk);
+        if (!nk)
+            return 1;
+        k->keys = nk;
+        k->cap = cap;
+    }
+    k->keys[k->n] = strndup(s, len);
+    if (k->keys[k->n])
+        k->n++;
+    return 0;
+}
+
+int writer_load_synonyms(struct writer *w, const char *const *files, size_t n)
+{
+    if (!w->db || n == 0)
+        return 0;
+    /* Reload only when the files changed (hash kept in the metadata). */
+    uint64_t h = SCHEMA_HASH_SEED;
+    char err[512];
+    for (size_t i = 0; i < n; i++) {
+        char *text = NULL;
+        size_t len = 0;
+        if (input_read_file(files[i], 64u << 20, &text, &len, err, sizeof err) != INPUT_OK) {
+            log_err("synonyms: %s", err);
+            return -1;
+        }
+        h = schema_hash(text, len, h);
+        free(text);
+    }
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+    char *old = NULL;
+    size_t ol = 0;
+    if (xap_db_get_metadata(w->db, "synonyms_hash", &old, &ol) == XAP_OK && ol == 16 && memcmp(old, hex, 16) == 0) {
+        free(old);
+        return 0;
+    }
+    free(old);
+    struct key_list k = { 0 };
+    xap_db_synonym_keys(w->db, "", collect_key, &k);
+    for (size_t i = 0; i < k.n; i++) {
+        xap_db_clear_synonyms(w->db, k.keys[i]);
+        free(k.keys[i]);
+    }
+    free(k.keys);
+    struct tokenizer *tk = tokenizer_new();
+    if (!tk)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        size_t groups = 0, entries = 0;
+        if (synonyms_load(w->db, tk, files[i], &groups, &entries, err, sizeof err) != 0) {
+            log_err("%s", err);
+            rc = -1;
+        } else if (w->o->verbose) {
+            log_info("synonyms: %s: %zu groups, %zu entries", files[i], groups, entries);
+        }
+    }
+    tokenizer_free(tk);
+    if (rc == 0)
+        xap_db_set_metadata(w->db, "synonyms_hash", hex, 16);
+    return rc;
+}
+
+/* The generation after `gen` ("DIR/idx-4" -> "DIR/idx-5"). */
+static void following_generation(const char *gen, char *buf, size_t cap)
+{
+    const char *dash = strrchr(gen, '-');
+    long n = dash ? strtol(dash + 1, NULL, 10) : 0;
+    snprintf(buf, cap, "%.*s-%ld", dash ? (int)(dash - gen) : (int)strlen(gen), gen, n + 1);
+}
+
+static int compact_and_swap(struct writer *w, const char *src)
+{
+    char dst[4200], err[512];
+    following_generation(src, dst, sizeof dst);
+    indexdir_remove(dst);
+    xap_status st = xap_compact(src, dst);
+    if (st != XAP_OK) {
+        log_err("%s: compaction failed: %s; the live index is unchanged", src, xap_errmsg());
+        indexdir_remove(dst);
+        return -1;
+    }
+    if (indexdir_swap(w->dir, dst, err, sizeof err) != 0) {
+        log_err("%s", err);
+        return -1;
+    }
+    if (w->rebuilding)
+        indexdir_remove(src); /* the uncompacted build: never live */
+    snprintf(w->path, sizeof w->path, "%s", dst);
+    return 0;
+}
+
+int writer_finish(struct writer *w, struct indexer_stats *st)
+{
+    int rc = 0;
+    if (w->db && writer_commit(w, st) != 0)
+        rc = -1;
+    xap_db_close(w->db);
+    w->db = NULL;
+    if (rc == 0 && !w->o->dry_run && (w->rebuilding || w->o->compact))
+        rc = compact_and_swap(w, w->rebuilding ? w->path : w->live);
+    if (rc != 0 && w->rebuilding)
+        indexdir_remove(w->path);
+    xap_db_close(w->lock);
+    w->lock = NULL;
+    strmap_free(&w->known);
+    strmap_free(&w->seen);
+    strmap_free(&w->spell);
+    free(w);
+    return rc;
+}
+
+void writer_abort(struct writer *w)
+{
+    if (!w)
+        return;
+    if (w->db) {
+        if (w->rebuilding)
+            xap_db_cancel(w->db);
+        xap_db_close(w->db);
+    }
+    if (w->rebuilding)
+        indexdir_remove(w->path);
+    xap_db_close(w->lock);
+    strmap_free(&w->known);
+    strmap_free(&w->seen);
+    strmap_free(&w->spell);
+    free(w);
+}
+
+/* ---- --stats ---------------------------------------------------------- */
+
+static uint64_t du_total;
+static int du_add(const char *p, const struct stat *sb, int flag, struct FTW *f)
+{
+    (void)p;
+    (void)f;
+    if (flag == FTW_F)
+        du_total += (uint64_t)sb->st_blocks * 512;
+    return 0;
+}
+
+struct count_ctx {
+    uint64_t n;
+};
+
+static int count_term(const char *t, size_t len, uint32_t tf, void *ud)
+{
+    (void)t;
+    (void)len;
+    (void)tf;
+    ((struct count_ctx *)ud)->n++;
+    return 0;
+}
+
+struct list_ctx {
+    size_t plen;
+};
+
+static int print_term(const char *t, size_t len, uint32_t tf, void *ud)
+{
+    struct list_ctx *l = ud;
+    printf("  %-24.*s %u\n", (int)(len - l->plen), t + l->plen, tf);
+    return 0;
+}
+
+int writer_print_stats(const char *dbdir)
+{
+    char live[4096], err[512];
+    if (indexdir_live(dbdir, 0, live, sizeof live, err, sizeof err) != 0) {
+        log_err("%s", err);
+        return EXIT_INDEX;
+    }
+    xap_db *db = NULL;
+    xap_status st = xap_db_open(dbdir, XAP_DB_READONLY, &db);
+    if (st != XAP_OK) {
+        report_open_error(dbdir, st);
+        return EXIT_INDEX;
+    }
+    uint32_t docs = 0;
+    uint64_t rev = 0;
+    double avlen = 0;
+    xap_db_doccount(db, &docs);
+    xap_db_revision(db, &rev);
+    xap_db_avlength(db, &avlen);
+    struct count_ctx all = { 0 }, syn = { 0 };
+    xap_db_allterms(db, "", count_term, &all);
+    xap_db_synonym_keys(db, "", (xap_str_cb)(void (*)(void))count_term, &syn);
+    du_total = 0;
+    nftw(live, du_add, 16, FTW_PHYS);
+    printf("index:       %s (live: %s)\n", dbdir, live);
+    printf("documents:   %u\n", docs);
+    printf("terms:       %llu distinct\n", (unsigned long long)all.n);
+    printf("avg length:  %.1f terms per document\n", avlen);
+    printf("revision:    %llu\n", (unsigned long long)rev);
+    printf("size:        %.2f MB\n", (double)du_total / 1048576.0);
+    struct list_ctx l = { strlen(PFX_LANG) };
+    printf("languages:\n");
+    xap_db_allterms(db, PFX_LANG, print_term, &l);
+    l.plen = strlen(PFX_CATEGORY);
+    printf("categories:\n");
+    xap_db_allterms(db, PFX_CATEGORY, print_term, &l);
+    xap_db_close(db);
+    return EXIT_DONE;
+}
