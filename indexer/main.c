@@ -1,20 +1,276 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* indexer: placeholder main until its issue lands. */
+/* indexer: scraped articles -> the Xapian index. See indexer.h for the
+ * parts and the README for the behaviour people rely on. */
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "indexer.h"
+#include "log.h"
+#include "xap.h"
+
+volatile sig_atomic_t indexer_interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    indexer_interrupted = 1;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: indexer --db DIR [options] INPUT...\n"
+            "       indexer --db DIR --delete ID... | --stats\n"
+            "\n"
+            "Index scraped articles (.txt scraped layout, .jsonl, .html/.htm; each may be\n"
+            "gzip-compressed) into the Xapian index DIR. INPUT is a file, a directory\n"
+            "(walked recursively; hidden entries skipped) or - for standard input.\n"
+            "Articles whose content did not change since the last run are skipped.\n"
+            "\n"
+            "options:\n"
+            "  --db DIR            the index directory (created when missing)\n"
+            "  --config FILE       read defaults from FILE ([index] section); flags override it\n"
+            "  --threads N         parser/tokenizer threads (default: number of cores)\n"
+            "  --commit-every N    commit every N documents (default 5000); a crash loses at\n"
+            "                      most the uncommitted batch, and a rerun finishes the job\n"
+            "  --rebuild           build a fresh index beside the live one, compact it and\n"
+            "                      swap it in atomically (searchd keeps serving the old one)\n"
+            "  --compact           compact the index (also done by --rebuild) and swap it in\n"
+            "  --prune             remove articles whose source file under INPUT is gone\n"
+            "  --delete ID         remove the article ID (repeatable; ids as indexed)\n"
+            "  --shard K/N         index only the articles whose id hashes to shard K of N (1..N)\n"
+            "  --synonyms FILE     synonym file to load (repeatable; default: the shipped\n"
+            "                      medical lists data/synonyms.txt and data/lay-synonyms.txt);\n"
+            "                      --synonyms none loads nothing\n"
+            "  --dry-run           parse and report, write nothing\n"
+            "  --stats             print what the index holds and exit\n"
+            "  --max-file-mb N     refuse input files larger than N MB uncompressed (default 256)\n"
+            "  --quiet, -q         no progress and no summary (warnings still go to stderr)\n"
+            "  --verbose, -v       more detail\n"
+            "  --help, --version\n"
+            "\n"
+            "exit status: 0 all inputs indexed; 1 finished but some inputs failed (or the run\n"
+            "was interrupted by SIGINT/SIGTERM after committing what was done); 2 usage or\n"
+            "configuration error; 3 the index could not be opened or written (locked by\n"
+            "another indexer, disk full, ...). A second indexer on a locked index fails at\n"
+            "once with exit status 3; it never waits and never corrupts.\n");
+}
+
+static int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (!*s || *end || v < min || v > max)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+/* data/ beside the binary's checkout, else the installed data dir. */
+static void default_synonyms(struct indexer_opts *o, const char **files)
+{
+    static char a[PATH_MAX], b[PATH_MAX];
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    const char *dirs[2] = { NULL, MEDSEARCH_DATADIR };
+    char base[PATH_MAX];
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(base, sizeof base, "%s/../data", exe);
+            dirs[0] = base;
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        if (!dirs[i])
+            continue;
+        snprintf(a, sizeof a, "%s/synonyms.txt", dirs[i]);
+        snprintf(b, sizeof b, "%s/lay-synonyms.txt", dirs[i]);
+        size_t k = 0;
+        if (access(a, R_OK) == 0)
+            files[k++] = a;
+        if (access(b, R_OK) == 0)
+            files[k++] = b;
+        if (k) {
+            o->synonyms = files;
+            o->n_synonyms = k;
+            return;
+        }
+    }
+}
+
+static double dir_mb(const char *path);
 
 int main(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--version") == 0) {
-            printf("indexer (medsearch) %s\n", MEDSEARCH_VERSION);
-            return 0;
-        }
-        if (strcmp(argv[i], "--help") == 0) {
-            printf("usage: indexer [--help] [--version]\n");
-            return 0;
+    log_set_ident("indexer");
+    struct indexer_opts o = { 0 };
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    o.threads = ncpu > 0 ? (unsigned)ncpu : 1;
+    o.commit_every = 5000;
+    o.max_file_bytes = (size_t)256 << 20;
+    const char **syn = calloc((size_t)argc + 2, sizeof *syn);
+    char **dels = calloc((size_t)argc + 1, sizeof *dels);
+    int no_synonyms = 0;
+    if (!syn || !dels)
+        return EXIT_INDEX;
+    enum { O_DB = 256, O_CONFIG, O_THREADS, O_COMMIT, O_REBUILD, O_COMPACT, O_PRUNE, O_DELETE, O_SHARD,
+           O_SYN, O_DRY, O_STATS, O_MAXMB, O_HELP, O_VERSION };
+    static const struct option longopts[] = {
+        { "db", required_argument, NULL, O_DB },
+        { "config", required_argument, NULL, O_CONFIG },
+        { "threads", required_argument, NULL, O_THREADS },
+        { "commit-every", required_argument, NULL, O_COMMIT },
+        { "rebuild", no_argument, NULL, O_REBUILD },
+        { "compact", no_argument, NULL, O_COMPACT },
+        { "prune", no_argument, NULL, O_PRUNE },
+        { "delete", required_argument, NULL, O_DELETE },
+        { "shard", required_argument, NULL, O_SHARD },
+        { "synonyms", required_argument, NULL, O_SYN },
+        { "dry-run", no_argument, NULL, O_DRY },
+        { "stats", no_argument, NULL, O_STATS },
+        { "max-file-mb", required_argument, NULL, O_MAXMB },
+        { "quiet", no_argument, NULL, 'q' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, O_HELP },
+        { "version", no_argument, NULL, O_VERSION },
+        { NULL, 0, NULL, 0 },
+    };
+    int c;
+    unsigned u;
+    while ((c = getopt_long(argc, argv, "qv", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_DB: o.db = optarg; break;
+        case O_CONFIG: break; /* read below */
+        case O_THREADS:
+            if (parse_uint(optarg, 1, 256, &o.threads)) { log_err("--threads: expected 1..256, got '%s'", optarg); return EXIT_USAGE; }
+            break;
+        case O_COMMIT:
+            if (parse_uint(optarg, 1, 10000000, &o.commit_every)) { log_err("--commit-every: expected a positive number, got '%s'", optarg); return EXIT_USAGE; }
+            break;
+        case O_REBUILD: o.rebuild = 1; break;
+        case O_COMPACT: o.compact = 1; break;
+        case O_PRUNE: o.prune = 1; break;
+        case O_DELETE: dels[o.n_deletes++] = optarg; break;
+        case O_SHARD:
+            if (sscanf(optarg, "%u/%u", &o.shard_k, &o.shard_n) != 2 || o.shard_n == 0 || o.shard_k < 1 || o.shard_k > o.shard_n) {
+                log_err("--shard: expected K/N with 1 <= K <= N, got '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case O_SYN:
+            if (strcmp(optarg, "none") == 0) no_synonyms = 1;
+            else syn[o.n_synonyms++] = optarg;
+            break;
+        case O_DRY: o.dry_run = 1; break;
+        case O_STATS: o.stats = 1; break;
+        case O_MAXMB:
+            if (parse_uint(optarg, 1, 1u << 20, &u)) { log_err("--max-file-mb: expected a positive number, got '%s'", optarg); return EXIT_USAGE; }
+            o.max_file_bytes = (size_t)u << 20;
+            break;
+        case 'q': o.quiet = 1; break;
+        case 'v': o.verbose = 1; break;
+        case O_HELP: usage(stdout); return EXIT_DONE;
+        case O_VERSION: printf("indexer (medsearch) %s, Xapian %s\n", MEDSEARCH_VERSION, xap_version()); return EXIT_DONE;
+        default: usage(stderr); return EXIT_USAGE;
         }
     }
-    fprintf(stderr, "indexer: not implemented yet\n");
-    return 2;
+    o.inputs = argv + optind;
+    o.n_inputs = (size_t)(argc - optind);
+    o.deletes = dels;
+    if (!o.db) {
+        log_err("--db DIR is required (see --help)");
+        return EXIT_USAGE;
+    }
+    if (o.stats)
+        return writer_print_stats(o.db);
+    if (o.n_inputs == 0 && o.n_deletes == 0 && !o.compact && !o.rebuild) {
+        log_err("nothing to do: give INPUT files or directories, --delete ID, or --compact (see --help)");
+        return EXIT_USAGE;
+    }
+    if (o.prune && o.n_inputs == 0) {
+        log_err("--prune needs the INPUT roots whose vanished files to remove");
+        return EXIT_USAGE;
+    }
+    if (o.n_synonyms)
+        o.synonyms = syn;
+    else if (!no_synonyms)
+        default_synonyms(&o, syn);
+    if (o.quiet)
+        log_set_level(LOG_LEVEL_WARN);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct indexer_stats st = { 0 };
+    progress_init(o.quiet);
+    st.started = progress_now();
+    int status = EXIT_DONE;
+    struct writer *w = writer_open(&o, &status);
+    if (!w)
+        return status;
+    if (writer_load_synonyms(w, o.synonyms, o.n_synonyms) != 0) {
+        writer_abort(w);
+        return EXIT_INDEX;
+    }
+    if (o.n_deletes && writer_delete_ids(w, o.deletes, o.n_deletes, &st) != 0) {
+        writer_abort(w);
+        return EXIT_INDEX;
+    }
+    if (o.prune && writer_prune(w, o.inputs, o.n_inputs, &st) != 0) {
+        writer_abort(w);
+        return EXIT_INDEX;
+    }
+    int rc = o.n_inputs ? pipeline_run(&o, w, &st) : EXIT_DONE;
+    if (rc == EXIT_INDEX || (indexer_interrupted && o.rebuild)) {
+        /* A failed or interrupted rebuild leaves the live index untouched. */
+        progress_done();
+        if (indexer_interrupted && rc != EXIT_INDEX)
+            log_warn("interrupted: the rebuild was abandoned; the live index is unchanged");
+        writer_abort(w);
+        return rc == EXIT_INDEX ? EXIT_INDEX : EXIT_INPUT_ERRORS;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s", writer_path(w));
+    if (writer_finish(w, &st) != 0)
+        return EXIT_INDEX;
+    if (indexer_interrupted)
+        log_warn("interrupted: committed what was indexed; run the same command again to finish");
+    progress_summary(&st, o.db, o.dry_run ? 0 : dir_mb(o.db));
+    free(syn);
+    free(dels);
+    if (indexer_interrupted || st.files_failed || st.failed)
+        return EXIT_INPUT_ERRORS;
+    return EXIT_DONE;
+}
+
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <ftw.h>
+static double du_bytes;
+static int du_one(const char *p, const struct stat *sb, int flag, struct FTW *f)
+{
+    (void)p;
+    (void)f;
+    if (flag == FTW_F)
+        du_bytes += (double)sb->st_blocks * 512;
+    return 0;
+}
+
+static double dir_mb(const char *path)
+{
+    du_bytes = 0;
+    nftw(path, du_one, 16, FTW_PHYS);
+    return du_bytes / 1048576.0;
 }

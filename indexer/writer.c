@@ -396,7 +396,7 @@ static void following_generation(const char *gen, char *buf, size_t cap)
 
 static int compact_and_swap(struct writer *w, const char *src)
 {
-    char dst[4200], err[512];
+    char dst[4096], err[512];
     following_generation(src, dst, sizeof dst);
     indexdir_remove(dst);
     xap_status st = xap_compact(src, dst);

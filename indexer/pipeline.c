@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pipeline.c: the threads of a run.
+ *
+ *   walker thread --files queue--> N workers --docs queue--> writer (caller)
+ *
+ * Workers parse and tokenize (the expensive part) and skip unchanged
+ * articles by their content hash; the single writer owns the database.
+ * Both queues are bounded, so memory stays flat whatever the input size.
+ */
+#include "indexer.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input.h"
+#include "log.h"
+#include "schema.h"
+#include "queue.h"
+#include "termgen.h"
+
+struct job {
+    char *path;
+    char *root;
+};
+
+struct spell_word {
+    char *word;
+    uint32_t count;
+};
+
+struct item {
+    char id_term[SCHEMA_MAX_TERM + 1];
+    xap_doc *doc;
+    uint64_t hash;
+    struct spell_word *words;
+    size_t n_words;
+    char *where; /* file:line, for messages */
+};
+
+struct run {
+    const struct indexer_opts *o;
+    struct indexer_stats *st;
+    const struct strmap *known;
+    struct queue files, docs;
+    pthread_mutex_t mu;   /* live_workers, current */
+    unsigned live_workers;
+    volatile int failed;  /* the writer gave up: stop everything */
+};
+
+struct worker {
+    struct run *run;
+    struct termgen *tg;
+    struct strmap spell;  /* words of the current article */
+};
+
+#define ADD(field, n) __atomic_fetch_add(&st->field, (n), __ATOMIC_RELAXED)
+
+static void item_free(struct item *it)
+{
+    if (!it)
+        return;
+    xap_doc_free(it->doc);
+    for (size_t i = 0; i < it->n_words; i++)
+        free(it->words[i].word);
+    free(it->words);
+    free(it->where);
+    free(it);
+}
+
+static void spell_cb(const char *word, size_t len, void *ud)
+{
+    struct worker *w = ud;
+    struct strmap_entry *e = strmap_put(&w->spell, word, len, NULL);
+    if (e)
+        e->u32++;
+}
+
+static int in_shard(const struct indexer_opts *o, const char *id)
+{
+    if (o->shard_n == 0)
+        return 1;
+    uint64_t h = schema_hash(id, strlen(id), SCHEMA_HASH_SEED);
+    return h % o->shard_n == o->shard_k - 1;
+}
+
+static int on_article(struct article *a, void *ud)
+{
+    struct worker *w = ud;
+    struct run *r = w->run;
+    struct indexer_stats *st = r->st;
+    ADD(articles, 1);
+    ADD(bytes, (a->title ? strlen(a->title) : 0) + (a->body ? strlen(a->body) : 0));
+    if (!in_shard(r->o, a->id)) {
+        ADD(skipped_shard, 1);
+        article_free(a);
+        return 0;
+    }
+    struct item *it = calloc(1, sizeof *it);
+    if (!it) {
+        article_free(a);
+        ADD(failed, 1);
+        return 0;
+    }
+    schema_id_term(it->id_term, a->id);
+    uint64_t h = termgen_content_hash(a);
+    const struct strmap_entry *k = strmap_get(r->known, it->id_term, strlen(it->id_term));
+    if (k && k->u64 == h && !r->o->rebuild) {
+        ADD(unchanged, 1);
+        free(it);
+        article_free(a);
+        return indexer_interrupted || r->failed;
+    }
+    char where[512];
+    snprintf(where, sizeof where, "%s:%ld", a->source ? a->source : "?", a->line);
+    it->where = strdup(where);
+    if (termgen_document(w->tg, a, &it->doc, &it->hash, spell_cb, w) != 0) {
+        log_warn("%s: article %s could not be indexed", where, a->id);
+        ADD(failed, 1);
+        strmap_free(&w->spell);
+        item_free(it);
+        article_free(a);
+        return 0;
+    }
+    article_free(a);
+    if (w->spell.len) {
+        it->words = calloc(w->spell.len, sizeof *it->words);
+        for (size_t i = 0; it->words && i < w->spell.cap; i++)
+            if (w->spell.slots[i].key) {
+                it->words[it->n_words].word = w->spell.slots[i].key;
+                it->words[it->n_words++].count = w->spell.slots[i].u32;
+                w->spell.slots[i].key = NULL; /* moved */
+            }
+    }
+    strmap_free(&w->spell);
+    if (queue_push(&r->docs, it) != 0) {
+        item_free(it);
+        return 1;
+    }
+    return indexer_interrupted || r->failed;
+}
+
+static void on_error(const char *file, long line, enum input_status s, int fatal, const char *reason, void *ud)
+{
+    struct worker *w = ud;
+    struct indexer_stats *st = w->run->st;
+    if (line > 0)
+        log_warn("%s:%ld: %s", file, line, reason);
+    else
+        log_warn("%s: %s", file, reason);
+    if (fatal)
+        ADD(files_failed, 1);
+    else if (s != INPUT_ERR_ENCODING)
+        ADD(failed, 1);
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct run *r = w->run;
+    struct job *job;
+    while ((job = queue_pop(&r->files))) {
+        if (!indexer_interrupted && !r->failed) {
+            struct input_opts io = { .format = INPUT_AUTO, .root = job->root, .max_bytes = r->o->max_file_bytes };
+            __atomic_fetch_add(&r->st->files, 1, __ATOMIC_RELAXED);
+            input_parse_file(job->path, &io, on_article, on_error, w);
+        }
+        free(job->path);
+        free(job->root);
+        free(job);
+    }
+    pthread_mutex_lock(&r->mu);
+    if (--r->live_workers == 0)
+        queue_close(&r->docs); /* the last worker tells the writer it is done */
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+static int walk_cb_push(const char *path, const char *root, void *ud)
+{
+    struct run *r = ud;
+    struct job *job = calloc(1, sizeof *job);
+    if (!job)
+        return 1;
+    job->path = strdup(path);
+    job->root = root ? strdup(root) : NULL;
+    if (!job->path || queue_push(&r->files, job) != 0) {
+        free(job->path);
+        free(job->root);
+        free(job);
+        return 1;
+    }
+    return indexer_interrupted || r->failed;
+}
+
+static void walk_err(const char *path, const char *reason, void *ud)
+{
+    struct run *r = ud;
+    log_warn("%s: %s", path, reason);
+    __atomic_fetch_add(&r->st->files_failed, 1, __ATOMIC_RELAXED);
+}
+
+static void *walker_main(void *arg)
+{
+    struct run *r = arg;
+    walk_inputs(r->o->inputs, r->o->n_inputs, walk_cb_push, walk_err, r);
+    queue_close(&r->files);
+    return NULL;
+}
+
+int pipeline_run(const struct indexer_opts *o, struct writer *wr, struct indexer_stats *st)
+{
+    struct run r = { .o = o, .st = st, .known = writer_known(wr) };
+    unsigned n = o->threads ? o->threads : 1;
+    if (queue_init(&r.files, 4096) != 0 || queue_init(&r.docs, 64 * n) != 0) {
+        log_err("out of memory");
+        return EXIT_INDEX;
+    }
+    pthread_mutex_init(&r.mu, NULL);
+    struct worker *workers = calloc(n, sizeof *workers);
+    pthread_t *tids = calloc(n, sizeof *tids);
+    pthread_t walker;
+    int rc = EXIT_DONE;
+    if (!workers || !tids) {
+        log_err("out of memory");
+        rc = EXIT_INDEX;
+        goto out;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        workers[i].run = &r;
+        strmap_init(&workers[i].spell);
+        workers[i].tg = termgen_new();
+        if (!workers[i].tg) {
+            log_err("cannot create a tokenizer (ICU data missing?)");
+            rc = EXIT_INDEX;
+            goto out;
+        }
+    }
+    r.live_workers = n;
+    pthread_create(&walker, NULL, walker_main, &r);
+    for (unsigned i = 0; i < n; i++)
+        pthread_create(&tids[i], NULL, worker_main, &workers[i]);
+
+    struct item *it;
+    while ((it = queue_pop(&r.docs))) {
+        if (!r.failed) {
+            if (writer_put(wr, it->id_term, it->doc, it->hash, st) != 0) {
+                /* Disk full, lost lock...: stop producers, drain, report. */
+                r.failed = 1;
+                queue_close(&r.files);
+                rc = EXIT_INDEX;
+            } else {
+                for (size_t i = 0; i < it->n_words; i++)
+                    writer_add_spelling(wr, it->words[i].word, strlen(it->words[i].word), it->words[i].count);
+            }
+        }
+        progress_update(st, it->where, 0);
+        item_free(it);
+    }
+    pthread_join(walker, NULL);
+    for (unsigned i = 0; i < n; i++)
+        pthread_join(tids[i], NULL);
+    /* Jobs left behind by an interrupted walk. */
+    struct job *job;
+    queue_close(&r.files);
+    while ((job = queue_pop(&r.files))) {
+        free(job->path);
+        free(job->root);
+        free(job);
+    }
+out:
+    if (workers)
+        for (unsigned i = 0; i < n; i++) {
+            termgen_free(workers[i].tg);
+            strmap_free(&workers[i].spell);
+        }
+    free(workers);
+    free(tids);
+    queue_destroy(&r.files);
+    queue_destroy(&r.docs);
+    pthread_mutex_destroy(&r.mu);
+    return rc;
+}
