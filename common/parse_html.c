@@ -40,7 +40,7 @@ static int is(const xmlNode *n, const char *name)
 static const char *const skipped[] = { "script", "style", "nav", "header", "footer", "aside", "form",
                                        "noscript", "template", "iframe", "svg", "select", "button",
                                        "head", NULL };
-static const char *const blocks[] = { "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "table",
+static const char *const blocks[] = { "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "table",
                                       "tr", "td", "th", "thead", "tbody", "section", "blockquote",
                                       "pre", "figure", "figcaption", "hr", "main", "article", "h1",
                                       "h2", "h3", "h4", "h5", "h6", "address", "details", "summary",
@@ -82,7 +82,7 @@ static void add_text(struct input_buf *b, const char *s)
         s += n;
         if (*s) {
             s += strspn(s, " \t\n\f\v");
-            if (b->len && b->s[b->len - 1] != ' ')
+            if (b->len && b->s[b->len - 1] != ' ' && b->s[b->len - 1] != '\n')
                 input_buf_add(b, " ", 1);
         }
     }
@@ -163,7 +163,10 @@ static void enter(struct walk *w, xmlNode *n)
         return;
     if (name_in(n, blocks))
         end_para(w);
-    if (name_in(n, headings)) {
+    if (is(n, "br")) {
+        if (w->para.len && w->para.s[w->para.len - 1] != '\n')
+            input_buf_add(&w->para, "\n", 1);
+    } else if (name_in(n, headings)) {
         char *h = text_of(n);
         if (!h || (*h && article_add_heading(w->a, h) < 0))
             w->nomem = 1;
