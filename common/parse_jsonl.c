@@ -112,7 +112,7 @@ static int fill(struct article *a, json_t *obj, const char **reason)
 static enum input_status one_line(struct parse_ctx *c, const char *s, size_t n, long line)
 {
     json_error_t e;
-    json_t *obj = json_loadb(s, n, JSON_ALLOW_NUL, &e);
+    json_t *obj = json_loadb(s, n, JSON_ALLOW_NUL | JSON_DECODE_ANY, &e);
     struct article *a;
     const char *reason = NULL;
     int rc;
