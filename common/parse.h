@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* parse: private glue between input.c and the three format parsers
+ * (parse_text.c, parse_jsonl.c, parse_html.c). Not for other modules.
+ *
+ * input.c reads, gunzips, checks and repairs the data, then calls one
+ * parser with text that is valid UTF-8, NUL-terminated, without NUL
+ * bytes, without '\r' (CRLF and lone CR became '\n') and without a BOM.
+ */
+#ifndef MEDSEARCH_PARSE_H
+#define MEDSEARCH_PARSE_H
+
+#include <stddef.h>
+#include "article.h"
+#include "input.h"
+
+/* A growable string; `oom` latches the first allocation failure so that
+ * callers can append freely and check once. s is always NUL-terminated
+ * once anything was added. */
+struct input_buf {
+    char *s;
+    size_t len, cap;
+    int oom;
+};
+void input_buf_add(struct input_buf *b, const char *s, size_t n);
+/* Hand out the text ("" when nothing was added; NULL when out of memory)
+ * and reset the buffer. */
+char *input_buf_take(struct input_buf *b);
+void input_buf_free(struct input_buf *b);
+
+struct parse_ctx {
+    const char *name;              /* source name: path, "-" or buffer name */
+    const struct input_opts *opts; /* never NULL */
+    input_article_cb cb;
+    input_error_cb err;
+    void *ud;
+    int stop;                      /* cb asked to stop */
+};
+
+/* Report a problem through ctx->err (if any); reason is printf-style. */
+void input_report(struct parse_ctx *c, long line, enum input_status st, int fatal, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* The id of a url-less article: the source path under opts->root, plus
+ * "#line" when line > 0. malloc'd, NULL when out of memory. */
+char *input_path_id(const struct parse_ctx *c, long line);
+/* Finish `a` (source, line, id from url or path when unset, lang by
+ * detection when unset) and hand it to ctx->cb, which takes ownership.
+ * Returns INPUT_OK, or INPUT_ERR_NOMEM (a is freed). Sets c->stop when
+ * the callback asked to stop. */
+enum input_status input_emit(struct parse_ctx *c, struct article *a, long line, int path_id_with_line);
+
+/* Trim ASCII white space, NBSP (U+00A0) and the ideographic space
+ * (U+3000) from both ends of s[0..*len); returns the new start. */
+const char *input_trim(const char *s, size_t *len);
+
+/* The parsers. Return INPUT_OK when the text was consumed (bad records
+ * are reported and skipped), INPUT_ERR_NOMEM otherwise. */
+enum input_status parse_text_run(struct parse_ctx *c, const char *text, size_t len);
+enum input_status parse_jsonl_run(struct parse_ctx *c, const char *text, size_t len);
+enum input_status parse_html_run(struct parse_ctx *c, const char *text, size_t len);
+
+#endif
