@@ -1074,8 +1074,11 @@ xap_status xap_query_wildcard(const char *prefix, uint32_t max_expansion, int as
     if (!prefix)
         return NULL_ARG(__func__, "prefix");
     try {
-        return new_query(Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_expansion,
-                                       Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+        /* In 1.4 WILDCARD_LIMIT_MOST_FREQUENT with a limit of 0 expands to
+         * nothing, so "no limit" is asked for explicitly. */
+        int max_type = max_expansion ? Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT
+                                     : Xapian::Query::WILDCARD_LIMIT_ERROR;
+        return new_query(Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_expansion, max_type,
                                        as_synonym ? Xapian::Query::OP_SYNONYM : Xapian::Query::OP_OR),
                          out);
     } catch (...) {
@@ -1096,8 +1099,10 @@ xap_status xap_query_value_range(unsigned slot, const char *lo, const char *hi, 
             q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
         else if (hi)
             q = Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
-        else /* both ends open: every document with a value in the slot */
-            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, std::string());
+        else /* both ends open: every document with a value in the slot.
+              * (VALUE_GE "" would be MatchAll; every non-empty value is
+              * >= "\0", and Xapian stores no empty value.) */
+            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, std::string(1, '\0'));
         return new_query(std::move(q), out);
     } catch (...) {
         return map_exception(__func__);
@@ -1200,6 +1205,11 @@ xap_status xap_enquire_set_bm25(xap_enquire *e, double k1, double k2, double k3,
 {
     if (!e)
         return NULL_ARG(__func__, "e");
+    /* Xapian 1.4 silently clamps bad values; a configuration error should
+     * be reported instead. */
+    if (!(k1 >= 0 && k2 >= 0 && k3 >= 0 && b >= 0 && b <= 1 && min_normlen >= 0) ||
+        !std::isfinite(k1) || !std::isfinite(k2) || !std::isfinite(k3) || !std::isfinite(min_normlen))
+        return fail(XAP_ERR_INVALID, __func__, "BM25 parameters must be >= 0 (and b <= 1)");
     try {
         e->enq.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, min_normlen));
         return XAP_OK;
