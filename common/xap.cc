@@ -10,6 +10,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -1080,6 +1081,50 @@ xap_status xap_query_wildcard(const char *prefix, uint32_t max_expansion, int as
                                      : Xapian::Query::WILDCARD_LIMIT_ERROR;
         return new_query(Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_expansion, max_type,
                                        as_synonym ? Xapian::Query::OP_SYNONYM : Xapian::Query::OP_OR),
+                         out);
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_query_wildcard_db(xap_db *db, const char *prefix, uint32_t max_expansion, int as_synonym,
+                                 xap_query **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!prefix)
+        return NULL_ARG(__func__, "prefix");
+    try {
+        /* (termfreq, term), kept as a min-heap of the best max_expansion
+         * when capped, so memory stays bounded by the cap. */
+        typedef std::pair<Xapian::doccount, std::string> tf_term;
+        auto better = [](const tf_term &a, const tf_term &b) {
+            return a.first != b.first ? a.first > b.first : a.second < b.second;
+        };
+        std::vector<tf_term> best;
+        for (Xapian::TermIterator t = db->db.allterms_begin(prefix); t != db->db.allterms_end(prefix); ++t) {
+            tf_term cand(t.get_termfreq(), *t);
+            if (max_expansion == 0 || best.size() < max_expansion) {
+                best.push_back(std::move(cand));
+                if (max_expansion)
+                    std::push_heap(best.begin(), best.end(), better);
+            } else if (better(cand, best.front())) {
+                std::pop_heap(best.begin(), best.end(), better);
+                best.back() = std::move(cand);
+                std::push_heap(best.begin(), best.end(), better);
+            }
+        }
+        /* Byte order, as Xapian's own expansion, for a stable description. */
+        std::sort(best.begin(), best.end(), [](const tf_term &a, const tf_term &b) { return a.second < b.second; });
+        std::vector<Xapian::Query> qs;
+        qs.reserve(best.size());
+        for (const tf_term &x : best)
+            qs.emplace_back(x.second);
+        return new_query(Xapian::Query(as_synonym ? Xapian::Query::OP_SYNONYM : Xapian::Query::OP_OR,
+                                       qs.begin(), qs.end()),
                          out);
     } catch (...) {
         return map_exception(__func__);

@@ -580,8 +580,14 @@ static void test_query_wildcard(void **state)
     /* "h" expands to heart (4 docs) and hypnic (1 doc). */
     OK(xap_query_wildcard("h", 0, 0, &q));
     assert_int_equal(match_free(db, q), B(1) | B(2) | B(3) | B(5) | B(6));
-    OK(xap_query_wildcard("h", 1, 0, &q)); /* capped: the most frequent stays */
+    OK(xap_query_wildcard("h", 0, 1, &q));
+    assert_int_equal(match_free(db, q), B(1) | B(2) | B(3) | B(5) | B(6));
+    /* Capped: the most frequent stays. (Synonym only: the capped OR form
+     * leaks inside libxapian 1.4.22, see xap.h.) */
+    OK(xap_query_wildcard("h", 1, 1, &q));
     assert_int_equal(match_free(db, q), B(1) | B(2) | B(5) | B(6));
+    OK(xap_query_wildcard("h", 2, 0, &q)); /* cap not reached */
+    assert_int_equal(match_free(db, q), B(1) | B(2) | B(3) | B(5) | B(6));
     OK(xap_query_wildcard("hyp", 1, 1, &q));
     assert_int_equal(match_bits(db, q), B(3));
     OK(xap_query_describe(q, &desc));
@@ -590,6 +596,28 @@ static void test_query_wildcard(void **state)
     xap_query_free(q);
     OK(xap_query_wildcard("zz", 5, 0, &q));
     assert_int_equal(match_free(db, q), 0);
+
+    /* Expanded against the db now. */
+    OK(xap_query_wildcard_db(db, "h", 1, 0, &q));
+    assert_int_equal(match_bits(db, q), B(1) | B(2) | B(5) | B(6));
+    OK(xap_query_describe(q, &desc));
+    assert_string_equal(desc, "Query(heart)");
+    free(desc);
+    xap_query_free(q);
+    OK(xap_query_wildcard_db(db, "h", 0, 0, &q));
+    assert_int_equal(match_free(db, q), B(1) | B(2) | B(3) | B(5) | B(6));
+    /* "a": attack (2 docs), then after and at (1 each): the tie goes to
+     * byte order. */
+    OK(xap_query_wildcard_db(db, "a", 2, 1, &q));
+    OK(xap_query_describe(q, &desc));
+    assert_string_equal(desc, "Query((after SYNONYM attack))");
+    free(desc);
+    assert_int_equal(match_free(db, q), B(1) | B(5) | B(6));
+    OK(xap_query_wildcard_db(db, "zz", 3, 0, &q));
+    assert_true(xap_query_empty(q));
+    xap_query_free(q);
+    assert_int_equal(xap_query_wildcard_db(NULL, "a", 1, 0, &q), XAP_ERR_INVALID);
+    assert_int_equal(xap_query_wildcard_db(db, NULL, 1, 0, &q), XAP_ERR_INVALID);
     xap_db_close(db);
 }
 
@@ -1464,5 +1492,8 @@ int main(void)
         T_(test_sortable),
         T_(test_null_args),
     };
+    /* XAP_TEST=pattern runs a subset (for debugging one test). */
+    if (getenv("XAP_TEST"))
+        cmocka_set_test_filter(getenv("XAP_TEST"));
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
