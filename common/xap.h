@@ -189,6 +189,17 @@ xap_status xap_query_combine(enum xap_op op, xap_query *const *subs, size_t n, u
  * the most frequent are kept (Xapian's WILDCARD_LIMIT_MOST_FREQUENT). */
 xap_status xap_query_wildcard(const char *prefix, uint32_t max_expansion, int as_synonym,
                               xap_query **out /* OUT */);
+/* max_expansion 0 means no limit (for both wildcard calls).
+ * Known libxapian 1.4.22 bug: with as_synonym == 0 and a cap that is
+ * exceeded, each run of the query leaks one weight object (~120 bytes)
+ * per dropped term. Prefer as_synonym = 1, or xap_query_wildcard_db(). */
+/* The same expansion done now against `db`: its terms starting with
+ * `prefix`, the max_expansion most frequent kept (ties: byte order), as an
+ * OR (or synonym) of plain terms. No leak; with several databases the cap
+ * applies to the merged frequencies (Xapian's applies per shard). A prefix
+ * with no term gives the empty query. */
+xap_status xap_query_wildcard_db(xap_db *db, const char *prefix, uint32_t max_expansion, int as_synonym,
+                                 xap_query **out /* OUT */);
 /* Documents whose value in `slot` lies in [lo, hi] (byte comparison);
  * lo or hi NULL = open end. */
 xap_status xap_query_value_range(unsigned slot, const char *lo, const char *hi, xap_query **out /* OUT */);
