@@ -14,10 +14,12 @@
 # main; the rest also goes into a per-program library that tests link),
 # tests/unit/test_*.c -> one cmocka test binary each.
 
+.DEFAULT_GOAL := all
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/medsearch
 B       := build
+O       := build/obj
 VERSION := 0.1.0
 
 CC  ?= cc
@@ -55,17 +57,17 @@ FLAGS_STAMP := $(B)/.flags-$(shell echo '$(CC) $(CXX) $(CFLAGS) $(CXXFLAGS) $(CP
 
 COMMON_C   := $(wildcard common/*.c)
 COMMON_CXX := $(wildcard common/*.cc)
-COMMON_OBJ := $(COMMON_C:%.c=$(B)/%.o) $(COMMON_CXX:%.cc=$(B)/%.o)
+COMMON_OBJ := $(COMMON_C:%.c=$(O)/%.o) $(COMMON_CXX:%.cc=$(O)/%.o)
 LIBCOMMON  := $(B)/libmedsearch.a
 
 define program
 $(1)_SRC  := $$(wildcard $(2)/*.c)
-$(1)_LIBO := $$(patsubst %.c,$(B)/%.o,$$(filter-out $(2)/main.c,$$($(1)_SRC)))
+$(1)_LIBO := $$(patsubst %.c,$(O)/%.o,$$(filter-out $(2)/main.c,$$($(1)_SRC)))
 $(1)_LIB  := $(B)/lib$(1).a
 $$($(1)_LIB): $$($(1)_LIBO)
 	@rm -f $$@
 	ar rcs $$@ $$^
-$(B)/$(1): $(B)/$(2)/main.o $$($(1)_LIB) $(LIBCOMMON)
+$(B)/$(1): $(O)/$(2)/main.o $$($(1)_LIB) $(LIBCOMMON)
 	$$(CXX) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
 PROGRAMS += $(B)/$(1)
 PROGLIBS += $$($(1)_LIB)
@@ -88,10 +90,10 @@ $(FLAGS_STAMP):
 	@rm -f $(B)/.flags-*
 	@touch $@
 
-$(B)/%.o: %.c $(FLAGS_STAMP)
+$(O)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
-$(B)/%.o: %.cc $(FLAGS_STAMP)
+$(O)/%.o: %.cc $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
 
@@ -99,14 +101,14 @@ $(LIBCOMMON): $(COMMON_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/tests/%: $(B)/tests/unit/%.o $(PROGLIBS) $(LIBCOMMON)
+$(B)/tests/%: $(O)/tests/unit/%.o $(PROGLIBS) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $< $(PROGLIBS) $(LIBCOMMON) $(LDLIBS) $(CMOCKA_LIBS)
 
 # Small helper programs used by tests and benchmarks (load generator, ...).
-$(B)/%: $(B)/tests/tools/%.o $(PROGLIBS) $(LIBCOMMON)
+$(B)/%: $(O)/tests/tools/%.o $(PROGLIBS) $(LIBCOMMON)
 	$(CXX) $(LDFLAGS) -o $@ $< $(PROGLIBS) $(LIBCOMMON) $(LDLIBS)
-$(B)/%: $(B)/bench/%.o $(PROGLIBS) $(LIBCOMMON)
+$(B)/%: $(O)/bench/%.o $(PROGLIBS) $(LIBCOMMON)
 	$(CXX) $(LDFLAGS) -o $@ $< $(PROGLIBS) $(LIBCOMMON) $(LDLIBS)
 
 check: tests

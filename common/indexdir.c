@@ -66,6 +66,22 @@ static int write_stub(const char *dir, const char *gen, char *err, size_t errcap
     return 0;
 }
 
+/* mkdir -p */
+static int mkdirs(const char *dir)
+{
+    char p[4096];
+    snprintf(p, sizeof p, "%s", dir);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0755) != 0 && errno != EEXIST)
+            return -1;
+        *s = '/';
+    }
+    return mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
 static int is_dir(const char *p)
 {
     struct stat st;
@@ -89,7 +105,7 @@ int indexdir_live(const char *dir, int create, char *buf, size_t cap, char *err,
         snprintf(err, errcap, "%s: no index here (no %s stub and no glass database)", dir, INDEXDIR_STUB);
         return -1;
     }
-    if (!is_dir(dir) && mkdir(dir, 0755) != 0 && errno != EEXIST)
+    if (!is_dir(dir) && mkdirs(dir) != 0)
         return fail(err, errcap, "mkdir", dir);
     if (write_stub(dir, "idx-1", err, errcap) != 0)
         return -1;
@@ -123,13 +139,14 @@ int indexdir_next(const char *dir, char *buf, size_t cap, char *err, size_t errc
             continue;
         if (g > max)
             max = g;
-        if (strcmp(de->d_name, live) != 0 && n_stale < 64)
-            snprintf(stale[n_stale++], sizeof stale[0], "%s", de->d_name);
+        /* generation_of() accepted it: "idx-" and at most 10 digits */
+        if (strcmp(de->d_name, live) != 0 && n_stale < 64 && strlen(de->d_name) < sizeof stale[0])
+            memcpy(stale[n_stale++], de->d_name, strlen(de->d_name) + 1);
     }
     closedir(d);
     /* Leftovers of killed rebuilds (never the live one). */
     for (int i = 0; i < n_stale; i++) {
-        char p[4096];
+        char p[4096 + 64];
         snprintf(p, sizeof p, "%s/%s", dir, stale[i]);
         indexdir_remove(p);
     }

@@ -79,7 +79,7 @@ static void default_synonyms(struct indexer_opts *o, const char **files)
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     const char *dirs[2] = { NULL, MEDSEARCH_DATADIR };
-    char base[PATH_MAX];
+    char base[PATH_MAX + 16];
     if (n > 0) {
         exe[n] = '\0';
         char *slash = strrchr(exe, '/');
