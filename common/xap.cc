@@ -780,10 +780,10 @@ xap_status xap_compact(const char *src, const char *dst)
         return NULL_ARG(__func__, "src");
     if (!dst)
         return NULL_ARG(__func__, "dst");
-    struct stat sb;
-    if (lstat(dst, &sb) == 0)
-        return fail(XAP_ERR_INVALID, __func__, (std::string("destination exists: ") + dst).c_str());
     try {
+        struct stat sb;
+        if (lstat(dst, &sb) == 0)
+            return fail(XAP_ERR_INVALID, __func__, (std::string("destination exists: ") + dst).c_str());
         /* Multi-file glass (one file per table, as xapian-compact does by
          * default), so the result can sit behind a stub file. Docids are
          * kept as they are (NO_RENUMBER): the copy is the same index. */

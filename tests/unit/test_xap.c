@@ -1212,12 +1212,14 @@ static void test_open_many_remote(void **state)
         if (st != XAP_OK)
             usleep(50 * 1000);
     }
+    /* Assert only after the server is gone, so a failure cannot leave it
+     * running. */
+    uint32_t n = 0, bits = 0;
+    xap_status st2 = XAP_ERR_UNKNOWN;
     if (st == XAP_OK) {
-        uint32_t n;
-        OK(xap_db_doccount(db, &n));
-        assert_int_equal(n, 6);
+        st2 = xap_db_doccount(db, &n);
         xap_query *q = T("heart");
-        assert_int_equal(match_bits(db, q), B(1) | B(2) | B(5) | B(6));
+        bits = match_bits(db, q);
         xap_query_free(q);
         xap_db_close(db);
     }
@@ -1225,6 +1227,59 @@ static void test_open_many_remote(void **state)
     waitpid(pid, NULL, 0);
     if (st != XAP_OK)
         fail_msg("remote open failed: %s: %s", xap_status_name(st), xap_errmsg());
+    assert_int_equal(st2, XAP_OK);
+    assert_int_equal(n, 6);
+    assert_int_equal(bits, B(1) | B(2) | B(5) | B(6));
+}
+
+/* The other branches of the exception mapper, each provoked for real. */
+static void test_error_mapping(void **state)
+{
+    struct fx *f = *state;
+    xap_db *db;
+    xap_enquire *e;
+    xap_mset *m;
+    uint32_t n;
+
+    /* Another DatabaseError (DatabaseClosedError) -> XAP_ERR_IO: an
+     * enquire used after its database was closed. */
+    build_corpus(f->path);
+    OK(xap_db_open(f->path, XAP_DB_READONLY, &db));
+    OK(xap_enquire_new(db, &e));
+    xap_query *q = T("heart");
+    OK(xap_enquire_set_query(e, q));
+    xap_query_free(q);
+    xap_db_close(db);
+    assert_int_equal(xap_enquire_mset(e, 0, 10, 0, NULL, 0, &m), XAP_ERR_IO);
+    assert_null(m);
+    assert_non_null(strstr(xap_errmsg(), "DatabaseClosedError"));
+    xap_enquire_free(e);
+
+    /* Any other Xapian::Error (NetworkError) -> XAP_ERR_XAPIAN: nothing
+     * listens on port 1. */
+    const char *remote[1] = { "tcp:127.0.0.1:1" };
+    assert_int_equal(xap_db_open_many(remote, 1, &db), XAP_ERR_XAPIAN);
+    assert_non_null(strstr(xap_errmsg(), "NetworkError"));
+
+    /* DatabaseCorruptError -> XAP_ERR_CORRUPT: garbage over the postlist
+     * table's blocks. */
+    char p[200];
+    snprintf(p, sizeof p, "%s/postlist.glass", f->path);
+    FILE *fp = fopen(p, "r+b");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    long size = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    for (long i = 0; i < size; i++)
+        fputc(0x5a, fp);
+    assert_int_equal(fclose(fp), 0);
+    xap_status st = xap_db_open(f->path, XAP_DB_READONLY, &db);
+    if (st == XAP_OK) {
+        st = xap_db_termfreq(db, "heart", &n);
+        xap_db_close(db);
+    }
+    assert_int_equal(st, XAP_ERR_CORRUPT);
+    assert_non_null(strstr(xap_errmsg(), "DatabaseCorruptError"));
 }
 
 /* A reader left on an old revision while a writer commits several times
@@ -1488,6 +1543,7 @@ int main(void)
         T_(test_open_many),
         T_(test_open_many_remote),
         T_(test_modified),
+        T_(test_error_mapping),
         T_(test_stem),
         T_(test_sortable),
         T_(test_null_args),
