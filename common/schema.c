@@ -61,3 +61,23 @@ size_t schema_titlekey_term(char *buf, void *tkv, const char *title)
     }
     return (size_t)snprintf(buf, SCHEMA_MAX_TERM + 1, "%s%016llx", PFX_TITLEKEY, (unsigned long long)h);
 }
+
+int schema_phrase_append(char *buf, size_t *len, size_t cap, const char *w, size_t wlen)
+{
+    int space = 0;
+    if (*len > 0) {
+        /* the last character of buf: back up over UTF-8 continuation bytes */
+        size_t i = *len - 1;
+        while (i > 0 && ((unsigned char)buf[i] & 0xC0) == 0x80)
+            i--;
+        space = !(tokenizer_is_cjk(buf + i, *len - i) && tokenizer_is_cjk(w, wlen));
+    }
+    if (*len + (size_t)space + wlen + 1 > cap)
+        return -1;
+    if (space)
+        buf[(*len)++] = ' ';
+    memcpy(buf + *len, w, wlen);
+    *len += wlen;
+    buf[*len] = '\0';
+    return 0;
+}

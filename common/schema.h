@@ -16,6 +16,9 @@
  *   XC category   filter (folded), L lang, XS site (url host or top folder)
  *   XF path       source file (for --prune and per-file deletes)
  *   XT hash       folded-title hash: resolves a link given by title
+ *   XP phrase     2- and 3-word phrases of the title and headings, words
+ *                 joined by one space (none between two CJK words): the
+ *                 completions of /suggest ("heart att" -> "heart attack")
  * Values: see enum schema_value. Data: docrec (zlib-compressed JSON).
  */
 #ifndef MEDSEARCH_SCHEMA_H
@@ -24,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SCHEMA_VERSION "1"
+#define SCHEMA_VERSION "2"
 
 #define PFX_TITLE    "S"
 #define PFX_HEADING  "H"
@@ -38,6 +41,7 @@
 #define PFX_SITE     "XS"
 #define PFX_FILE     "XF"
 #define PFX_TITLEKEY "XT"
+#define PFX_PHRASE   "XP"
 
 enum schema_value {
     VAL_DATE = 0,    /* "YYYY-MM-DD" (sorts as bytes) */
@@ -53,6 +57,10 @@ enum schema_value {
 #define SCHEMA_FIELD_GAP 100
 /* Stored body is capped (terms still cover the whole text). */
 #define SCHEMA_MAX_STORED_BODY (1024 * 1024)
+
+/* Join word `w` to phrase buf (used length *len, capacity cap) as XP terms
+ * do: a space unless both sides are CJK. Returns 0, or -1 if it does not fit. */
+int schema_phrase_append(char *buf, size_t *len, size_t cap, const char *w, size_t wlen);
 
 /* 64-bit FNV-1a. */
 uint64_t schema_hash(const void *data, size_t len, uint64_t seed);

@@ -130,6 +130,32 @@ static void add_bigrams(struct emit *e, const char *s, size_t len)
     }
 }
 
+/* XP terms: the 2- and 3-word phrases of a title or heading (compound
+ * parts left out: the compound itself is the word). */
+static void add_phrases(struct emit *e, const struct tok_token *toks, size_t n)
+{
+    const struct tok_token *w[256];
+    size_t nw = 0;
+    for (size_t i = 0; i < n && nw < 256; i++)
+        if (!(toks[i].flags & TOK_PART))
+            w[nw++] = &toks[i];
+    for (size_t i = 0; i + 1 < nw; i++) {
+        char ph[SCHEMA_MAX_TERM + 1];
+        size_t len = 0;
+        ph[0] = '\0';
+        for (size_t k = 0; k < 3 && i + k < nw; k++) {
+            if (schema_phrase_append(ph, &len, sizeof ph - 8, w[i + k]->text, w[i + k]->len) != 0)
+                break;
+            if (k >= 1) {
+                char term[SCHEMA_MAX_TERM + 1];
+                schema_term(term, PFX_PHRASE, ph, len);
+                if (xap_doc_add_boolean_term(e->doc, term) != XAP_OK)
+                    e->failed = 1;
+            }
+        }
+    }
+}
+
 /* Tokenize one span of text and emit its terms. field_prefix: "S" (title),
  * "H" (heading) or NULL (body). */
 static uint32_t emit_text(struct emit *e, struct tokenizer *tk, const char *text, size_t len,
@@ -142,6 +168,8 @@ static uint32_t emit_text(struct emit *e, struct tokenizer *tk, const char *text
         return pos;
     }
     char stem[SCHEMA_MAX_TERM + 1];
+    if (field_prefix)
+        add_phrases(e, toks, n);
     /* CJK bigrams run over adjacent CJK tokens (ICU's words can be wrong). */
     size_t cjk_start = 0, cjk_end = 0;
     int in_cjk = 0;
