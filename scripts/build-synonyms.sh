@@ -166,6 +166,18 @@ section() { # section SOURCE TITLE
 # - The Human Phenotype Ontology is NOT included: its terms forbid altering
 #   its content, which does not fit a GPL project (see data/README.md).
 HEAD
+    [ $WITH_HPO = 0 ] || cat <<'HPO'
+#
+# LOCAL BUILD (--with-hpo), NOT FOR DISTRIBUTION: this file also holds
+# groups derived from the Human Phenotype Ontology layperson synonyms report
+# (github.com/obophenotype/human-phenotype-ontology, reports/
+# layperson-synonyms.tsv as of commit f520d74, 2021-04-06), lower-cased and
+# filtered, i.e. altered, which the HPO licence does not allow for
+# published files.  This service/product is using the Human Phenotype
+# Ontology (2021-04-06 layperson synonyms report).  Find out more at
+# http://www.human-phenotype-ontology.org.  Köhler S et al., Nucleic Acids
+# Res. 2014;42(D1):D966-74, doi:10.1093/nar/gkt1026.
+HPO
     section do "Human Disease Ontology 2016-09-01, EXACT synonyms, CC BY 3.0"
     section mesh "MeSH 2024 concepts, trees C and F, from the U.S. National Library of Medicine"
     section hpo "Human Phenotype Ontology layperson synonyms (LOCAL BUILD ONLY, do not ship)"
