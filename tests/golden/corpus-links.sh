@@ -169,4 +169,32 @@ ok $? "the eight required Chinese articles exist"
 bad=$(for f in zh/*.txt; do [ "$f" = zh/insomnia.txt ] && continue; body "$f" | grep -l 失眠 > /dev/null && echo "$f"; done)
 body zh/insomnia.txt | grep -q 失眠 && head -1 zh/insomnia.txt | grep -q 失眠 && [ -z "$bad" ]
 ok $? "失眠 is the topic of zh/insomnia.txt only"
+
+# The synonym files the indexer loads with the corpus (data/README.md).
+D=$ROOT/data
+bad=$(awk '/^#/ || !NF { next }
+    /\t|  |^ | $/ || /[A-Z]/ || / \| \| / || !/ \| / { print FILENAME ":" FNR ": " $0; next }
+    { n = split($0, t, / [|] /); for (i = 1; i <= n; i++) if (t[i] == "" || t[i] ~ /\|/) { print FILENAME ":" FNR ": " $0; break } }' \
+    "$D/synonyms.txt" "$D/lay-synonyms.txt" | head -5)
+[ -z "$bad" ] || diag "$bad"
+[ -z "$bad" ] && [ "$(wc -c < "$D/synonyms.txt")" -le 2097152 ] && [ "$(grep -vc '^#\|^$' "$D/lay-synonyms.txt")" -ge 60 ]
+ok $? "synonym files: lower-case groups of >= 2 terms separated by ' | ', <= 2 MB, >= 60 lay groups"
+
+grp() { grep -qxF "$1" "$D/lay-synonyms.txt" || grep -qxF "$1" "$D/synonyms.txt" || { diag "no group: $1"; false; }; }
+has() { grep -v '^#' "$D/lay-synonyms.txt" | grep -q -- "$1" || { diag "no lay group with: $1"; false; }; }
+has '^hypnic jerk | sleep start | .*body shakes falling asleep' && has '^myocardial infarction | heart attack' &&
+    has '^hypertension | high blood pressure' && has 'heartburn | acid reflux' && has '^epistaxis | nosebleed' &&
+    has '^pruritus | itchy skin' && has '^tinnitus | ringing in the ears' && has '^alopecia | hair loss' &&
+    has '^conjunctivitis | pink eye' && has '^dental caries | tooth decay | cavity' && has '^influenza | flu' &&
+    has '^herpes labialis | cold sore' && has '^心肌梗死 | 心梗 | 心肌梗塞' && has '^失眠 | 睡不着' && has '^高血压 | 血压高' &&
+    grp 'myocardial infarction | heart attack | myocardial infarct'
+ok $? "synonym groups the search tests rely on are present"
+
+if [ -r "$SHARED/vocab/mesh/ids.tsv.gz" ]; then
+    "$ROOT/scripts/build-synonyms.sh" --vocab "$SHARED/vocab" --out "$T/synonyms.txt" 2> "$T/build.log" &&
+        cmp "$T/synonyms.txt" "$D/synonyms.txt"
+    ok $? "scripts/build-synonyms.sh rebuilds data/synonyms.txt byte for byte"
+else
+    skip "rebuild data/synonyms.txt" "no vocabularies in $SHARED/vocab"
+fi
 done_testing
