@@ -55,13 +55,14 @@ int synonyms_load(xap_db *db, struct tokenizer *tk, const char *path, size_t *gr
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';
-        size_t n = 0;
+        size_t n = 0, raw = 0;
         char *p = line;
         while (p && n < SYNONYMS_MAX_GROUP) {
             char *bar = strchr(p, '|');
             size_t plen = bar ? (size_t)(bar - p) : strlen(p);
             size_t kl = synonyms_key(tk, p, plen, keys[n], sizeof keys[n]);
             if (kl != (size_t)-1 && kl > 0) {
+                raw++;
                 int dup = 0;
                 for (size_t j = 0; j < n; j++)
                     dup |= strcmp(keys[j], keys[n]) == 0;
@@ -73,6 +74,8 @@ int synonyms_load(xap_db *db, struct tokenizer *tk, const char *path, size_t *gr
         if (n == 0)
             continue;
         if (n == 1) {
+            if (raw > 1)
+                continue; /* its terms normalize to one key: nothing to add */
             log_warn("%s:%ld: a synonym group needs at least two terms", path, lineno);
             continue;
         }

@@ -85,6 +85,28 @@ static int in_shard(const struct indexer_opts *o, const char *id)
     return h % o->shard_n == o->shard_k - 1;
 }
 
+/* A scraped page has no category field: its folder is its category
+ * ("en/sleep/hypnic-jerks.txt" -> "sleep"), unless the folder is a
+ * language code. */
+static void default_category(struct article *a)
+{
+    if (a->category || !a->id || a->url)
+        return;
+    const char *end = strrchr(a->id, '/');
+    if (!end)
+        return;
+    const char *start = end;
+    while (start > a->id && start[-1] != '/')
+        start--;
+    size_t len = (size_t)(end - start);
+    if (len <= 2 || len > 64)
+        return;
+    char cat[65];
+    memcpy(cat, start, len);
+    cat[len] = '\0';
+    article_set(&a->category, cat);
+}
+
 static int on_article(struct article *a, void *ud)
 {
     struct worker *w = ud;
@@ -103,6 +125,7 @@ static int on_article(struct article *a, void *ud)
         ADD(failed, 1);
         return 0;
     }
+    default_category(a);
     schema_id_term(it->id_term, a->id);
     uint64_t h = termgen_content_hash(a);
     const struct strmap_entry *k = strmap_get(r->known, it->id_term, strlen(it->id_term));

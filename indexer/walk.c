@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #define MAX_DEPTH 64
@@ -28,6 +29,23 @@ struct walk {
 static int cmp_names(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Inside directories only article files are read (README.md, images and
+ * the like are not articles); a file named on the command line is read
+ * whatever its name, its format detected by content. */
+static int is_article_file(const char *name)
+{
+    static const char *const exts[] = { ".txt", ".jsonl", ".json", ".ndjson", ".html", ".htm" };
+    size_t len = strlen(name);
+    if (len > 3 && strcmp(name + len - 3, ".gz") == 0)
+        len -= 3;
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        size_t el = strlen(exts[i]);
+        if (len > el && strncasecmp(name + len - el, exts[i], el) == 0)
+            return 1;
+    }
+    return 0;
 }
 
 static void walk_dir(struct walk *w, const char *path, const struct stat *st)
@@ -83,7 +101,7 @@ static void walk_dir(struct walk *w, const char *path, const struct stat *st)
                     w->err(child, why, w->ud);
                 } else if (S_ISDIR(cst.st_mode)) {
                     walk_dir(w, child, &cst);
-                } else if (S_ISREG(cst.st_mode)) {
+                } else if (S_ISREG(cst.st_mode) && is_article_file(names[i])) {
                     if (w->cb(child, w->root, w->ud))
                         w->stop = 1;
                 }

@@ -478,6 +478,14 @@ static int count_term(const char *t, size_t len, uint32_t tf, void *ud)
     return 0;
 }
 
+static int count_key(const char *s, size_t len, void *ud)
+{
+    (void)s;
+    (void)len;
+    ((struct count_ctx *)ud)->n++;
+    return 0;
+}
+
 struct list_ctx {
     size_t plen;
 };
@@ -510,7 +518,7 @@ int writer_print_stats(const char *dbdir)
     xap_db_avlength(db, &avlen);
     struct count_ctx all = { 0 }, syn = { 0 };
     xap_db_allterms(db, "", count_term, &all);
-    xap_db_synonym_keys(db, "", (xap_str_cb)(void (*)(void))count_term, &syn);
+    xap_db_synonym_keys(db, "", count_key, &syn);
     du_total = 0;
     nftw(live, du_add, 16, FTW_PHYS);
     printf("index:       %s (live: %s)\n", dbdir, live);
@@ -518,6 +526,7 @@ int writer_print_stats(const char *dbdir)
     printf("terms:       %llu distinct\n", (unsigned long long)all.n);
     printf("avg length:  %.1f terms per document\n", avlen);
     printf("revision:    %llu\n", (unsigned long long)rev);
+    printf("synonyms:    %llu keys\n", (unsigned long long)syn.n);
     printf("size:        %.2f MB\n", (double)du_total / 1048576.0);
     struct list_ctx l = { strlen(PFX_LANG) };
     printf("languages:\n");
