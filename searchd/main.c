@@ -1,20 +1,449 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* searchd: placeholder main until its issue lands. */
+/* searchd: serve the medsearch index over HTTP on a UNIX socket.
+ *
+ * Start-up may die loudly (exit status 2, one clear line on stderr): bad
+ * flags or config, a socket path that cannot be used, an index that cannot
+ * be opened, running as root without --user. Once serving, an error is one
+ * reply to one client and one log line; SIGTERM/SIGINT stop cleanly (exit
+ * 0), SIGHUP reloads the config file and reopens the index.
+ *
+ * Without --foreground searchd daemonizes (double fork, setsid, cwd "/",
+ * stdin/stdout on /dev/null, stderr kept for the log) and the starting
+ * process exits 0 only once the daemon serves, or 2 if it failed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "listen.h"
+#include "log.h"
+#include "server.h"
+#include "worker.h"
+#include "xap.h"
+
+#define EXIT_STARTUP 2
+
+/* A flag that overrides a config key, kept to re-apply after SIGHUP. */
+struct override {
+    const char *section, *key, *value, *flag;
+};
+
+static struct override overrides[32];
+static size_t noverrides;
+static const char *config_path;
+static int ready_fd = -1;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: searchd --db DIR[,DIR...] --socket PATH [options]\n"
+            "Serve the medsearch index over HTTP/1.1 + JSON on a UNIX socket.\n"
+            "\n"
+            "  --db DIR[,DIR...]   index directories, searched as one ([index] db)\n"
+            "  --socket PATH       UNIX socket to listen on ([searchd] socket)\n"
+            "  --config FILE       configuration file (default: $MEDSEARCH_CONFIG if set;\n"
+            "                      see medsearch.conf.example)\n"
+            "  --foreground        stay attached; without it searchd daemonizes and the\n"
+            "                      command returns once the daemon serves\n"
+            "  --threads N         worker threads, 0 = one per core ([searchd] threads)\n"
+            "  --tcp HOST:PORT     also listen on TCP, loopback only unless tcp_allow_remote\n"
+            "  --user NAME         user to become after binding; required when started as\n"
+            "                      root (--user root: stay root deliberately)\n"
+            "  --socket-mode MODE  octal mode of the socket file (default 0660)\n"
+            "  --log-level LEVEL   debug, info (default), warn or error\n"
+            "  --help, --version\n"
+            "\n"
+            "Flags override the config file. Signals: TERM/INT stop after in-flight\n"
+            "requests (exit 0), HUP reloads the config and reopens the index.\n"
+            "Exit status: 0 clean stop, 2 start-up failure. Protocol: docs/protocol.md.\n");
+}
+
+static void add_override(const char *section, const char *key, const char *value, const char *flag)
+{
+    if (noverrides == sizeof overrides / sizeof overrides[0]) {
+        log_err("too many options");
+        exit(EXIT_STARTUP);
+    }
+    overrides[noverrides++] = (struct override){ section, key, value, flag };
+}
+
+/* Defaults, then the file, then the flags. 0, or -1 after logging. */
+static int load_config(struct config *c)
+{
+    char err[1024];
+    if (config_init(c) < 0) {
+        log_err("out of memory");
+        return -1;
+    }
+    if (config_path && config_load(c, config_path, err, sizeof err) < 0) {
+        log_err("%s", err);
+        config_free(c);
+        return -1;
+    }
+    for (size_t i = 0; i < noverrides; i++) {
+        if (config_set(c, overrides[i].section, overrides[i].key, overrides[i].value, err, sizeof err) < 0) {
+            log_err("%s: %s", overrides[i].flag, err);
+            config_free(c);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* An absolute copy of path (relative to the current directory), so that a
+ * daemon in "/" still finds it. "tcp:" remote databases are kept as is. */
+static char *absolute(const char *path)
+{
+    if (path[0] == '/' || strncmp(path, "tcp:", 4) == 0)
+        return strdup(path);
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd))
+        return NULL;
+    char *out;
+    if (asprintf(&out, "%s/%s", cwd, path) < 0)
+        return NULL;
+    return out;
+}
+
+/* Split "a,b,c" into absolute paths. Returns the count, 0 on error. */
+static size_t split_paths(const char *list, char ***out)
+{
+    *out = NULL;
+    size_t n = 1;
+    for (const char *p = list; *p; p++)
+        n += *p == ',';
+    char **v = calloc(n, sizeof *v);
+    char *copy = strdup(list);
+    if (!v || !copy) {
+        free(v);
+        free(copy);
+        return 0;
+    }
+    size_t k = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (!(v[k] = absolute(t))) {
+            for (size_t i = 0; i < k; i++)
+                free(v[i]);
+            free(v);
+            free(copy);
+            return 0;
+        }
+        k++;
+    }
+    free(copy);
+    *out = v;
+    return k;
+}
+
+/* Fork into the background. The calling process waits until the daemon
+ * says it serves (one byte on a pipe) and exits 0, or 2 if the daemon
+ * died first. */
+static void daemonize(void)
+{
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) {
+        log_err_errno("pipe");
+        exit(EXIT_STARTUP);
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        log_err_errno("fork");
+        exit(EXIT_STARTUP);
+    }
+    if (pid > 0) {
+        close(p[1]);
+        char c;
+        ssize_t r;
+        while ((r = read(p[0], &c, 1)) < 0 && errno == EINTR)
+            ;
+        _exit(r == 1 ? 0 : EXIT_STARTUP);
+    }
+    close(p[0]);
+    if (setsid() < 0) {
+        log_err_errno("setsid");
+        exit(EXIT_STARTUP);
+    }
+    pid = fork();
+    if (pid < 0) {
+        log_err_errno("fork");
+        exit(EXIT_STARTUP);
+    }
+    if (pid > 0)
+        _exit(0);
+    if (chdir("/") != 0) {
+        log_err_errno("chdir /");
+        exit(EXIT_STARTUP);
+    }
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0) {
+        log_err_errno("/dev/null");
+        exit(EXIT_STARTUP);
+    }
+    if (null > 2)
+        close(null);
+    ready_fd = p[1];
+}
+
+static void tell_ready(void)
+{
+    if (ready_fd < 0)
+        return;
+    if (write(ready_fd, "1", 1) != 1)
+        log_warn_errno("telling the starting process we serve");
+    close(ready_fd);
+    ready_fd = -1;
+}
+
+/* Become `user` (its uid, gid and only its gid as groups). 0 or -1. */
+static int drop_privileges(const char *user)
+{
+    errno = 0;
+    struct passwd *pw = getpwnam(user);
+    if (!pw) {
+        if (errno)
+            log_err_errno("user %s", user);
+        else
+            log_err("user %s does not exist", user);
+        return -1;
+    }
+    if (setgroups(1, &pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+        log_err_errno("dropping privileges to %s", user);
+        return -1;
+    }
+    if (setuid(0) == 0 || geteuid() == 0) {
+        log_err("still able to regain root after dropping to %s", user);
+        return -1;
+    }
+    log_info("running as user %s (uid %u, gid %u)", user, (unsigned)pw->pw_uid, (unsigned)pw->pw_gid);
+    return 0;
+}
+
+/* Enough descriptors for the configured connections, when the hard limit
+ * allows; a low limit is survived anyway (accepts pause). */
+static void raise_nofile(int max_connections)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    rlim_t want = (rlim_t)max_connections + 256;
+    if (rl.rlim_cur >= want)
+        return;
+    rlim_t old = rl.rlim_cur;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+    if (rl.rlim_cur > old && setrlimit(RLIMIT_NOFILE, &rl) != 0)
+        log_warn_errno("setrlimit NOFILE %llu", (unsigned long long)rl.rlim_cur);
+    else if (rl.rlim_cur < want)
+        log_warn("only %llu file descriptors (ulimit -n) for max_connections = %d", (unsigned long long)rl.rlim_cur,
+                 max_connections);
+}
+
+static void reload(struct config *cur)
+{
+    struct config nc;
+    log_info("SIGHUP: reloading %s and reopening the index", config_path ? config_path : "(no config file)");
+    if (load_config(&nc) < 0) {
+        log_err("reload failed; keeping the current configuration");
+        worker_reload_all(NULL);
+        return;
+    }
+    if (strcmp(nc.index.db, cur->index.db) || strcmp(nc.searchd.socket, cur->searchd.socket) ||
+        strcmp(nc.searchd.tcp, cur->searchd.tcp) || nc.searchd.threads != cur->searchd.threads ||
+        nc.searchd.max_connections != cur->searchd.max_connections ||
+        nc.searchd.connection_timeout_s != cur->searchd.connection_timeout_s ||
+        nc.searchd.max_request_bytes != cur->searchd.max_request_bytes)
+        log_warn("db, socket, tcp, threads, max_connections, connection_timeout_s and max_request_bytes "
+                 "take effect only after a restart");
+    if (worker_reload_all(&nc) < 0)
+        log_err("reload: out of memory; keeping the current configuration");
+    config_free(&nc);
+}
 
 int main(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--version") == 0) {
-            printf("searchd (medsearch) %s\n", MEDSEARCH_VERSION);
+    log_set_ident("searchd");
+    enum { O_DB = 256, O_SOCKET, O_CONFIG, O_FG, O_THREADS, O_TCP, O_USER, O_MODE, O_LOGLEVEL, O_HELP, O_VERSION };
+    static const struct option opts[] = {
+        { "db", required_argument, NULL, O_DB },
+        { "socket", required_argument, NULL, O_SOCKET },
+        { "config", required_argument, NULL, O_CONFIG },
+        { "foreground", no_argument, NULL, O_FG },
+        { "threads", required_argument, NULL, O_THREADS },
+        { "tcp", required_argument, NULL, O_TCP },
+        { "user", required_argument, NULL, O_USER },
+        { "socket-mode", required_argument, NULL, O_MODE },
+        { "log-level", required_argument, NULL, O_LOGLEVEL },
+        { "help", no_argument, NULL, O_HELP },
+        { "version", no_argument, NULL, O_VERSION },
+        { NULL, 0, NULL, 0 },
+    };
+    int foreground = 0, c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case O_DB: add_override("index", "db", optarg, "--db"); break;
+        case O_SOCKET: add_override("searchd", "socket", optarg, "--socket"); break;
+        case O_CONFIG: config_path = optarg; break;
+        case O_FG: foreground = 1; break;
+        case O_THREADS: add_override("searchd", "threads", optarg, "--threads"); break;
+        case O_TCP: add_override("searchd", "tcp", optarg, "--tcp"); break;
+        case O_USER: add_override("searchd", "user", optarg, "--user"); break;
+        case O_MODE: add_override("searchd", "socket_mode", optarg, "--socket-mode"); break;
+        case O_LOGLEVEL:
+            if (!strcmp(optarg, "debug"))
+                log_set_level(LOG_LEVEL_DEBUG);
+            else if (!strcmp(optarg, "info"))
+                log_set_level(LOG_LEVEL_INFO);
+            else if (!strcmp(optarg, "warn"))
+                log_set_level(LOG_LEVEL_WARN);
+            else if (!strcmp(optarg, "error"))
+                log_set_level(LOG_LEVEL_ERR);
+            else {
+                log_err("--log-level %s: expected debug, info, warn or error", optarg);
+                return EXIT_STARTUP;
+            }
+            break;
+        case O_HELP: usage(stdout); return 0;
+        case O_VERSION:
+            printf("searchd (medsearch) %s, xapian %s, libmicrohttpd %s\n", MEDSEARCH_VERSION, xap_version(),
+                   MHD_get_version());
             return 0;
-        }
-        if (strcmp(argv[i], "--help") == 0) {
-            printf("usage: searchd [--help] [--version]\n");
-            return 0;
+        default: usage(stderr); return EXIT_STARTUP;
         }
     }
-    fprintf(stderr, "searchd: not implemented yet\n");
-    return 2;
+    if (optind < argc) {
+        log_err("unexpected argument '%s' (see --help)", argv[optind]);
+        return EXIT_STARTUP;
+    }
+
+    if (!config_path && getenv("MEDSEARCH_CONFIG") && *getenv("MEDSEARCH_CONFIG"))
+        config_path = getenv("MEDSEARCH_CONFIG");
+    /* The config path must survive chdir("/") for SIGHUP. */
+    char *abs_config = config_path ? absolute(config_path) : NULL;
+    if (config_path && !abs_config) {
+        log_err("out of memory");
+        return EXIT_STARTUP;
+    }
+    config_path = abs_config;
+
+    struct config cfg;
+    if (load_config(&cfg) < 0)
+        return EXIT_STARTUP;
+    int status = EXIT_STARTUP;
+    char **paths = NULL;
+    size_t npaths = 0;
+    struct server *srv = NULL;
+
+    if (!cfg.index.db[0]) {
+        log_err("no index: give --db DIR (or db in the [index] section of --config)");
+        goto out;
+    }
+    if (!(npaths = split_paths(cfg.index.db, &paths))) {
+        log_err("--db '%s': no usable path", cfg.index.db);
+        goto out;
+    }
+    if (geteuid() == 0 && !cfg.searchd.user[0]) {
+        log_err("refusing to run as root: give --user NAME (or user in [searchd]) to drop privileges to");
+        goto out;
+    }
+    char *sock = NULL;
+    if (cfg.searchd.socket[0] && !(sock = absolute(cfg.searchd.socket))) {
+        log_err("out of memory");
+        goto out;
+    }
+    if (!foreground)
+        daemonize();
+
+    /* Signals are taken by sigwait in this thread only; the serving threads
+     * inherit the blocked mask. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    int fds[8];
+    int nfds = listen_systemd(fds, 8);
+    if (nfds < 0) {
+        free(sock);
+        goto out;
+    }
+    if (nfds > 0) {
+        if (sock)
+            log_info("socket activation: ignoring socket %s", sock);
+    } else {
+        if (!sock && !cfg.searchd.tcp[0]) {
+            log_err("nowhere to listen: give --socket PATH (or socket, or tcp, in [searchd])");
+            goto out;
+        }
+        if (sock && (fds[nfds++] = listen_unix(sock, cfg.searchd.socket_mode, cfg.searchd.socket_group)) < 0) {
+            free(sock);
+            goto out;
+        }
+        if (cfg.searchd.tcp[0] && (fds[nfds++] = listen_tcp(cfg.searchd.tcp, cfg.searchd.tcp_allow_remote)) < 0) {
+            free(sock);
+            goto out;
+        }
+    }
+    free(sock);
+    if (geteuid() == 0 && strcmp(cfg.searchd.user, "root") == 0)
+        log_warn("running as root, as asked (--user root); prefer an unprivileged user");
+    else if (geteuid() == 0 && drop_privileges(cfg.searchd.user) < 0)
+        goto out;
+    else if (geteuid() != 0 && cfg.searchd.user[0])
+        log_info("not started as root; user %s ignored", cfg.searchd.user);
+    raise_nofile(cfg.searchd.max_connections);
+
+    if (worker_init((const char *const *)paths, npaths, &cfg) < 0) {
+        log_err("out of memory");
+        goto out;
+    }
+    char err[1024];
+    uint32_t docs;
+    if (worker_probe(err, sizeof err, &docs) < 0) {
+        log_err("%s", err);
+        goto out;
+    }
+    if (!(srv = server_start(&cfg, fds, (size_t)nfds)))
+        goto out;
+    log_info("ready: %u documents in %s (pid %ld)", docs, cfg.index.db, (long)getpid());
+    tell_ready();
+
+    for (;;) {
+        int sig;
+        if (sigwait(&sigs, &sig) != 0)
+            continue;
+        if (sig == SIGHUP) {
+            reload(&cfg);
+            continue;
+        }
+        log_info("%s: stopping after in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+        break;
+    }
+    listen_unix_cleanup();
+    server_stop(srv, cfg.searchd.connection_timeout_s < 10 ? cfg.searchd.connection_timeout_s : 10);
+    srv = NULL;
+    status = 0;
+    log_info("stopped");
+out:
+    listen_unix_cleanup();
+    worker_shutdown();
+    for (size_t i = 0; i < npaths; i++)
+        free(paths[i]);
+    free(paths);
+    config_free(&cfg);
+    free(abs_config);
+    return status;
 }

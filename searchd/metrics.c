@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* metrics: counters, histograms and their Prometheus exposition. */
+#include "metrics.h"
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "server.h"
+#include "worker.h"
+#include "xap.h"
+
+#define MAX_ROUTES 32 /* routes.c has far fewer; more are counted as "other" */
+
+static const unsigned codes[] = { 200, 400, 404, 405, 413, 414, 422, 431, 500, 503, 504 };
+#define NCODES (sizeof codes / sizeof codes[0])
+static const double bounds[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                 0.1,    0.25,  0.5,    1,     2.5,  5 };
+#define NBOUNDS (sizeof bounds / sizeof bounds[0])
+
+struct endpoint {
+    atomic_uint_fast64_t by_code[NCODES + 1]; /* last slot: any other code */
+    atomic_uint_fast64_t errors;              /* 5xx */
+    atomic_uint_fast64_t buckets[NBOUNDS + 1];/* not cumulative; last = +Inf */
+    atomic_uint_fast64_t sum_us;
+};
+
+/* Slot MAX_ROUTES is "other" (no route). Zero-initialized atomics. */
+static struct endpoint eps[MAX_ROUTES + 1];
+
+void metrics_observe(int route, unsigned status, double seconds)
+{
+    struct endpoint *e = &eps[route >= 0 && route < MAX_ROUTES ? route : MAX_ROUTES];
+    size_t c = 0;
+    while (c < NCODES && codes[c] != status)
+        c++;
+    atomic_fetch_add_explicit(&e->by_code[c], 1, memory_order_relaxed);
+    if (status >= 500)
+        atomic_fetch_add_explicit(&e->errors, 1, memory_order_relaxed);
+    size_t b = 0;
+    while (b < NBOUNDS && seconds > bounds[b])
+        b++;
+    atomic_fetch_add_explicit(&e->buckets[b], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&e->sum_us, (uint64_t)(seconds * 1e6), memory_order_relaxed);
+}
+
+static uint64_t load(atomic_uint_fast64_t *a) { return atomic_load_explicit(a, memory_order_relaxed); }
+
+static const char *ep_name(size_t i) { return i < MAX_ROUTES ? server_routes[i].name : "other"; }
+
+static void write_metrics(FILE *f, struct server_req *req)
+{
+    size_t nroutes = 0;
+    while (server_routes[nroutes].path && nroutes < MAX_ROUTES)
+        nroutes++;
+    /* Each endpoint slot, then "other". */
+    size_t slots[MAX_ROUTES + 1], nslots = 0;
+    for (size_t i = 0; i < nroutes; i++)
+        slots[nslots++] = i;
+    slots[nslots++] = MAX_ROUTES;
+
+    fputs("# HELP medsearch_requests_total Requests answered, by endpoint and HTTP status.\n"
+          "# TYPE medsearch_requests_total counter\n", f);
+    for (size_t s = 0; s < nslots; s++) {
+        struct endpoint *e = &eps[slots[s]];
+        for (size_t c = 0; c <= NCODES; c++) {
+            uint64_t v = load(&e->by_code[c]);
+            if (!v)
+                continue;
+            if (c < NCODES)
+                fprintf(f, "medsearch_requests_total{endpoint=\"%s\",code=\"%u\"} %llu\n", ep_name(slots[s]),
+                        codes[c], (unsigned long long)v);
+            else
+                fprintf(f, "medsearch_requests_total{endpoint=\"%s\",code=\"other\"} %llu\n", ep_name(slots[s]),
+                        (unsigned long long)v);
+        }
+    }
+    fputs("# HELP medsearch_request_errors_total Requests answered with a server error (5xx).\n"
+          "# TYPE medsearch_request_errors_total counter\n", f);
+    for (size_t s = 0; s < nslots; s++)
+        fprintf(f, "medsearch_request_errors_total{endpoint=\"%s\"} %llu\n", ep_name(slots[s]),
+                (unsigned long long)load(&eps[slots[s]].errors));
+    fputs("# HELP medsearch_request_duration_seconds Time from a complete request to its reply.\n"
+          "# TYPE medsearch_request_duration_seconds histogram\n", f);
+    for (size_t s = 0; s < nslots; s++) {
+        struct endpoint *e = &eps[slots[s]];
+        const char *name = ep_name(slots[s]);
+        uint64_t cum = 0;
+        for (size_t b = 0; b < NBOUNDS; b++) {
+            cum += load(&e->buckets[b]);
+            fprintf(f, "medsearch_request_duration_seconds_bucket{endpoint=\"%s\",le=\"%g\"} %llu\n", name,
+                    bounds[b], (unsigned long long)cum);
+        }
+        cum += load(&e->buckets[NBOUNDS]);
+        fprintf(f, "medsearch_request_duration_seconds_bucket{endpoint=\"%s\",le=\"+Inf\"} %llu\n", name,
+                (unsigned long long)cum);
+        fprintf(f, "medsearch_request_duration_seconds_sum{endpoint=\"%s\"} %.6f\n", name,
+                (double)load(&e->sum_us) / 1e6);
+        fprintf(f, "medsearch_request_duration_seconds_count{endpoint=\"%s\"} %llu\n", name,
+                (unsigned long long)cum);
+    }
+
+    xap_db *db;
+    uint32_t docs = 0;
+    uint64_t rev = 0;
+    int up = worker_db(server_worker(req), &db) == XAP_OK && xap_db_doccount(db, &docs) == XAP_OK &&
+             xap_db_revision(db, &rev) == XAP_OK;
+    fprintf(f,
+            "# HELP medsearch_index_up 1 when the index can be opened.\n"
+            "# TYPE medsearch_index_up gauge\n"
+            "medsearch_index_up %d\n", up);
+    if (up)
+        fprintf(f,
+                "# HELP medsearch_index_documents Documents in the index.\n"
+                "# TYPE medsearch_index_documents gauge\n"
+                "medsearch_index_documents %u\n"
+                "# HELP medsearch_index_revision Revision of the index (0 for several databases).\n"
+                "# TYPE medsearch_index_revision gauge\n"
+                "medsearch_index_revision %llu\n",
+                docs, (unsigned long long)rev);
+    fprintf(f,
+            "# HELP medsearch_index_reopens_total Full reopens of the index (swap, reload, recovery).\n"
+            "# TYPE medsearch_index_reopens_total counter\n"
+            "medsearch_index_reopens_total %llu\n"
+            "# HELP medsearch_uptime_seconds Seconds since searchd started.\n"
+            "# TYPE medsearch_uptime_seconds gauge\n"
+            "medsearch_uptime_seconds %.3f\n"
+            "# HELP medsearch_worker_threads Serving threads that have handled a request.\n"
+            "# TYPE medsearch_worker_threads gauge\n"
+            "medsearch_worker_threads %u\n",
+            (unsigned long long)worker_reopens_total(), server_uptime(), worker_live());
+}
+
+void metrics_handle(struct server_req *req)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) {
+        server_reply_error(req, 500, "internal", NULL, -1, "out of memory");
+        return;
+    }
+    write_metrics(f, req);
+    if (fclose(f) != 0 || !text) {
+        free(text);
+        server_reply_error(req, 500, "internal", NULL, -1, "out of memory");
+        return;
+    }
+    server_reply_text(req, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
+    free(text);
+}

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* routes: every endpoint of searchd, one line each (see server.h). */
+#include "server.h"
+
+#include "health.h"
+#include "metrics.h"
+
+const struct server_route server_routes[] = {
+    { "/health",  "health",  health_handle },
+    { "/metrics", "metrics", metrics_handle },
+    { NULL, NULL, NULL }
+};

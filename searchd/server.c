@@ -1,0 +1,585 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* server: libmicrohttpd daemons on our listening sockets, request checks,
+ * query-string decoding, dispatch through the route table, replies. */
+#include "server.h"
+
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "metrics.h"
+#include "worker.h"
+
+#define MAX_LISTENERS 8
+
+struct arg {
+    const char *name;
+    const char *value;
+    size_t len;
+};
+
+struct server_req {
+    struct MHD_Connection *conn;
+    struct server *srv;
+    char *uri;              /* the raw request target, as sent */
+    size_t uri_len;
+    struct arg *args;
+    size_t nargs;
+    char *argbuf;           /* decoded names and values */
+    int route;              /* index in server_routes, -1 = none */
+    int started;            /* dispatched */
+    int replied;
+    unsigned status;
+    struct worker *w;
+    struct timespec t0;
+};
+
+struct server {
+    struct MHD_Daemon *d[MAX_LISTENERS];
+    int fds[MAX_LISTENERS];
+    size_t n;
+    atomic_int inflight;    /* requests between request line and completion */
+    size_t max_request;     /* request line + headers, bytes */
+    int access_log;
+};
+
+static struct timespec started_at;
+
+static double since(const struct timespec *t0)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+double server_uptime(void) { return since(&started_at); }
+double server_elapsed(struct server_req *req) { return since(&req->t0); }
+struct worker *server_worker(struct server_req *req) { return req->w; }
+const struct config *server_config(struct server_req *req) { return worker_config(req->w); }
+
+/* ---- query string ------------------------------------------------------- */
+
+static int hexval(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF. */
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        size_t k;
+        uint32_t cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            k = 1, cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            k = 2, cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            k = 3, cp = c & 0x07;
+        } else {
+            return 0;
+        }
+        if (n - i <= k)
+            return 0;
+        for (size_t j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (s[i + j] & 0x3F);
+        }
+        if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        i += k + 1;
+    }
+    return 1;
+}
+
+/* Decode src[0..n) ('+' is a space) into dst, NUL-terminated. Returns the
+ * decoded length, or -1 with *why set. */
+static long decode(const char *src, size_t n, char *dst, const char **why)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)src[i];
+        if (c == '%') {
+            int hi = i + 2 < n ? hexval((unsigned char)src[i + 1]) : -1;
+            int lo = i + 2 < n ? hexval((unsigned char)src[i + 2]) : -1;
+            if (hi < 0 || lo < 0) {
+                *why = "invalid percent-encoding";
+                return -1;
+            }
+            c = (unsigned char)(hi * 16 + lo);
+            i += 2;
+        } else if (c == '+') {
+            c = ' ';
+        }
+        if (c == '\0') {
+            *why = "contains a NUL byte";
+            return -1;
+        }
+        dst[o++] = (char)c;
+    }
+    dst[o] = '\0';
+    if (!utf8_valid((const unsigned char *)dst, o)) {
+        *why = "is not valid UTF-8";
+        return -1;
+    }
+    return (long)o;
+}
+
+/* Split and decode the query string. Returns 0, or -1 after replying 400
+ * (or 500 when out of memory). */
+static int parse_args(struct server_req *req, const char *qs)
+{
+    size_t qlen = strlen(qs), cap = 1;
+    for (size_t i = 0; i < qlen; i++)
+        cap += qs[i] == '&';
+    req->args = calloc(cap, sizeof *req->args);
+    req->argbuf = malloc(qlen + 2 * cap);
+    if (!req->args || !req->argbuf) {
+        server_reply_error(req, 500, "internal", NULL, -1, "out of memory");
+        return -1;
+    }
+    char *out = req->argbuf;
+    const char *p = qs;
+    while (*p) {
+        const char *amp = strchr(p, '&');
+        size_t seglen = amp ? (size_t)(amp - p) : strlen(p);
+        const char *eq = memchr(p, '=', seglen);
+        size_t nlen = eq ? (size_t)(eq - p) : seglen;
+        if (seglen > 0) {
+            const char *why = NULL;
+            char *name = out;
+            long dn = decode(p, nlen, name, &why);
+            if (dn < 0) {
+                server_reply_error(req, 400, "bad_request", NULL, -1, "a parameter name %s", why);
+                return -1;
+            }
+            out += dn + 1;
+            char *value = out;
+            long dv = eq ? decode(eq + 1, seglen - nlen - 1, value, &why) : (*value = '\0', 0);
+            if (dv < 0) {
+                server_reply_error(req, 400, "bad_request", name, -1, "parameter '%s' %s", name, why);
+                return -1;
+            }
+            out += dv + 1;
+            for (size_t i = 0; i < req->nargs; i++) {
+                if (strcmp(req->args[i].name, name) == 0) {
+                    server_reply_error(req, 400, "bad_request", name, -1, "parameter '%s' is given twice",
+                                       name);
+                    return -1;
+                }
+            }
+            req->args[req->nargs++] = (struct arg){ name, value, (size_t)dv };
+        }
+        p += seglen + (amp ? 1 : 0);
+    }
+    return 0;
+}
+
+const char *server_arg_str(struct server_req *req, const char *name, size_t *len)
+{
+    if (len)
+        *len = 0;
+    for (size_t i = 0; i < req->nargs; i++) {
+        if (strcmp(req->args[i].name, name) == 0) {
+            if (len)
+                *len = req->args[i].len;
+            return req->args[i].value;
+        }
+    }
+    return NULL;
+}
+
+int server_arg_int(struct server_req *req, const char *name, long def, long min, long max, long *out)
+{
+    *out = def;
+    const char *v = server_arg_str(req, name, NULL);
+    if (!v)
+        return 0;
+    const char *d = v + (*v == '-');
+    if (*d == '\0' || strspn(d, "0123456789") != strlen(d) || strlen(d) > 18) {
+        server_reply_error(req, 400, "bad_request", name, -1, "parameter '%s' must be an integer", name);
+        return -1;
+    }
+    long long x = strtoll(v, NULL, 10);
+    if (x < min) {
+        server_reply_error(req, 400, "bad_request", name, -1, "parameter '%s' must be at least %ld", name, min);
+        return -1;
+    }
+    if (x > max) {
+        server_reply_error(req, 422, "limit", name, max, "parameter '%s' must be at most %ld", name, max);
+        return -1;
+    }
+    *out = (long)x;
+    return 0;
+}
+
+/* ---- replies ------------------------------------------------------------ */
+
+/* The request target for a log line: printable ASCII, capped. */
+static void loggable(const char *s, size_t n, char *buf, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 5 < cap; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7f && c != '\\')
+            buf[o++] = (char)c;
+        else
+            o += (size_t)snprintf(buf + o, cap - o, "\\x%02x", c);
+    }
+    if (o + 5 >= cap && cap > 4)
+        memcpy(buf + cap - 4, "...", 3), o = cap - 1;
+    buf[o] = '\0';
+}
+
+static int queue(struct server_req *req, unsigned status, struct MHD_Response *resp, const char *ctype,
+                 size_t len)
+{
+    if (!resp) {
+        log_err("cannot create a response (out of memory)");
+        return -1;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    if (status == 405)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    enum MHD_Result r = MHD_queue_response(req->conn, status, resp);
+    MHD_destroy_response(resp);
+    req->replied = 1;
+    req->status = status;
+    double took = since(&req->t0);
+    metrics_observe(req->route, status, took);
+    if (req->srv->access_log) {
+        char target[512];
+        loggable(req->uri, req->uri_len, target, sizeof target);
+        log_info("access: %s %u %zuB %.2fms", target, status, len, took * 1e3);
+    }
+    return r == MHD_YES ? 0 : -1;
+}
+
+int server_reply_text(struct server_req *req, unsigned status, const char *ctype, const char *text, size_t len)
+{
+    if (req->replied) {
+        log_warn("a second reply to one request (status %u) was dropped", status);
+        return -1;
+    }
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)text, MHD_RESPMEM_MUST_COPY);
+    return queue(req, status, resp, ctype, len);
+}
+
+int server_reply_json(struct server_req *req, unsigned status, json_t *body)
+{
+    if (req->replied) {
+        log_warn("a second reply to one request (status %u) was dropped", status);
+        json_decref(body);
+        return -1;
+    }
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
+    json_decref(body);
+    if (!text) {
+        log_err("cannot serialize a JSON reply");
+        static const char oom[] =
+            "{\"error\":{\"status\":500,\"type\":\"internal\",\"message\":\"cannot build the reply\"}}\n";
+        return server_reply_text(req, 500, "application/json; charset=utf-8", oom, sizeof oom - 1);
+    }
+    size_t len = strlen(text);
+    /* A newline after the JSON reads better in a terminal (curl). */
+    char *nl = realloc(text, len + 2);
+    if (nl) {
+        text = nl;
+        text[len++] = '\n';
+        text[len] = '\0';
+    }
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    if (!resp)
+        free(text);
+    return queue(req, status, resp, "application/json; charset=utf-8", len);
+}
+
+int server_reply_error(struct server_req *req, unsigned status, const char *type, const char *param,
+                       long long limit, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_t *m = json_string(msg);
+    if (!m)
+        m = json_string("(message is not valid UTF-8)");
+    json_t *err = json_pack("{s:i, s:s, s:o}", "status", (int)status, "type", type, "message", m);
+    if (err && param)
+        json_object_set_new(err, "param", json_string(param));
+    if (err && limit >= 0)
+        json_object_set_new(err, "limit", json_integer(limit));
+    return server_reply_json(req, status, err ? json_pack("{s:o}", "error", err) : NULL);
+}
+
+xap_db *server_db(struct server_req *req)
+{
+    xap_db *db;
+    if (worker_db(req->w, &db) != XAP_OK) {
+        server_reply_error(req, 503, "unavailable", NULL, -1, "index unavailable: %s", worker_error(req->w));
+        return NULL;
+    }
+    return db;
+}
+
+/* ---- libmicrohttpd callbacks -------------------------------------------- */
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct server *s = cls;
+    struct server_req *req = calloc(1, sizeof *req);
+    if (!req)
+        return NULL;
+    req->uri_len = strlen(uri);
+    req->uri = strdup(uri);
+    if (!req->uri) {
+        free(req);
+        return NULL;
+    }
+    req->conn = conn;
+    req->srv = s;
+    req->route = -1;
+    clock_gettime(CLOCK_MONOTONIC, &req->t0);
+    atomic_fetch_add(&s->inflight, 1);
+    return req;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)conn;
+    (void)toe;
+    struct server *s = cls;
+    struct server_req *req = *con_cls;
+    if (!req)
+        return;
+    *con_cls = NULL;
+    free(req->uri);
+    free(req->args);
+    free(req->argbuf);
+    free(req);
+    atomic_fetch_sub(&s->inflight, 1);
+}
+
+static enum MHD_Result sum_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    size_t *sum = cls;
+    *sum += strlen(key) + (value ? strlen(value) : 0) + 4;
+    return MHD_YES;
+}
+
+static int find_route(const char *path, size_t n)
+{
+    for (int i = 0; server_routes[i].path; i++)
+        if (strlen(server_routes[i].path) == n && memcmp(server_routes[i].path, path, n) == 0)
+            return i;
+    return -1;
+}
+
+/* Method, size and body: replies at once when the request is refused. */
+static void precheck(struct server_req *req, const char *method)
+{
+    const char *qmark = strchr(req->uri, '?');
+    size_t plen = qmark ? (size_t)(qmark - req->uri) : req->uri_len;
+    req->route = find_route(req->uri, plen);
+
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+        server_reply_error(req, 405, "method", NULL, -1, "method %s is not allowed (GET, HEAD)",
+                           strlen(method) < 32 && utf8_valid((const unsigned char *)method, strlen(method))
+                               ? method : "?");
+        return;
+    }
+    size_t size = req->uri_len + strlen(method) + 12;
+    MHD_get_connection_values(req->conn, MHD_HEADER_KIND, sum_header, &size);
+    if (size > req->srv->max_request) {
+        server_reply_error(req, 413, "limit", NULL, (long long)req->srv->max_request,
+                           "request line and headers are %zu bytes, more than max_request_bytes", size);
+        return;
+    }
+    const char *clen = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if ((clen && strcmp(clen, "0") != 0) ||
+        MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+        server_reply_error(req, 400, "bad_request", NULL, -1, "a %s request must not have a body", method);
+        return;
+    }
+}
+
+/* Route, parameters, handler. */
+static void dispatch(struct server_req *req)
+{
+    const char *qmark = strchr(req->uri, '?');
+    size_t plen = qmark ? (size_t)(qmark - req->uri) : req->uri_len;
+    if (req->route < 0) {
+        char shown[128];
+        loggable(req->uri, plen, shown, sizeof shown);
+        server_reply_error(req, 404, "not_found", NULL, -1, "no endpoint %s", shown);
+        return;
+    }
+    if (qmark && parse_args(req, qmark + 1) < 0)
+        return;
+    if (!(req->w = worker_begin())) {
+        server_reply_error(req, 500, "internal", NULL, -1, "out of memory");
+        return;
+    }
+    server_routes[req->route].handler(req);
+    if (!req->replied) {
+        log_err("endpoint %s sent no reply", server_routes[req->route].name);
+        server_reply_error(req, 500, "internal", NULL, -1, "the endpoint sent no reply");
+    }
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    (void)cls;
+    (void)conn;
+    (void)url;
+    (void)version;
+    (void)upload_data;
+    struct server_req *req = *con_cls;
+    if (!req)
+        return MHD_NO; /* out of memory in on_uri: drop the connection */
+    if (req->replied) {
+        /* A body arrives after we answered: discard it. */
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (!req->started) {
+        /* Headers are in. A request that must fail fails now (its body, if
+         * any, is never read and the connection closes after the reply);
+         * a good one is answered on the next call, once libmicrohttpd
+         * knows the request is complete, so keep-alive is kept. */
+        req->started = 1;
+        clock_gettime(CLOCK_MONOTONIC, &req->t0);
+        precheck(req, method);
+        return MHD_YES;
+    }
+    if (*upload_data_size != 0) {
+        *upload_data_size = 0; /* not reached: a body was refused above */
+        return MHD_YES;
+    }
+    dispatch(req);
+    return req->replied ? MHD_YES : MHD_NO;
+}
+
+/* libmicrohttpd's own messages (accept failures when out of descriptors,
+ * for example), at most one a second so a storm cannot flood the log. */
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    static atomic_long last;
+    static atomic_long dropped;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long prev = atomic_load(&last);
+    if (now.tv_sec == prev || !atomic_compare_exchange_strong(&last, &prev, (long)now.tv_sec)) {
+        atomic_fetch_add(&dropped, 1);
+        return;
+    }
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n > 0 && msg[n - 1] == '\n')
+        msg[--n] = '\0';
+    long d = atomic_exchange(&dropped, 0);
+    if (d > 0)
+        log_warn("libmicrohttpd: %s (%ld similar messages dropped)", msg, d);
+    else
+        log_warn("libmicrohttpd: %s", msg);
+}
+
+/* ---- life cycle --------------------------------------------------------- */
+
+struct server *server_start(const struct config *cfg, const int *fds, size_t nfds)
+{
+    clock_gettime(CLOCK_MONOTONIC, &started_at);
+    if (nfds == 0 || nfds > MAX_LISTENERS) {
+        log_err("server_start: %zu listening sockets (1 to %d)", nfds, MAX_LISTENERS);
+        return NULL;
+    }
+    struct server *s = calloc(1, sizeof *s);
+    if (!s) {
+        log_err("server_start: out of memory");
+        return NULL;
+    }
+    s->max_request = (size_t)cfg->searchd.max_request_bytes;
+    s->access_log = cfg->searchd.access_log;
+    atomic_init(&s->inflight, 0);
+    unsigned threads = (unsigned)cfg->searchd.threads;
+    if (threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 ? (unsigned)n : 1;
+    }
+    /* The connection's memory pool holds the request and our response
+     * headers; we check the request's size ourselves, so give room. */
+    size_t pool = 2 * s->max_request + 8192;
+    for (size_t i = 0; i < nfds; i++) {
+        s->fds[i] = fds[i];
+        s->d[i] = MHD_start_daemon(
+            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+            on_request, s,
+            MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+            MHD_OPTION_LISTEN_SOCKET, fds[i],
+            MHD_OPTION_THREAD_POOL_SIZE, threads,
+            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->searchd.connection_timeout_s,
+            MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->searchd.max_connections,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
+            MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+            MHD_OPTION_END);
+        if (!s->d[i]) {
+            log_err("cannot start the HTTP server on listening socket %d", fds[i]);
+            s->n = i;
+            server_stop(s, 0);
+            return NULL;
+        }
+        s->n = i + 1;
+    }
+    log_info("serving with %u threads per listener, at most %d connections", threads,
+             cfg->searchd.max_connections);
+    return s;
+}
+
+void server_stop(struct server *s, double grace)
+{
+    if (!s)
+        return;
+    /* Stop accepting first, so nothing new starts while we drain. */
+    for (size_t i = 0; i < s->n; i++) {
+        MHD_socket fd = MHD_quiesce_daemon(s->d[i]);
+        if (fd != MHD_INVALID_SOCKET)
+            close(fd);
+    }
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (atomic_load(&s->inflight) > 0 && since(&t0) < grace)
+        nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+    if (atomic_load(&s->inflight) > 0)
+        log_warn("stopping with %d requests still in flight", atomic_load(&s->inflight));
+    for (size_t i = 0; i < s->n; i++)
+        MHD_stop_daemon(s->d[i]);
+    free(s);
+}

@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* worker: per-thread database handle, tokenizer and config snapshot. */
+#include "worker.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "tokenizer.h"
+
+/* A configuration shared by the workers that run with it; freed when the
+ * last one lets go. */
+struct snapshot {
+    struct config cfg;
+    atomic_int refs;
+};
+
+/* Identity of a stub file: a rebuild renames a new one over it. */
+struct stub_id {
+    dev_t dev;
+    ino_t ino;
+    struct timespec mtime;
+    off_t size;
+    int present;
+};
+
+struct worker {
+    xap_db *db;
+    struct tokenizer *tk;
+    struct snapshot *snap;
+    unsigned gen;             /* generation of snap / of the last SIGHUP seen */
+    int checked;              /* db made current for this request already */
+    struct stub_id *stubs;    /* one per path, as of the last full open */
+    char err[256];
+};
+
+static char **db_paths;
+static size_t db_npaths;
+
+static pthread_mutex_t snap_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct snapshot *cur_snap;
+static atomic_uint generation = 1;
+static atomic_uint_fast64_t reopens;
+static atomic_uint live;
+
+static pthread_key_t tl_key;
+static _Thread_local struct worker *tl_worker;
+
+static void snapshot_release(struct snapshot *s)
+{
+    if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
+        config_free(&s->cfg);
+        free(s);
+    }
+}
+
+static struct snapshot *snapshot_new(const struct config *cfg)
+{
+    struct snapshot *s = calloc(1, sizeof *s);
+    if (!s || config_copy(&s->cfg, cfg) < 0) {
+        free(s);
+        return NULL;
+    }
+    atomic_init(&s->refs, 1);
+    return s;
+}
+
+static void worker_free(void *p)
+{
+    struct worker *w = p;
+    if (!w)
+        return;
+    xap_db_close(w->db);
+    tokenizer_free(w->tk);
+    snapshot_release(w->snap);
+    free(w->stubs);
+    free(w);
+    atomic_fetch_sub(&live, 1);
+}
+
+int worker_init(const char *const *paths, size_t npaths, const struct config *cfg)
+{
+    db_paths = calloc(npaths, sizeof *db_paths);
+    if (!db_paths)
+        return -1;
+    db_npaths = npaths;
+    for (size_t i = 0; i < npaths; i++)
+        if (!(db_paths[i] = strdup(paths[i])))
+            return -1;
+    if (!(cur_snap = snapshot_new(cfg)))
+        return -1;
+    if (pthread_key_create(&tl_key, worker_free) != 0)
+        return -1;
+    return 0;
+}
+
+void worker_shutdown(void)
+{
+    /* The main thread may have served (worker_probe does not, but be safe). */
+    if (tl_worker) {
+        pthread_setspecific(tl_key, NULL);
+        worker_free(tl_worker);
+        tl_worker = NULL;
+    }
+    snapshot_release(cur_snap);
+    cur_snap = NULL;
+    for (size_t i = 0; i < db_npaths; i++)
+        free(db_paths[i]);
+    free(db_paths);
+    db_paths = NULL;
+    db_npaths = 0;
+}
+
+int worker_reload_all(const struct config *cfg)
+{
+    struct snapshot *s = NULL;
+    if (cfg && !(s = snapshot_new(cfg)))
+        return -1;
+    pthread_mutex_lock(&snap_lock);
+    if (s) {
+        snapshot_release(cur_snap);
+        cur_snap = s;
+    }
+    atomic_fetch_add(&generation, 1);
+    pthread_mutex_unlock(&snap_lock);
+    return 0;
+}
+
+uint64_t worker_reopens_total(void) { return atomic_load(&reopens); }
+unsigned worker_live(void) { return atomic_load(&live); }
+
+/* Where a stub file of `path` would be: DIR/XAPIANDB for a stub
+ * directory, or the path itself when it is a stub file. */
+static void stub_stat(const char *path, struct stub_id *id)
+{
+    memset(id, 0, sizeof *id);
+    if (strncmp(path, "tcp:", 4) == 0)
+        return;
+    char stub[4096];
+    struct stat st;
+    snprintf(stub, sizeof stub, "%s/XAPIANDB", path);
+    if (stat(stub, &st) != 0 && (stat(path, &st) != 0 || !S_ISREG(st.st_mode)))
+        return;
+    id->dev = st.st_dev;
+    id->ino = st.st_ino;
+    id->mtime = st.st_mtim;
+    id->size = st.st_size;
+    id->present = 1;
+}
+
+static int stub_same(const struct stub_id *a, const struct stub_id *b)
+{
+    return a->present == b->present && a->dev == b->dev && a->ino == b->ino &&
+           a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec &&
+           a->size == b->size;
+}
+
+/* Open the databases afresh. One path is opened directly, so that its
+ * revision is known; several are searched as one. */
+static xap_status open_db(xap_db **db, struct stub_id *stubs, char *err, size_t errlen)
+{
+    /* Stat first: if a swap happens between stat and open we reopen once
+     * more on the next request, never miss it. */
+    if (stubs)
+        for (size_t i = 0; i < db_npaths; i++)
+            stub_stat(db_paths[i], &stubs[i]);
+    xap_status st = db_npaths == 1 ? xap_db_open(db_paths[0], XAP_DB_READONLY, db)
+                                   : xap_db_open_many((const char *const *)db_paths, db_npaths, db);
+    if (st != XAP_OK) {
+        snprintf(err, errlen, "cannot open index %s%s: %s", db_paths[0], db_npaths > 1 ? ",..." : "",
+                 xap_errmsg());
+        *db = NULL;
+    }
+    return st;
+}
+
+int worker_probe(char *err, size_t errlen, uint32_t *docs)
+{
+    *docs = 0;
+    xap_db *db;
+    if (open_db(&db, NULL, err, errlen) != XAP_OK)
+        return -1;
+    if (xap_db_doccount(db, docs) != XAP_OK) {
+        snprintf(err, errlen, "cannot read index %s: %s", db_paths[0], xap_errmsg());
+        xap_db_close(db);
+        return -1;
+    }
+    xap_db_close(db);
+    return 0;
+}
+
+struct worker *worker_begin(void)
+{
+    struct worker *w = tl_worker;
+    if (!w) {
+        w = calloc(1, sizeof *w);
+        if (!w || !(w->stubs = calloc(db_npaths, sizeof *w->stubs))) {
+            free(w);
+            return NULL;
+        }
+        atomic_fetch_add(&live, 1);
+        if (pthread_setspecific(tl_key, w) != 0) {
+            worker_free(w);
+            return NULL;
+        }
+        tl_worker = w;
+    }
+    if (w->gen != atomic_load(&generation)) {
+        pthread_mutex_lock(&snap_lock);
+        if (w->snap != cur_snap) {
+            snapshot_release(w->snap);
+            w->snap = cur_snap;
+            atomic_fetch_add(&w->snap->refs, 1);
+        }
+        if (w->gen != 0 && w->db) {
+            /* SIGHUP: reopen the index from scratch. */
+            xap_db_close(w->db);
+            w->db = NULL;
+        }
+        w->gen = atomic_load(&generation);
+        pthread_mutex_unlock(&snap_lock);
+    }
+    w->checked = 0;
+    w->err[0] = '\0';
+    return w;
+}
+
+const struct config *worker_config(struct worker *w) { return &w->snap->cfg; }
+const char *worker_error(struct worker *w) { return w->err; }
+
+/* A stub file changed since the handle was opened: an index was swapped. */
+static int swapped(struct worker *w)
+{
+    for (size_t i = 0; i < db_npaths; i++) {
+        struct stub_id now;
+        stub_stat(db_paths[i], &now);
+        if (!stub_same(&now, &w->stubs[i]))
+            return 1;
+    }
+    return 0;
+}
+
+static xap_status full_open(struct worker *w)
+{
+    xap_db_close(w->db);
+    w->db = NULL;
+    xap_status st = open_db(&w->db, w->stubs, w->err, sizeof w->err);
+    if (st == XAP_OK)
+        atomic_fetch_add(&reopens, 1);
+    else
+        log_warn("%s", w->err);
+    return st;
+}
+
+xap_status worker_db(struct worker *w, xap_db **db)
+{
+    *db = NULL;
+    if (w->checked && w->db) {
+        *db = w->db;
+        return XAP_OK;
+    }
+    xap_status st;
+    if (!w->db || swapped(w)) {
+        if (w->db)
+            log_info("index swapped: reopening %s", db_paths[0]);
+        st = full_open(w);
+    } else if ((st = xap_db_reopen(w->db, NULL)) != XAP_OK) {
+        log_warn("reopen %s: %s; opening again", db_paths[0], xap_errmsg());
+        st = full_open(w);
+    }
+    if (st != XAP_OK)
+        return st;
+    w->checked = 1;
+    *db = w->db;
+    return XAP_OK;
+}
+
+xap_status worker_retry(struct worker *w, worker_fn fn, void *ud)
+{
+    xap_db *db;
+    xap_status st = worker_db(w, &db);
+    if (st != XAP_OK)
+        return st;
+    st = fn(db, ud);
+    if (st != XAP_ERR_MODIFIED)
+        return st;
+    /* The revision we read was overwritten by a writer: catch up and try
+     * once more; a second failure goes back to the caller. */
+    log_debug("database modified during a request; reopening and retrying");
+    if (xap_db_reopen(w->db, NULL) != XAP_OK && full_open(w) != XAP_OK)
+        return XAP_ERR_OPENING;
+    return fn(w->db, ud);
+}
+
+struct tokenizer *worker_tokenizer(struct worker *w)
+{
+    if (!w->tk && !(w->tk = tokenizer_new()))
+        log_err("tokenizer_new failed (ICU data missing?)");
+    return w->tk;
+}
