@@ -123,37 +123,37 @@ static int read_queries(struct run *r, int *bad)
         char *l = line;
         if (lineno == 1 && strncmp(l, "\xEF\xBB\xBF", 3) == 0)   /* UTF-8 BOM */
             l += 3;
-        char *qid, *text;
-        int s = batch_split(l, &qid, &text);
-        if (s == 0)
-            continue;
-        if (s < 0) {
-            fprintf(stderr, "search: %s:%zu: expected \"qid<TAB>query\", line skipped\n", file, lineno);
-            *bad = 1;
-            first = 0;
-            continue;
-        }
-        if (first) {
-            first = 0;
-            if (batch_is_header(qid))
-                continue;
-        }
-        if (r->nq == cap) {
-            size_t ncap = cap ? cap * 2 : 256;
-            struct query *p = realloc(r->q, ncap * sizeof *p);
-            if (!p)
-                goto oom;
-            r->q = p;
-            cap = ncap;
-        }
-        /* The line buffer is reused by getline: keep a copy. */
+        /* The line buffer is reused by getline: split a copy. */
         char *copy = strdup(l);
         if (!copy)
             goto oom;
+        char *qid, *text;
+        int s = batch_split(copy, &qid, &text);
+        if (s <= 0 || (first && batch_is_header(qid))) {
+            if (s < 0) {
+                fprintf(stderr, "search: %s:%zu: expected \"qid<TAB>query\", line skipped\n", file, lineno);
+                *bad = 1;
+            }
+            if (s != 0)
+                first = 0;
+            free(copy);
+            continue;
+        }
+        first = 0;
+        if (r->nq == cap) {
+            size_t ncap = cap ? cap * 2 : 256;
+            struct query *p = realloc(r->q, ncap * sizeof *p);
+            if (!p) {
+                free(copy);
+                goto oom;
+            }
+            r->q = p;
+            cap = ncap;
+        }
         struct query *q = &r->q[r->nq++];
         q->line = copy;
-        q->qid = copy + (qid - l);
-        q->text = copy + (text - l);
+        q->qid = qid;
+        q->text = text;
         q->lineno = lineno;
     }
     if (ferror(f)) {
