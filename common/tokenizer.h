@@ -14,7 +14,25 @@
  * consecutive positions, so both the unit and the parts are searchable and
  * phrases over the parts still match. Joiners inside a compound: '-', '/',
  * '+' at the end of a chemical ("Ca2+"), ',' and '.' between digits
- * ("1,25-dihydroxyvitamin", "2.5").
+ * ("1,25-dihydroxyvitamin", "2.5"; ICU already keeps "1,25" and "2.5" as one
+ * number). Fullwidth '-' and '/' and U+2010/U+2011 join too and become
+ * ASCII '-' / '/' in the compound's text. CJK words never join compounds.
+ *
+ * Choices made here (both sides see the same):
+ * - Apostrophes U+2019, U+2018, U+02BC become U+0027; a trailing "'s" is
+ *   stripped from text and form ("Parkinson's" -> "parkinson", offsets
+ *   still cover the whole word); "don't" stays "don't".
+ * - Diacritic folding removes only the generic combining diacritics
+ *   (U+0300-036F, U+1AB0-1AFF, U+1DC0-1DFF, U+20D0-20FF, U+FE20-FE2F) after
+ *   NFD, then recomposes: Japanese dakuten and Thai/Indic vowel signs stay.
+ *   Letters without a decomposition stay ("ø", "æ"); "ß" folds to "ss".
+ * - Soft hyphens and other default-ignorables vanish (NFKC_Casefold), so
+ *   "hyper<U+00AD>tension" is one token "hypertension".
+ * - Thai, Lao, Khmer and Myanmar words are flagged TOK_CJK too (no spaces,
+ *   dictionary-segmented, never stemmed).
+ * - A skipped word (too long, or empty after normalization) takes no
+ *   position. Huge inputs are processed in chunks (16 MB, cut at a space
+ *   when there is one near the limit).
  *
  * Byte offsets (start, end) always refer to the caller's input, so a
  * snippet can highlight a match without tokenizing again.
@@ -63,6 +81,10 @@ void tokenizer_free(struct tokenizer *tk);
  * Returns -1 on failure (out of memory, ICU error) with *n = 0. */
 int tokenizer_run(struct tokenizer *tk, const char *text, size_t len, uint32_t pos_base,
                   const struct tok_token **tokens /* OUT */, size_t *n /* OUT */);
+
+/* Chunk size for huge inputs (default 16 MB, minimum 64 bytes); mostly
+ * for tests, which exercise the chunk seams with small inputs. */
+void tokenizer_set_chunk_size(struct tokenizer *tk, size_t bytes);
 
 /* Position after the last token of the last run (pos_base if none): what
  * to pass as pos_base for the next field, after a gap. */

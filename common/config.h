@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* config: the one configuration file of every medsearch program.
+ *
+ * Format (medsearch.conf.example lists every key with its default):
+ *
+ *     # a comment
+ *     [searchd]
+ *     socket = /run/medsearch/searchd.sock
+ *     threads = 4            # an inline comment starts at " #"
+ *     socket_group = "www data"   # quotes keep spaces and '#'
+ *
+ * Sections: [index] (indexer), [searchd], [ranking] (searchd's ranking),
+ * [client] (the search CLI). Every key is read through one table (config.c)
+ * that gives its type, default and range; adding a key is one line there
+ * plus the field in struct config. Errors name file:line and the key and
+ * are meant to be fatal at start-up. Command-line flags override the file:
+ * a program loads the file, then sets fields (config_set() validates a
+ * flag exactly as a file line would be).
+ */
+#ifndef MEDSEARCH_CONFIG_H
+#define MEDSEARCH_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct config {
+    struct {
+        char *db;             /* index directory; searchd: several, comma-separated */
+        int threads;          /* tokenizer threads; 0 = one per core */
+        int commit_every;     /* documents per commit */
+        char *synonyms;       /* synonym list loaded at indexing ("" = built-in) */
+    } index;
+    struct {
+        char *socket;         /* UNIX socket path */
+        int socket_mode;      /* octal file mode of the socket */
+        char *socket_group;   /* group owning the socket ("" = unchanged) */
+        char *tcp;            /* "HOST:PORT" TCP listener, "" = off */
+        bool tcp_allow_remote;/* allow a non-loopback tcp address */
+        int threads;          /* worker threads; 0 = one per core */
+        int max_request_bytes;/* request line + headers */
+        int max_query_bytes;  /* length of q */
+        int max_terms;        /* words in a query */
+        int max_wildcard;     /* terms one prefix* expands to */
+        int max_limit;        /* largest limit= */
+        int max_window;       /* largest offset + limit */
+        int query_timeout_ms; /* matching time per query */
+        int connection_timeout_s; /* idle time before a connection is closed */
+        int max_connections;  /* open client connections */
+        char *user;           /* user to become when started as root */
+        bool access_log;      /* one log line per request */
+    } searchd;
+    struct {
+        double bm25_k1;
+        double bm25_b;
+        double title_weight;
+        double heading_weight;
+        double proximity_weight;
+        bool synonyms;        /* expand queries with the synonym table */
+        bool spelling;        /* offer did_you_mean */
+    } ranking;
+    struct {
+        char *socket;         /* searchd socket the client talks to */
+    } client;
+};
+
+/* Fill *c with every key's default. Returns 0, or -1 when out of memory
+ * (then *c holds no allocation). */
+int config_init(struct config *c);
+
+/* Read `path` over *c (already initialized: keys absent from the file
+ * keep their value). Returns 0, or -1 with a message "FILE:LINE: KEY: why"
+ * (or "FILE: why" when it cannot be read) in err. A key given twice in one
+ * file is an error. On error *c keeps valid (partly updated) values. */
+int config_load(struct config *c, const char *path, char *err, size_t errlen);
+
+/* Set one key from its text form, as a file line would ("searchd",
+ * "threads", "4"). Returns 0, or -1 with "KEY: why" in err (unknown key,
+ * bad value, out of range). Used for command-line flags. */
+int config_set(struct config *c, const char *section, const char *key, const char *value,
+               char *err, size_t errlen);
+
+/* Free the strings of *c (the struct itself is the caller's). */
+void config_free(struct config *c);
+
+/* Deep copy of src into *dst (for a snapshot shared by threads). 0 or -1. */
+int config_copy(struct config *dst, const struct config *src);
+
+/* Walk the key table: cb(section, key, default_text, ud) for each key in
+ * table order; a non-zero return stops. For tests and documentation. */
+typedef int (*config_key_cb)(const char *section, const char *key, const char *def, void *ud);
+void config_each_key(config_key_cb cb, void *ud);
+
+#endif

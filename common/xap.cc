@@ -1,0 +1,1482 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* xap.cc: the C seam over libxapian (1.4). The project's only C++ file.
+ *
+ * Every extern "C" function is one try block whose `catch (...)` calls
+ * map_exception(): it rethrows the exception in flight, maps its type to an
+ * xap_status and keeps the description in a thread_local string for
+ * xap_errmsg(). No exception ever leaves this file. Handles are plain
+ * structs around Xapian's own (reference-counted) objects. */
+#include "xap.h"
+
+#include <xapian.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <sys/stat.h>
+#include <utility>
+#include <vector>
+
+struct xap_db {
+    Xapian::Database db;         /* reading; shares wdb's internals when writable */
+    Xapian::WritableDatabase wdb; /* only meaningful when writable */
+    bool writable = false;
+    bool multi = false;          /* opened by xap_db_open_many */
+};
+
+struct xap_doc {
+    Xapian::Document doc;
+};
+
+struct xap_query {
+    Xapian::Query q;
+};
+
+struct xap_enquire {
+    Xapian::Enquire enq;
+    explicit xap_enquire(const Xapian::Database &db) : enq(db) {}
+};
+
+struct xap_mset {
+    Xapian::MSet m;
+};
+
+struct xap_eset {
+    /* Copied out of Xapian::ESet so xap_eset_item can hand out stable
+     * NUL-terminated term pointers. */
+    std::vector<std::pair<std::string, double>> items;
+};
+
+struct xap_stem {
+    Xapian::Stem stem;
+};
+
+/* ---- errors ------------------------------------------------------------- */
+
+static thread_local std::string t_errmsg;
+
+/* Keep "fn: message" as this thread's last error; never throws. */
+static xap_status fail(xap_status st, const char *fn, const char *msg) noexcept
+{
+    try {
+        t_errmsg.assign(fn);
+        t_errmsg.append(": ");
+        t_errmsg.append(msg);
+    } catch (...) {
+        t_errmsg.clear(); /* out of memory: better an empty message than none */
+    }
+    return st;
+}
+
+/* Called only from a catch handler: rethrow the exception in flight and
+ * turn it into a status. Most specific Xapian classes first. */
+static xap_status map_exception(const char *fn) noexcept
+{
+    try {
+        throw;
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        return fail(XAP_ERR_MODIFIED, fn, e.get_description().c_str());
+    } catch (const Xapian::DatabaseLockError &e) {
+        return fail(XAP_ERR_LOCKED, fn, e.get_description().c_str());
+    } catch (const Xapian::DatabaseOpeningError &e) { /* and DatabaseNotFoundError, DatabaseVersionError */
+        return fail(XAP_ERR_OPENING, fn, e.get_description().c_str());
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        return fail(XAP_ERR_CORRUPT, fn, e.get_description().c_str());
+    } catch (const Xapian::DatabaseError &e) {
+        return fail(XAP_ERR_IO, fn, e.get_description().c_str());
+    } catch (const Xapian::DocNotFoundError &e) {
+        return fail(XAP_ERR_NOT_FOUND, fn, e.get_description().c_str());
+    } catch (const Xapian::InvalidArgumentError &e) {
+        return fail(XAP_ERR_INVALID, fn, e.get_description().c_str());
+    } catch (const Xapian::InvalidOperationError &e) {
+        return fail(XAP_ERR_INVALID, fn, e.get_description().c_str());
+    } catch (const Xapian::Error &e) {
+        return fail(XAP_ERR_XAPIAN, fn, e.get_description().c_str());
+    } catch (const std::bad_alloc &) {
+        return fail(XAP_ERR_NOMEM, fn, "out of memory");
+    } catch (const std::exception &e) {
+        return fail(XAP_ERR_UNKNOWN, fn, e.what());
+    } catch (...) {
+        return fail(XAP_ERR_UNKNOWN, fn, "unknown exception");
+    }
+}
+
+#define NULL_ARG(fn, name) fail(XAP_ERR_INVALID, fn, name " is NULL")
+
+/* A malloc'd NUL-terminated copy of bytes, or NULL. */
+static char *dup_bytes(const std::string &s) noexcept
+{
+    char *p = static_cast<char *>(std::malloc(s.size() + 1));
+    if (p) {
+        std::memcpy(p, s.data(), s.size());
+        p[s.size()] = '\0';
+    }
+    return p;
+}
+
+/* Fail unless db was opened writable. */
+static bool need_writable(const xap_db *db, const char *fn, xap_status *st) noexcept
+{
+    if (db->writable)
+        return true;
+    *st = fail(XAP_ERR_INVALID, fn, "database is not open for writing");
+    return false;
+}
+
+static Xapian::RSet make_rset(const uint32_t *rset, size_t n)
+{
+    Xapian::RSet rs;
+    for (size_t i = 0; i < n; i++)
+        rs.add_document(rset[i]);
+    return rs;
+}
+
+extern "C" {
+
+const char *xap_errmsg(void)
+{
+    return t_errmsg.c_str();
+}
+
+const char *xap_status_name(xap_status st)
+{
+    switch (st) {
+    case XAP_OK: return "XAP_OK";
+    case XAP_ERR_MODIFIED: return "XAP_ERR_MODIFIED";
+    case XAP_ERR_LOCKED: return "XAP_ERR_LOCKED";
+    case XAP_ERR_OPENING: return "XAP_ERR_OPENING";
+    case XAP_ERR_CORRUPT: return "XAP_ERR_CORRUPT";
+    case XAP_ERR_NOT_FOUND: return "XAP_ERR_NOT_FOUND";
+    case XAP_ERR_INVALID: return "XAP_ERR_INVALID";
+    case XAP_ERR_IO: return "XAP_ERR_IO";
+    case XAP_ERR_NOMEM: return "XAP_ERR_NOMEM";
+    case XAP_ERR_XAPIAN: return "XAP_ERR_XAPIAN";
+    case XAP_ERR_UNKNOWN: return "XAP_ERR_UNKNOWN";
+    }
+    return "XAP_ERR_?";
+}
+
+const char *xap_version(void)
+{
+    return Xapian::version_string();
+}
+
+/* ---- databases ---------------------------------------------------------- */
+
+xap_status xap_db_open(const char *path, enum xap_open_mode mode, xap_db **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    if (!path)
+        return NULL_ARG(__func__, "path");
+    xap_db *db = NULL;
+    try {
+        db = new xap_db;
+        switch (mode) {
+        case XAP_DB_READONLY:
+            db->db = Xapian::Database(path);
+            break;
+        case XAP_DB_CREATE_OR_OPEN:
+        case XAP_DB_CREATE_OR_OVERWRITE:
+        case XAP_DB_OPEN: {
+            int flags = mode == XAP_DB_CREATE_OR_OPEN ? Xapian::DB_CREATE_OR_OPEN
+                      : mode == XAP_DB_CREATE_OR_OVERWRITE ? Xapian::DB_CREATE_OR_OVERWRITE
+                      : Xapian::DB_OPEN;
+            db->wdb = Xapian::WritableDatabase(path, flags);
+            db->db = db->wdb;
+            db->writable = true;
+            break;
+        }
+        default:
+            delete db;
+            return fail(XAP_ERR_INVALID, __func__, "unknown open mode");
+        }
+        *out = db;
+        return XAP_OK;
+    } catch (...) {
+        delete db;
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_open_many(const char *const *paths, size_t n, xap_db **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    if (!paths)
+        return NULL_ARG(__func__, "paths");
+    if (n == 0)
+        return fail(XAP_ERR_INVALID, __func__, "no database given");
+    xap_db *db = NULL;
+    try {
+        db = new xap_db;
+        db->multi = true;
+        for (size_t i = 0; i < n; i++) {
+            const char *p = paths[i];
+            if (!p) {
+                delete db;
+                return NULL_ARG(__func__, "paths[i]");
+            }
+            if (std::strncmp(p, "tcp:", 4) == 0) {
+                /* "tcp:HOST:PORT"; the last colon separates the port. */
+                const char *colon = std::strrchr(p + 4, ':');
+                char *end = NULL;
+                errno = 0;
+                long port = colon ? std::strtol(colon + 1, &end, 10) : 0;
+                if (!colon || colon == p + 4 || end == colon + 1 || *end != '\0' || errno ||
+                    port < 1 || port > 65535) {
+                    delete db;
+                    return fail(XAP_ERR_INVALID, __func__,
+                                (std::string("bad remote address, want tcp:HOST:PORT: ") + p).c_str());
+                }
+                std::string host(p + 4, static_cast<size_t>(colon - (p + 4)));
+                db->db.add_database(Xapian::Remote::open(host, static_cast<unsigned>(port)));
+            } else {
+                db->db.add_database(Xapian::Database(p));
+            }
+        }
+        *out = db;
+        return XAP_OK;
+    } catch (...) {
+        delete db;
+        return map_exception(__func__);
+    }
+}
+
+void xap_db_close(xap_db *db)
+{
+    if (!db)
+        return;
+    try {
+        /* Database::close() commits a writable db (unless xap_db_cancel
+         * threw the pending changes away) and releases the lock now, even
+         * if an enquire still holds a reference to the internals. */
+        db->db.close();
+    } catch (...) {
+        (void)map_exception(__func__);
+    }
+    delete db;
+}
+
+xap_status xap_db_cancel(xap_db *db)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    xap_status st;
+    if (!need_writable(db, __func__, &st))
+        return st;
+    try {
+        /* Xapian 1.4 has no public "discard": cancelling an (unflushed)
+         * transaction reverts every table to the last committed revision,
+         * which drops everything pending, not only the transaction. */
+        db->wdb.begin_transaction(false);
+        db->wdb.cancel_transaction();
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_reopen(xap_db *db, int *changed)
+{
+    if (changed)
+        *changed = 0;
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    try {
+        bool c = db->db.reopen();
+        if (changed)
+            *changed = c ? 1 : 0;
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_commit(xap_db *db)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    xap_status st;
+    if (!need_writable(db, __func__, &st))
+        return st;
+    try {
+        db->wdb.commit();
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_doccount(xap_db *db, uint32_t *out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = 0;
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    try {
+        *out = db->db.get_doccount();
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_revision(xap_db *db, uint64_t *out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = 0;
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (db->multi)
+        return XAP_OK; /* a revision only means something for one db */
+    try {
+        *out = db->db.get_revision();
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_avlength(xap_db *db, double *out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = 0;
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    try {
+        *out = db->db.get_avlength();
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_lastdocid(xap_db *db, uint32_t *out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = 0;
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    try {
+        *out = db->db.get_lastdocid();
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_termfreq(xap_db *db, const char *term, uint32_t *out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = 0;
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!term)
+        return NULL_ARG(__func__, "term");
+    try {
+        *out = db->db.get_termfreq(term);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_collfreq(xap_db *db, const char *term, uint64_t *out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = 0;
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!term)
+        return NULL_ARG(__func__, "term");
+    try {
+        *out = db->db.get_collection_freq(term);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_replace_by_term(xap_db *db, const char *idterm, const xap_doc *doc, uint32_t *docid)
+{
+    if (docid)
+        *docid = 0;
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!idterm)
+        return NULL_ARG(__func__, "idterm");
+    if (!doc)
+        return NULL_ARG(__func__, "doc");
+    if (!*idterm)
+        return fail(XAP_ERR_INVALID, __func__, "idterm is empty");
+    xap_status st;
+    if (!need_writable(db, __func__, &st))
+        return st;
+    try {
+        /* Without idterm in doc the next replace would add a duplicate. */
+        Xapian::TermIterator t = doc->doc.termlist_begin();
+        t.skip_to(idterm);
+        if (t == doc->doc.termlist_end() || *t != idterm)
+            return fail(XAP_ERR_INVALID, __func__,
+                        (std::string("document lacks its id term ") + idterm).c_str());
+        Xapian::docid id = db->wdb.replace_document(idterm, doc->doc);
+        if (docid)
+            *docid = id;
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_delete_by_term(xap_db *db, const char *term, uint32_t *deleted)
+{
+    if (deleted)
+        *deleted = 0;
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!term)
+        return NULL_ARG(__func__, "term");
+    xap_status st;
+    if (!need_writable(db, __func__, &st))
+        return st;
+    try {
+        /* The writable db's termfreq includes uncommitted changes. */
+        Xapian::doccount n = db->wdb.get_termfreq(term);
+        db->wdb.delete_document(term);
+        if (deleted)
+            *deleted = n;
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_delete_docid(xap_db *db, uint32_t docid)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    xap_status st;
+    if (!need_writable(db, __func__, &st))
+        return st;
+    try {
+        db->wdb.delete_document(docid);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_docid_by_term(xap_db *db, const char *term, uint32_t *docid)
+{
+    if (!docid)
+        return NULL_ARG(__func__, "docid");
+    *docid = 0;
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!term)
+        return NULL_ARG(__func__, "term");
+    try {
+        Xapian::PostingIterator p = db->db.postlist_begin(term);
+        if (p == db->db.postlist_end(term))
+            return fail(XAP_ERR_NOT_FOUND, __func__, (std::string("no document has term ") + term).c_str());
+        *docid = *p;
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_get_doc(xap_db *db, uint32_t docid, xap_doc **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    xap_doc *d = NULL;
+    try {
+        d = new xap_doc;
+        d->doc = db->db.get_document(docid);
+        *out = d;
+        return XAP_OK;
+    } catch (...) {
+        delete d;
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_set_metadata(xap_db *db, const char *key, const char *value, size_t len)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!key)
+        return NULL_ARG(__func__, "key");
+    if (!value && len)
+        return NULL_ARG(__func__, "value");
+    xap_status st;
+    if (!need_writable(db, __func__, &st))
+        return st;
+    try {
+        db->wdb.set_metadata(key, value ? std::string(value, len) : std::string());
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_get_metadata(xap_db *db, const char *key, char **out, size_t *len)
+{
+    if (out)
+        *out = NULL;
+    if (len)
+        *len = 0;
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    if (!len)
+        return NULL_ARG(__func__, "len");
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!key)
+        return NULL_ARG(__func__, "key");
+    try {
+        std::string v = db->db.get_metadata(key);
+        char *p = dup_bytes(v);
+        if (!p)
+            return fail(XAP_ERR_NOMEM, __func__, "out of memory");
+        *out = p;
+        *len = v.size();
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_allterms(xap_db *db, const char *prefix, xap_term_cb cb, void *ud)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!cb)
+        return NULL_ARG(__func__, "cb");
+    try {
+        std::string pfx = prefix ? prefix : "";
+        for (Xapian::TermIterator t = db->db.allterms_begin(pfx); t != db->db.allterms_end(pfx); ++t) {
+            const std::string term = *t;
+            if (cb(term.c_str(), term.size(), t.get_termfreq(), ud))
+                break;
+        }
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_postlist(xap_db *db, const char *term, xap_post_cb cb, void *ud)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!term)
+        return NULL_ARG(__func__, "term");
+    if (!cb)
+        return NULL_ARG(__func__, "cb");
+    try {
+        for (Xapian::PostingIterator p = db->db.postlist_begin(term); p != db->db.postlist_end(term); ++p)
+            if (cb(*p, p.get_wdf(), ud))
+                break;
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_positions(xap_db *db, uint32_t docid, const char *term, xap_pos_cb cb, void *ud)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!term)
+        return NULL_ARG(__func__, "term");
+    if (!cb)
+        return NULL_ARG(__func__, "cb");
+    try {
+        for (Xapian::PositionIterator p = db->db.positionlist_begin(docid, term);
+             p != db->db.positionlist_end(docid, term); ++p)
+            if (cb(*p, ud))
+                break;
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_termlist(xap_db *db, uint32_t docid, xap_doc_term_cb cb, void *ud)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!cb)
+        return NULL_ARG(__func__, "cb");
+    try {
+        for (Xapian::TermIterator t = db->db.termlist_begin(docid); t != db->db.termlist_end(docid); ++t) {
+            const std::string term = *t;
+            if (cb(term.c_str(), term.size(), t.get_wdf(), t.get_termfreq(), ud))
+                break;
+        }
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_add_spelling(xap_db *db, const char *word, uint32_t freqinc)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!word)
+        return NULL_ARG(__func__, "word");
+    xap_status st;
+    if (!need_writable(db, __func__, &st))
+        return st;
+    try {
+        db->wdb.add_spelling(word, freqinc);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_spelling_suggestion(xap_db *db, const char *word, unsigned max_edit, char **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!word)
+        return NULL_ARG(__func__, "word");
+    try {
+        std::string s = db->db.get_spelling_suggestion(word, max_edit);
+        if (s.empty() || s == word)
+            return XAP_OK;
+        char *p = dup_bytes(s);
+        if (!p)
+            return fail(XAP_ERR_NOMEM, __func__, "out of memory");
+        *out = p;
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_spelling_freq(xap_db *db, const char *word, uint32_t *out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = 0;
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!word)
+        return NULL_ARG(__func__, "word");
+    try {
+        /* 1.4 has no direct lookup: skip the spelling word list to it. */
+        Xapian::TermIterator t = db->db.spellings_begin();
+        t.skip_to(word);
+        if (t != db->db.spellings_end() && *t == word)
+            *out = t.get_termfreq();
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_add_synonym(xap_db *db, const char *key, const char *synonym)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!key)
+        return NULL_ARG(__func__, "key");
+    if (!synonym)
+        return NULL_ARG(__func__, "synonym");
+    xap_status st;
+    if (!need_writable(db, __func__, &st))
+        return st;
+    try {
+        db->wdb.add_synonym(key, synonym);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_clear_synonyms(xap_db *db, const char *key)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!key)
+        return NULL_ARG(__func__, "key");
+    xap_status st;
+    if (!need_writable(db, __func__, &st))
+        return st;
+    try {
+        db->wdb.clear_synonyms(key);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_synonyms(xap_db *db, const char *key, xap_str_cb cb, void *ud)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!key)
+        return NULL_ARG(__func__, "key");
+    if (!cb)
+        return NULL_ARG(__func__, "cb");
+    try {
+        for (Xapian::TermIterator t = db->db.synonyms_begin(key); t != db->db.synonyms_end(key); ++t) {
+            const std::string s = *t;
+            if (cb(s.c_str(), s.size(), ud))
+                break;
+        }
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_synonym_keys(xap_db *db, const char *prefix, xap_str_cb cb, void *ud)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!cb)
+        return NULL_ARG(__func__, "cb");
+    try {
+        std::string pfx = prefix ? prefix : "";
+        for (Xapian::TermIterator t = db->db.synonym_keys_begin(pfx); t != db->db.synonym_keys_end(pfx); ++t) {
+            const std::string s = *t;
+            if (cb(s.c_str(), s.size(), ud))
+                break;
+        }
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_compact(const char *src, const char *dst)
+{
+    if (!src)
+        return NULL_ARG(__func__, "src");
+    if (!dst)
+        return NULL_ARG(__func__, "dst");
+    struct stat sb;
+    if (lstat(dst, &sb) == 0)
+        return fail(XAP_ERR_INVALID, __func__, (std::string("destination exists: ") + dst).c_str());
+    try {
+        /* Multi-file glass (one file per table, as xapian-compact does by
+         * default), so the result can sit behind a stub file. Docids are
+         * kept as they are (NO_RENUMBER): the copy is the same index. */
+        Xapian::Database(src).compact(dst, Xapian::DBCOMPACT_NO_RENUMBER);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+/* ---- documents ------------------------------------------------------------ */
+
+xap_status xap_doc_new(xap_doc **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    try {
+        *out = new xap_doc;
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+void xap_doc_free(xap_doc *doc)
+{
+    delete doc;
+}
+
+xap_status xap_doc_add_posting(xap_doc *doc, const char *term, uint32_t pos, uint32_t wdfinc)
+{
+    if (!doc)
+        return NULL_ARG(__func__, "doc");
+    if (!term)
+        return NULL_ARG(__func__, "term");
+    try {
+        doc->doc.add_posting(term, pos, wdfinc);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_doc_add_term(xap_doc *doc, const char *term, uint32_t wdfinc)
+{
+    if (!doc)
+        return NULL_ARG(__func__, "doc");
+    if (!term)
+        return NULL_ARG(__func__, "term");
+    try {
+        doc->doc.add_term(term, wdfinc);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_doc_add_boolean_term(xap_doc *doc, const char *term)
+{
+    if (!doc)
+        return NULL_ARG(__func__, "doc");
+    if (!term)
+        return NULL_ARG(__func__, "term");
+    try {
+        doc->doc.add_boolean_term(term);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_doc_set_value(xap_doc *doc, unsigned slot, const void *bytes, size_t len)
+{
+    if (!doc)
+        return NULL_ARG(__func__, "doc");
+    if (!bytes && len)
+        return NULL_ARG(__func__, "bytes");
+    try {
+        doc->doc.add_value(slot, bytes ? std::string(static_cast<const char *>(bytes), len) : std::string());
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_doc_get_value(const xap_doc *doc, unsigned slot, char **out, size_t *len)
+{
+    if (out)
+        *out = NULL;
+    if (len)
+        *len = 0;
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    if (!len)
+        return NULL_ARG(__func__, "len");
+    if (!doc)
+        return NULL_ARG(__func__, "doc");
+    try {
+        std::string v = doc->doc.get_value(slot);
+        char *p = dup_bytes(v);
+        if (!p)
+            return fail(XAP_ERR_NOMEM, __func__, "out of memory");
+        *out = p;
+        *len = v.size();
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_doc_set_data(xap_doc *doc, const void *bytes, size_t len)
+{
+    if (!doc)
+        return NULL_ARG(__func__, "doc");
+    if (!bytes && len)
+        return NULL_ARG(__func__, "bytes");
+    try {
+        doc->doc.set_data(bytes ? std::string(static_cast<const char *>(bytes), len) : std::string());
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_doc_get_data(const xap_doc *doc, char **out, size_t *len)
+{
+    if (out)
+        *out = NULL;
+    if (len)
+        *len = 0;
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    if (!len)
+        return NULL_ARG(__func__, "len");
+    if (!doc)
+        return NULL_ARG(__func__, "doc");
+    try {
+        std::string v = doc->doc.get_data();
+        char *p = dup_bytes(v);
+        if (!p)
+            return fail(XAP_ERR_NOMEM, __func__, "out of memory");
+        *out = p;
+        *len = v.size();
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_doc_termlist(const xap_doc *doc, xap_doc_term_cb cb, void *ud)
+{
+    if (!doc)
+        return NULL_ARG(__func__, "doc");
+    if (!cb)
+        return NULL_ARG(__func__, "cb");
+    try {
+        /* For an in-memory document Xapian's get_termfreq() throws; the
+         * header promises 0 there, so ask only when it is stored. */
+        bool stored = doc->doc.get_docid() != 0;
+        for (Xapian::TermIterator t = doc->doc.termlist_begin(); t != doc->doc.termlist_end(); ++t) {
+            const std::string term = *t;
+            uint32_t tf = 0;
+            if (stored) {
+                try {
+                    tf = t.get_termfreq();
+                } catch (const Xapian::InvalidOperationError &) {
+                    stored = false; /* modified since it was read: no stats */
+                }
+            }
+            if (cb(term.c_str(), term.size(), t.get_wdf(), tf, ud))
+                break;
+        }
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_doc_docid(const xap_doc *doc, uint32_t *out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = 0;
+    if (!doc)
+        return NULL_ARG(__func__, "doc");
+    try {
+        *out = doc->doc.get_docid();
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+size_t xap_sortable_serialise(double v, char buf[])
+{
+    if (!buf)
+        return 0;
+    try {
+        std::string s = Xapian::sortable_serialise(v);
+        if (s.size() > 18)
+            return 0; /* cannot happen: Xapian's encoding is at most 18 bytes */
+        std::memcpy(buf, s.data(), s.size());
+        return s.size();
+    } catch (...) {
+        (void)map_exception(__func__);
+        return 0;
+    }
+}
+
+double xap_sortable_unserialise(const char *bytes, size_t len)
+{
+    if (!bytes)
+        return 0.0;
+    try {
+        return Xapian::sortable_unserialise(std::string(bytes, len));
+    } catch (...) {
+        (void)map_exception(__func__);
+        return 0.0;
+    }
+}
+
+/* ---- queries ------------------------------------------------------------- */
+
+static xap_status new_query(Xapian::Query q, xap_query **out)
+{
+    *out = new xap_query{std::move(q)};
+    return XAP_OK;
+}
+
+xap_status xap_query_term(const char *term, uint32_t wqf, uint32_t pos, xap_query **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    if (!term)
+        return NULL_ARG(__func__, "term");
+    try {
+        return new_query(Xapian::Query(term, wqf, pos), out);
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_query_combine(enum xap_op op, xap_query *const *subs, size_t n, uint32_t window,
+                             xap_query **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    if (!subs && n)
+        return NULL_ARG(__func__, "subs");
+    Xapian::Query::op xop;
+    switch (op) {
+    case XAP_OP_AND: xop = Xapian::Query::OP_AND; break;
+    case XAP_OP_OR: xop = Xapian::Query::OP_OR; break;
+    case XAP_OP_AND_NOT: xop = Xapian::Query::OP_AND_NOT; break;
+    case XAP_OP_XOR: xop = Xapian::Query::OP_XOR; break;
+    case XAP_OP_AND_MAYBE: xop = Xapian::Query::OP_AND_MAYBE; break;
+    case XAP_OP_FILTER: xop = Xapian::Query::OP_FILTER; break;
+    case XAP_OP_NEAR: xop = Xapian::Query::OP_NEAR; break;
+    case XAP_OP_PHRASE: xop = Xapian::Query::OP_PHRASE; break;
+    case XAP_OP_ELITE_SET: xop = Xapian::Query::OP_ELITE_SET; break;
+    case XAP_OP_SYNONYM: xop = Xapian::Query::OP_SYNONYM; break;
+    case XAP_OP_MAX: xop = Xapian::Query::OP_MAX; break;
+    default: return fail(XAP_ERR_INVALID, __func__, "unknown query operator");
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!subs[i])
+            return NULL_ARG(__func__, "subs[i]");
+    try {
+        if (n == 0)
+            return new_query(Xapian::Query(), out);
+        std::vector<Xapian::Query> v;
+        v.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            v.push_back(subs[i]->q);
+        return new_query(Xapian::Query(xop, v.begin(), v.end(), window), out);
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_query_wildcard(const char *prefix, uint32_t max_expansion, int as_synonym, xap_query **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    if (!prefix)
+        return NULL_ARG(__func__, "prefix");
+    try {
+        return new_query(Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_expansion,
+                                       Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                                       as_synonym ? Xapian::Query::OP_SYNONYM : Xapian::Query::OP_OR),
+                         out);
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_query_value_range(unsigned slot, const char *lo, const char *hi, xap_query **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    try {
+        Xapian::Query q;
+        if (lo && hi)
+            q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
+        else if (lo)
+            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
+        else if (hi)
+            q = Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
+        else /* both ends open: every document with a value in the slot */
+            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, std::string());
+        return new_query(std::move(q), out);
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_query_scale(const xap_query *q, double factor, xap_query **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    if (!q)
+        return NULL_ARG(__func__, "q");
+    if (!std::isfinite(factor) || factor < 0)
+        return fail(XAP_ERR_INVALID, __func__, "factor must be finite and >= 0");
+    try {
+        return new_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor), out);
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_query_match_all(xap_query **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    try {
+        return new_query(Xapian::Query::MatchAll, out);
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+int xap_query_empty(const xap_query *q)
+{
+    return !q || q->q.empty();
+}
+
+xap_status xap_query_describe(const xap_query *q, char **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    if (!q)
+        return NULL_ARG(__func__, "q");
+    try {
+        char *p = dup_bytes(q->q.get_description());
+        if (!p)
+            return fail(XAP_ERR_NOMEM, __func__, "out of memory");
+        *out = p;
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+void xap_query_free(xap_query *q)
+{
+    delete q;
+}
+
+/* ---- enquire and results --------------------------------------------------- */
+
+xap_status xap_enquire_new(xap_db *db, xap_enquire **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    try {
+        *out = new xap_enquire(db->db);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+void xap_enquire_free(xap_enquire *e)
+{
+    delete e;
+}
+
+xap_status xap_enquire_set_query(xap_enquire *e, const xap_query *q)
+{
+    if (!e)
+        return NULL_ARG(__func__, "e");
+    if (!q)
+        return NULL_ARG(__func__, "q");
+    try {
+        e->enq.set_query(q->q);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_enquire_set_bm25(xap_enquire *e, double k1, double k2, double k3, double b, double min_normlen)
+{
+    if (!e)
+        return NULL_ARG(__func__, "e");
+    try {
+        e->enq.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, min_normlen));
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_enquire_set_collapse(xap_enquire *e, int slot, uint32_t collapse_max)
+{
+    if (!e)
+        return NULL_ARG(__func__, "e");
+    if (slot >= 0 && collapse_max == 0)
+        return fail(XAP_ERR_INVALID, __func__, "collapse_max must be >= 1");
+    try {
+        if (slot < 0)
+            e->enq.set_collapse_key(Xapian::BAD_VALUENO);
+        else
+            e->enq.set_collapse_key(static_cast<Xapian::valueno>(slot), collapse_max);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_enquire_set_time_limit(xap_enquire *e, double seconds)
+{
+    if (!e)
+        return NULL_ARG(__func__, "e");
+    if (!(seconds >= 0) || !std::isfinite(seconds))
+        return fail(XAP_ERR_INVALID, __func__, "time limit must be finite and >= 0");
+    try {
+        e->enq.set_time_limit(seconds);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_enquire_set_sort_by_value(xap_enquire *e, int slot, int reverse)
+{
+    if (!e)
+        return NULL_ARG(__func__, "e");
+    try {
+        if (slot < 0)
+            e->enq.set_sort_by_relevance();
+        else
+            e->enq.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(slot), reverse != 0);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_enquire_mset(xap_enquire *e, uint32_t offset, uint32_t limit, uint32_t check_at_least,
+                            const uint32_t *rset, size_t n_rset, xap_mset **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    if (!e)
+        return NULL_ARG(__func__, "e");
+    if (!rset && n_rset)
+        return NULL_ARG(__func__, "rset");
+    xap_mset *m = NULL;
+    try {
+        m = new xap_mset;
+        if (n_rset) {
+            Xapian::RSet rs = make_rset(rset, n_rset);
+            m->m = e->enq.get_mset(offset, limit, check_at_least, &rs);
+        } else {
+            m->m = e->enq.get_mset(offset, limit, check_at_least);
+        }
+        *out = m;
+        return XAP_OK;
+    } catch (...) {
+        delete m;
+        return map_exception(__func__);
+    }
+}
+
+namespace {
+/* Lets a C callback decide which expand terms to keep. */
+class CDecider : public Xapian::ExpandDecider {
+    xap_term_decider fn_;
+    void *ud_;
+
+public:
+    CDecider(xap_term_decider fn, void *ud) : fn_(fn), ud_(ud) {}
+    bool operator()(const std::string &term) const override
+    {
+        return fn_(term.c_str(), term.size(), ud_) != 0;
+    }
+};
+} // namespace
+
+xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, size_t n_rset,
+                            xap_term_decider decider, void *ud, xap_eset **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    if (!e)
+        return NULL_ARG(__func__, "e");
+    if (!rset && n_rset)
+        return NULL_ARG(__func__, "rset");
+    xap_eset *es = NULL;
+    try {
+        es = new xap_eset;
+        Xapian::RSet rs = make_rset(rset, n_rset);
+        CDecider d(decider, ud);
+        Xapian::ESet x = e->enq.get_eset(max, rs, decider ? &d : NULL);
+        es->items.reserve(x.size());
+        for (Xapian::ESetIterator it = x.begin(); it != x.end(); ++it)
+            es->items.emplace_back(*it, it.get_weight());
+        *out = es;
+        return XAP_OK;
+    } catch (...) {
+        delete es;
+        return map_exception(__func__);
+    }
+}
+
+size_t xap_mset_size(const xap_mset *m)
+{
+    return m ? m->m.size() : 0;
+}
+
+uint32_t xap_mset_estimated(const xap_mset *m)
+{
+    return m ? m->m.get_matches_estimated() : 0;
+}
+
+uint32_t xap_mset_lower(const xap_mset *m)
+{
+    return m ? m->m.get_matches_lower_bound() : 0;
+}
+
+uint32_t xap_mset_upper(const xap_mset *m)
+{
+    return m ? m->m.get_matches_upper_bound() : 0;
+}
+
+xap_status xap_mset_item(const xap_mset *m, size_t i, uint32_t *docid, uint32_t *rank, double *weight,
+                         int *percent)
+{
+    if (docid)
+        *docid = 0;
+    if (rank)
+        *rank = 0;
+    if (weight)
+        *weight = 0;
+    if (percent)
+        *percent = 0;
+    if (!m)
+        return NULL_ARG(__func__, "m");
+    try {
+        if (i >= m->m.size())
+            return fail(XAP_ERR_INVALID, __func__, "item index out of range");
+        Xapian::MSetIterator it = m->m[static_cast<Xapian::doccount>(i)];
+        if (docid)
+            *docid = *it;
+        if (rank)
+            *rank = it.get_rank();
+        if (weight)
+            *weight = it.get_weight();
+        if (percent)
+            *percent = it.get_percent();
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_mset_doc(const xap_mset *m, size_t i, xap_doc **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    if (!m)
+        return NULL_ARG(__func__, "m");
+    xap_doc *d = NULL;
+    try {
+        if (i >= m->m.size())
+            return fail(XAP_ERR_INVALID, __func__, "item index out of range");
+        d = new xap_doc;
+        d->doc = m->m[static_cast<Xapian::doccount>(i)].get_document();
+        *out = d;
+        return XAP_OK;
+    } catch (...) {
+        delete d;
+        return map_exception(__func__);
+    }
+}
+
+void xap_mset_free(xap_mset *m)
+{
+    delete m;
+}
+
+size_t xap_eset_size(const xap_eset *es)
+{
+    return es ? es->items.size() : 0;
+}
+
+xap_status xap_eset_item(const xap_eset *es, size_t i, const char **term, double *weight)
+{
+    if (term)
+        *term = NULL;
+    if (weight)
+        *weight = 0;
+    if (!es)
+        return NULL_ARG(__func__, "es");
+    if (i >= es->items.size())
+        return fail(XAP_ERR_INVALID, __func__, "item index out of range");
+    if (term)
+        *term = es->items[i].first.c_str();
+    if (weight)
+        *weight = es->items[i].second;
+    return XAP_OK;
+}
+
+void xap_eset_free(xap_eset *es)
+{
+    delete es;
+}
+
+/* ---- stemmers ------------------------------------------------------------------ */
+
+xap_status xap_stem_new(const char *lang, xap_stem **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    if (!lang)
+        return NULL_ARG(__func__, "lang");
+    try {
+        /* Xapian::Stem takes "none" (and "") as "no stemming", and both
+         * Snowball names and ISO 639 codes; anything else throws
+         * InvalidArgumentError -> XAP_ERR_INVALID. */
+        *out = new xap_stem{Xapian::Stem(lang)};
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+void xap_stem_free(xap_stem *s)
+{
+    delete s;
+}
+
+size_t xap_stem_apply(xap_stem *s, const char *word, size_t len, char *buf, size_t cap)
+{
+    if (!buf || cap == 0)
+        return 0;
+    buf[0] = '\0';
+    if (!s || (!word && len)) {
+        (void)fail(XAP_ERR_INVALID, __func__, "NULL argument");
+        return 0;
+    }
+    try {
+        std::string r = s->stem(word ? std::string(word, len) : std::string());
+        size_t n = r.size();
+        if (n > cap - 1) {
+            n = cap - 1;
+            /* Do not cut a UTF-8 sequence in two. */
+            while (n > 0 && (static_cast<unsigned char>(r[n]) & 0xC0) == 0x80)
+                n--;
+        }
+        std::memcpy(buf, r.data(), n);
+        buf[n] = '\0';
+        return n;
+    } catch (...) {
+        (void)map_exception(__func__);
+        return 0;
+    }
+}
+
+} /* extern "C" */
