@@ -15,21 +15,40 @@
 #include "api.h"
 #include "batch.h"
 #include "cliargs.h"
+#include "config.h"
 #include "reply.h"
 #include "show.h"
 
-/* The socket: --socket, else $MEDSEARCH_SOCKET, else the config file,
- * else ./medsearch.sock. */
-static const char *socket_path(const struct cliargs *a)
+#define DEFAULT_CONFIG "/etc/medsearch.conf"
+
+/* The socket: --socket, else $MEDSEARCH_SOCKET, else "[client] socket",
+ * else "[searchd] socket" of --config FILE (or of /etc/medsearch.conf if
+ * it exists), else ./medsearch.sock.  A config file given with --config
+ * is always read, so that a broken one is reported.  Returns the path
+ * (owned by *conf or the environment or static), or NULL after printing
+ * the config error. */
+static const char *socket_path(const struct cliargs *a, struct config *conf)
 {
+    const char *file = a->config;
+    if (!file && !a->socket && !(getenv("MEDSEARCH_SOCKET") && *getenv("MEDSEARCH_SOCKET")) &&
+        access(DEFAULT_CONFIG, F_OK) == 0)
+        file = DEFAULT_CONFIG;
+    if (file) {
+        char err[512];
+        if (config_load(conf, file, err, sizeof err) < 0) {
+            fprintf(stderr, "search: %s\n", err);
+            return NULL;
+        }
+    }
     if (a->socket)
         return a->socket;
     const char *env = getenv("MEDSEARCH_SOCKET");
     if (env && *env)
         return env;
-    /* TODO(config): read "[client] socket", else "[searchd] socket", from
-     * --config FILE or /etc/medsearch.conf through common/config.h once
-     * branch `server` lands it (git merge server). */
+    if (conf->client.socket && *conf->client.socket)
+        return conf->client.socket;
+    if (conf->searchd.socket && *conf->searchd.socket)
+        return conf->searchd.socket;
     return "./medsearch.sock";
 }
 
@@ -183,17 +202,22 @@ int main(int argc, char **argv)
         printf("search (medsearch) %s\n", MEDSEARCH_VERSION);
         goto done;
     }
-    if (a.config && access(a.config, R_OK) != 0) {
-        fprintf(stderr, "search: --config %s: %s\n", a.config, strerror(errno));
+    struct config conf;
+    if (config_init(&conf) < 0) {
+        fputs("search: out of memory\n", stderr);
         rc = EXIT_USAGE;
         goto done;
+    }
+    const char *socket = socket_path(&a, &conf);
+    if (!socket) {
+        rc = EXIT_USAGE;
+        goto done_conf;
     }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fputs("search: cannot initialise libcurl\n", stderr);
         rc = EXIT_USAGE;
-        goto done;
+        goto done_conf;
     }
-    const char *socket = socket_path(&a);
     if (a.mode == CLI_RUN) {
         struct batch_opts o = {
             .file = a.arg, .socket = socket, .k = (int)a.k, .tag = a.tag, .parallel = (int)a.parallel,
@@ -204,6 +228,8 @@ int main(int argc, char **argv)
         rc = ask(&a, socket);
     }
     curl_global_cleanup();
+done_conf:
+    config_free(&conf);
 done:
     if (fflush(stdout) != 0 && rc != EXIT_USAGE) {
         fprintf(stderr, "search: writing to stdout: %s\n", strerror(errno));

@@ -54,6 +54,23 @@ unreachable "a regular file" "$T/file.sock" "not a socket" "$S" --socket "$T/fil
 long=$T/$(printf 'x%.0s' {1..120}).sock
 unreachable "path longer than sun_path" "$long" "socket path too long (max 107 bytes)" "$S" --socket "$long" heart
 
+# The socket from the config file: [client] socket, else [searchd] socket;
+# MEDSEARCH_SOCKET and --socket win over it.  A broken file: exit 2.
+printf '[client]\nsocket = %s\n[searchd]\nsocket = %s\n' "$T/client.sock" "$T/daemon.sock" > "$T/c1.conf"
+printf '[searchd]\nsocket = %s\n' "$T/daemon.sock" > "$T/c2.conf"
+printf '[client]\nsockt = x\n' > "$T/c3.conf"
+unreachable "[client] socket of --config" "$T/client.sock" "No such file or directory" \
+    env -u MEDSEARCH_SOCKET "$S" --config "$T/c1.conf" heart
+unreachable "[searchd] socket of --config" "$T/daemon.sock" "No such file or directory" \
+    env -u MEDSEARCH_SOCKET "$S" --config "$T/c2.conf" heart
+unreachable "MEDSEARCH_SOCKET wins over --config" "$T/env.sock" "No such file or directory" \
+    env MEDSEARCH_SOCKET="$T/env.sock" "$S" --config "$T/c1.conf" heart
+"$S" --config "$T/c3.conf" heart > "$T/out" 2> "$T/err"
+[ $? -eq 2 ] && [ "$(cat "$T/err")" = "search: $T/c3.conf:2: sockt: unknown key in [client]" ]
+ok $? "a bad --config: exit 2 naming file:line and key ($(cat "$T/err"))"
+"$S" --config "$T/missing.conf" heart > "$T/out" 2> "$T/err"
+[ $? -eq 2 ] && grep -q "missing.conf" "$T/err"; ok $? "a missing --config: exit 2"
+
 # A socket file nobody listens on (left by a dead daemon): refused.
 python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$T/dead.sock"
 unreachable "dead socket" "$T/dead.sock" "Connection refused" "$S" --socket "$T/dead.sock" heart
