@@ -100,9 +100,91 @@ kill $mute 2>/dev/null
 [ $? -eq 2 ] && grep -q "missing.tsv: No such file or directory" "$T/err"; ok $? "--run with a missing file: exit 2"
 
 # --- against a real searchd ---
-# The server helper's searchd answers /health; the other endpoints come
-# later.  A searchd that cannot serve yet (placeholder) skips this part.
-if ! "$BIN/searchd" --help 2>/dev/null | grep -q -- "--db"; then
-    skip "real searchd" "build/searchd is a placeholder"
+# Needs the real indexer and searchd (placeholders skip).  Each endpoint is
+# probed first: one that the router does not know yet (404 for a valid
+# request) must make the client report searchd's error and exit 3.
+# ENDPOINT-MISSING asserts: they change once the endpoint exists.
+if ! "$BIN/searchd" --help 2>/dev/null | grep -q -- "--db" ||
+   ! "$BIN/indexer" --help 2>/dev/null | grep -q -- "--db"; then
+    skip "real searchd" "build/searchd or build/indexer is still a placeholder"
     done_testing; exit
 fi
+cat > "$T/mini.jsonl" <<'JSONL'
+{"id": "sleep/hypnic-jerk", "url": "https://example.org/hypnic-jerk", "title": "Hypnic jerk: why the body shakes when falling asleep", "category": "sleep", "lang": "en", "body": "A hypnic jerk is a sudden twitch of the body that happens when falling asleep. The body shakes for a moment and the sleeper wakes up. Stress, caffeine & tiredness make these sleep starts more frequent.", "related": ["sleep/insomnia"]}
+{"id": "sleep/insomnia", "url": "https://example.org/insomnia", "title": "Insomnia", "category": "sleep", "lang": "en", "body": "Insomnia is trouble falling asleep or staying asleep. Good sleep habits help; stress and caffeine make insomnia worse."}
+{"id": "heart/mi", "url": "https://example.org/mi", "title": "Myocardial infarction", "category": "heart", "lang": "en", "body": "A myocardial infarction happens when blood flow to part of the heart muscle stops. Chest pain is the usual sign."}
+JSONL
+"$BIN/indexer" --db "$T/db" --quiet "$T/mini.jsonl" > "$T/indexer.log" 2>&1; ok $? "index three articles"
+sock=$T/s.sock
+start_searchd "$T/db" "$sock"; ok $? "searchd answers /health"
+probe() { get "$sock" "$1" > /dev/null; [ "$HTTP_STATUS" != 404 ]; }   # 0: the endpoint exists
+missing() {   # missing NAME ARGS...: ENDPOINT-MISSING: exit 3 with searchd's error
+    "$S" --socket "$sock" "$@" > "$T/out" 2> "$T/err"
+    local rc=$?
+    [ $rc -eq 3 ] && grep -q "searchd: .*(HTTP 404)$" "$T/err"
+    ok $? "ENDPOINT-MISSING $1: client reports searchd's 404 and exits 3 (exit $rc: $(head -c 160 "$T/err"))"
+}
+# /search
+if probe "/search?q=sleep"; then
+    "$S" --socket "$sock" body shakes when falling asleep > "$T/out" 2> "$T/err"
+    ok $? "search: exit 0 with results"
+    head -1 "$T/out" | grep -qx "1. Hypnic jerk: why the body shakes when falling asleep"
+    ok $? "search: the hypnic-jerk article first, plain title (no colour in a pipe): $(head -1 "$T/out")"
+    grep -q "^[0-9]* results\?.*(took [0-9.]* ms)" "$T/out"; ok $? "search: the total line"
+    ! grep -q $'\033\|<mark>\|&amp;' "$T/out"; ok $? "search: no escape sequence, <mark> or entity when piped"
+    "$S" --socket "$sock" --color always body shakes > "$T/out"
+    grep -q $'\033\\[1;33m' "$T/out"; ok $? "search --color always: highlighted matches"
+    "$S" --socket "$sock" --json body shakes > "$T/out"
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["hits"][0]["id"]=="sleep/hypnic-jerk"' "$T/out"
+    ok $? "search --json: searchd's JSON"
+    "$S" --socket "$sock" zzzqqqxxx > "$T/out" 2> "$T/err"
+    [ $? -eq 1 ] && grep -q "^0 results" "$T/out"; ok $? "search without hits: exit 1, 0 results"
+    # --run: header skipped, TREC lines, an over-long query warned about
+    # with its qid (exit 3) while the others are answered.
+    {
+        printf 'query-id\ttext\n'
+        printf 'q1\tbody shakes when falling asleep\n\n'
+        printf 'q2\t%s\n' "$(head -c 100000 /dev/zero | tr '\0' a)"
+        printf 'q3\tinsomnia sleep\n'
+    } > "$T/q.tsv"
+    "$S" --socket "$sock" --run "$T/q.tsv" --k 2 --tag t1 > "$T/run" 2> "$T/err"
+    rc=$?
+    [ $rc -eq 3 ] && grep -q "query q2 (line 4)" "$T/err"; ok $? "--run: a failing query is warned about by qid, exit 3 (exit $rc)"
+    awk 'NF != 6 || $2 != "Q0" || $6 != "t1" { exit 1 }
+         $1 == q && ($4 != r + 1 || $5 >= s) { exit 1 }
+         { q = $1; r = $4; s = $5 }' "$T/run" && [ "$(cut -d' ' -f1 "$T/run" | uniq | tr '\n' ' ')" = "q1 q3 " ] &&
+        [ "$(head -1 "$T/run" | cut -d' ' -f3)" = sleep/hypnic-jerk ] && [ "$(grep -c '^q1 ' "$T/run")" -le 2 ]
+    ok $? "--run: a TREC run, header skipped, ranks rise, scores fall, at most K"
+    "$S" --socket "$sock" --run - --k 2 --tag t1 --parallel 4 < "$T/q.tsv" > "$T/run4" 2> /dev/null
+    cmp -s "$T/run" "$T/run4"; ok $? "--run --parallel 4: the same run, in input order"
+else
+    missing "/search" body shakes
+    missing "/search (--run)" --run "$T/q.tsv"
+fi
+# /doc
+if probe "/doc?id=sleep%2Fhypnic-jerk"; then
+    "$S" --socket "$sock" --doc sleep/hypnic-jerk > "$T/out"
+    [ $? -eq 0 ] && head -1 "$T/out" | grep -q "^Hypnic jerk"; ok $? "--doc: the article"
+    "$S" --socket "$sock" --doc no/such/id > "$T/out" 2> "$T/err"
+    [ $? -eq 1 ] && grep -q "no article with id 'no/such/id'" "$T/err"; ok $? "--doc unknown id: exit 1"
+else
+    missing "/doc" --doc sleep/hypnic-jerk
+fi
+# /related
+if probe "/related?id=sleep%2Fhypnic-jerk"; then
+    "$S" --socket "$sock" --related sleep/hypnic-jerk > "$T/out"
+    [ $? -eq 0 ] && grep -q "sleep/insomnia" "$T/out" && ! grep -q "sleep/hypnic-jerk$" "$T/out"
+    ok $? "--related: the linked article, never the seed"
+else
+    missing "/related" --related sleep/hypnic-jerk
+fi
+# /suggest
+if probe "/suggest?q=insom"; then
+    "$S" --socket "$sock" --suggest insom > "$T/out"
+    [ $? -eq 0 ] && grep -q "^insomnia" "$T/out"; ok $? "--suggest: a completion per line"
+else
+    missing "/suggest" --suggest insom
+fi
+stop_searchd
+unreachable "searchd stopped" "$sock" "No such file or directory" "$S" --socket "$sock" heart
+done_testing
