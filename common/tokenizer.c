@@ -382,6 +382,22 @@ static int has_letter(const char *s, size_t len)
     return 0;
 }
 
+/* ICU counts '@' as a letter (for e-mail addresses): a word needs at
+ * least one real letter or digit. */
+static int has_alnum(const char *s, size_t len)
+{
+    int32_t n = len > INT32_MAX ? INT32_MAX : (int32_t)len;
+    for (int32_t i = 0; i < n;) {
+        UChar32 c;
+        U8_NEXT(s, i, n, c);
+        if (c < 0)
+            continue;
+        if (c < 0x80 ? ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) : u_isalnum(c))
+            return 1;
+    }
+    return 0;
+}
+
 /* ---- tokens ---------------------------------------------------------- */
 
 static struct tok_token *push_token(struct tokenizer *tk)
@@ -583,6 +599,8 @@ static int run_chunk(struct tokenizer *tk, const char *in, size_t off, size_t le
         if (st < UBRK_WORD_NONE_LIMIT || cur <= prev || (size_t)cur > len)
             continue;
         struct seg sg = { off + (size_t)prev, off + (size_t)cur, st, 0 };
+        if (!has_alnum(in + sg.start, sg.end - sg.start))
+            continue;
         sg.cjk = (st >= UBRK_WORD_KANA && st < UBRK_WORD_IDEO_LIMIT) ||
                  ((unsigned char)in[sg.start] >= 0xE0 && is_nospace_script(in + sg.start, sg.end - sg.start));
         if (add_segment(tk, in, limit, &sg) < 0)

@@ -30,6 +30,10 @@
  *   "hyper<U+00AD>tension" is one token "hypertension".
  * - Thai, Lao, Khmer and Myanmar words are flagged TOK_CJK too (no spaces,
  *   dictionary-segmented, never stemmed).
+ * - A '+' right after a word ends a compound when no word or '+' follows
+ *   it ("Ca2+", "IgE+"; not "1+1", not "C++").
+ * - ICU segments with no letter or digit (ICU counts '@' as a letter:
+ *   "@@@") are not tokens.
  * - A skipped word (too long, or empty after normalization) takes no
  *   position. Huge inputs are processed in chunks (16 MB, cut at a space
  *   when there is one near the limit).
@@ -90,8 +94,9 @@ void tokenizer_set_chunk_size(struct tokenizer *tk, size_t bytes);
  * to pass as pos_base for the next field, after a gap. */
 uint32_t tokenizer_next_pos(const struct tokenizer *tk);
 
-/* Normalize one string as tokens are (NFKC, case fold, diacritic fold)
- * into buf (NUL-terminated); returns its length or (size_t)-1 if it did not
+/* Normalize one string as tokens are (NFKC, case fold, apostrophes,
+ * diacritic fold; no "'s" stripping, no segmentation) into buf
+ * (NUL-terminated; invalid UTF-8 becomes U+FFFD); returns its length or (size_t)-1 if it did not
  * fit. Used for filter values (category, language). */
 size_t tokenizer_fold(struct tokenizer *tk, const char *s, size_t len, char *buf, size_t cap);
 

@@ -10,6 +10,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -779,10 +780,10 @@ xap_status xap_compact(const char *src, const char *dst)
         return NULL_ARG(__func__, "src");
     if (!dst)
         return NULL_ARG(__func__, "dst");
-    struct stat sb;
-    if (lstat(dst, &sb) == 0)
-        return fail(XAP_ERR_INVALID, __func__, (std::string("destination exists: ") + dst).c_str());
     try {
+        struct stat sb;
+        if (lstat(dst, &sb) == 0)
+            return fail(XAP_ERR_INVALID, __func__, (std::string("destination exists: ") + dst).c_str());
         /* Multi-file glass (one file per table, as xapian-compact does by
          * default), so the result can sit behind a stub file. Docids are
          * kept as they are (NO_RENUMBER): the copy is the same index. */
@@ -1074,9 +1075,56 @@ xap_status xap_query_wildcard(const char *prefix, uint32_t max_expansion, int as
     if (!prefix)
         return NULL_ARG(__func__, "prefix");
     try {
-        return new_query(Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_expansion,
-                                       Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+        /* In 1.4 WILDCARD_LIMIT_MOST_FREQUENT with a limit of 0 expands to
+         * nothing, so "no limit" is asked for explicitly. */
+        int max_type = max_expansion ? Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT
+                                     : Xapian::Query::WILDCARD_LIMIT_ERROR;
+        return new_query(Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_expansion, max_type,
                                        as_synonym ? Xapian::Query::OP_SYNONYM : Xapian::Query::OP_OR),
+                         out);
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_query_wildcard_db(xap_db *db, const char *prefix, uint32_t max_expansion, int as_synonym,
+                                 xap_query **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!prefix)
+        return NULL_ARG(__func__, "prefix");
+    try {
+        /* (termfreq, term), kept as a min-heap of the best max_expansion
+         * when capped, so memory stays bounded by the cap. */
+        typedef std::pair<Xapian::doccount, std::string> tf_term;
+        auto better = [](const tf_term &a, const tf_term &b) {
+            return a.first != b.first ? a.first > b.first : a.second < b.second;
+        };
+        std::vector<tf_term> best;
+        for (Xapian::TermIterator t = db->db.allterms_begin(prefix); t != db->db.allterms_end(prefix); ++t) {
+            tf_term cand(t.get_termfreq(), *t);
+            if (max_expansion == 0 || best.size() < max_expansion) {
+                best.push_back(std::move(cand));
+                if (max_expansion)
+                    std::push_heap(best.begin(), best.end(), better);
+            } else if (better(cand, best.front())) {
+                std::pop_heap(best.begin(), best.end(), better);
+                best.back() = std::move(cand);
+                std::push_heap(best.begin(), best.end(), better);
+            }
+        }
+        /* Byte order, as Xapian's own expansion, for a stable description. */
+        std::sort(best.begin(), best.end(), [](const tf_term &a, const tf_term &b) { return a.second < b.second; });
+        std::vector<Xapian::Query> qs;
+        qs.reserve(best.size());
+        for (const tf_term &x : best)
+            qs.emplace_back(x.second);
+        return new_query(Xapian::Query(as_synonym ? Xapian::Query::OP_SYNONYM : Xapian::Query::OP_OR,
+                                       qs.begin(), qs.end()),
                          out);
     } catch (...) {
         return map_exception(__func__);
@@ -1096,8 +1144,10 @@ xap_status xap_query_value_range(unsigned slot, const char *lo, const char *hi, 
             q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
         else if (hi)
             q = Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
-        else /* both ends open: every document with a value in the slot */
-            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, std::string());
+        else /* both ends open: every document with a value in the slot.
+              * (VALUE_GE "" would be MatchAll; every non-empty value is
+              * >= "\0", and Xapian stores no empty value.) */
+            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, std::string(1, '\0'));
         return new_query(std::move(q), out);
     } catch (...) {
         return map_exception(__func__);
@@ -1200,6 +1250,11 @@ xap_status xap_enquire_set_bm25(xap_enquire *e, double k1, double k2, double k3,
 {
     if (!e)
         return NULL_ARG(__func__, "e");
+    /* Xapian 1.4 silently clamps bad values; a configuration error should
+     * be reported instead. */
+    if (!(k1 >= 0 && k2 >= 0 && k3 >= 0 && b >= 0 && b <= 1 && min_normlen >= 0) ||
+        !std::isfinite(k1) || !std::isfinite(k2) || !std::isfinite(k3) || !std::isfinite(min_normlen))
+        return fail(XAP_ERR_INVALID, __func__, "BM25 parameters must be >= 0 (and b <= 1)");
     try {
         e->enq.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, min_normlen));
         return XAP_OK;

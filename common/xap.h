@@ -40,8 +40,9 @@ typedef enum xap_status {
     XAP_ERR_UNKNOWN     /* anything else (catch (...)) */
 } xap_status;
 
-/* Readable message of the last failure on this thread ("" if none). Valid
- * until the next xap_* call on this thread. */
+/* Readable message of the last failure on this thread ("" if none), as
+ * "function: XapianErrorClass: text". Successful calls leave it alone;
+ * valid until the next failing xap_* call on this thread. */
 const char *xap_errmsg(void);
 /* Static name of a status ("XAP_ERR_LOCKED"). */
 const char *xap_status_name(xap_status st);
@@ -65,17 +66,23 @@ enum xap_open_mode {
     XAP_DB_OPEN                 /* writable; must exist */
 };
 
-/* Open one database at `path` (a glass directory, or a stub file). A
- * writable open fails with XAP_ERR_LOCKED if another writer holds it. */
+/* Open one database at `path`: a glass directory, a stub file, or a stub
+ * directory (a directory whose XAPIANDB file reads e.g. "glass idx-1",
+ * relative to that directory), so a rebuilt index can be swapped in by
+ * renaming a new XAPIANDB over the old. Writable opens work through a stub
+ * naming exactly one database. Handles already open keep the old index.
+ * A writable open fails with XAP_ERR_LOCKED if another writer holds it. */
 xap_status xap_db_open(const char *path, enum xap_open_mode mode, xap_db **out /* OUT */);
 /* Open several databases read-only and search them as one (Xapian merges
  * their statistics). A path of the form "tcp:HOST:PORT" opens a remote
  * database served by xapian-tcpsrv. */
 xap_status xap_db_open_many(const char *const *paths, size_t n, xap_db **out /* OUT */);
 /* Close and free; NULL is a no-op. A writable db commits pending changes
- * (Xapian's behaviour) unless xap_db_cancel() was called. */
+ * (Xapian's behaviour) unless xap_db_cancel() was called. Enquires and
+ * msets made from it then fail with XAP_ERR_IO: free them first. */
 void xap_db_close(xap_db *db);
-/* Throw away uncommitted changes of a writable db (no commit on close). */
+/* Throw away uncommitted changes of a writable db (no commit on close of
+ * those changes); the handle stays usable. */
 xap_status xap_db_cancel(xap_db *db);
 /* Read-only db: move to the latest committed revision. *changed (may be
  * NULL) is set to 1 if the revision changed. */
@@ -140,7 +147,9 @@ xap_status xap_db_synonyms(xap_db *db, const char *key, xap_str_cb cb, void *ud)
 xap_status xap_db_synonym_keys(xap_db *db, const char *prefix, xap_str_cb cb, void *ud);
 
 /* Compact the database at `src` into a new database at `dst` (which must
- * not exist), as one file per table, like xapian-compact. */
+ * not exist: XAP_ERR_INVALID), as a glass directory with one file per
+ * table, like xapian-compact (so it can sit behind a stub). Docids are
+ * kept (no renumbering). */
 xap_status xap_compact(const char *src, const char *dst);
 
 /* ---- documents ------------------------------------------------------------ */
@@ -189,6 +198,17 @@ xap_status xap_query_combine(enum xap_op op, xap_query *const *subs, size_t n, u
  * the most frequent are kept (Xapian's WILDCARD_LIMIT_MOST_FREQUENT). */
 xap_status xap_query_wildcard(const char *prefix, uint32_t max_expansion, int as_synonym,
                               xap_query **out /* OUT */);
+/* max_expansion 0 means no limit (for both wildcard calls).
+ * Known libxapian 1.4.22 bug: with as_synonym == 0 and a cap that is
+ * exceeded, each run of the query leaks one weight object (~120 bytes)
+ * per dropped term. Prefer as_synonym = 1, or xap_query_wildcard_db(). */
+/* The same expansion done now against `db`: its terms starting with
+ * `prefix`, the max_expansion most frequent kept (ties: byte order), as an
+ * OR (or synonym) of plain terms. No leak; with several databases the cap
+ * applies to the merged frequencies (Xapian's applies per shard). A prefix
+ * with no term gives the empty query. */
+xap_status xap_query_wildcard_db(xap_db *db, const char *prefix, uint32_t max_expansion, int as_synonym,
+                                 xap_query **out /* OUT */);
 /* Documents whose value in `slot` lies in [lo, hi] (byte comparison);
  * lo or hi NULL = open end. */
 xap_status xap_query_value_range(unsigned slot, const char *lo, const char *hi, xap_query **out /* OUT */);
@@ -205,9 +225,11 @@ void xap_query_free(xap_query *q);
 xap_status xap_enquire_new(xap_db *db, xap_enquire **out /* OUT */);
 void xap_enquire_free(xap_enquire *e);
 xap_status xap_enquire_set_query(xap_enquire *e, const xap_query *q);
-/* BM25 parameters (Xapian defaults: k1=1, k2=0, k3=1, b=0.5, min_normlen=0.5). */
+/* BM25 parameters (Xapian defaults: k1=1, k2=0, k3=1, b=0.5, min_normlen=0.5).
+ * Negative values or b > 1: XAP_ERR_INVALID (Xapian would clamp silently). */
 xap_status xap_enquire_set_bm25(xap_enquire *e, double k1, double k2, double k3, double b, double min_normlen);
-/* Keep at most collapse_max documents per value of `slot` (slot < 0: off). */
+/* Keep at most collapse_max documents per value of `slot` (slot < 0: off;
+ * collapse_max 0 with slot >= 0: XAP_ERR_INVALID). */
 xap_status xap_enquire_set_collapse(xap_enquire *e, int slot, uint32_t collapse_max);
 /* Stop matching after `seconds` (0: no limit); results are then approximate. */
 xap_status xap_enquire_set_time_limit(xap_enquire *e, double seconds);
@@ -250,8 +272,9 @@ void xap_eset_free(xap_eset *es);
  * "none"). XAP_ERR_INVALID for an unknown language. */
 xap_status xap_stem_new(const char *lang, xap_stem **out /* OUT */);
 void xap_stem_free(xap_stem *s);
-/* Stem `word` (len bytes) into buf (NUL-terminated, truncated to cap-1);
- * returns the stem's length, or 0 on failure. */
+/* Stem `word` (len bytes) into buf (NUL-terminated, truncated to cap-1
+ * without splitting a UTF-8 sequence); returns the number of bytes written
+ * before the NUL (the stem's length unless truncated), 0 on failure. */
 size_t xap_stem_apply(xap_stem *s, const char *word, size_t len, char *buf, size_t cap);
 
 #ifdef __cplusplus
