@@ -43,6 +43,8 @@ static struct override overrides[32];
 static size_t noverrides;
 static const char *config_path;
 static int ready_fd = -1;
+/* As configured, before start-up adjusted them, to spot changes on reload. */
+static int loaded_threads, loaded_max_connections;
 
 static void usage(FILE *f)
 {
@@ -230,23 +232,48 @@ static int drop_privileges(const char *user)
     return 0;
 }
 
-/* Enough descriptors for the configured connections, when the hard limit
- * allows; a low limit is survived anyway (accepts pause). */
-static void raise_nofile(int max_connections)
+/* Descriptors searchd needs besides its clients: stdio and log, the
+ * listening sockets, per pool thread libmicrohttpd's epoll and event fds,
+ * and each worker's open index tables (up to 8 per database). */
+static long fds_reserved(unsigned threads, size_t nlisteners, size_t npaths)
 {
+    return 16 + (long)nlisteners * (1 + 2 * (long)threads) + (long)threads * 8 * (long)npaths;
+}
+
+/* Fit max_connections into the descriptor limit (raised toward the hard
+ * limit when needed). libmicrohttpd stops accepting at its connection
+ * limit, but a pool thread that meets EMFILE with no connection of its own
+ * busy-waits; so the limit is kept below what the descriptors allow and
+ * accept() never runs out. Returns 0, or -1 when even one connection per
+ * thread does not fit. */
+static int fit_connections(struct config *cfg, size_t nlisteners, size_t npaths)
+{
+    unsigned threads = (unsigned)cfg->searchd.threads;
+    long reserved = fds_reserved(threads, nlisteners, npaths);
+    long want = cfg->searchd.max_connections + reserved;
     struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-        return;
-    rlim_t want = (rlim_t)max_connections + 256;
-    if (rl.rlim_cur >= want)
-        return;
-    rlim_t old = rl.rlim_cur;
-    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
-    if (rl.rlim_cur > old && setrlimit(RLIMIT_NOFILE, &rl) != 0)
-        log_warn_errno("setrlimit NOFILE %llu", (unsigned long long)rl.rlim_cur);
-    else if (rl.rlim_cur < want)
-        log_warn("only %llu file descriptors (ulimit -n) for max_connections = %d", (unsigned long long)rl.rlim_cur,
-                 max_connections);
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+        log_err_errno("getrlimit NOFILE");
+        return -1;
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)want) {
+        struct rlimit nl = rl;
+        nl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= (rlim_t)want ? (rlim_t)want : rl.rlim_max;
+        if (nl.rlim_cur > rl.rlim_cur && setrlimit(RLIMIT_NOFILE, &nl) == 0)
+            rl = nl;
+    }
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= (rlim_t)want)
+        return 0;
+    long fit = (long)rl.rlim_cur - reserved;
+    if (fit < (long)(threads * nlisteners)) {
+        log_err("ulimit -n %llu is too low: searchd needs about %ld descriptors for %u threads",
+                (unsigned long long)rl.rlim_cur, reserved + (long)(threads * nlisteners), threads);
+        return -1;
+    }
+    log_warn("ulimit -n %llu: max_connections lowered from %d to %ld", (unsigned long long)rl.rlim_cur,
+             cfg->searchd.max_connections, fit);
+    cfg->searchd.max_connections = (int)fit;
+    return 0;
 }
 
 static void reload(struct config *cur)
@@ -259,8 +286,8 @@ static void reload(struct config *cur)
         return;
     }
     if (strcmp(nc.index.db, cur->index.db) || strcmp(nc.searchd.socket, cur->searchd.socket) ||
-        strcmp(nc.searchd.tcp, cur->searchd.tcp) || nc.searchd.threads != cur->searchd.threads ||
-        nc.searchd.max_connections != cur->searchd.max_connections ||
+        strcmp(nc.searchd.tcp, cur->searchd.tcp) || nc.searchd.threads != loaded_threads ||
+        nc.searchd.max_connections != loaded_max_connections ||
         nc.searchd.connection_timeout_s != cur->searchd.connection_timeout_s ||
         nc.searchd.max_request_bytes != cur->searchd.max_request_bytes)
         log_warn("db, socket, tcp, threads, max_connections, connection_timeout_s and max_request_bytes "
@@ -404,7 +431,14 @@ int main(int argc, char **argv)
         goto out;
     else if (geteuid() != 0 && cfg.searchd.user[0])
         log_info("not started as root; user %s ignored", cfg.searchd.user);
-    raise_nofile(cfg.searchd.max_connections);
+    loaded_threads = cfg.searchd.threads;
+    loaded_max_connections = cfg.searchd.max_connections;
+    if (cfg.searchd.threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        cfg.searchd.threads = n > 0 ? (int)n : 1;
+    }
+    if (fit_connections(&cfg, (size_t)nfds, npaths) < 0)
+        goto out;
 
     if (worker_init((const char *const *)paths, npaths, &cfg) < 0) {
         log_err("out of memory");
