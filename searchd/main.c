@@ -3,13 +3,19 @@
  *
  * Start-up may die loudly (exit status 2, one clear line on stderr): bad
  * flags or config, a socket path that cannot be used, an index that cannot
- * be opened, running as root without --user. Once serving, an error is one
+ * be opened. Once serving, an error is one
  * reply to one client and one log line; SIGTERM/SIGINT stop cleanly (exit
  * 0), SIGHUP reloads the config file and reopens the index.
  *
  * Without --foreground searchd daemonizes (double fork, setsid, cwd "/",
  * stdin/stdout on /dev/null, stderr kept for the log) and the starting
- * process exits 0 only once the daemon serves, or 2 if it failed. */
+ * process exits 0 only once the daemon serves, or 2 if it failed.
+ *
+ * Started as root, searchd never serves as root: after binding it forks;
+ * the child drops to `user` (default "nobody") and serves; the parent
+ * keeps root only to do two things, forward SIGTERM/SIGINT/SIGHUP to the
+ * child and unlink the socket when the child exits (an unprivileged
+ * process may not remove a file from a root-owned directory). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -23,6 +29,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -208,6 +215,50 @@ static void tell_ready(void)
     ready_fd = -1;
 }
 
+/* Root parent of the serving child: forwards signals, unlinks the socket
+ * when the child is gone, exits with the child's status. Returns 0 in the
+ * child, -1 if fork failed; never returns in the parent. */
+static int privsep_fork(const int *fds, int nfds, const sigset_t *sigs)
+{
+    sigset_t all = *sigs;
+    sigaddset(&all, SIGCHLD);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    pid_t child = fork();
+    if (child < 0) {
+        log_err_errno("fork");
+        return -1;
+    }
+    if (child == 0) {
+        pthread_sigmask(SIG_BLOCK, sigs, NULL);
+        sigset_t chld;
+        sigemptyset(&chld);
+        sigaddset(&chld, SIGCHLD);
+        pthread_sigmask(SIG_UNBLOCK, &chld, NULL);
+        listen_unix_forget(); /* the root parent removes it */
+        return 0;
+    }
+    for (int i = 0; i < nfds; i++)
+        close(fds[i]);
+    int status = 0;
+    for (;;) {
+        int sig;
+        if (sigwait(&all, &sig) != 0)
+            continue;
+        if (sig != SIGCHLD) {
+            kill(child, sig);
+            continue;
+        }
+        pid_t r = waitpid(child, &status, WNOHANG);
+        if (r == child)
+            break;
+    }
+    listen_unix_cleanup();
+    if (WIFEXITED(status))
+        exit(WEXITSTATUS(status));
+    log_err("serving process died of signal %d", WTERMSIG(status));
+    exit(EXIT_STARTUP + 1);
+}
+
 /* Become `user` (its uid, gid and only its gid as groups). 0 or -1. */
 static int drop_privileges(const char *user)
 {
@@ -380,8 +431,12 @@ int main(int argc, char **argv)
         goto out;
     }
     if (geteuid() == 0 && !cfg.searchd.user[0]) {
-        log_err("refusing to run as root: give --user NAME (or user in [searchd]) to drop privileges to");
-        goto out;
+        log_info("started as root without --user: serving as user nobody");
+        char err[256];
+        if (config_set(&cfg, "searchd", "user", "nobody", err, sizeof err) != 0) {
+            log_err("%s", err);
+            goto out;
+        }
     }
     char *sock = NULL;
     if (cfg.searchd.socket[0] && !(sock = absolute(cfg.searchd.socket))) {
@@ -425,10 +480,18 @@ int main(int argc, char **argv)
         }
     }
     free(sock);
-    if (geteuid() == 0 && strcmp(cfg.searchd.user, "root") == 0)
+    if (geteuid() == 0 && strcmp(cfg.searchd.user, "root") == 0) {
         log_warn("running as root, as asked (--user root); prefer an unprivileged user");
-    else if (geteuid() == 0 && drop_privileges(cfg.searchd.user) < 0)
-        goto out;
+    } else if (geteuid() == 0) {
+        if (!getpwnam(cfg.searchd.user)) {
+            log_err("user %s does not exist", cfg.searchd.user);
+            goto out;
+        }
+        if (privsep_fork(fds, nfds, &sigs) != 0)
+            goto out;
+        if (drop_privileges(cfg.searchd.user) < 0)
+            goto out;
+    }
     else if (geteuid() != 0 && cfg.searchd.user[0])
         log_info("not started as root; user %s ignored", cfg.searchd.user);
     loaded_threads = cfg.searchd.threads;

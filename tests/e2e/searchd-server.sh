@@ -264,25 +264,30 @@ kill -TERM $fpid
 wait $fpid
 ok $? "and exits 0 on SIGTERM"
 
-# Root: refused without --user; with --user nobody the privileges drop.
-if [ "$(id -u)" = 0 ]; then
-    "$BIN/searchd" --db "$T/db" --socket "$T/r.sock" --foreground > "$T/root.log" 2>&1
-    rc=$?
-    [ $rc = 2 ] && grep -q 'refusing to run as root' "$T/root.log" && [ ! -e "$T/r.sock" ]
-    ok $? "as root without --user: refused (exit $rc)"
-    if id nobody > /dev/null 2>&1; then
-        chmod 755 "$T"
-        start_searchd "$T/db" "$T/u.sock" --user nobody &&
-            [ "$(awk '/^Uid:/ {print $2 $3}' "/proc/$SEARCHD_PID/status")" = "$(id -u nobody)$(id -u nobody)" ] &&
-            [ "$(status_of "$T/u.sock" /health)" = 200 ]
-        ok $? "as root with --user nobody: binds, drops to nobody, serves"
-        stop_searchd
-    else
-        skip "privilege drop" "no user nobody"
-    fi
+# Root: never serves as root. Without --user the serving child drops to
+# nobody; the root parent only forwards signals and removes the socket.
+if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1; then
+    chmod 755 "$T"
+    "$BIN/searchd" --db "$T/db" --socket "$T/r.sock" --foreground > "$T/root.log" 2>&1 &
+    rpid=$!
+    for _ in $(seq 50); do [ "$(status_of "$T/r.sock" /health)" = 200 ] && break; sleep 0.1; done
+    child=$(pgrep -P $rpid | head -1)
+    [ -n "$child" ] && [ "$(awk '/^Uid:/ {print $2 $3}' "/proc/$child/status")" = "$(id -u nobody)$(id -u nobody)" ] &&
+        [ "$(status_of "$T/r.sock" /health)" = 200 ]
+    ok $? "as root without --user: serves as nobody (child $child of root parent $rpid)"
+    kill -TERM $rpid; wait $rpid; rc=$?
+    [ $rc = 0 ] && [ ! -e "$T/r.sock" ]
+    ok $? "SIGTERM to the root parent: exit $rc, socket removed"
+    start_searchd "$T/db" "$T/u.sock" --user nobody
+    child=$(pgrep -P "$SEARCHD_PID" | head -1)
+    [ -n "$child" ] && [ "$(awk '/^Uid:/ {print $2 $3}' "/proc/$child/status")" = "$(id -u nobody)$(id -u nobody)" ] &&
+        [ "$(status_of "$T/u.sock" /health)" = 200 ]
+    ok $? "as root with --user nobody: binds, drops to nobody, serves"
+    stop_searchd
 else
-    skip "root refusal" "not running as root"
-    skip "privilege drop" "not running as root"
+    skip "privilege drop" "not running as root (or no user nobody)"
+    skip "privilege drop" "not running as root (or no user nobody)"
+    skip "privilege drop" "not running as root (or no user nobody)"
 fi
 
 done_testing
