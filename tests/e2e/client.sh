@@ -117,7 +117,7 @@ JSONL
 "$BIN/indexer" --db "$T/db" --quiet "$T/mini.jsonl" > "$T/indexer.log" 2>&1; ok $? "index three articles"
 sock=$T/s.sock
 start_searchd "$T/db" "$sock"; ok $? "searchd answers /health"
-probe() { get "$sock" "$1" > /dev/null; [ "$HTTP_STATUS" != 404 ]; }   # 0: the endpoint exists
+probe() { req "$sock" "$1"; [ "$STATUS" != 404 ]; }   # 0: the endpoint exists
 missing() {   # missing NAME ARGS...: ENDPOINT-MISSING: exit 3 with searchd's error
     "$S" --socket "$sock" "$@" > "$T/out" 2> "$T/err"
     local rc=$?
