@@ -454,6 +454,22 @@ static int has_positive(const struct qnode *n)
     return 0;
 }
 
+/* Does the tree restrict by category/lang (a query of filters only lists
+ * the matching articles)? */
+static int has_filter(const struct qnode *n)
+{
+    if (!n || n->mod == QM_EXCLUDE)
+        return 0;
+    if (n->type == QN_TERM)
+        return n->field == QF_CATEGORY || n->field == QF_LANG;
+    if (n->type == QN_NOT)
+        return n->n_kids > 0 && has_filter(n->kids[0]);
+    for (size_t i = 0; i < n->n_kids; i++)
+        if (has_filter(n->kids[i]))
+            return 1;
+    return 0;
+}
+
 static void parser_init(struct parser *p, struct tokenizer *tk, const char *text, size_t len,
                         const struct query_limits *lim)
 {
@@ -492,7 +508,7 @@ enum query_status query_parse(struct tokenizer *tk, const char *text, size_t len
             consume(&p);
             root = binary(&p, QN_OR, root, parse_or(&p));
         }
-        if (!p.nomem && p.n_terms <= p.max_terms && !has_positive(root)) {
+        if (!p.nomem && p.n_terms <= p.max_terms && !has_positive(root) && !has_filter(root)) {
             /* Nothing to search for ("-", "NOT", "-x"): plain words. */
             node_free(root);
             parser_init(&p, tk, text, len, lim);

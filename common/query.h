@@ -16,6 +16,7 @@
  * unbalanced parenthesis is ignored, a lone "-" or "+" or a dangling
  * operator is dropped, "OR OR" is one OR. If the result would be empty
  * (e.g. "-" alone, "NOT"), the query's words are searched as plain words.
+ * A query of filters only ("category:sleep") lists their articles.
  * QUERY_PLAIN mode interprets nothing: all words, ranked.
  */
 #ifndef MEDSEARCH_QUERY_H
