@@ -26,8 +26,6 @@ js() { printf '%s' "$1" | python3 -c 'import json,sys; d=json.load(sys.stdin); s
 # enc TEXT: percent-encode for a URL.
 enc() { python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
 q() { get "$S" "/search?q=$(enc "$1")${2:-}"; }
-# req PATH: the body in $B, the status in $HTTP_STATUS (no subshell).
-req() { get "$S" "$1" > "$T/body"; B=$(cat "$T/body"); }
 ids='[h["id"] for h in d["hits"]]'
 
 b=$(q "body shakes when falling asleep")
@@ -117,32 +115,32 @@ js "$b" "{'zh/insomnia.txt', 'en/sleep/insomnia.txt'} <= set($ids)"; ok $? "mixe
 # Malformed syntax: 200 and something sensible.
 for m in '"sleep apnea' '(sleep apnea' 'sleep apnea)' '-' 'OR OR' '"' '*' 'a*' 'sleep OR OR apnea' \
          '+' 'NOT' '(((' 'title:' '-sleep' '"" ()'; do
-    req "/search?q=$(enc "$m")"
-    [ "$HTTP_STATUS" = 200 ] && js "$B" "isinstance(d['hits'], list)"; ok $? "malformed '$m': 200"
+    req "$S" "/search?q=$(enc "$m")"
+    [ "$STATUS" = 200 ] && js "$BODY" "isinstance(d['hits'], list)"; ok $? "malformed '$m': 200"
 done
 b=$(q '"sleep apnea'); js "$b" "d['hits'][0]['id'] == 'en/sleep/sleep-apnea.txt'"; ok $? "unbalanced quote: phrase to the end"
 b=$(q '(sleep apnea'); js "$b" "d['hits'][0]['id'] == 'en/sleep/sleep-apnea.txt'"; ok $? "unbalanced parenthesis: words"
 
 # Limits.
-req "/search?q="; [ "$HTTP_STATUS" = 400 ]; ok $? "empty q: 400"
-req "/search"; [ "$HTTP_STATUS" = 400 ]; ok $? "missing q: 400"
+req "$S" "/search?q="; [ "$STATUS" = 400 ]; ok $? "empty q: 400"
+req "$S" "/search"; [ "$STATUS" = 400 ]; ok $? "missing q: 400"
 long=$(python3 -c 'print("sleep" * 20480)')
-req "/search?q=$long"; [[ "$HTTP_STATUS" = 4* ]]; ok $? "100 KB query: 4xx ($HTTP_STATUS)"
+req "$S" "/search?q=$long"; [[ "$STATUS" = 4* ]]; ok $? "100 KB query: 4xx ($STATUS)"
 many=$(python3 -c 'print("+".join("w%d" % i for i in range(5000)))')
-req "/search?q=$many"; [ "$HTTP_STATUS" = 422 ] && js "$B" "d['error']['limit'] == 64 and d['error']['param'] == 'q'"
+req "$S" "/search?q=$many"; [ "$STATUS" = 422 ] && js "$BODY" "d['error']['limit'] == 64 and d['error']['param'] == 'q'"
 ok $? "5,000 terms in syntax mode: 422 naming max_terms"
-req "/search?q=$many&mode=plain"; [ "$HTTP_STATUS" = 200 ] && js "$B" "d['truncated'] is True"
+req "$S" "/search?q=$many&mode=plain"; [ "$STATUS" = 200 ] && js "$BODY" "d['truncated'] is True"
 ok $? "5,000 terms in plain mode: 200, truncated"
-req "/search?q=sleep&offset=999999999"; [ "$HTTP_STATUS" = 422 ] && js "$B" "d['error']['type'] == 'limit'"
+req "$S" "/search?q=sleep&offset=999999999"; [ "$STATUS" = 422 ] && js "$BODY" "d['error']['type'] == 'limit'"
 ok $? "huge offset: 422"
-req "/search?q=sleep&offset=9995&limit=10"; [ "$HTTP_STATUS" = 422 ] && js "$B" "d['error']['limit'] == 10000"
+req "$S" "/search?q=sleep&offset=9995&limit=10"; [ "$STATUS" = 422 ] && js "$BODY" "d['error']['limit'] == 10000"
 ok $? "offset+limit over max_window: 422 naming it"
-req "/search?q=sleep&limit=-1"; [ "$HTTP_STATUS" = 400 ]; ok $? "negative limit: 400"
-req "/search?q=sleep&offset=-3"; [ "$HTTP_STATUS" = 400 ]; ok $? "negative offset: 400"
-req "/search?q=sleep&limit=abc"; [ "$HTTP_STATUS" = 400 ]; ok $? "non-numeric limit: 400"
-req "/search?q=sleep&mode=weird"; [ "$HTTP_STATUS" = 400 ]; ok $? "unknown mode: 400"
+req "$S" "/search?q=sleep&limit=-1"; [ "$STATUS" = 400 ]; ok $? "negative limit: 400"
+req "$S" "/search?q=sleep&offset=-3"; [ "$STATUS" = 400 ]; ok $? "negative offset: 400"
+req "$S" "/search?q=sleep&limit=abc"; [ "$STATUS" = 400 ]; ok $? "non-numeric limit: 400"
+req "$S" "/search?q=sleep&mode=weird"; [ "$STATUS" = 400 ]; ok $? "unknown mode: 400"
 b=$(q "OR" "&mode=plain"); js "$b" "d['understood'] == 'or'"; ok $? "plain mode interprets no operator"
-req "/health"; [ "$HTTP_STATUS" = 200 ]; ok $? "searchd still up"
+req "$S" "/health"; [ "$STATUS" = 200 ]; ok $? "searchd still up"
 
 # The client.
 "$BIN/search" --socket "$S" body shakes when falling asleep > "$T/out" 2>&1
