@@ -25,9 +25,9 @@
 
 #include "article.h"
 #include "doc.h"
-#include "log.h"
 #include "schema.h"
 #include "server.h"
+#include "stopword.h"
 #include "tokenizer.h"
 #include "worker.h"
 
@@ -84,41 +84,6 @@ static void rel_opts_env(struct rel_opts *o)
 
 /* ---- words not worth a query term ---------------------------------------- */
 
-static int is_stopword(const char *w, size_t len)
-{
-    /* English function words and question words (sorted for bsearch). */
-    static const char *const stop[] = {
-        "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are",
-        "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by",
-        "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from",
-        "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him",
-        "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "may",
-        "me", "might", "more", "most", "must", "my", "myself", "no", "nor", "not", "now", "of", "off",
-        "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same",
-        "shall", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them",
-        "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under",
-        "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who",
-        "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves",
-    };
-    char buf[16];
-    if (len >= sizeof buf)
-        return 0;
-    memcpy(buf, w, len);
-    buf[len] = '\0';
-    size_t lo = 0, hi = sizeof stop / sizeof stop[0];
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(buf, stop[mid]);
-        if (c == 0)
-            return 1;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return 0;
-}
-
 /* A word (unprefixed term) that can carry meaning in a query: no stop
  * word, no single ASCII letter, no short number. */
 static int useful_word(const char *w, size_t len)
@@ -132,7 +97,7 @@ static int useful_word(const char *w, size_t len)
         digits += isdigit((unsigned char)w[i]) || w[i] == '.' || w[i] == ',';
     if (digits == len && len < 4)
         return 0;
-    return !is_stopword(w, len);
+    return !stopword_is(w, len);
 }
 
 /* ---- the seed's terms ------------------------------------------------------ */
@@ -776,7 +741,7 @@ static xap_status hit_terms(xap_db *db, struct tokenizer *tk, const uint32_t *do
         /* stop words at either end make a fragment, not a topic */
         const char *sp = strchr(p, ' ');
         const char *last = strrchr(p, ' ');
-        if (!sp || is_stopword(p, (size_t)(sp - p)) || is_stopword(last + 1, strlen(last + 1)))
+        if (!sp || stopword_is(p, (size_t)(sp - p)) || stopword_is(last + 1, strlen(last + 1)))
             continue;
         /* only query words: nothing new */
         int novel = 0;
