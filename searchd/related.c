@@ -40,7 +40,8 @@ struct rel_opts {
     double phrase_w;          /* seed title/heading phrases (XP) */
     double body_w;            /* expand-set words */
     double eset_title_boost;  /* expand weight factor of title/heading words */
-    double max_title_df;      /* title words in more titles than this share are templates */
+    double max_title_df;      /* title words in more titles than this share are templates
+                               * (and in more than TEMPLATE_MIN_DF titles) */
     int eset_scaled;          /* scale each expand word by its expand weight */
     double link_w;            /* link bonus, as a share of the best similarity */
     int dedupe;               /* drop near-duplicates (VAL_DUPKEY) */
@@ -49,13 +50,13 @@ struct rel_opts {
 
 static void rel_opts_default(struct rel_opts *o)
 {
-    o->eset_terms = 25;
+    o->eset_terms = 20;
     o->title_w = 3.0;
     o->title_any_w = 0.0;
     o->phrase_w = 1.0;
-    o->body_w = 1.0;
+    o->body_w = 0.3;
     o->eset_title_boost = 2.0;
-    o->max_title_df = 0.05;
+    o->max_title_df = 0.02;
     o->eset_scaled = 1;
     o->link_w = 0.5;
     o->dedupe = 1;
@@ -321,12 +322,21 @@ static xap_status add_eset(xap_db *db, const uint32_t *rset, size_t n_rset, cons
     return l->st;
 }
 
-/* Title words and phrases of the seed. */
-static void add_title_terms(xap_db *db, const struct seed *seed, const struct rel_opts *o, struct qlist *l)
+/* Titles a word may be in before it counts as a template word: a share
+ * of the collection, but never so few that a small site loses its topics. */
+#define TEMPLATE_MIN_DF 20
+static double template_df(xap_db *db, const struct rel_opts *o)
 {
     uint32_t ndocs = 0;
     xap_db_doccount(db, &ndocs);
-    double max_df = o->max_title_df * ndocs;
+    double df = o->max_title_df * ndocs;
+    return df > TEMPLATE_MIN_DF ? df : TEMPLATE_MIN_DF;
+}
+
+/* Title words of the seed. */
+static void add_title_terms(xap_db *db, const struct seed *seed, const struct rel_opts *o, struct qlist *l)
+{
+    double max_df = template_df(db, o);
     size_t plen = strlen(PFX_TITLE);
     for (size_t i = 0; i < seed->n; i++) {
         const struct sterm *t = &seed->t[i];
@@ -350,9 +360,7 @@ static void add_title_phrases(xap_db *db, struct tokenizer *tk, const char *titl
 {
     if (o->phrase_w <= 0 || !tk || !title || !*title)
         return;
-    uint32_t ndocs = 0;
-    xap_db_doccount(db, &ndocs);
-    double max_df = o->max_title_df * ndocs;
+    double max_df = template_df(db, o);
     const struct tok_token *toks;
     size_t n;
     if (tokenizer_run(tk, title, strlen(title), 1, &toks, &n) != 0)

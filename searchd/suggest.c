@@ -35,6 +35,7 @@ struct sug {
 struct sugs {
     struct sug *v;
     size_t n, cap;
+    size_t keep; /* the most kept (limit) */
     int oom;
 };
 
@@ -48,7 +49,33 @@ static void sugs_free(struct sugs *s)
     memset(s, 0, sizeof *s);
 }
 
-/* Add a suggestion; a text already there keeps the better kind and score. */
+static int sug_cmp(const void *a, const void *b)
+{
+    const struct sug *x = a, *y = b;
+    int tx = x->kind == K_TOPIC, ty = y->kind == K_TOPIC;
+    if (tx != ty)
+        return ty - tx;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return strcmp(x->text, y->text);
+}
+
+/* Would (kind, score, text) rank before y, as sug_cmp orders? */
+static int beats(enum kind kind, double score, const char *text, size_t len, const struct sug *y)
+{
+    int tx = kind == K_TOPIC, ty = y->kind == K_TOPIC;
+    if (tx != ty)
+        return tx;
+    if (score != y->score)
+        return score > y->score;
+    size_t yl = strlen(y->text);
+    int c = memcmp(text, y->text, len < yl ? len : yl);
+    return c < 0 || (c == 0 && len < yl);
+}
+
+/* Add a suggestion; a text already there keeps the better kind and
+ * score. Only the best `keep` are kept, so a scan of thousands of terms
+ * costs thousands times keep at most. */
 static void sugs_add(struct sugs *s, const char *text, size_t len, enum kind kind, double score, const char *id)
 {
     for (size_t i = 0; i < s->n; i++)
@@ -59,39 +86,45 @@ static void sugs_add(struct sugs *s, const char *text, size_t len, enum kind kin
                 s->v[i].score = score;
             return;
         }
-    if (s->n == s->cap) {
-        size_t nc = s->cap ? s->cap * 2 : 32;
-        struct sug *nv = realloc(s->v, nc * sizeof *nv);
-        if (!nv) {
-            s->oom = 1;
-            return;
+    struct sug *g;
+    if (s->n < s->keep) {
+        if (s->n == s->cap) {
+            size_t nc = s->cap ? s->cap * 2 : 16;
+            struct sug *nv = realloc(s->v, nc * sizeof *nv);
+            if (!nv) {
+                s->oom = 1;
+                return;
+            }
+            s->v = nv;
+            s->cap = nc;
         }
-        s->v = nv;
-        s->cap = nc;
+        g = &s->v[s->n];
+    } else {
+        /* full: replace the worst if the new one beats it */
+        size_t worst = 0;
+        for (size_t i = 1; i < s->n; i++)
+            if (sug_cmp(&s->v[i], &s->v[worst]) > 0)
+                worst = i;
+        if (!beats(kind, score, text, len, &s->v[worst]))
+            return;
+        g = &s->v[worst];
+        free(g->text);
+        free(g->id);
     }
-    struct sug *g = &s->v[s->n];
     g->text = strndup(text, len);
     g->id = id ? strdup(id) : NULL;
     if (!g->text || (id && !g->id)) {
         free(g->text);
         free(g->id);
         s->oom = 1;
+        if (g != &s->v[s->n]) /* a replaced slot: fill the hole with the last */
+            *g = s->v[--s->n];
         return;
     }
     g->kind = kind;
     g->score = score;
-    s->n++;
-}
-
-static int sug_cmp(const void *a, const void *b)
-{
-    const struct sug *x = a, *y = b;
-    int tx = x->kind == K_TOPIC, ty = y->kind == K_TOPIC;
-    if (tx != ty)
-        return ty - tx;
-    if (x->score != y->score)
-        return x->score > y->score ? -1 : 1;
-    return strcmp(x->text, y->text);
+    if (g == &s->v[s->n])
+        s->n++;
 }
 
 /* A completion should not end in a function word ("signs of a"); a
@@ -166,6 +199,9 @@ struct scan {
         uint32_t tf;
     } next[MAX_NEXT];  /* after other words: candidates, most frequent first */
     size_t n_next;
+    char two[TEXT_CAP];   /* the last 2-word phrase seen, and its df */
+    size_t two_len;
+    uint32_t two_tf;
 };
 
 static int on_key(const char *key, size_t len, void *ud)
@@ -194,6 +230,17 @@ static int on_phrase(const char *term, size_t len, uint32_t tf, void *ud)
     const char *p = term + strlen(PFX_PHRASE);
     size_t pl = len - strlen(PFX_PHRASE);
     if (bad_end(p, pl))
+        return 0;
+    /* terms come sorted: a 3-word phrase follows its 2-word start; when
+     * both are in the same articles the longer one adds nothing */
+    const char *sp = memchr(p, ' ', pl);
+    const char *sp2 = sp ? memchr(sp + 1, ' ', pl - (size_t)(sp + 1 - p)) : NULL;
+    if (!sp2 && pl < sizeof c->two) {
+        memcpy(c->two, p, pl);
+        c->two[pl] = '\0';
+        c->two_len = pl;
+        c->two_tf = tf;
+    } else if (sp2 && c->two_len == (size_t)(sp2 - p) && memcmp(c->two, p, c->two_len) == 0 && tf == c->two_tf)
         return 0;
     sugs_add(c->out, p, pl, K_PHRASE, tf, NULL);
     return c->out->oom;
@@ -317,6 +364,7 @@ static xap_status sug_run(xap_db *db, void *ud)
 {
     struct sug_job *j = ud;
     sugs_free(&j->res);
+    j->res.keep = j->limit;
     const struct tok_token *toks;
     size_t nt;
     if (tokenizer_run(j->tk, j->q, j->qlen, 1, &toks, &nt) != 0)
@@ -377,26 +425,29 @@ static xap_status sug_run(xap_db *db, void *ud)
             st = check_next(db, term, &c);
         }
     }
-    if (st == XAP_OK && !j->res.oom)
-        qsort(j->res.v, j->res.n, sizeof *j->res.v, sug_cmp);
     /* titles go after the others, in the slots left (at least one when the
      * list is long enough to spare it) */
-    size_t spare = j->limit > j->res.n ? j->limit - j->res.n : 0;
-    size_t nt_max = spare > MAX_TITLES ? spare : (j->limit >= 4 ? MAX_TITLES / 2 + 1 : 0);
-    if (st == XAP_OK && !j->res.oom && nt_max && j->qlen >= 3) {
-        size_t before = j->res.n;
-        st = add_titles(db, w, n, trailing, &j->res, nt_max);
-        /* keep titles behind the kept others */
-        size_t keep = j->limit > j->res.n - before ? j->limit - (j->res.n - before) : 0;
-        if (keep < before) {
-            for (size_t i = keep; i < before; i++) {
-                free(j->res.v[i].text);
-                free(j->res.v[i].id);
-            }
-            memmove(j->res.v + keep, j->res.v + before, (j->res.n - before) * sizeof *j->res.v);
-            j->res.n -= before - keep;
-        }
+    struct sugs titles = { .keep = MAX_TITLES };
+    if (st == XAP_OK && !j->res.oom && j->qlen >= 3) {
+        size_t spare = j->limit > j->res.n ? j->limit - j->res.n : 0;
+        titles.keep = spare > MAX_TITLES ? spare : (j->limit >= 4 ? 1 : 0);
+        if (titles.keep)
+            st = add_titles(db, w, n, trailing, &titles, titles.keep);
     }
+    if (st == XAP_OK && !j->res.oom && !titles.oom) {
+        qsort(j->res.v, j->res.n, sizeof *j->res.v, sug_cmp);
+        while (j->res.n + titles.n > j->limit && j->res.n > 0) {
+            j->res.n--;
+            free(j->res.v[j->res.n].text);
+            free(j->res.v[j->res.n].id);
+        }
+        j->res.keep = j->res.n + titles.n;
+        for (size_t i = 0; i < titles.n && !j->res.oom; i++) /* kept in mset order */
+            sugs_add(&j->res, titles.v[i].text, strlen(titles.v[i].text), K_TITLE, titles.v[i].score,
+                     titles.v[i].id);
+    }
+    j->res.oom |= titles.oom;
+    sugs_free(&titles);
     if (j->res.oom)
         return XAP_ERR_NOMEM;
     return st;
