@@ -81,7 +81,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c bench/*.c)
 TOOL_BIN := $(patsubst %.c,$(B)/%,$(notdir $(TOOL_SRC)))
 
-.PHONY: all check demo bench eval fuzz install clean tests
+.PHONY: all check demo demo-stop bench eval fuzz install clean tests
 all: $(PROGRAMS)
 tests: all $(TEST_BIN) $(TOOL_BIN)
 
@@ -116,6 +116,9 @@ check: tests
 
 demo: all
 	@scripts/demo.sh
+
+demo-stop:
+	@if [ -f demo/searchd.pid ]; then kill -TERM $$(cat demo/searchd.pid) 2>/dev/null || true; rm -f demo/searchd.pid; echo "searchd stopped"; fi
 
 bench: all $(TOOL_BIN)
 	@bench/run.sh

@@ -162,10 +162,15 @@ int indexdir_swap(const char *dir, const char *gen, char *err, size_t errcap)
     base = base ? base + 1 : gen;
     if (write_stub(dir, base, err, errcap) != 0)
         return -1;
-    /* The previous generation stays until the next rebuild starts
-     * (indexdir_next removes it): a reader in the middle of a query keeps
-     * working on it, and it moves to the new stub on its next request. */
-    (void)old;
+    /* The previous generation goes at once: a reader in the middle of a
+     * query keeps its open files (glass opens every table when the database
+     * is opened, and unlinked files stay readable), and it moves to the new
+     * stub on its next request. */
+    if (old[0] && strcmp(old, base) != 0 && generation_of(old) > 0) {
+        char p[4096 + 64];
+        snprintf(p, sizeof p, "%s/%s", dir, old);
+        indexdir_remove(p);
+    }
     return 0;
 }
 

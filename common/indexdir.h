@@ -27,8 +27,8 @@ int indexdir_live(const char *dir, int create, char *buf, size_t cap, char *err,
  * every existing generation; stale unfinished ones are removed first). */
 int indexdir_next(const char *dir, char *buf, size_t cap, char *err, size_t errcap);
 /* Point the stub at `gen` (a path returned by indexdir_next) atomically
- * (write DIR/XAPIANDB.tmp, fsync, rename, fsync DIR). The previous
- * generation is kept until the next rebuild, for readers still on it. */
+ * (write DIR/XAPIANDB.tmp, fsync, rename, fsync DIR), then remove the
+ * previous generation (readers holding it open keep their open files). */
 int indexdir_swap(const char *dir, const char *gen, char *err, size_t errcap);
 /* Remove a directory tree (a failed rebuild). */
 int indexdir_remove(const char *path);

@@ -16,9 +16,10 @@
  *   XC category   filter (folded), L lang, XS site (url host or top folder)
  *   XF path       source file (for --prune and per-file deletes)
  *   XT hash       folded-title hash: resolves a link given by title
- *   XP phrase     2- and 3-word phrases of the title and headings, words
- *                 joined by one space (none between two CJK words): the
- *                 completions of /suggest ("heart att" -> "heart attack")
+ *   XP phrase     2-word phrases of the title and headings, and whole
+ *                 titles/headings of 3-8 words; words joined by one space
+ *                 (none between two CJK words): the completions of
+ *                 /suggest ("heart att" -> "heart attack")
  * Values: see enum schema_value. Data: docrec (zlib-compressed JSON).
  */
 #ifndef MEDSEARCH_SCHEMA_H
@@ -47,7 +48,7 @@ enum schema_value {
     VAL_DATE = 0,    /* "YYYY-MM-DD" (sorts as bytes) */
     VAL_LENGTH = 1,  /* words in the article, sortable_serialise */
     VAL_HASH = 2,    /* content hash, 16 hex digits: unchanged articles are skipped */
-    VAL_SOURCE = 3,  /* source file path */
+    VAL_SOURCE = 3,  /* (unused: the source path is in the stored record) */
     VAL_DUPKEY = 4   /* hash of the normalized body start: near-duplicate collapse */
 };
 

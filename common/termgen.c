@@ -130,8 +130,10 @@ static void add_bigrams(struct emit *e, const char *s, size_t len)
     }
 }
 
-/* XP terms: the 2- and 3-word phrases of a title or heading (compound
- * parts left out: the compound itself is the word). */
+/* XP terms: the 2-word phrases of a title or heading, and the whole of
+ * it when short (compound parts left out: the compound itself is the
+ * word): "heart att" completes to "heart attack", "why the bo" to the
+ * whole title. */
 static void add_phrases(struct emit *e, const struct tok_token *toks, size_t n)
 {
     const struct tok_token *w[256];
@@ -139,21 +141,27 @@ static void add_phrases(struct emit *e, const struct tok_token *toks, size_t n)
     for (size_t i = 0; i < n && nw < 256; i++)
         if (!(toks[i].flags & TOK_PART))
             w[nw++] = &toks[i];
+    char ph[SCHEMA_MAX_TERM + 1], term[SCHEMA_MAX_TERM + 1];
     for (size_t i = 0; i + 1 < nw; i++) {
-        char ph[SCHEMA_MAX_TERM + 1];
         size_t len = 0;
         ph[0] = '\0';
-        for (size_t k = 0; k < 3 && i + k < nw; k++) {
-            if (schema_phrase_append(ph, &len, sizeof ph - 8, w[i + k]->text, w[i + k]->len) != 0)
-                break;
-            if (k >= 1) {
-                char term[SCHEMA_MAX_TERM + 1];
-                schema_term(term, PFX_PHRASE, ph, len);
-                if (xap_doc_add_boolean_term(e->doc, term) != XAP_OK)
-                    e->failed = 1;
-            }
+        if (schema_phrase_append(ph, &len, sizeof ph - 8, w[i]->text, w[i]->len) == 0 &&
+            schema_phrase_append(ph, &len, sizeof ph - 8, w[i + 1]->text, w[i + 1]->len) == 0) {
+            schema_term(term, PFX_PHRASE, ph, len);
+            if (xap_doc_add_boolean_term(e->doc, term) != XAP_OK)
+                e->failed = 1;
         }
     }
+    if (nw < 3 || nw > 8)
+        return;
+    size_t len = 0;
+    ph[0] = '\0';
+    for (size_t i = 0; i < nw; i++)
+        if (schema_phrase_append(ph, &len, sizeof ph - 8, w[i]->text, w[i]->len) != 0)
+            return;
+    schema_term(term, PFX_PHRASE, ph, len);
+    if (xap_doc_add_boolean_term(e->doc, term) != XAP_OK)
+        e->failed = 1;
 }
 
 /* Tokenize one span of text and emit its terms. field_prefix: "S" (title),
@@ -322,7 +330,6 @@ int termgen_document(struct termgen *tg, const struct article *a, xap_doc **out,
     if (a->source && strcmp(a->source, "-") != 0) {
         schema_term(term, PFX_FILE, a->source, strlen(a->source));
         xap_doc_add_boolean_term(doc, term);
-        xap_doc_set_value(doc, VAL_SOURCE, a->source, strlen(a->source));
     }
     if (a->title && *a->title) {
         schema_titlekey_term(term, tg->tk, a->title);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "indexer.h"
 #include "log.h"
 #include "xap.h"
@@ -35,9 +36,11 @@ static void usage(FILE *f)
             "\n"
             "options:\n"
             "  --db DIR            the index directory (created when missing)\n"
-            "  --config FILE       read defaults from FILE ([index] section); flags override it\n"
+            "  --config FILE       read defaults from FILE ([index] section: db, threads,\n"
+            "                      commit_every, synonyms); flags override it. Default:\n"
+            "                      $MEDSEARCH_CONFIG when set\n"
             "  --threads N         parser/tokenizer threads (default: number of cores)\n"
-            "  --commit-every N    commit every N documents (default 5000); a crash loses at\n"
+            "  --commit-every N    commit every N documents (default 2000); a crash loses at\n"
             "                      most the uncommitted batch, and a rerun finishes the job\n"
             "  --rebuild           build a fresh index beside the live one, compact it and\n"
             "                      swap it in atomically (searchd keeps serving the old one)\n"
@@ -115,7 +118,7 @@ int main(int argc, char **argv)
     struct indexer_opts o = { 0 };
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     o.threads = ncpu > 0 ? (unsigned)ncpu : 1;
-    o.commit_every = 5000;
+    o.commit_every = 2000;
     o.max_file_bytes = (size_t)256 << 20;
     const char **syn = calloc((size_t)argc + 2, sizeof *syn);
     char **dels = calloc((size_t)argc + 1, sizeof *dels);
@@ -144,8 +147,39 @@ int main(int argc, char **argv)
         { "version", no_argument, NULL, O_VERSION },
         { NULL, 0, NULL, 0 },
     };
+    /* The config file first ([index] section), flags override it. */
+    const char *config_path = getenv("MEDSEARCH_CONFIG");
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+            config_path = argv[i + 1];
+        else if (strncmp(argv[i], "--config=", 9) == 0)
+            config_path = argv[i] + 9;
+    }
+    struct config cfg;
+    if (config_init(&cfg) != 0)
+        return EXIT_INDEX;
+    if (config_path && *config_path) {
+        char err[1024];
+        if (config_load(&cfg, config_path, err, sizeof err) != 0) {
+            log_err("%s", err);
+            return EXIT_USAGE;
+        }
+        if (cfg.index.db && *cfg.index.db)
+            o.db = cfg.index.db;
+        if (cfg.index.threads > 0)
+            o.threads = (unsigned)cfg.index.threads;
+        if (cfg.index.commit_every > 0)
+            o.commit_every = (unsigned)cfg.index.commit_every;
+        if (cfg.index.synonyms && *cfg.index.synonyms) {
+            if (strcmp(cfg.index.synonyms, "none") == 0)
+                no_synonyms = 1;
+            else
+                syn[o.n_synonyms++] = cfg.index.synonyms;
+        }
+    }
     int c;
     unsigned u;
+    int syn_from_flags = 0;
     while ((c = getopt_long(argc, argv, "qv", longopts, NULL)) != -1) {
         switch (c) {
         case O_DB: o.db = optarg; break;
@@ -167,6 +201,11 @@ int main(int argc, char **argv)
             }
             break;
         case O_SYN:
+            if (!syn_from_flags) { /* flags replace the config's list */
+                o.n_synonyms = 0;
+                no_synonyms = 0;
+                syn_from_flags = 1;
+            }
             if (strcmp(optarg, "none") == 0) no_synonyms = 1;
             else syn[o.n_synonyms++] = optarg;
             break;
@@ -200,9 +239,11 @@ int main(int argc, char **argv)
         log_err("--prune needs the INPUT roots whose vanished files to remove");
         return EXIT_USAGE;
     }
-    if (o.n_synonyms)
+    if (no_synonyms)
+        o.n_synonyms = 0;
+    else if (o.n_synonyms)
         o.synonyms = syn;
-    else if (!no_synonyms)
+    else
         default_synonyms(&o, syn);
     if (o.quiet)
         log_set_level(LOG_LEVEL_WARN);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pipeline.c: the threads of a run.
  *
- *   walker thread --files queue--> N workers --docs queue--> writer (caller)
+ *   walker --files--> N readers --articles--> N builders --docs--> writer
  *
- * Workers parse and tokenize (the expensive part) and skip unchanged
- * articles by their content hash; the single writer owns the database.
- * Both queues are bounded, so memory stays flat whatever the input size.
+ * Readers parse files (one big JSONL file is one reader's job, so parsing
+ * is kept apart from the expensive part); builders skip unchanged
+ * articles by their content hash and tokenize the rest into Xapian
+ * documents; the single writer (the caller's thread) owns the database.
+ * Every queue is bounded, so memory stays flat whatever the input size.
  */
 #include "indexer.h"
 
@@ -43,9 +45,9 @@ struct run {
     const struct indexer_opts *o;
     struct indexer_stats *st;
     const struct strmap *known;
-    struct queue files, docs;
-    pthread_mutex_t mu;   /* live_workers, current */
-    unsigned live_workers;
+    struct queue files, articles, docs;
+    pthread_mutex_t mu;   /* live_readers, live_builders */
+    unsigned live_readers, live_builders;
     volatile int failed;  /* the writer gave up: stop everything */
 };
 
@@ -107,9 +109,21 @@ static void default_category(struct article *a)
     article_set(&a->category, cat);
 }
 
+/* Reader side: hand the article over to the builders. */
 static int on_article(struct article *a, void *ud)
 {
     struct worker *w = ud;
+    struct run *r = w->run;
+    if (queue_push(&r->articles, a) != 0) {
+        article_free(a);
+        return 1;
+    }
+    return indexer_interrupted || r->failed;
+}
+
+/* Builder side: skip, or tokenize into a document for the writer. */
+static void build_article(struct worker *w, struct article *a)
+{
     struct run *r = w->run;
     struct indexer_stats *st = r->st;
     ADD(articles, 1);
@@ -117,13 +131,13 @@ static int on_article(struct article *a, void *ud)
     if (!in_shard(r->o, a->id)) {
         ADD(skipped_shard, 1);
         article_free(a);
-        return 0;
+        return;
     }
     struct item *it = calloc(1, sizeof *it);
     if (!it) {
         article_free(a);
         ADD(failed, 1);
-        return 0;
+        return;
     }
     default_category(a);
     schema_id_term(it->id_term, a->id);
@@ -133,7 +147,7 @@ static int on_article(struct article *a, void *ud)
         ADD(unchanged, 1);
         free(it);
         article_free(a);
-        return indexer_interrupted || r->failed;
+        return;
     }
     char where[512];
     snprintf(where, sizeof where, "%s:%ld", a->source ? a->source : "?", a->line);
@@ -144,7 +158,7 @@ static int on_article(struct article *a, void *ud)
         strmap_free(&w->spell);
         item_free(it);
         article_free(a);
-        return 0;
+        return;
     }
     article_free(a);
     if (w->spell.len) {
@@ -157,11 +171,8 @@ static int on_article(struct article *a, void *ud)
             }
     }
     strmap_free(&w->spell);
-    if (queue_push(&r->docs, it) != 0) {
+    if (queue_push(&r->docs, it) != 0)
         item_free(it);
-        return 1;
-    }
-    return indexer_interrupted || r->failed;
 }
 
 static void on_error(const char *file, long line, enum input_status s, int fatal, const char *reason, void *ud)
@@ -178,7 +189,25 @@ static void on_error(const char *file, long line, enum input_status s, int fatal
         ADD(failed, 1);
 }
 
-static void *worker_main(void *arg)
+static void *builder_main(void *arg)
+{
+    struct worker *w = arg;
+    struct run *r = w->run;
+    struct article *a;
+    while ((a = queue_pop(&r->articles))) {
+        if (indexer_interrupted || r->failed)
+            article_free(a);
+        else
+            build_article(w, a);
+    }
+    pthread_mutex_lock(&r->mu);
+    if (--r->live_builders == 0)
+        queue_close(&r->docs); /* the last builder tells the writer it is done */
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+static void *reader_main(void *arg)
 {
     struct worker *w = arg;
     struct run *r = w->run;
@@ -194,8 +223,8 @@ static void *worker_main(void *arg)
         free(job);
     }
     pthread_mutex_lock(&r->mu);
-    if (--r->live_workers == 0)
-        queue_close(&r->docs); /* the last worker tells the writer it is done */
+    if (--r->live_readers == 0)
+        queue_close(&r->articles);
     pthread_mutex_unlock(&r->mu);
     return NULL;
 }
@@ -236,13 +265,15 @@ int pipeline_run(const struct indexer_opts *o, struct writer *wr, struct indexer
 {
     struct run r = { .o = o, .st = st, .known = writer_known(wr) };
     unsigned n = o->threads ? o->threads : 1;
-    if (queue_init(&r.files, 4096) != 0 || queue_init(&r.docs, 64 * n) != 0) {
+    if (queue_init(&r.files, 4096) != 0 || queue_init(&r.articles, 64 * n) != 0 ||
+        queue_init(&r.docs, 64 * n) != 0) {
         log_err("out of memory");
         return EXIT_INDEX;
     }
     pthread_mutex_init(&r.mu, NULL);
-    struct worker *workers = calloc(n, sizeof *workers);
-    pthread_t *tids = calloc(n, sizeof *tids);
+    /* workers[0..n): builders (with a termgen); workers[n..2n): readers */
+    struct worker *workers = calloc(2 * n, sizeof *workers);
+    pthread_t *tids = calloc(2 * n, sizeof *tids);
     pthread_t walker;
     int rc = EXIT_DONE;
     if (!workers || !tids) {
@@ -250,9 +281,11 @@ int pipeline_run(const struct indexer_opts *o, struct writer *wr, struct indexer
         rc = EXIT_INDEX;
         goto out;
     }
-    for (unsigned i = 0; i < n; i++) {
+    for (unsigned i = 0; i < 2 * n; i++) {
         workers[i].run = &r;
         strmap_init(&workers[i].spell);
+    }
+    for (unsigned i = 0; i < n; i++) {
         workers[i].tg = termgen_new();
         if (!workers[i].tg) {
             log_err("cannot create a tokenizer (ICU data missing?)");
@@ -260,10 +293,13 @@ int pipeline_run(const struct indexer_opts *o, struct writer *wr, struct indexer
             goto out;
         }
     }
-    r.live_workers = n;
+    r.live_readers = n;
+    r.live_builders = n;
     pthread_create(&walker, NULL, walker_main, &r);
-    for (unsigned i = 0; i < n; i++)
-        pthread_create(&tids[i], NULL, worker_main, &workers[i]);
+    for (unsigned i = 0; i < n; i++) {
+        pthread_create(&tids[i], NULL, builder_main, &workers[i]);
+        pthread_create(&tids[n + i], NULL, reader_main, &workers[n + i]);
+    }
 
     struct item *it;
     while ((it = queue_pop(&r.docs))) {
@@ -272,6 +308,7 @@ int pipeline_run(const struct indexer_opts *o, struct writer *wr, struct indexer
                 /* Disk full, lost lock...: stop producers, drain, report. */
                 r.failed = 1;
                 queue_close(&r.files);
+                queue_close(&r.articles);
                 rc = EXIT_INDEX;
             } else {
                 for (size_t i = 0; i < it->n_words; i++)
@@ -282,7 +319,7 @@ int pipeline_run(const struct indexer_opts *o, struct writer *wr, struct indexer
         item_free(it);
     }
     pthread_join(walker, NULL);
-    for (unsigned i = 0; i < n; i++)
+    for (unsigned i = 0; i < 2 * n; i++)
         pthread_join(tids[i], NULL);
     /* Jobs left behind by an interrupted walk. */
     struct job *job;
@@ -292,15 +329,20 @@ int pipeline_run(const struct indexer_opts *o, struct writer *wr, struct indexer
         free(job->root);
         free(job);
     }
+    struct article *a;
+    queue_close(&r.articles);
+    while ((a = queue_pop(&r.articles)))
+        article_free(a);
 out:
     if (workers)
-        for (unsigned i = 0; i < n; i++) {
+        for (unsigned i = 0; i < 2 * n; i++) {
             termgen_free(workers[i].tg);
             strmap_free(&workers[i].spell);
         }
     free(workers);
     free(tids);
     queue_destroy(&r.files);
+    queue_destroy(&r.articles);
     queue_destroy(&r.docs);
     pthread_mutex_destroy(&r.mu);
     return rc;

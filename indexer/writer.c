@@ -24,6 +24,7 @@ struct writer {
     char live[4096];  /* live glass database */
     char path[4096];  /* what we write: live, or a new generation */
     int rebuilding;
+    int fresh;        /* the index was empty when the run started: compact at the end */
     xap_db *lock;     /* --rebuild/--compact: the live db held open for its write lock */
     xap_db *db;       /* NULL for --dry-run */
     struct strmap known; /* Q term -> u64 content hash, u32 docid */
@@ -150,6 +151,9 @@ struct writer *writer_open(const struct indexer_opts *o, int *status)
     }
     if (!w->rebuilding && load_known(w) != 0)
         goto fail;
+    uint32_t docs = 0;
+    if (!w->rebuilding && xap_db_doccount(w->db, &docs) == XAP_OK && docs == 0)
+        w->fresh = 1;
     xap_db_set_metadata(w->db, "medsearch_schema", SCHEMA_VERSION, strlen(SCHEMA_VERSION));
     *status = EXIT_DONE;
     return w;
@@ -420,10 +424,14 @@ int writer_finish(struct writer *w, struct indexer_stats *st)
     int rc = 0;
     if (w->db && writer_commit(w, st) != 0)
         rc = -1;
+    /* Compaction reads the committed database while our writable handle
+     * still holds the lock, so nobody writes between compaction and swap.
+     * A first build is compacted too: it is cheap next to the indexing and
+     * the index becomes about half its size. */
+    if (rc == 0 && w->db && (w->rebuilding || w->o->compact || (w->fresh && st->added > 0)))
+        rc = compact_and_swap(w, w->rebuilding ? w->path : w->live);
     xap_db_close(w->db);
     w->db = NULL;
-    if (rc == 0 && !w->o->dry_run && (w->rebuilding || w->o->compact))
-        rc = compact_and_swap(w, w->rebuilding ? w->path : w->live);
     if (rc != 0 && w->rebuilding)
         indexdir_remove(w->path);
     xap_db_close(w->lock);

@@ -147,6 +147,11 @@ fail:
     return -1;
 }
 
+void listen_unix_forget(void)
+{
+    made_path[0] = '\0';
+}
+
 void listen_unix_cleanup(void)
 {
     if (!made_path[0])

@@ -23,6 +23,9 @@ int listen_unix(const char *path, int mode, const char *group);
 /* Remove the socket file made by listen_unix, if it is still ours (the
  * same inode). Safe to call when none was made. */
 void listen_unix_cleanup(void);
+/* In a process that must not remove the socket (the unprivileged child of
+ * a root parent that does it): forget the path. */
+void listen_unix_forget(void);
 
 /* "HOST:PORT" or "[V6]:PORT" (HOST may be a name); refused when the
  * address is not loopback unless allow_remote. Returns the descriptor. */

@@ -3,13 +3,19 @@
  *
  * Start-up may die loudly (exit status 2, one clear line on stderr): bad
  * flags or config, a socket path that cannot be used, an index that cannot
- * be opened, running as root without --user. Once serving, an error is one
+ * be opened. Once serving, an error is one
  * reply to one client and one log line; SIGTERM/SIGINT stop cleanly (exit
  * 0), SIGHUP reloads the config file and reopens the index.
  *
  * Without --foreground searchd daemonizes (double fork, setsid, cwd "/",
  * stdin/stdout on /dev/null, stderr kept for the log) and the starting
- * process exits 0 only once the daemon serves, or 2 if it failed. */
+ * process exits 0 only once the daemon serves, or 2 if it failed.
+ *
+ * Started as root, searchd never serves as root: after binding it forks;
+ * the child drops to `user` (default "nobody") and serves; the parent
+ * keeps root only to do two things, forward SIGTERM/SIGINT/SIGHUP to the
+ * child and unlink the socket when the child exits (an unprivileged
+ * process may not remove a file from a root-owned directory). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -23,6 +29,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -43,6 +50,8 @@ static struct override overrides[32];
 static size_t noverrides;
 static const char *config_path;
 static int ready_fd = -1;
+/* As configured, before start-up adjusted them, to spot changes on reload. */
+static int loaded_threads, loaded_max_connections;
 
 static void usage(FILE *f)
 {
@@ -206,6 +215,50 @@ static void tell_ready(void)
     ready_fd = -1;
 }
 
+/* Root parent of the serving child: forwards signals, unlinks the socket
+ * when the child is gone, exits with the child's status. Returns 0 in the
+ * child, -1 if fork failed; never returns in the parent. */
+static int privsep_fork(const int *fds, int nfds, const sigset_t *sigs)
+{
+    sigset_t all = *sigs;
+    sigaddset(&all, SIGCHLD);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    pid_t child = fork();
+    if (child < 0) {
+        log_err_errno("fork");
+        return -1;
+    }
+    if (child == 0) {
+        pthread_sigmask(SIG_BLOCK, sigs, NULL);
+        sigset_t chld;
+        sigemptyset(&chld);
+        sigaddset(&chld, SIGCHLD);
+        pthread_sigmask(SIG_UNBLOCK, &chld, NULL);
+        listen_unix_forget(); /* the root parent removes it */
+        return 0;
+    }
+    for (int i = 0; i < nfds; i++)
+        close(fds[i]);
+    int status = 0;
+    for (;;) {
+        int sig;
+        if (sigwait(&all, &sig) != 0)
+            continue;
+        if (sig != SIGCHLD) {
+            kill(child, sig);
+            continue;
+        }
+        pid_t r = waitpid(child, &status, WNOHANG);
+        if (r == child)
+            break;
+    }
+    listen_unix_cleanup();
+    if (WIFEXITED(status))
+        exit(WEXITSTATUS(status));
+    log_err("serving process died of signal %d", WTERMSIG(status));
+    exit(EXIT_STARTUP + 1);
+}
+
 /* Become `user` (its uid, gid and only its gid as groups). 0 or -1. */
 static int drop_privileges(const char *user)
 {
@@ -230,23 +283,48 @@ static int drop_privileges(const char *user)
     return 0;
 }
 
-/* Enough descriptors for the configured connections, when the hard limit
- * allows; a low limit is survived anyway (accepts pause). */
-static void raise_nofile(int max_connections)
+/* Descriptors searchd needs besides its clients: stdio and log, the
+ * listening sockets, per pool thread libmicrohttpd's epoll and event fds,
+ * and each worker's open index tables (up to 8 per database). */
+static long fds_reserved(unsigned threads, size_t nlisteners, size_t npaths)
 {
+    return 16 + (long)nlisteners * (1 + 2 * (long)threads) + (long)threads * 8 * (long)npaths;
+}
+
+/* Fit max_connections into the descriptor limit (raised toward the hard
+ * limit when needed). libmicrohttpd stops accepting at its connection
+ * limit, but a pool thread that meets EMFILE with no connection of its own
+ * busy-waits; so the limit is kept below what the descriptors allow and
+ * accept() never runs out. Returns 0, or -1 when even one connection per
+ * thread does not fit. */
+static int fit_connections(struct config *cfg, size_t nlisteners, size_t npaths)
+{
+    unsigned threads = (unsigned)cfg->searchd.threads;
+    long reserved = fds_reserved(threads, nlisteners, npaths);
+    long want = cfg->searchd.max_connections + reserved;
     struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-        return;
-    rlim_t want = (rlim_t)max_connections + 256;
-    if (rl.rlim_cur >= want)
-        return;
-    rlim_t old = rl.rlim_cur;
-    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
-    if (rl.rlim_cur > old && setrlimit(RLIMIT_NOFILE, &rl) != 0)
-        log_warn_errno("setrlimit NOFILE %llu", (unsigned long long)rl.rlim_cur);
-    else if (rl.rlim_cur < want)
-        log_warn("only %llu file descriptors (ulimit -n) for max_connections = %d", (unsigned long long)rl.rlim_cur,
-                 max_connections);
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+        log_err_errno("getrlimit NOFILE");
+        return -1;
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)want) {
+        struct rlimit nl = rl;
+        nl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= (rlim_t)want ? (rlim_t)want : rl.rlim_max;
+        if (nl.rlim_cur > rl.rlim_cur && setrlimit(RLIMIT_NOFILE, &nl) == 0)
+            rl = nl;
+    }
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= (rlim_t)want)
+        return 0;
+    long fit = (long)rl.rlim_cur - reserved;
+    if (fit < (long)(threads * nlisteners)) {
+        log_err("ulimit -n %llu is too low: searchd needs about %ld descriptors for %u threads",
+                (unsigned long long)rl.rlim_cur, reserved + (long)(threads * nlisteners), threads);
+        return -1;
+    }
+    log_warn("ulimit -n %llu: max_connections lowered from %d to %ld", (unsigned long long)rl.rlim_cur,
+             cfg->searchd.max_connections, fit);
+    cfg->searchd.max_connections = (int)fit;
+    return 0;
 }
 
 static void reload(struct config *cur)
@@ -259,8 +337,8 @@ static void reload(struct config *cur)
         return;
     }
     if (strcmp(nc.index.db, cur->index.db) || strcmp(nc.searchd.socket, cur->searchd.socket) ||
-        strcmp(nc.searchd.tcp, cur->searchd.tcp) || nc.searchd.threads != cur->searchd.threads ||
-        nc.searchd.max_connections != cur->searchd.max_connections ||
+        strcmp(nc.searchd.tcp, cur->searchd.tcp) || nc.searchd.threads != loaded_threads ||
+        nc.searchd.max_connections != loaded_max_connections ||
         nc.searchd.connection_timeout_s != cur->searchd.connection_timeout_s ||
         nc.searchd.max_request_bytes != cur->searchd.max_request_bytes)
         log_warn("db, socket, tcp, threads, max_connections, connection_timeout_s and max_request_bytes "
@@ -353,8 +431,12 @@ int main(int argc, char **argv)
         goto out;
     }
     if (geteuid() == 0 && !cfg.searchd.user[0]) {
-        log_err("refusing to run as root: give --user NAME (or user in [searchd]) to drop privileges to");
-        goto out;
+        log_info("started as root without --user: serving as user nobody");
+        char err[256];
+        if (config_set(&cfg, "searchd", "user", "nobody", err, sizeof err) != 0) {
+            log_err("%s", err);
+            goto out;
+        }
     }
     char *sock = NULL;
     if (cfg.searchd.socket[0] && !(sock = absolute(cfg.searchd.socket))) {
@@ -398,13 +480,28 @@ int main(int argc, char **argv)
         }
     }
     free(sock);
-    if (geteuid() == 0 && strcmp(cfg.searchd.user, "root") == 0)
+    if (geteuid() == 0 && strcmp(cfg.searchd.user, "root") == 0) {
         log_warn("running as root, as asked (--user root); prefer an unprivileged user");
-    else if (geteuid() == 0 && drop_privileges(cfg.searchd.user) < 0)
-        goto out;
+    } else if (geteuid() == 0) {
+        if (!getpwnam(cfg.searchd.user)) {
+            log_err("user %s does not exist", cfg.searchd.user);
+            goto out;
+        }
+        if (privsep_fork(fds, nfds, &sigs) != 0)
+            goto out;
+        if (drop_privileges(cfg.searchd.user) < 0)
+            goto out;
+    }
     else if (geteuid() != 0 && cfg.searchd.user[0])
         log_info("not started as root; user %s ignored", cfg.searchd.user);
-    raise_nofile(cfg.searchd.max_connections);
+    loaded_threads = cfg.searchd.threads;
+    loaded_max_connections = cfg.searchd.max_connections;
+    if (cfg.searchd.threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        cfg.searchd.threads = n > 0 ? (int)n : 1;
+    }
+    if (fit_connections(&cfg, (size_t)nfds, npaths) < 0)
+        goto out;
 
     if (worker_init((const char *const *)paths, npaths, &cfg) < 0) {
         log_err("out of memory");

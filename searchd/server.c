@@ -567,19 +567,22 @@ void server_stop(struct server *s, double grace)
 {
     if (!s)
         return;
-    /* Stop accepting first, so nothing new starts while we drain. */
-    for (size_t i = 0; i < s->n; i++) {
-        MHD_socket fd = MHD_quiesce_daemon(s->d[i]);
-        if (fd != MHD_INVALID_SOCKET)
-            close(fd);
-    }
+    /* Stop accepting first, so nothing new starts while we drain. The
+     * pool threads drop the listening socket from their epoll sets
+     * asynchronously, so it is closed only once they are gone. */
+    MHD_socket quiesced[MAX_LISTENERS];
+    for (size_t i = 0; i < s->n; i++)
+        quiesced[i] = MHD_quiesce_daemon(s->d[i]);
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     while (atomic_load(&s->inflight) > 0 && since(&t0) < grace)
         nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
     if (atomic_load(&s->inflight) > 0)
         log_warn("stopping with %d requests still in flight", atomic_load(&s->inflight));
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; i < s->n; i++) {
         MHD_stop_daemon(s->d[i]);
+        if (quiesced[i] != MHD_INVALID_SOCKET)
+            close(quiesced[i]);
+    }
     free(s);
 }

@@ -20,6 +20,8 @@ skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n # SKIP $1: $2"; }
 diag() { echo "# $*"; }
 tmpdir() {
     T=$(mktemp -d "${TMPDIR:-/tmp}/medsearch-test.XXXXXX")
+    # searchd started as root serves as nobody: it must read the index here
+    chmod 755 "$T"
     trap '_cleanup' EXIT
 }
 _cleanup_hooks=()
@@ -57,10 +59,13 @@ stop_searchd() {
     wait "$SEARCHD_PID" 2>/dev/null
     SEARCHD_PID=
 }
-# get SOCKET PATH-AND-QUERY: body on stdout; HTTP status in $HTTP_STATUS.
-get() {
+# req SOCKET PATH-AND-QUERY: sets BODY and STATUS in this shell (call it
+# directly, not in $(...)).
+req() {
     local out
     out=$(curl -s --max-time 10 --unix-socket "$1" -w '\n%{http_code}' "http://x$2")
-    HTTP_STATUS=${out##*$'\n'}
-    printf '%s\n' "${out%$'\n'*}"
+    STATUS=${out##*$'\n'}
+    BODY=${out%$'\n'*}
 }
+# get SOCKET PATH-AND-QUERY: the body on stdout (status: use req).
+get() { curl -s --max-time 10 --unix-socket "$1" "http://x$2"; }

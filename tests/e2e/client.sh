@@ -117,12 +117,13 @@ JSONL
 "$BIN/indexer" --db "$T/db" --quiet "$T/mini.jsonl" > "$T/indexer.log" 2>&1; ok $? "index three articles"
 sock=$T/s.sock
 start_searchd "$T/db" "$sock"; ok $? "searchd answers /health"
-probe() { get "$sock" "$1" > /dev/null; [ "$HTTP_STATUS" != 404 ]; }   # 0: the endpoint exists
+probe() { req "$sock" "$1"; [ "$STATUS" != 404 ]; }   # 0: the endpoint exists
 missing() {   # missing NAME ARGS...: ENDPOINT-MISSING: exit 3 with searchd's error
+    local name=$1; shift
     "$S" --socket "$sock" "$@" > "$T/out" 2> "$T/err"
     local rc=$?
     [ $rc -eq 3 ] && grep -q "searchd: .*(HTTP 404)$" "$T/err"
-    ok $? "ENDPOINT-MISSING $1: client reports searchd's 404 and exits 3 (exit $rc: $(head -c 160 "$T/err"))"
+    ok $? "ENDPOINT-MISSING $name: client reports searchd's 404 and exits 3 (exit $rc: $(head -c 160 "$T/err"))"
 }
 # /search
 if probe "/search?q=sleep"; then

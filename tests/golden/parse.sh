@@ -28,7 +28,7 @@ for f in "$DIR"/*; do
 done
 golden stdin sh -c "'$ART' - < zh-recommend.txt"
 golden stdin-gz sh -c "'$ART' - < no-nav.txt.gz"
-golden root "$ART" --root "$DIR" "$DIR/no-nav.txt" "$DIR/mixed.jsonl"
+golden root "$ART" --root . ./no-nav.txt ./mixed.jsonl
 golden forced-text "$ART" --format text page.html
 
 # Every file of the real scraped page sets parses to exactly one article

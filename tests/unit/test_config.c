@@ -47,7 +47,7 @@ static void test_defaults(void **state)
     struct config c;
     assert_int_equal(config_init(&c), 0);
     assert_string_equal(c.index.db, "");
-    assert_int_equal(c.index.commit_every, 1000);
+    assert_int_equal(c.index.commit_every, 2000);
     assert_int_equal(c.searchd.socket_mode, 0660);
     assert_string_equal(c.searchd.tcp, "");
     assert_false(c.searchd.tcp_allow_remote);
