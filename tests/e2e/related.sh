@@ -6,12 +6,12 @@
 # and the client's --related.
 . "$(dirname "$0")/../lib.sh"
 tmpdir
-chmod 755 "$T"   # searchd may run as nobody (started as root)
 user=()
 [ "$(id -u)" = 0 ] && user=(--user nobody)
 
 "$BIN/indexer" --db "$T/db" --quiet "$ROOT/corpus" > "$T/indexer.log" 2>&1; ok $? "index corpus/"
 sock=$T/s.sock
+fetch() { req "$sock" "$2"; printf '%s\n' "$BODY" > "$1"; }   # fetch FILE PATH: body to FILE, $STATUS
 start_searchd "$T/db" "$sock" "${user[@]}"; ok $? "searchd answers /health"
 
 # jcheck NAME FILE PYTHON: run the Python expression-block on j = the JSON in FILE
@@ -24,8 +24,8 @@ $code" "$file" 2> "$T/py.err"
 }
 
 seed=en/sleep/hypnic-jerks.txt
-get "$sock" "/related?id=$seed" > "$T/r1.json"
-[ "$HTTP_STATUS" = 200 ]; ok $? "/related of $seed: 200"
+fetch "$T/r1.json" "/related?id=$seed"
+[ "$STATUS" = 200 ]; ok $? "/related of $seed: 200"
 jcheck "answer names the seed and lists 10 articles" "$T/r1.json" "
 assert j['id'] == '$seed', j['id']
 assert len(j['related']) == 10, len(j['related'])"
@@ -50,16 +50,16 @@ assert all(r['reason'].startswith('link') for r in top), top"
 jcheck "similar articles fill the rest" "$T/r1.json" "
 assert any(r['reason'] == 'similar' for r in j['related']), j"
 
-get "$sock" "/related?id=$seed" > "$T/r2.json"
+fetch "$T/r2.json" "/related?id=$seed"
 cmp -s "$T/r1.json" "$T/r2.json"; ok $? "deterministic: two calls give the same answer"
 
-get "$sock" "/related?id=$seed&limit=3" > "$T/r3.json"
+fetch "$T/r3.json" "/related?id=$seed&limit=3"
 jcheck "limit=3: three articles, the first three of the full list" "$T/r3.json" "
 full = json.load(open('$T/r1.json'))['related']
 assert [r['id'] for r in j['related']] == [r['id'] for r in full[:3]], j"
 
 # JSON Lines "related": a title and an id
-get "$sock" "/related?id=ex-migraine&limit=20" > "$T/m.json"
+fetch "$T/m.json" "/related?id=ex-migraine&limit=20"
 jcheck "JSONL related links resolved by id and by title" "$T/m.json" "
 ids = {r['id']: r['reason'] for r in j['related']}
 assert ids.get('ex-kidney-stones', '').startswith('link'), ids
@@ -67,24 +67,24 @@ assert ids.get('en/sleep/insomnia.txt', '').startswith('link'), ids
 assert ids.get('en/mental-health/anxiety.txt', '').startswith('link'), ids"
 
 # a Chinese article
-get "$sock" "/related?id=zh/insomnia.txt&limit=5" > "$T/zh.json"
+fetch "$T/zh.json" "/related?id=zh/insomnia.txt&limit=5"
 jcheck "a Chinese article: related articles, not itself" "$T/zh.json" "
 ids = [r['id'] for r in j['related']]
 assert ids and 'zh/insomnia.txt' not in ids, ids"
 
 # errors
-get "$sock" "/related?id=no/such/article.txt" > "$T/e.json"
-[ "$HTTP_STATUS" = 404 ]; ok $? "unknown id: 404"
+fetch "$T/e.json" "/related?id=no/such/article.txt"
+[ "$STATUS" = 404 ]; ok $? "unknown id: 404"
 jcheck "404 names the parameter" "$T/e.json" "
 e = j['error']; assert e['status'] == 404 and e['type'] == 'not_found' and e['param'] == 'id', e"
-get "$sock" "/related?id=../../etc/passwd" > /dev/null
-[ "$HTTP_STATUS" = 404 ]; ok $? "a path as id is only a term: 404"
-get "$sock" "/related" > "$T/e.json"
-[ "$HTTP_STATUS" = 400 ]; ok $? "no id: 400"
-get "$sock" "/related?id=$seed&limit=0" > /dev/null
-[ "$HTTP_STATUS" = 400 ]; ok $? "limit=0: 400"
-get "$sock" "/related?id=$seed&limit=100000" > "$T/e.json"
-[ "$HTTP_STATUS" = 422 ]; ok $? "limit over max_limit: 422"
+fetch /dev/null "/related?id=../../etc/passwd"
+[ "$STATUS" = 404 ]; ok $? "a path as id is only a term: 404"
+fetch "$T/e.json" "/related"
+[ "$STATUS" = 400 ]; ok $? "no id: 400"
+fetch /dev/null "/related?id=$seed&limit=0"
+[ "$STATUS" = 400 ]; ok $? "limit=0: 400"
+fetch "$T/e.json" "/related?id=$seed&limit=100000"
+[ "$STATUS" = 422 ]; ok $? "limit over max_limit: 422"
 jcheck "422 names limit" "$T/e.json" "assert j['error']['param'] == 'limit', j"
 
 # the client
@@ -107,7 +107,7 @@ cat > "$T/dup.jsonl" <<JSONL
 JSONL
 "$BIN/indexer" --db "$T/db2" --quiet "$T/dup.jsonl" > "$T/indexer2.log" 2>&1; ok $? "index near-duplicates"
 start_searchd "$T/db2" "$sock" "${user[@]}"; ok $? "searchd on the second index"
-get "$sock" "/related?id=a" > "$T/d.json"
+fetch "$T/d.json" "/related?id=a"
 jcheck "near-duplicates: not the seed's copy, one of two copies" "$T/d.json" "
 ids = [r['id'] for r in j['related']]
 assert 'b' not in ids, ids
