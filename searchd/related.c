@@ -20,6 +20,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,9 +65,17 @@ static void rel_opts_default(struct rel_opts *o)
     o->bm25_b = 0.5;
 }
 
-static void rel_opts_env(struct rel_opts *o)
+/* For measuring (bench/related-eval.sh, the ablation in docs/relevance.md):
+ * MEDSEARCH_REL_<NAME> environment variables override the defaults, read
+ * once at the first request. Not a configuration interface. */
+static struct rel_opts opts;
+static pthread_once_t opts_once = PTHREAD_ONCE_INIT;
+
+static void opts_init(void)
 {
+    struct rel_opts *o = &opts;
     const char *s;
+    rel_opts_default(o);
 #define ENVD(name, field) if ((s = getenv("MEDSEARCH_REL_" name)) != NULL) o->field = atof(s)
     ENVD("ESET", eset_terms);
     ENVD("TITLE", title_w);
@@ -81,6 +90,12 @@ static void rel_opts_env(struct rel_opts *o)
     ENVD("K1", bm25_k1);
     ENVD("B", bm25_b);
 #undef ENVD
+}
+
+static const struct rel_opts *rel_opts(void)
+{
+    pthread_once(&opts_once, opts_init);
+    return &opts;
 }
 
 /* ---- words not worth a query term ---------------------------------------- */
@@ -544,7 +559,8 @@ static const char *reason_name(unsigned r)
 static xap_status emit(xap_db *db, struct cands *cs, size_t limit, const char *seed_key, int dedupe,
                        int with_reason, json_t *out)
 {
-    qsort(cs->c, cs->n, sizeof *cs->c, cand_cmp);
+    if (cs->n > 1)
+        qsort(cs->c, cs->n, sizeof *cs->c, cand_cmp);
     char **seen = calloc(limit + 1, sizeof *seen);
     if (!seen)
         return XAP_ERR_NOMEM;
@@ -667,8 +683,7 @@ void related_handle(struct server_req *req)
         return;
     struct worker *w = server_worker(req);
     struct rel_job j = { id, (size_t)limit, worker_tokenizer(w), { 0 }, NULL };
-    rel_opts_default(&j.o);
-    rel_opts_env(&j.o);
+    j.o = *rel_opts();
     xap_status st = worker_retry(w, rel_run, &j);
     if (st == XAP_ERR_NOT_FOUND)
         server_reply_error(req, 404, "not_found", "id", -1, "no article with this id");
@@ -804,8 +819,7 @@ xap_status related_for_hits(struct worker *w, xap_db *db, const uint32_t *docids
         json_decref(tms);
         return XAP_ERR_NOMEM;
     }
-    struct rel_opts o;
-    rel_opts_default(&o);
+    struct rel_opts o = *rel_opts();
     /* the best few hits are the relevant set */
     size_t n_rset = n < 5 ? n : 5;
     struct seed seed = { 0 };

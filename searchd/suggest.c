@@ -435,7 +435,8 @@ static xap_status sug_run(xap_db *db, void *ud)
             st = add_titles(db, w, n, trailing, &titles, titles.keep);
     }
     if (st == XAP_OK && !j->res.oom && !titles.oom) {
-        qsort(j->res.v, j->res.n, sizeof *j->res.v, sug_cmp);
+        if (j->res.n > 1)
+            qsort(j->res.v, j->res.n, sizeof *j->res.v, sug_cmp);
         while (j->res.n + titles.n > j->limit && j->res.n > 0) {
             j->res.n--;
             free(j->res.v[j->res.n].text);

@@ -104,6 +104,7 @@ cat > "$T/dup.jsonl" <<JSONL
 {"id": "e", "title": "Antiviral medicine for cold sores", "body": "Antiviral medicine shortens outbreaks of cold sores. Treatment helps most when started early."}
 {"id": "f", "title": "Sunburn", "body": "Sunburn is skin damage from ultraviolet light. Cool water and shade help."}
 {"id": "g", "title": "Dehydration", "body": "Dehydration means the body lacks water. Drink small sips often."}
+{"id": "h", "title": "Zygomycosis", "body": "Zygomycosis xylophone quartz."}
 JSONL
 "$BIN/indexer" --db "$T/db2" --quiet "$T/dup.jsonl" > "$T/indexer2.log" 2>&1; ok $? "index near-duplicates"
 start_searchd "$T/db2" "$sock" "${user[@]}"; ok $? "searchd on the second index"
@@ -113,5 +114,8 @@ ids = [r['id'] for r in j['related']]
 assert 'b' not in ids, ids
 assert ('c' in ids) != ('d' in ids), ids
 assert 'e' in ids, ids"
+fetch "$T/h.json" "/related?id=h"
+[ "$STATUS" = 200 ]; ok $? "an article like no other: 200"
+jcheck "an article like no other: an empty list" "$T/h.json" "assert j == {'id': 'h', 'related': []}, j"
 
 done_testing
