@@ -696,9 +696,25 @@ void related_handle(struct server_req *req)
 
 /* ---- see also, for /search ------------------------------------------------------ */
 
-/* Related search terms: title/heading phrases (XP) that several hits
- * share, by number of hits times idf, skipping phrases made only of query
- * words or starting/ending with a stop word. */
+/* A CJK phrase that starts or ends with a particle or conjunction
+ * ("的常见") is a fragment. */
+static int cjk_fragment(const char *p)
+{
+    static const char *const particles[] = { "的", "了", "和", "与", "及", "是", "在", "吗", "呢", "吧" };
+    size_t len = strlen(p);
+    for (size_t i = 0; i < sizeof particles / sizeof particles[0]; i++) {
+        size_t pl = strlen(particles[i]);
+        if (len >= pl && (memcmp(p, particles[i], pl) == 0 || memcmp(p + len - pl, particles[i], pl) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* Related search terms: title/heading phrases (XP) of the hits that other
+ * articles have too, those in more hits first (hits squared times idf),
+ * skipping template phrases, phrases with a stop word or a number, and
+ * phrases made only of query words. (CJK phrases have no spaces: one
+ * word for this check.) */
 static xap_status hit_terms(xap_db *db, struct tokenizer *tk, const uint32_t *docids, size_t n,
                             size_t n_terms, const char *query_text, json_t *out)
 {
@@ -726,6 +742,8 @@ static xap_status hit_terms(xap_db *db, struct tokenizer *tk, const uint32_t *do
     struct seed counts = { 0 };
     uint32_t ndocs = 1;
     xap_db_doccount(db, &ndocs);
+    struct rel_opts o = *rel_opts();
+    double max_df = template_df(db, &o);
     xap_status st = XAP_OK;
     /* count each hit's XP terms once: wdf summed over hits = hits having it
      * is not exact (wdf may exceed 1), so merge one termlist at a time */
@@ -759,28 +777,27 @@ static xap_status hit_terms(xap_db *db, struct tokenizer *tk, const uint32_t *do
         st = XAP_ERR_NOMEM;
     for (size_t k = 0; st == XAP_OK && k < counts.n; k++) {
         const char *p = counts.t[k].term + 2;
-        if (counts.t[k].wdf < 2 && n > 1)
+        /* a phrase in many titles is a template ("how many people") */
+        if (counts.t[k].tf > max_df)
             continue;
-        /* stop words at either end make a fragment, not a topic */
-        const char *sp = strchr(p, ' ');
-        const char *last = strrchr(p, ' ');
-        if (!sp || stopword_is(p, (size_t)(sp - p)) || stopword_is(last + 1, strlen(last + 1)))
-            continue;
-        /* only query words: nothing new */
-        int novel = 0;
-        for (const char *w = p; *w && !novel;) {
+        /* a stop word makes a fragment ("see a doctor"), not a topic; only
+         * query words: nothing new */
+        int novel = 0, fragment = 0;
+        for (const char *w = p; *w && !fragment;) {
             size_t wl = strcspn(w, " ");
             char pat[SCHEMA_MAX_TERM + 3];
             snprintf(pat, sizeof pat, " %.*s ", (int)wl, w);
-            novel = !qw || !strstr(qw, pat);
+            novel |= !qw || !strstr(qw, pat);
+            fragment = !useful_word(w, wl);
             w += wl;
             while (*w == ' ')
                 w++;
         }
-        if (!novel)
+        if (!novel || fragment || cjk_fragment(p))
             continue;
         picks[np].text = p;
-        picks[np].score = counts.t[k].wdf * log(1.0 + (double)ndocs / counts.t[k].tf);
+        /* shared by more hits first, then the rarer */
+        picks[np].score = (double)counts.t[k].wdf * counts.t[k].wdf * log(1.0 + (double)ndocs / counts.t[k].tf);
         np++;
     }
     for (size_t a = 1; a < np; a++) {
