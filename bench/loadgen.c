@@ -320,6 +320,8 @@ struct conn {
     enum rphase phase;
     int status, close_after;
     uint64_t remaining;
+    char ebody[201]; /* the start of a failed answer's body, for --show-errors */
+    size_t elen;
 };
 
 struct worker {
@@ -351,7 +353,19 @@ static void conn_close(struct conn *c)
 static void show(const struct conn *c, const char *what)
 {
     if (atomic_fetch_add(&shown, 1) < opt.show_errors)
-        fprintf(stderr, "loadgen: GET %.200s: %s\n", labels[c->item], what);
+        fprintf(stderr, "loadgen: GET %.200s: %s%s%.*s\n", labels[c->item], what, c->elen ? ": " : "",
+                (int)c->elen, c->ebody);
+}
+
+/* Keep the start of an error answer's body (printed by --show-errors). */
+static void keep_body(struct conn *c, const char *p, uint64_t n)
+{
+    if (c->status < 300 || !opt.show_errors || c->elen >= sizeof c->ebody - 1)
+        return;
+    size_t room = sizeof c->ebody - 1 - c->elen;
+    size_t take = n < room ? (size_t)n : room;
+    for (size_t i = 0; i < take; i++)
+        c->ebody[c->elen++] = p[i] == '\n' || p[i] == '\r' ? ' ' : p[i];
 }
 
 /* One request is over: count it. status 0: transport error `e`. */
@@ -455,6 +469,7 @@ static void conn_write(struct conn *c)
     c->phase = R_HEAD;
     c->status = 0;
     c->close_after = 0;
+    c->elen = 0;
     want_events(c, EPOLLIN);
 }
 
@@ -537,6 +552,7 @@ static int parse(struct conn *c)
         }
         case R_BODY: {
             uint64_t take = avail < c->remaining ? avail : c->remaining;
+            keep_body(c, p, take);
             c->pos += take;
             c->remaining -= take;
             if (c->remaining == 0)
@@ -544,6 +560,7 @@ static int parse(struct conn *c)
             return 0;
         }
         case R_CLOSE:
+            keep_body(c, p, avail);
             c->pos = c->len;
             return 0;
         case R_CHUNK_SIZE:
@@ -567,6 +584,7 @@ static int parse(struct conn *c)
         }
         case R_CHUNK_DATA: {
             uint64_t take = avail < c->remaining ? avail : c->remaining;
+            keep_body(c, p, take);
             c->pos += take;
             c->remaining -= take;
             if (c->remaining)
@@ -666,6 +684,7 @@ static void conn_start(struct conn *c)
         c->next = (c->next + 1) % nreqs;
     }
     c->sent = 0;
+    c->elen = 0;
     c->t_start = now;
     c->deadline = now + (uint64_t)(opt.timeout * 1e9);
     if (c->fd < 0)
@@ -786,7 +805,8 @@ static void usage(FILE *f)
             "  --seed N             random order seed (default 1)\n"
             "  --close              send 'Connection: close' (a new connection per request)\n"
             "  --interval S         print throughput and latency every S seconds (stderr)\n"
-            "  --show-errors N      print the first N failed requests (stderr)\n"
+            "  --show-errors N      print the first N failed requests and the start of\n"
+            "                       their answers (stderr)\n"
             "  --json               print the report as JSON\n"
             "Exit status: 0 every request got a 2xx; 1 some failed; 2 usage or set-up error.\n");
 }
