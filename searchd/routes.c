@@ -4,9 +4,11 @@
 
 #include "health.h"
 #include "metrics.h"
+#include "search.h"
 
 const struct server_route server_routes[] = {
     { "/health",  "health",  health_handle },
     { "/metrics", "metrics", metrics_handle },
+    { "/search",  "search",  search_handle },
     { NULL, NULL, NULL }
 };
