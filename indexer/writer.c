@@ -149,6 +149,15 @@ struct writer *writer_open(const struct indexer_opts *o, int *status)
         *status = open_status(st);
         goto fail;
     }
+    if (!w->rebuilding) {
+        /* We hold the live index's write lock, so no rebuild or compaction
+         * is running: any other generation is a leftover of a killed one
+         * (maybe a whole index); indexdir_next() removes those (the name
+         * it returns is not used). */
+        char unused[4096];
+        if (indexdir_next(w->dir, unused, sizeof unused, err, sizeof err) != 0)
+            log_warn("%s", err);
+    }
     if (!w->rebuilding && load_known(w) != 0)
         goto fail;
     uint32_t docs = 0;

@@ -5,7 +5,7 @@
 # until the disk is full: the indexer exits 3 with a clear message, never
 # crashes or hangs, and the index stays at a commit: intact, searchable,
 # served by searchd. A --rebuild on the full disk fails the same way and
-# leaves nothing behind.
+# leaves nothing behind. DISKFULL_FS=loop skips the tmpfs attempt.
 . "$(dirname "$0")/../lib.sh"
 tmpdir
 IDX=$BIN/indexer
@@ -19,7 +19,7 @@ gens() { (cd "$1" && ls -d idx-* 2>/dev/null | tr '\n' ' '); }
 M=$T/small
 mkdir -p "$M"
 how=""
-if mount -t tmpfs -o size=${SIZE_MB}m,mode=755 tmpfs "$M" 2>/dev/null; then
+if [ "${DISKFULL_FS:-}" != loop ] && mount -t tmpfs -o size=${SIZE_MB}m,mode=755 tmpfs "$M" 2>/dev/null; then
     how="tmpfs"
 elif command -v mkfs.ext4 > /dev/null && truncate -s ${SIZE_MB}M "$T/fs.img" &&
      mkfs.ext4 -q -F -m 0 "$T/fs.img" 2>/dev/null && mount -o loop "$T/fs.img" "$M" 2>/dev/null; then
@@ -79,4 +79,4 @@ if start_searchd "$DB" "$T/sock"; then
 else
     ok 1 "searchd starts on the index of the full disk"
 fi
-echo "$BODY" | head -c 600; done_testing
+done_testing
