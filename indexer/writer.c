@@ -453,7 +453,8 @@ int writer_finish(struct writer *w, struct indexer_stats *st)
          * now): the committed index is live already, so a failure (say the
          * disk cannot hold a second copy) costs only the size gain. */
         if (compact_and_swap(w, w->live, 1) != 0)
-            log_warn("%s: the new index stays uncompacted (all its documents are committed)", w->live);
+            log_warn("%s: the new index stays uncompacted (all its documents are committed); "
+                     "indexer --compact compacts it later", w->live);
     }
     /* close() commits what is pending: after a failed commit, throw it
      * away instead of trying again. */
