@@ -16,12 +16,19 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 "$BIN/gencorpus" $N "$ROOT/corpus" > "$T/gen.jsonl"
 
-# interrupt SIG DELAY-MS: run the indexer, send SIG after DELAY-MS; sets rc,
-# n (documents after it) and took (ms from the signal to the exit).
+# interrupt SIG: run the indexer, send SIG once it has committed a batch
+# (the index revision went up: mid-run however loaded the machine is); sets
+# rc, n (documents after it) and took (ms from the signal to the exit).
 interrupt() {
+    local rev0 pid t k
+    rev0=$(stat_of "$T/db" revision)
     "$IDX" --db "$T/db" --commit-every 500 "$T/gen.jsonl" > "$T/out" 2> "$T/err" &
-    local pid=$! t
-    sleep "$2"
+    pid=$!
+    for ((k = 0; k < 600; k++)); do
+        [ "$(stat_of "$T/db" revision)" -gt "${rev0:-0}" ] 2>/dev/null && break
+        sleep 0.1
+    done
+    sleep 0.$((RANDOM % 10))
     t=$(now_ms)
     kill -"$1" $pid
     wait $pid; rc=$?
@@ -31,7 +38,7 @@ interrupt() {
 
 for sig in TERM INT; do
     before=$(stat_of "$T/db" documents); before=${before:-0}
-    interrupt $sig 2
+    interrupt $sig
     [ "$rc" = 1 ]; ok $? "SIG$sig: exit status 1 (got $rc)"
     grep -q "interrupted: committed what was indexed" "$T/err"; ok $? "SIG$sig: 'interrupted' message on stderr"
     grep -q "added" "$T/out" "$T/err"; ok $? "SIG$sig: the summary is printed"
@@ -53,7 +60,12 @@ grep -q "$((N - n)) added, 0 updated, $n unchanged" "$T/out"; ok $? "the rerun a
 gen=$(live "$T/db") rev=$(stat_of "$T/db" revision)
 "$IDX" --db "$T/db" --rebuild --commit-every 500 "$ROOT/corpus" "$T/gen.jsonl" > "$T/out" 2> "$T/err" &
 pid=$!
-sleep 2
+# signalled while it builds: once its new generation holds a database
+for ((k = 0; k < 600; k++)); do
+    ls "$T"/db/idx-*/iamglass 2>/dev/null | grep -vq "^$gen/" && break
+    sleep 0.1
+done
+sleep 1
 kill -TERM $pid
 wait $pid; rc=$?
 [ "$rc" = 1 ]; ok $? "SIGTERM during --rebuild: exit status 1 (got $rc)"
