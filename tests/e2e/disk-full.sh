@@ -79,4 +79,18 @@ if start_searchd "$DB" "$T/sock"; then
 else
     ok 1 "searchd starts on the index of the full disk"
 fi
+stop_searchd
+
+# A first build that fits but whose compacted copy does not: the build is
+# committed and live, so the run succeeds with a warning.
+rm -rf "$DB" "$M/fill"
+avail_kb=$(df -k --output=avail "$M" | tail -1)
+dd if=/dev/zero of="$M/fill" bs=1k count=$((avail_kb - 5 * 1024)) 2>/dev/null
+"$IDX" --db "$DB" "$ROOT/corpus" > "$T/out" 2> "$T/err"
+rc=$?
+[ $rc = 0 ]; ok $? "a first build with no room for its compaction: exit 0 (got $rc)"
+grep -q "stays uncompacted" "$T/err"; ok $? "it warns that the index stays uncompacted"
+[ "$(stat_of "$DB" documents)" = "$n0" ] && xapian-check "$(live "$DB")" > /dev/null 2>&1
+ok $? "its $n0 documents are live and pass xapian-check"
+[ "$(gens "$DB")" = "$(basename "$(live "$DB")") " ]; ok $? "no partial compacted copy left ($(gens "$DB"))"
 done_testing
