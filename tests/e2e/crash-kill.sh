@@ -43,8 +43,9 @@ DB=$T/db
 t0=$SECONDS
 prev=0 landed=0 boundaries=""
 # Kill moments: uniform in [D/10, D]; D grows by a second after every kill
-# that found nothing new committed, so the run progresses however loaded
-# the machine is.
+# that found nothing new committed (the run progresses however loaded the
+# machine is) and shrinks after one that let more than N/20 through (the
+# job does not finish before the 20th kill however fast the machine is).
 D=2000
 for ((i = 1; i <= 20; i++)); do
     "$IDX" -q --db "$DB" --commit-every $CE "$T/gen.jsonl" 2>> "$T/kill.err" &
@@ -68,7 +69,8 @@ for ((i = 1; i <= 20; i++)); do
     [ "$q" = "$n" ] || why+=" $q ids for $n documents;"
     [ -z "$why" ] || diag "kill $i:$why"
     [ -z "$why" ]; ok $? "kill $i at ${ms} ms: index opens, xapian-check passes, $n documents (a commit boundary, no duplicates)"
-    if [ "$n" != x ] && [ "$n" -gt "$prev" ]; then D=2000; else D=$((D + 1000)); fi
+    if [ "$n" = x ] || [ "$n" -le "$prev" ]; then D=$((D + 1000))
+    elif [ $((n - prev)) -gt $((N / 20)) ] && [ $D -gt 750 ]; then D=$((D * 2 / 3)); fi
     [ "$n" = x ] || prev=$n
     boundaries+="$n "
 done
