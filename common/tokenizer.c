@@ -715,6 +715,19 @@ uint32_t tokenizer_next_pos(const struct tokenizer *tk)
     return tk->next_pos;
 }
 
+/* Remove the NUL bytes of buf[0..n) (a NUL in the input survives
+ * normalization, and would cut the C string short of the length we
+ * return); returns the new length. */
+static size_t drop_nul(char *buf, size_t n)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] != '\0')
+            buf[o++] = buf[i];
+    buf[o] = '\0';
+    return o;
+}
+
 size_t tokenizer_fold(struct tokenizer *tk, const char *s, size_t len, char *buf, size_t cap)
 {
     if (cap == 0 || (!s && len))
@@ -726,8 +739,7 @@ size_t tokenizer_fold(struct tokenizer *tk, const char *s, size_t len, char *buf
             unsigned char c = (unsigned char)s[i];
             buf[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
         }
-        buf[len] = '\0';
-        return len;
+        return drop_nul(buf, len);
     }
     struct folded f;
     if (fold_utf16(tk, s, len, 0, &f) < 0)
@@ -738,6 +750,5 @@ size_t tokenizer_fold(struct tokenizer *tk, const char *s, size_t len, char *buf
     u_strToUTF8(buf, icap, &m, tk->u[f.text_buf].p, f.text_len, &err);
     if (U_FAILURE(err) || (size_t)m >= cap)
         return (size_t)-1;
-    buf[m] = '\0';
-    return (size_t)m;
+    return drop_nul(buf, (size_t)m);
 }

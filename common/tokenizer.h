@@ -96,8 +96,8 @@ uint32_t tokenizer_next_pos(const struct tokenizer *tk);
 
 /* Normalize one string as tokens are (NFKC, case fold, apostrophes,
  * diacritic fold; no "'s" stripping, no segmentation) into buf
- * (NUL-terminated; invalid UTF-8 becomes U+FFFD); returns its length or (size_t)-1 if it did not
- * fit. Used for filter values (category, language). */
+ * (NUL-terminated; invalid UTF-8 becomes U+FFFD, NUL bytes are dropped); returns its length
+ * or (size_t)-1 if it did not fit. Used for filter values (category, language). */
 size_t tokenizer_fold(struct tokenizer *tk, const char *s, size_t len, char *buf, size_t cap);
 
 /* Is the first code point of s a CJK ideograph/kana/hangul? */
