@@ -210,7 +210,8 @@ struct folded {
 };
 
 /* NFKC + case fold into u[1] (form), then diacritic fold into u[3]
- * (text). Apostrophes become U+0027; with strip_s, a trailing "'s" goes.
+ * (text). Apostrophes become U+0027; with strip_s (a word, not a filter
+ * value), a trailing "'s" and any space NFKC made go.
  * Returns 0, or -1 on failure. */
 static int fold_utf16(struct tokenizer *tk, const char *s, size_t len, int strip_s, struct folded *out)
 {
@@ -222,12 +223,19 @@ static int fold_utf16(struct tokenizer *tk, const char *s, size_t len, int strip
         return -1;
     UChar *f = tk->u[1].p;
     int need_nfd = 0;
+    int32_t k = 0;
     for (int32_t i = 0; i < n1; i++) {
+        /* A word never holds a space, but NFKC can put one in one:
+         * U+037A -> " \u0345", U+FDFA -> a four-word phrase. */
+        if (strip_s && f[i] == ' ')
+            continue;
         if (is_apostrophe(f[i]))
             f[i] = '\'';
         else if (f[i] >= 0xC0 && f[i] < 0x3000)
             need_nfd = 1;
+        f[k++] = f[i];
     }
+    n1 = k;
     if (strip_s && n1 > 2 && f[n1 - 2] == '\'' && f[n1 - 1] == 's')
         n1 -= 2;
     out->form_buf = out->text_buf = 1;

@@ -27,7 +27,9 @@
  *   NFD, then recomposes: Japanese dakuten and Thai/Indic vowel signs stay.
  *   Letters without a decomposition stay ("ø", "æ"); "ß" folds to "ss".
  * - Soft hyphens and other default-ignorables vanish (NFKC_Casefold), so
- *   "hyper<U+00AD>tension" is one token "hypertension".
+ *   "hyper<U+00AD>tension" is one token "hypertension". Spaces that NFKC
+ *   puts inside a word (U+037A -> " \u0345", U+FDFA) are removed too: a
+ *   token never holds white space.
  * - Thai, Lao, Khmer and Myanmar words are flagged TOK_CJK too (no spaces,
  *   dictionary-segmented, never stemmed).
  * - A '+' right after a word ends a compound when no word or '+' follows

@@ -159,8 +159,9 @@ static void query_one(const uint8_t *data, size_t size)
         fuzz_fail("n_terms %zu, tree holds %zu", q->n_terms, w.terms);
     if (q->n_terms > (lim.max_terms ? lim.max_terms : 64))
         fuzz_fail("%zu terms over the limit", q->n_terms);
-    /* Each kept level of parentheses may add an operator and a bag. */
-    if (w.max_depth > 2 * depth_cap + 4)
+    /* Each kept level of parentheses may add an operator and a bag; a
+     * chain "a NOT b NOT c" nests one level per NOT (each needs a word). */
+    if (w.max_depth > 2 * depth_cap + q->n_terms + 4)
         fuzz_fail("tree depth %zu with a nesting cap of %zu", w.max_depth, depth_cap);
     char *d = query_describe(q);
     if (!d || !fuzz_utf8_valid(d, strlen(d)))
