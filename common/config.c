@@ -54,6 +54,7 @@ static const struct key keys[] = {
     { "ranking", "proximity_weight",     T_DOUBLE, F(ranking.proximity_weight),   "1.0",  0, 1000 },
     { "ranking", "synonyms",             T_BOOL,   F(ranking.synonyms),           "true", 0, 0 },
     { "ranking", "spelling",             T_BOOL,   F(ranking.spelling),           "true", 0, 0 },
+    { "ranking", "dictionaries",         T_STRING, F(ranking.dictionaries), "/usr/share/hunspell/en_US.dic,/usr/share/hunspell/en_med_glut.dic", 0, 0 },
     { "client",  "socket",               T_STRING, F(client.socket),              "",     0, 0 },
 };
 #undef F

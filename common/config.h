@@ -57,6 +57,7 @@ struct config {
         double proximity_weight;
         bool synonyms;        /* expand queries with the synonym table */
         bool spelling;        /* offer did_you_mean */
+        char *dictionaries;   /* word lists never corrected (comma-separated paths) */
     } ranking;
     struct {
         char *socket;         /* searchd socket the client talks to */

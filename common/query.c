@@ -28,6 +28,7 @@ struct parser {
     size_t n_terms;
     uint32_t pos, group;
     int nomem;
+    int truncate, truncated;
 };
 
 static int is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
@@ -158,7 +159,7 @@ static char *dupn(struct parser *p, const char *s, size_t n)
     return d;
 }
 
-static struct qnode *term_node(struct parser *p, const struct tok_token *t)
+static struct qnode *term_node(struct parser *p, const struct tok_token *t, size_t base)
 {
     struct qnode *n = node_new(p, QN_TERM);
     if (!n)
@@ -169,6 +170,8 @@ static struct qnode *term_node(struct parser *p, const struct tok_token *t)
     n->tok_flags = t->flags;
     n->pos = ++p->pos;
     n->group = p->group;
+    n->start = base + t->start;
+    n->end = base + t->end;
     return n;
 }
 
@@ -184,17 +187,21 @@ static void add_words(struct parser *p, struct qnode *parent, const char *s, siz
         return;
     }
     p->group++;
+    size_t base = (size_t)(s - p->text); /* s always points into the query */
     /* The tokenizer's array is reused by the next run: copy as we go. */
     struct qnode *compound = NULL;
     for (size_t i = 0; i < n && !p->nomem; i++) {
         const struct tok_token *t = &toks[i];
         if (p->n_terms >= p->max_terms) {
-            p->n_terms++; /* over the limit: reported by query_parse */
+            if (p->truncate)
+                p->truncated = 1; /* the rest is dropped */
+            else
+                p->n_terms++;     /* over the limit: reported by query_parse */
             return;
         }
         int last = i + 1 == n;
         if ((t->flags & TOK_PART) && compound) {
-            struct qnode *part = term_node(p, t);
+            struct qnode *part = term_node(p, t, base);
             add_kid(p, compound, part);
             continue;
         }
@@ -213,7 +220,7 @@ static void add_words(struct parser *p, struct qnode *parent, const char *s, siz
                 continue;
             }
         }
-        struct qnode *tn = term_node(p, t);
+        struct qnode *tn = term_node(p, t, base);
         if (!tn)
             return;
         tn->field = field;
@@ -447,6 +454,22 @@ static int has_positive(const struct qnode *n)
     return 0;
 }
 
+/* Does the tree restrict by category/lang (a query of filters only lists
+ * the matching articles)? */
+static int has_filter(const struct qnode *n)
+{
+    if (!n || n->mod == QM_EXCLUDE)
+        return 0;
+    if (n->type == QN_TERM)
+        return n->field == QF_CATEGORY || n->field == QF_LANG;
+    if (n->type == QN_NOT)
+        return n->n_kids > 0 && has_filter(n->kids[0]);
+    for (size_t i = 0; i < n->n_kids; i++)
+        if (has_filter(n->kids[i]))
+            return 1;
+    return 0;
+}
+
 static void parser_init(struct parser *p, struct tokenizer *tk, const char *text, size_t len,
                         const struct query_limits *lim)
 {
@@ -456,6 +479,7 @@ static void parser_init(struct parser *p, struct tokenizer *tk, const char *text
     p->len = len;
     p->max_terms = lim && lim->max_terms ? lim->max_terms : 64;
     p->max_depth = lim && lim->max_depth ? lim->max_depth : 32;
+    p->truncate = lim && lim->truncate;
 }
 
 static struct qnode *parse_plain(struct parser *p)
@@ -484,7 +508,7 @@ enum query_status query_parse(struct tokenizer *tk, const char *text, size_t len
             consume(&p);
             root = binary(&p, QN_OR, root, parse_or(&p));
         }
-        if (!p.nomem && p.n_terms <= p.max_terms && !has_positive(root)) {
+        if (!p.nomem && p.n_terms <= p.max_terms && !has_positive(root) && !has_filter(root)) {
             /* Nothing to search for ("-", "NOT", "-x"): plain words. */
             node_free(root);
             parser_init(&p, tk, text, len, lim);
@@ -510,6 +534,7 @@ enum query_status query_parse(struct tokenizer *tk, const char *text, size_t len
     }
     q->root = root;
     q->n_terms = p.n_terms;
+    q->truncated = p.truncated;
     *out = q;
     return QUERY_OK;
 }

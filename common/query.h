@@ -16,6 +16,7 @@
  * unbalanced parenthesis is ignored, a lone "-" or "+" or a dangling
  * operator is dropped, "OR OR" is one OR. If the result would be empty
  * (e.g. "-" alone, "NOT"), the query's words are searched as plain words.
+ * A query of filters only ("category:sleep") lists their articles.
  * QUERY_PLAIN mode interprets nothing: all words, ranked.
  */
 #ifndef MEDSEARCH_QUERY_H
@@ -49,6 +50,7 @@ struct qnode {
     unsigned tok_flags;  /* QN_TERM: enum tok_flags of the token */
     uint32_t pos;        /* QN_TERM: query position (1-based, consecutive words) */
     uint32_t group;      /* QN_TERM: words typed as one chunk ("COVID-19", "新冠疫苗") share it */
+    size_t start, end;   /* QN_TERM: byte range of the word in the query text */
     struct qnode **kids;
     size_t n_kids;
 };
@@ -58,6 +60,7 @@ enum query_mode { QUERY_SYNTAX, QUERY_PLAIN };
 struct query_limits {
     size_t max_terms;    /* more words than this: QUERY_ERR_TERMS (0 = 64) */
     size_t max_depth;    /* parenthesis nesting kept (deeper is flattened; 0 = 32) */
+    int truncate;        /* 1: keep the first max_terms words instead of QUERY_ERR_TERMS */
 };
 
 enum query_status { QUERY_OK = 0, QUERY_EMPTY, QUERY_ERR_TERMS, QUERY_ERR_NOMEM };
@@ -66,11 +69,12 @@ struct query {
     struct qnode *root;  /* NULL when the query has no words */
     size_t n_terms;      /* words (QN_TERM + QN_WILDCARD) in the tree */
     int fell_back;       /* 1 when malformed syntax was searched as plain words */
+    int truncated;       /* 1 when words past max_terms were dropped (lim->truncate) */
 };
 
 /* Parse `text` (len bytes of UTF-8; invalid bytes are ignored). On
  * QUERY_OK, *out is a new query (query_free). QUERY_EMPTY: no words at all;
- * QUERY_ERR_TERMS: more than max_terms words. */
+ * QUERY_ERR_TERMS: more than max_terms words (unless lim->truncate). */
 enum query_status query_parse(struct tokenizer *tk, const char *text, size_t len, enum query_mode mode,
                               const struct query_limits *lim, struct query **out /* OUT */);
 void query_free(struct query *q);

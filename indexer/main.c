@@ -112,19 +112,31 @@ static void default_synonyms(struct indexer_opts *o, const char **files)
 
 static double dir_mb(const char *path);
 
+static int run(int argc, char **argv, struct config *cfgp, const char **syn, char **dels);
+
 int main(int argc, char **argv)
 {
     log_set_ident("indexer");
+    struct config cfg;
+    if (config_init(&cfg) != 0)
+        return EXIT_INDEX;
+    const char **syn = calloc((size_t)argc + 2, sizeof *syn);
+    char **dels = calloc((size_t)argc + 1, sizeof *dels);
+    int rc = syn && dels ? run(argc, argv, &cfg, syn, dels) : EXIT_INDEX;
+    free(syn);
+    free(dels);
+    config_free(&cfg);
+    return rc;
+}
+
+static int run(int argc, char **argv, struct config *cfgp, const char **syn, char **dels)
+{
     struct indexer_opts o = { 0 };
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     o.threads = ncpu > 0 ? (unsigned)ncpu : 1;
     o.commit_every = 2000;
     o.max_file_bytes = (size_t)256 << 20;
-    const char **syn = calloc((size_t)argc + 2, sizeof *syn);
-    char **dels = calloc((size_t)argc + 1, sizeof *dels);
     int no_synonyms = 0;
-    if (!syn || !dels)
-        return EXIT_INDEX;
     enum { O_DB = 256, O_CONFIG, O_THREADS, O_COMMIT, O_REBUILD, O_COMPACT, O_PRUNE, O_DELETE, O_SHARD,
            O_SYN, O_DRY, O_STATS, O_MAXMB, O_HELP, O_VERSION };
     static const struct option longopts[] = {
@@ -155,26 +167,23 @@ int main(int argc, char **argv)
         else if (strncmp(argv[i], "--config=", 9) == 0)
             config_path = argv[i] + 9;
     }
-    struct config cfg;
-    if (config_init(&cfg) != 0)
-        return EXIT_INDEX;
     if (config_path && *config_path) {
         char err[1024];
-        if (config_load(&cfg, config_path, err, sizeof err) != 0) {
+        if (config_load(cfgp, config_path, err, sizeof err) != 0) {
             log_err("%s", err);
             return EXIT_USAGE;
         }
-        if (cfg.index.db && *cfg.index.db)
-            o.db = cfg.index.db;
-        if (cfg.index.threads > 0)
-            o.threads = (unsigned)cfg.index.threads;
-        if (cfg.index.commit_every > 0)
-            o.commit_every = (unsigned)cfg.index.commit_every;
-        if (cfg.index.synonyms && *cfg.index.synonyms) {
-            if (strcmp(cfg.index.synonyms, "none") == 0)
+        if (cfgp->index.db && *cfgp->index.db)
+            o.db = cfgp->index.db;
+        if (cfgp->index.threads > 0)
+            o.threads = (unsigned)cfgp->index.threads;
+        if (cfgp->index.commit_every > 0)
+            o.commit_every = (unsigned)cfgp->index.commit_every;
+        if (cfgp->index.synonyms && *cfgp->index.synonyms) {
+            if (strcmp(cfgp->index.synonyms, "none") == 0)
                 no_synonyms = 1;
             else
-                syn[o.n_synonyms++] = cfg.index.synonyms;
+                syn[o.n_synonyms++] = cfgp->index.synonyms;
         }
     }
     int c;
@@ -290,8 +299,6 @@ int main(int argc, char **argv)
     if (indexer_interrupted)
         log_warn("interrupted: committed what was indexed; run the same command again to finish");
     progress_summary(&st, o.db, o.dry_run ? 0 : dir_mb(o.db));
-    free(syn);
-    free(dels);
     if (indexer_interrupted || st.files_failed || st.failed)
         return EXIT_INPUT_ERRORS;
     return EXIT_DONE;

@@ -5,7 +5,7 @@
 set -eu
 PKGS="g++ make pkg-config libxapian-dev xapian-tools libicu-dev zlib1g-dev
 libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libxml2-dev libcmocka-dev
-hunspell-en-med hunspell-en-us curl python3 time"
+hunspell-en-med hunspell-en-us curl python3 time procps"
 [ $# -gt 0 ] && PKGS="$PKGS $*"
 missing=""
 for p in $PKGS; do

@@ -34,6 +34,9 @@
 
 #include "config.h"
 #include "listen.h"
+#include "spell.h"
+#include "tokenizer.h"
+#include "xap.h"
 #include "log.h"
 #include "server.h"
 #include "worker.h"
@@ -512,6 +515,16 @@ int main(int argc, char **argv)
     if (worker_probe(err, sizeof err, &docs) < 0) {
         log_err("%s", err);
         goto out;
+    }
+    if (cfg.ranking.spelling) {
+        /* The word lists of "did you mean", loaded before the first query
+         * rather than during it. */
+        struct tokenizer *tk = tokenizer_new();
+        xap_stem *stem = NULL;
+        xap_stem_new("en", &stem);
+        spell_init(cfg.ranking.dictionaries, tk, stem);
+        xap_stem_free(stem);
+        tokenizer_free(tk);
     }
     if (!(srv = server_start(&cfg, fds, (size_t)nfds)))
         goto out;

@@ -205,7 +205,7 @@ static xap_query *ranked_word(struct build *b, const struct qnode *n)
 
 /* English function words that carry no topic in natural-language
  * questions. Single letters are kept on purpose (vitamin A, D, E...). */
-static int is_stopword(const char *w)
+int rank_is_stopword(const char *w)
 {
     static const char *const stop[] = {
         "about", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do",
@@ -350,7 +350,7 @@ static xap_query *bag(struct build *b, const struct qnode *n)
         if (k->type == QN_TERM && k->field == QF_ANY) {
             words[nw++] = k;
             /* Long natural-language questions: function words only add noise. */
-            if (o->stopwords && n_plain >= 4 && !(k->tok_flags & TOK_CJK) && is_stopword(k->text))
+            if (o->stopwords && n_plain >= 4 && !(k->tok_flags & TOK_CJK) && rank_is_stopword(k->text))
                 continue;
         }
         ql_add(b, &ranked, compile(b, k));
@@ -365,7 +365,7 @@ static xap_query *bag(struct build *b, const struct qnode *n)
             const struct qnode *x = words[i], *y = words[i + 1];
             if ((x->tok_flags | y->tok_flags) & TOK_COMPOUND)
                 continue;
-            if (o->stopwords && nw >= 4 && (is_stopword(x->text) || is_stopword(y->text)))
+            if (o->stopwords && nw >= 4 && (rank_is_stopword(x->text) || rank_is_stopword(y->text)))
                 continue;
             struct qlist pr = { 0 };
             ql_add(b, &pr, term(b, "", x->text, strlen(x->text), 0));

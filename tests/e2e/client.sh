@@ -119,10 +119,11 @@ sock=$T/s.sock
 start_searchd "$T/db" "$sock"; ok $? "searchd answers /health"
 probe() { req "$sock" "$1"; [ "$STATUS" != 404 ]; }   # 0: the endpoint exists
 missing() {   # missing NAME ARGS...: ENDPOINT-MISSING: exit 3 with searchd's error
+    local name=$1; shift
     "$S" --socket "$sock" "$@" > "$T/out" 2> "$T/err"
     local rc=$?
     [ $rc -eq 3 ] && grep -q "searchd: .*(HTTP 404)$" "$T/err"
-    ok $? "ENDPOINT-MISSING $1: client reports searchd's 404 and exits 3 (exit $rc: $(head -c 160 "$T/err"))"
+    ok $? "ENDPOINT-MISSING $name: client reports searchd's 404 and exits 3 (exit $rc: $(head -c 160 "$T/err"))"
 }
 # /search
 if probe "/search?q=sleep"; then

@@ -1,0 +1,554 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* snippet.c: tokenize the text (or the region that matters), find the
+ * tokens that match a query word, pick the densest window of matches,
+ * widen it to about `width` characters on word boundaries, escape it. */
+#include "snippet.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+#include "tokenizer.h"
+
+struct sq_word {
+    const char *text;   /* into the entry's text */
+    size_t len;
+    char stem[SCHEMA_MAX_TERM + 1];
+    size_t stem_len;    /* 0: no stem (CJK, numbers) */
+    int cjk;
+};
+
+/* One thing to mark: a word, or a phrase of words (a synonym). */
+struct sq_entry {
+    char *text;
+    struct sq_word *w;
+    size_t n;
+};
+
+struct snippet_query {
+    xap_stem *stem;
+    struct sq_entry *e;
+    size_t n, cap;
+};
+
+struct snippet_query *snippet_query_new(xap_stem *stem)
+{
+    struct snippet_query *sq = calloc(1, sizeof *sq);
+    if (sq)
+        sq->stem = stem;
+    return sq;
+}
+
+size_t snippet_query_count(const struct snippet_query *sq) { return sq ? sq->n : 0; }
+
+void snippet_query_free(struct snippet_query *sq)
+{
+    if (!sq)
+        return;
+    for (size_t i = 0; i < sq->n; i++) {
+        free(sq->e[i].text);
+        free(sq->e[i].w);
+    }
+    free(sq->e);
+    free(sq);
+}
+
+static int has_digit(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] >= '0' && s[i] <= '9')
+            return 1;
+    return 0;
+}
+
+int snippet_query_add(struct snippet_query *sq, const char *text, size_t len)
+{
+    while (len > 0 && text[len - 1] == ' ')
+        len--;
+    while (len > 0 && text[0] == ' ')
+        text++, len--;
+    if (len == 0 || len > 4 * SCHEMA_MAX_TERM)
+        return 0;
+    for (size_t i = 0; i < sq->n; i++)
+        if (strlen(sq->e[i].text) == len && memcmp(sq->e[i].text, text, len) == 0)
+            return 0;
+    if (sq->n == sq->cap) {
+        size_t cap = sq->cap ? sq->cap * 2 : 8;
+        struct sq_entry *ne = realloc(sq->e, cap * sizeof *ne);
+        if (!ne)
+            return -1;
+        sq->e = ne;
+        sq->cap = cap;
+    }
+    struct sq_entry *e = &sq->e[sq->n];
+    size_t nw = 1;
+    for (size_t i = 0; i < len; i++)
+        nw += text[i] == ' ';
+    e->text = strndup(text, len);
+    e->w = calloc(nw, sizeof *e->w);
+    e->n = 0;
+    if (!e->text || !e->w) {
+        free(e->text);
+        free(e->w);
+        return -1;
+    }
+    for (size_t i = 0; i < len;) {
+        size_t j = i;
+        while (j < len && text[j] != ' ')
+            j++;
+        if (j > i && j - i <= SCHEMA_MAX_TERM) {
+            struct sq_word *w = &e->w[e->n++];
+            w->text = e->text + i;
+            w->len = j - i;
+            w->cjk = tokenizer_is_cjk(w->text, w->len);
+            if (!w->cjk && sq->stem && !has_digit(w->text, w->len))
+                w->stem_len = xap_stem_apply(sq->stem, w->text, w->len, w->stem, sizeof w->stem);
+        }
+        i = j + 1;
+    }
+    if (e->n == 0) {
+        free(e->text);
+        free(e->w);
+        return 0;
+    }
+    sq->n++;
+    return 0;
+}
+
+/* ---- matching -------------------------------------------------------------- */
+
+struct match {
+    size_t start, end;  /* bytes, absolute */
+    size_t cstart, cend; /* characters from the region start */
+    size_t word;        /* entry index */
+};
+
+#define MAX_MATCHES 4096
+#define STEM_PREFIX 3
+
+/* Does token t match query word w? The token's stem is computed once,
+ * lazily, into tstem (*tsl: (size_t)-1 = not yet). */
+static int word_match(const struct snippet_query *sq, const struct sq_word *w, const struct tok_token *t,
+                      char *tstem, size_t *tsl)
+{
+    if (w->len == t->len && memcmp(w->text, t->text, t->len) == 0)
+        return 1;
+    if (w->cjk)
+        return (t->flags & TOK_CJK) && t->len > w->len && memmem(t->text, t->len, w->text, w->len);
+    if (!w->stem_len || !sq->stem || (t->flags & (TOK_CJK | TOK_NUMERIC)))
+        return 0;
+    /* A stem is (nearly always) a prefix of its word: only stem a token
+     * that starts like the query word's stem. */
+    size_t k = w->stem_len < STEM_PREFIX ? w->stem_len : STEM_PREFIX;
+    if (t->len < k || memcmp(t->text, w->stem, k) != 0)
+        return 0;
+    if (*tsl == (size_t)-1)
+        *tsl = xap_stem_apply(sq->stem, t->text, t->len, tstem, SCHEMA_MAX_TERM + 1);
+    return *tsl == w->stem_len && memcmp(tstem, w->stem, w->stem_len) == 0;
+}
+
+/* The entry matching at token i (phrases first, longest), its last
+ * token in *last; -1 if none. Compound parts are skipped inside phrases. */
+static long match_at(const struct snippet_query *sq, const struct tok_token *toks, size_t ntok, size_t i,
+                     size_t *last)
+{
+    char tstem[SCHEMA_MAX_TERM + 1];
+    size_t tsl = (size_t)-1;
+    long best = -1;
+    size_t best_n = 0;
+    for (size_t k = 0; k < sq->n; k++) {
+        const struct sq_entry *e = &sq->e[k];
+        if (e->n <= best_n || !word_match(sq, &e->w[0], &toks[i], tstem, &tsl))
+            continue;
+        size_t at = i, m = 1;
+        while (m < e->n) {
+            size_t nx = at + 1;
+            while (nx < ntok && (toks[nx].flags & TOK_PART))
+                nx++;
+            char st2[SCHEMA_MAX_TERM + 1];
+            size_t sl2 = (size_t)-1;
+            if (nx >= ntok || !word_match(sq, &e->w[m], &toks[nx], st2, &sl2))
+                break;
+            at = nx;
+            m++;
+        }
+        if (m == e->n) {
+            best = (long)k;
+            best_n = e->n;
+            *last = at;
+        }
+    }
+    return best;
+}
+
+static int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+/* Characters (code point starts) in s[a..b). */
+static size_t chars_between(const char *s, size_t a, size_t b)
+{
+    size_t n = 0;
+    for (size_t i = a; i < b; i++)
+        n += !is_cont((unsigned char)s[i]);
+    return n;
+}
+
+/* Move back n characters from byte offset at, not before lo. */
+static size_t back_chars(const char *s, size_t at, size_t lo, size_t n)
+{
+    while (n > 0 && at > lo) {
+        at--;
+        while (at > lo && is_cont((unsigned char)s[at]))
+            at--;
+        n--;
+    }
+    return at;
+}
+
+/* Move forward n characters from byte offset at, not past hi. */
+static size_t fwd_chars(const char *s, size_t at, size_t hi, size_t n)
+{
+    while (n > 0 && at < hi) {
+        at++;
+        while (at < hi && is_cont((unsigned char)s[at]))
+            at++;
+        n--;
+    }
+    return at;
+}
+
+/* Largest offset <= at that is not inside a UTF-8 sequence (at < the
+ * text's length). */
+static size_t char_floor(const char *s, size_t at, size_t lo)
+{
+    while (at > lo && is_cont((unsigned char)s[at]))
+        at--;
+    return at;
+}
+
+static const char *find_ci(const char *hay, size_t hlen, const char *needle, size_t nlen)
+{
+    if (nlen == 0 || nlen > hlen)
+        return NULL;
+    for (size_t i = 0; i + nlen <= hlen; i++) {
+        size_t k = 0;
+        while (k < nlen) {
+            unsigned char a = (unsigned char)hay[i + k], b = (unsigned char)needle[k];
+            if (a >= 'A' && a <= 'Z')
+                a = (unsigned char)(a + 32);
+            if (a != b)
+                break;
+            k++;
+        }
+        if (k == nlen)
+            return hay + i;
+    }
+    return NULL;
+}
+
+/* ---- output ---------------------------------------------------------------- */
+
+struct sbuf {
+    char *s;
+    size_t len, cap;
+    int failed;
+};
+
+static void put(struct sbuf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *ns = realloc(b->s, cap);
+        if (!ns) {
+            b->failed = 1;
+            return;
+        }
+        b->s = ns;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void puts_(struct sbuf *b, const char *s) { put(b, s, strlen(s)); }
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t len;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
+    else return 0;
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if (!is_cont(s[i]))
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+static int is_ws(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+/* Escaped text of s[a..b), whitespace runs as one space. *space carries
+ * "the last byte written was a space" across calls. */
+static void put_escaped(struct sbuf *b, const char *s, size_t a, size_t c, int *space)
+{
+    size_t i = a;
+    while (i < c) {
+        unsigned char ch = (unsigned char)s[i];
+        if (is_ws(ch)) {
+            if (!*space)
+                put(b, " ", 1);
+            *space = 1;
+            i++;
+            continue;
+        }
+        *space = 0;
+        switch (ch) {
+        case '&': puts_(b, "&amp;"); i++; continue;
+        case '<': puts_(b, "&lt;"); i++; continue;
+        case '>': puts_(b, "&gt;"); i++; continue;
+        case '"': puts_(b, "&quot;"); i++; continue;
+        case '\'': puts_(b, "&#39;"); i++; continue;
+        case '\0': i++; continue;
+        default: break;
+        }
+        size_t l = utf8_len((const unsigned char *)s + i, c - i);
+        if (l == 0) {
+            puts_(b, "\xEF\xBF\xBD");
+            i++;
+        } else {
+            put(b, s + i, l);
+            i += l;
+        }
+    }
+}
+
+/* ---- the passage ----------------------------------------------------------- */
+
+struct region {
+    size_t lo, hi;                 /* absolute byte range tokenized */
+    const struct tok_token *toks;  /* offsets relative to lo */
+    size_t ntok;
+};
+
+static int tokenize_region(struct tokenizer *tk, const char *text, struct region *r)
+{
+    return tokenizer_run(tk, text + r->lo, r->hi - r->lo, 1, &r->toks, &r->ntok);
+}
+
+static size_t collect(const struct snippet_query *sq, const char *text, const struct region *r, struct match *m)
+{
+    size_t n = 0, cur = r->lo, chars = 0; /* chars: characters in [lo, cur) */
+    for (size_t i = 0; i < r->ntok && n < MAX_MATCHES; i++) {
+        size_t last = i;
+        long w = match_at(sq, r->toks, r->ntok, i, &last);
+        if (w < 0)
+            continue;
+        size_t st = r->lo + r->toks[i].start, en = r->lo + r->toks[last].end, cst;
+        if (st >= cur) {
+            chars += chars_between(text, cur, st);
+            cur = st;
+            cst = chars;
+        } else { /* a part inside a compound that matched too */
+            cst = chars - chars_between(text, st, cur);
+        }
+        m[n].start = st;
+        m[n].end = en;
+        m[n].cstart = cst;
+        m[n].cend = cst + chars_between(text, st, en);
+        m[n].word = (size_t)w;
+        n++;
+        i = last;
+    }
+    return n;
+}
+
+/* First token start >= at (relative offsets), or `fallback`. */
+static size_t snap_start(const struct region *r, size_t at, size_t fallback)
+{
+    for (size_t i = 0; i < r->ntok; i++) {
+        size_t s = r->lo + r->toks[i].start;
+        if (s >= at)
+            return s < fallback ? s : fallback;
+    }
+    return fallback;
+}
+
+/* End of the last token ending <= at, or `fallback`. */
+static size_t snap_end(const struct region *r, size_t at, size_t fallback)
+{
+    size_t best = fallback;
+    for (size_t i = 0; i < r->ntok; i++) {
+        size_t e = r->lo + r->toks[i].end;
+        if (e <= at && e > best)
+            best = e;
+        if (r->lo + r->toks[i].start > at)
+            break;
+    }
+    return best;
+}
+
+/* The start of the last sentence beginning in [lo, at], or lo. */
+static size_t sentence_start(const char *s, size_t lo, size_t at)
+{
+    for (size_t i = at; i > lo; i--) {
+        unsigned char c = (unsigned char)s[i - 1];
+        if (c == '\n' || ((c == '.' || c == '!' || c == '?' || c == ':') && is_ws((unsigned char)s[i])))
+            return i;
+        if (i >= 3 && memcmp(s + i - 3, "\xE3\x80\x82", 3) == 0) /* 。 */
+            return i;
+    }
+    return lo;
+}
+
+char *snippet_make(struct tokenizer *tk, const struct snippet_query *sq, const char *text, size_t len,
+                   size_t width)
+{
+    if (width == 0)
+        width = SNIPPET_WIDTH;
+    struct sbuf b = { 0 };
+    puts_(&b, "");
+    if (b.failed)
+        return NULL;
+    if (!text || len == 0)
+        return b.s;
+    struct match *m = malloc(MAX_MATCHES * sizeof *m);
+    if (!m) {
+        free(b.s);
+        return NULL;
+    }
+    struct region r = { 0, len > SNIPPET_SCAN_BYTES ? char_floor(text, SNIPPET_SCAN_BYTES, 0) : len, NULL, 0 };
+    size_t nm = 0;
+    if (tokenize_region(tk, text, &r) != 0)
+        goto fail;
+    if (sq && sq->n)
+        nm = collect(sq, text, &r, m);
+    if (nm == 0 && r.hi < len && sq) {
+        /* A huge text: look for a later occurrence of a query word. */
+        const char *hit = NULL;
+        for (size_t i = 0; i < sq->n && !hit; i++)
+            hit = find_ci(text + r.hi, len - r.hi, sq->e[i].w[0].text, sq->e[i].w[0].len);
+        if (hit) {
+            size_t at = (size_t)(hit - text);
+            struct region r2 = { char_floor(text, at > 2048 ? at - 2048 : 0, 0),
+                                 len - at > 2048 ? char_floor(text, at + 2048, 0) : len, NULL, 0 };
+            if (tokenize_region(tk, text, &r2) != 0)
+                goto fail;
+            nm = collect(sq, text, &r2, m);
+            if (nm > 0)
+                r = r2;
+            else if (tokenize_region(tk, text, &r) != 0) /* back to the start */
+                goto fail;
+        }
+    }
+    size_t s, e;
+    if (nm == 0) {
+        s = r.lo;
+        e = fwd_chars(text, s, r.hi, width);
+        if (e < r.hi)
+            e = snap_end(&r, e, s);
+    } else {
+        /* The window of matches with the most distinct words, then most
+         * matches, then earliest (two pointers over char offsets). */
+        size_t *count = calloc(sq->n, sizeof *count);
+        if (!count)
+            goto fail;
+        size_t j = 0, distinct = 0, best = 0, bestj = 1;
+        long best_score = -1;
+        for (size_t i = 0; i < nm; i++) {
+            if (j < i + 1) { /* the window holds at least match i */
+                j = i;
+                if (count[m[j].word]++ == 0)
+                    distinct++;
+                j++;
+            }
+            while (j < nm && m[j].cend - m[i].cstart <= width) {
+                if (count[m[j].word]++ == 0)
+                    distinct++;
+                j++;
+            }
+            long score = (long)distinct * 1000 + (long)(j - i);
+            if (score > best_score) {
+                best_score = score;
+                best = i;
+                bestj = j;
+            }
+            if (--count[m[i].word] == 0)
+                distinct--;
+        }
+        free(count);
+        size_t ms = m[best].start, me = m[best].end;
+        for (size_t k = best; k < bestj; k++)
+            me = m[k].end > me ? m[k].end : me;
+        size_t span = m[bestj - 1].cend - m[best].cstart;
+        size_t pad = span < width ? (width - span) / 3 : 0; /* more context after than before */
+        s = back_chars(text, ms, r.lo, pad);
+        size_t ss = sentence_start(text, s, ms);
+        int at_sentence = ss > s;
+        if (at_sentence)
+            s = ss;
+        size_t used = chars_between(text, s, me);
+        e = fwd_chars(text, me, r.hi, used < width ? width - used : 0);
+        used = chars_between(text, s, e);
+        if (used < width && !at_sentence) /* the text ended: more before */
+            s = back_chars(text, s, r.lo, width - used);
+        if (s > r.lo)
+            s = snap_start(&r, s, ms);
+        if (e < r.hi)
+            e = snap_end(&r, e, me);
+    }
+    /* Closing punctuation right after the cut belongs to the passage. */
+    while (e < r.hi && text[e] != '\0' && strchr(".,;:!?)", text[e]))
+        e++;
+    int space = 1;
+    if (s > 0)
+        puts_(&b, "…");
+    size_t at = s;
+    for (size_t k = 0; k < nm; k++) {
+        if (m[k].start < at || m[k].start >= e)
+            continue;
+        size_t me = m[k].end;
+        while (k + 1 < nm && m[k + 1].start < me) /* compound and its parts */
+            me = m[++k].end > me ? m[k].end : me;
+        if (me > e)
+            me = e;
+        put_escaped(&b, text, at, m[k].start, &space);
+        puts_(&b, "<mark>");
+        space = 0;
+        put_escaped(&b, text, m[k].start, me, &space);
+        puts_(&b, "</mark>");
+        at = me;
+    }
+    put_escaped(&b, text, at, e, &space);
+    if (e < len) {
+        while (b.len > 0 && b.s[b.len - 1] == ' ')
+            b.s[--b.len] = '\0';
+        puts_(&b, "…");
+    }
+    free(m);
+    if (b.failed) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+fail:
+    free(m);
+    free(b.s);
+    return NULL;
+}
