@@ -5,9 +5,11 @@
  * (tests/fuzz/run.sh builds it from corpus/).
  *
  * Input: byte 0 picks the mode and the limits (default, or tiny ones so
- * that the term cap and the depth cap are reached); the rest is the query.
+ * that the term cap and the depth cap are reached; truncation or an
+ * error past the term cap); the rest is the query.
  * Checked: the status is one of the documented ones; on QUERY_OK the tree
- * is well formed (terms non-empty valid UTF-8, compounds holding their
+ * is well formed (terms non-empty valid UTF-8 whose byte range lies in the
+ * query text, compounds holding their
  * parts, phrases made of terms, NOT
  * with a first kid, n_terms equals the terms and wildcards in the tree,
  * nesting within the depth cap), query_describe gives valid UTF-8, and
@@ -46,6 +48,7 @@ static int query_init(void)
 }
 
 struct q_walk {
+    size_t text_len;
     size_t terms;
     size_t depth, max_depth;
 };
@@ -65,6 +68,8 @@ static void q_check_node(const struct qnode *n, struct q_walk *w, size_t depth)
             fuzz_fail("%s node with an empty or invalid text", n->type == QN_TERM ? "term" : "wildcard");
         if (n->form && !fuzz_utf8_valid(n->form, strlen(n->form)))
             fuzz_fail("term form is not valid UTF-8");
+        if (n->start > n->end || n->end > w->text_len)
+            fuzz_fail("term '%s' at bytes [%zu,%zu) of a %zu-byte query", n->text, n->start, n->end, w->text_len);
         if (n->field != QF_CATEGORY && n->field != QF_LANG)
             w->terms++;
         /* A compound ("covid-19") holds its parts, which are not counted. */
@@ -73,7 +78,7 @@ static void q_check_node(const struct qnode *n, struct q_walk *w, size_t depth)
         for (size_t i = 0; i < n->n_kids; i++) {
             const struct qnode *k = n->kids[i];
             if (!k || k->type != QN_TERM || !(k->tok_flags & TOK_PART) || k->n_kids || !k->text || !k->text[0] ||
-                !fuzz_utf8_valid(k->text, strlen(k->text)))
+                !fuzz_utf8_valid(k->text, strlen(k->text)) || k->start > k->end || k->end > w->text_len)
                 fuzz_fail("compound '%s' has a malformed part", n->text);
         }
         return;
@@ -137,7 +142,8 @@ static void query_one(const uint8_t *data, size_t size)
         return;
     memcpy(text, data, size);
 
-    struct query_limits lim = { .max_terms = sel & 2 ? 4 : 0, .max_depth = sel & 4 ? 3 : 0 };
+    struct query_limits lim = { .max_terms = sel & 2 ? 4 : 0, .max_depth = sel & 4 ? 3 : 0,
+                                .truncate = (sel & 8) != 0 };
     size_t depth_cap = lim.max_depth ? lim.max_depth : 32;
     enum query_mode mode = sel & 1 ? QUERY_PLAIN : QUERY_SYNTAX;
     struct query *q = (struct query *)&sel; /* must be reset by query_parse */
@@ -152,11 +158,13 @@ static void query_one(const uint8_t *data, size_t size)
     }
     if (!q)
         fuzz_fail("query_parse OK without a query");
-    struct q_walk w = { 0, 0, 0 };
+    struct q_walk w = { size, 0, 0, 0 };
     if (q->root)
         q_check_node(q->root, &w, 0);
     if (w.terms != q->n_terms)
         fuzz_fail("n_terms %zu, tree holds %zu", q->n_terms, w.terms);
+    if (q->truncated && !lim.truncate)
+        fuzz_fail("truncated without being asked to");
     if (q->n_terms > (lim.max_terms ? lim.max_terms : 64))
         fuzz_fail("%zu terms over the limit", q->n_terms);
     /* Each kept level of parentheses may add an operator and a bag; a

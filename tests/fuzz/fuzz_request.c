@@ -4,8 +4,8 @@
  *
  * server.c answers through libmicrohttpd only (a reply is queued on the
  * MHD connection), so there is no socket-free entry point; instead the
- * target starts the real server once (worker_init, listen_unix,
- * server_start: what searchd's main does) on a UNIX socket in a
+ * target starts the real server once (worker_init, spell_init,
+ * listen_unix, server_start: what searchd's main does) on a UNIX socket in a
  * temporary directory, over the index named by MEDSEARCH_FUZZ_DB, and
  * sends each input as one HTTP/1.1 request on a fresh connection. That
  * covers libmicrohttpd's parsing, precheck (method, size, body), routing,
@@ -33,8 +33,11 @@
 
 #include "config.h"
 #include "log.h"
+#include "tokenizer.h"
+#include "xap.h"
 #include "../../searchd/listen.h"
 #include "../../searchd/server.h"
+#include "../../searchd/spell.h"
 #include "../../searchd/worker.h"
 
 static char req_sock[108];
@@ -72,6 +75,15 @@ static int request_init(void)
     if (worker_probe(err, sizeof err, &docs) < 0) {
         fprintf(stderr, "fuzz_request: %s\n", err);
         return -1;
+    }
+    if (req_cfg.ranking.spelling) {
+        /* As searchd's main: the word lists of "did you mean" first. */
+        struct tokenizer *tk = tokenizer_new();
+        xap_stem *stem = NULL;
+        xap_stem_new("en", &stem);
+        spell_init(req_cfg.ranking.dictionaries, tk, stem);
+        xap_stem_free(stem);
+        tokenizer_free(tk);
     }
     const char *tmp = getenv("TMPDIR");
     snprintf(req_dir, sizeof req_dir, "%s/msfuzz.XXXXXX", tmp && strlen(tmp) < 40 ? tmp : "/tmp");
