@@ -6,7 +6,7 @@
 # target: executions, coverage (cov: edges, ft: features), corpus size,
 # crashes. Exits 1 if any target crashed.
 #
-#   FUZZ_TIME=60          seconds per target
+#   FUZZ_TIME=60          seconds per target (0: build and replay only)
 #   FUZZ_TARGETS="a b"    a subset (default: every tests/fuzz/fuzz_*.c)
 #   FUZZ_JOBS=1           targets fuzzed at once (the summary waits for all)
 #   FUZZ_ARGS="..."       extra libFuzzer flags (e.g. -max_len=65536)
@@ -57,6 +57,7 @@ fuzz_one() {
     echo $? > "$FZ/rc-$t"
 }
 
+[ "$FUZZ_TIME" -gt 0 ] 2>/dev/null || { echo "fuzz: built and replayed (FUZZ_TIME=$FUZZ_TIME)"; exit $bad; }
 running=0
 for t in $targets; do
     [ -x "$FZ/fuzz_$t" ] || { echo "fuzz: no target $t" >&2; bad=1; continue; }
@@ -67,7 +68,9 @@ for t in $targets; do
 done
 wait
 
-printf '%-10s %10s %8s %8s %7s %7s %s\n' target execs exec/s cov ft corpus crashes
+# "cov+ at" is the share of this run's executions done when the edge
+# coverage last grew: near 100% means it still grows; a plateau is low.
+printf '%-10s %10s %8s %6s %7s %7s %8s %s\n' target execs exec/s cov ft corpus "cov+ at" crashes
 for t in $targets; do
     log=$FZ/log-$t.txt
     [ -f "$log" ] || continue
@@ -77,9 +80,12 @@ for t in $targets; do
     cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
     ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
     corp=$(sed -n 's/.* corp: \([0-9]*\).*/\1/p' <<<"$last")
+    grew=$(awk '/^#[0-9]+/ && / cov: / { for (i = 1; i <= NF; i++) if ($i == "cov:") c = $(i + 1);
+                 n = substr($1, 2); if (c != last) { last = c; at = n } }
+               END { if (n > 0) printf "%d%%", 100 * at / n }' "$log")
     crashes=$(ls "$FZ/crashes/$t" 2>/dev/null | wc -l)
     rc=$(cat "$FZ/rc-$t" 2>/dev/null || echo '?')
-    printf '%-10s %10s %8s %8s %7s %7s %s\n' "$t" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}" \
+    printf '%-10s %10s %8s %6s %7s %7s %8s %s\n' "$t" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}" "${grew:-?}" \
         "$crashes$([ "$rc" != 0 ] && echo " (exit $rc, see $log)")"
     [ "$rc" != 0 ] && bad=1
 done
