@@ -685,7 +685,7 @@ enum input_status input_parse_buffer(const char *name, const char *data, size_t 
                                      void *ud)
 {
     static const struct input_opts defaults = { INPUT_AUTO, NULL, 0 };
-    struct parse_ctx c = { name ? name : "(buffer)", opts ? opts : &defaults, cb, err, ud, 0 };
+    struct parse_ctx c = { name ? name : "(buffer)", opts ? opts : &defaults, cb, err, ud, 0, 0 };
     size_t max = c.opts->max_bytes ? c.opts->max_bytes : DEFAULT_MAX_BYTES;
     char errbuf[256] = "";
     enum input_status st;
@@ -718,16 +718,214 @@ enum input_status input_parse_buffer(const char *name, const char *data, size_t 
     return parse_checked(&c, data, len);
 }
 
+/* ---- streaming JSON Lines ----
+ *
+ * A JSON Lines file larger than STREAM_HEAD is not read whole: zlib's gz*
+ * functions read it (plain or gzip alike) and blocks of whole lines are
+ * repaired and parsed one at a time, so memory stays bounded by
+ * STREAM_BLOCK plus the longest line, whatever the size of the file. Only
+ * a line longer than max_bytes is refused (reported, skipped). */
+#define STREAM_HEAD ((size_t)1 << 20)
+#define STREAM_BLOCK ((size_t)4 << 20)
+
+struct stream {
+    struct parse_ctx *c;
+    int reported_utf8;
+    int first;       /* the next block starts the file (BOM) */
+};
+
+static long count_lines(const char *s, size_t len)
+{
+    long n = 0;
+    for (const char *p = s; (p = memchr(p, '\n', len - (size_t)(p - s))); p++)
+        n++;
+    return n;
+}
+
+/* Parse one block of whole lines (it ends with '\n' unless it is the
+ * end of the file). */
+static enum input_status stream_block(struct stream *sm, const char *data, size_t len)
+{
+    struct parse_ctx *c = sm->c;
+    size_t tlen, nbad;
+    long badline = first_bad_utf8(data, len, &nbad);
+    if (badline && !sm->reported_utf8) {
+        input_report(c, c->line_base + badline, INPUT_ERR_ENCODING, 0,
+                     "invalid UTF-8: bad sequences replaced with U+FFFD (first on this line)");
+        sm->reported_utf8 = 1;
+    }
+    char *text = input_utf8_repair(data, len, &tlen, NULL);
+    if (!text)
+        return INPUT_ERR_NOMEM;
+    const char *t = text;
+    if (sm->first && tlen >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0) {
+        t += 3;
+        tlen -= 3;
+    }
+    sm->first = 0;
+    enum input_status st = parse_jsonl_run(c, t, tlen);
+    free(text);
+    c->line_base += count_lines(data, len);
+    return st;
+}
+
+/* Read until buf holds `want` bytes or the file ends. -1 on a read error. */
+static long gz_fill(gzFile gz, char *buf, size_t want)
+{
+    size_t got = 0;
+    while (got < want) {
+        unsigned ask = (unsigned)(want - got > (1u << 30) ? (1u << 30) : want - got);
+        int r = gzread(gz, buf + got, ask);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (long)got;
+}
+
+static enum input_status stream_jsonl(struct parse_ctx *c, gzFile gz, char *buf, size_t have, size_t max)
+{
+    struct stream sm = { c, 0, 1 };
+    size_t cap = STREAM_BLOCK * 2;
+    char *b = realloc(buf, cap + 1);
+    if (!b) {
+        free(buf);
+        input_report(c, 0, INPUT_ERR_NOMEM, 1, "out of memory");
+        return INPUT_ERR_NOMEM;
+    }
+    buf = b;
+    int eof = 0, skipping = 0;
+    enum input_status st = INPUT_OK;
+    while (!c->stop) {
+        /* Hand over every whole line in the buffer. */
+        char *last = have ? memrchr(buf, '\n', have) : NULL;
+        if (last && !skipping) {
+            size_t n = (size_t)(last - buf) + 1;
+            st = stream_block(&sm, buf, n);
+            if (st != INPUT_OK)
+                break;
+            memmove(buf, buf + n, have - n);
+            have -= n;
+        } else if (last && skipping) {
+            size_t n = (size_t)(last - buf) + 1;
+            c->line_base += count_lines(buf, n);
+            memmove(buf, buf + n, have - n);
+            have -= n;
+            skipping = 0;
+            continue;
+        }
+        if (eof) {
+            int zerr = Z_OK;
+            const char *msg = gzerror(gz, &zerr);
+            if (zerr != Z_OK && zerr != Z_STREAM_END) {
+                /* a truncated stream ends "cleanly" with its last line cut */
+                st = INPUT_ERR_GZIP;
+                input_report(c, c->line_base + 1, st, 1, "corrupt or truncated gzip data after line %ld: %s",
+                             c->line_base, msg ? msg : "read error");
+            } else if (have && !skipping) {
+                st = stream_block(&sm, buf, have);
+            }
+            break;
+        }
+        if (have >= max && !skipping) {
+            /* One line longer than the limit: refuse it, skip to its end. */
+            input_report(c, c->line_base + 1, INPUT_ERR_TOO_BIG, 0, "line longer than the limit of %zu bytes, skipped",
+                         max);
+            skipping = 1;
+            have = 0;
+        } else if (skipping) {
+            have = 0;
+        }
+        if (cap - have < STREAM_BLOCK) {
+            size_t ncap = have + STREAM_BLOCK * 2;
+            b = realloc(buf, ncap + 1);
+            if (!b) {
+                st = INPUT_ERR_NOMEM;
+                input_report(c, 0, st, 1, "out of memory");
+                break;
+            }
+            buf = b;
+            cap = ncap;
+        }
+        long r = gz_fill(gz, buf + have, STREAM_BLOCK);
+        if (r < 0) {
+            int zerr;
+            const char *msg = gzerror(gz, &zerr);
+            st = INPUT_ERR_GZIP;
+            input_report(c, c->line_base + 1, st, 1, "corrupt or truncated gzip data after line %ld: %s",
+                         c->line_base, msg ? msg : "read error");
+            break;
+        }
+        if ((size_t)r < STREAM_BLOCK)
+            eof = 1;
+        have += (size_t)r;
+    }
+    free(buf);
+    return st;
+}
+
+/* Open path ("-": stdin) for zlib reading, and read its first bytes. If
+ * the file is JSON Lines and longer than STREAM_HEAD, stream it and return
+ * 1 with *st set; return 0 (nothing consumed, gz closed) for the whole-
+ * file path. */
+static int try_stream(struct parse_ctx *c, const char *path, enum input_status *st)
+{
+    int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || (S_ISREG(sb.st_mode) && (size_t)sb.st_size <= 65536) ||
+        S_ISDIR(sb.st_mode) || strcmp(path, "-") == 0) {
+        /* small files, directories and stdin: the whole-file path (a
+         * pipe cannot be read twice) */
+        close(fd);
+        return 0;
+    }
+    gzFile gz = gzdopen(fd, "rb");
+    if (!gz) {
+        close(fd);
+        return 0;
+    }
+    gzbuffer(gz, 256 * 1024);
+    char *head = malloc(STREAM_HEAD + 1);
+    long n = head ? gz_fill(gz, head, STREAM_HEAD) : -1;
+    enum input_format fmt = c->opts->format;
+    if (n > 0 && fmt == INPUT_AUTO) {
+        size_t skip = (n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
+        fmt = detect(c->name, head + skip, (size_t)n - skip);
+    }
+    if (n <= 0 || (size_t)n < STREAM_HEAD || fmt != INPUT_JSONL) {
+        free(head);
+        gzclose(gz);
+        return 0;
+    }
+    char errbuf[256] = "";
+    size_t probe = (size_t)n < 8192 ? (size_t)n : 8192;
+    if (check_text(head, probe, errbuf, sizeof errbuf) != INPUT_OK) {
+        free(head);
+        gzclose(gz);
+        return 0; /* the whole-file path reports it */
+    }
+    size_t max = c->opts->max_bytes ? c->opts->max_bytes : DEFAULT_MAX_BYTES;
+    *st = stream_jsonl(c, gz, head, (size_t)n, max);
+    gzclose(gz);
+    return 1;
+}
+
 enum input_status input_parse_file(const char *path, const struct input_opts *opts, input_article_cb cb,
                                    input_error_cb err, void *ud)
 {
     static const struct input_opts defaults = { INPUT_AUTO, NULL, 0 };
-    struct parse_ctx c = { path, opts ? opts : &defaults, cb, err, ud, 0 };
+    struct parse_ctx c = { path, opts ? opts : &defaults, cb, err, ud, 0, 0 };
     char errbuf[256] = "";
     char *data;
     size_t len;
     enum input_status st;
 
+    if (try_stream(&c, path, &st))
+        return st;
     st = input_read_file(path, c.opts->max_bytes, &data, &len, errbuf, sizeof(errbuf));
     if (st != INPUT_OK) {
         input_report(&c, 0, st, 1, "%s", errbuf);

@@ -34,6 +34,7 @@ struct parse_ctx {
     input_error_cb err;
     void *ud;
     int stop;                      /* cb asked to stop */
+    long line_base;                /* lines before this text (a streamed file's block) */
 };
 
 /* Report a problem through ctx->err (if any); reason is printf-style. */

@@ -146,7 +146,7 @@ static enum input_status one_line(struct parse_ctx *c, const char *s, size_t n, 
 enum input_status parse_jsonl_run(struct parse_ctx *c, const char *text, size_t len)
 {
     const char *s = text, *end = text + len;
-    long line = 0;
+    long line = c->line_base;
 
     while (s < end && !c->stop) {
         const char *nl = memchr(s, '\n', (size_t)(end - s));

@@ -138,4 +138,14 @@ n=$(doccount "$T/kill")
 "$IDX" -q --db "$T/kill" --commit-every 500 "$T/gen.jsonl"
 ok $? "rerun after kill -9 exits 0"
 [ "$(doccount "$T/kill")" = 3000 ]; ok $? "rerun completes: exactly 3000 documents, no duplicates"
+# ---- a large JSON Lines file is streamed (memory stays flat) --------------
+gzip -c "$T/gen.jsonl" > "$T/gen.jsonl.gz"
+"$IDX" -q --db "$T/stream" "$T/gen.jsonl.gz"
+ok $? "a $(du -k "$T/gen.jsonl" | cut -f1) KB JSONL file (gzip) indexes"
+[ "$(doccount "$T/stream")" = 3000 ]; ok $? "streamed: all 3000 articles"
+head -c $(($(stat -c %s "$T/gen.jsonl.gz") / 2)) "$T/gen.jsonl.gz" > "$T/cut.jsonl.gz"
+"$IDX" --db "$T/cut" "$T/cut.jsonl.gz" > "$T/out" 2>&1; rc=$?
+n=$(doccount "$T/cut")
+[ $rc = 1 ] && grep -q "cut.jsonl.gz:[0-9]*: .*truncated gzip" "$T/out" && [ "$n" -gt 500 ] && [ "$n" -lt 3000 ]
+ok $? "a truncated JSONL.gz: exit 1, the line named, the $n articles before the cut indexed"
 done_testing
