@@ -10,7 +10,8 @@
 # bench/results/bench-DATE.md and prints it.
 #
 # Environment: SHARED=DIR (default ../shared), SYNTH_N=N (0: skip the
-# synthetic corpus), THREADS="1 2", WORK=DIR (default /var/tmp/medsearch-bench).
+# synthetic corpus), DATASETS=0 (skip the datasets), THREADS="1 2",
+# WORK=DIR (default /var/tmp/medsearch-bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${SHARED:-$PWD/../shared}
@@ -47,7 +48,9 @@ one() {
     done
 }
 
-if [ -d "$SHARED/datasets" ]; then
+if [ "${DATASETS:-1}" = 0 ]; then
+    :
+elif [ -d "$SHARED/datasets" ]; then
     for ds in "$SHARED"/datasets/*/; do
         [ -f "$ds/corpus.jsonl.gz" ] && one "$(basename "$ds")" "$ds/corpus.jsonl.gz"
     done
