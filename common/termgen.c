@@ -111,7 +111,9 @@ static void add_term(struct emit *e, const char *prefix, const char *s, size_t l
         e->failed = 1;
 }
 
-/* Overlapping bigrams of a run of CJK tokens' characters. */
+/* Overlapping bigrams and the single characters (unigrams) of a run of
+ * CJK tokens' characters: ICU's words can be wrong, and a query's words
+ * rarely share the text's word boundaries. */
 static void add_bigrams(struct emit *e, const char *s, size_t len)
 {
     size_t prev = (size_t)-1, i = 0;
@@ -123,6 +125,7 @@ static void add_bigrams(struct emit *e, const char *s, size_t len)
         else if (c >= 0xC0) clen = 2;
         if (i + clen > len)
             break;
+        add_term(e, PFX_UNIGRAM, s + i, clen);
         if (prev != (size_t)-1)
             add_term(e, PFX_BIGRAM, s + prev, i + clen - prev);
         prev = i;
