@@ -61,6 +61,8 @@ struct config {
         double exact_weight;  /* unstemmed word besides its stem */
         double bigram_weight; /* CJK overlapping bigrams */
         double unigram_weight;/* CJK single characters */
+        double cjk_word_weight; /* CJK (ICU) words */
+        double title_exact_weight; /* the query is an article's whole title */
         bool stopwords;       /* drop function words from long questions */
         double question_weight; /* words of question openers ("what is", "how to"); 0 = drop */
         int prf_docs;         /* pseudo-relevance feedback: top docs (0 = off) */

@@ -16,7 +16,8 @@
  *   Q id          unique id (SCHEMA_MAX_TERM: long ids are hashed)
  *   XC category   filter (folded), L lang, XS site (url host or top folder)
  *   XF path       source file (for --prune and per-file deletes)
- *   XT hash       folded-title hash: resolves a link given by title
+ *   XT hash       folded-title hash (wdf 1): resolves a link given by title;
+ *                 ranks an article whose whole title is the query
  *   XP phrase     2-word phrases of the title and headings, and whole
  *                 titles/headings of 3-8 words; words joined by one space
  *                 (none between two CJK words): the completions of
@@ -29,7 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SCHEMA_VERSION "3"
+#define SCHEMA_VERSION "4"
 
 #define PFX_TITLE    "S"
 #define PFX_HEADING  "H"

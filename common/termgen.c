@@ -335,8 +335,10 @@ int termgen_document(struct termgen *tg, const struct article *a, xap_doc **out,
         xap_doc_add_boolean_term(doc, term);
     }
     if (a->title && *a->title) {
+        /* With a wdf: a query that is the whole title can rank by it. */
         schema_titlekey_term(term, tg->tk, a->title);
-        xap_doc_add_boolean_term(doc, term);
+        if (xap_doc_add_term(doc, term, 1) != XAP_OK)
+            e.failed = 1;
     }
 
     if (a->date)

@@ -19,6 +19,8 @@ void rank_opts_default(struct rank_opts *o)
     o->synonym_weight = 1.0;
     o->bigram_weight = 0.5;
     o->unigram_weight = 0.0;
+    o->cjk_word_weight = 1.0;
+    o->title_exact_weight = 0.0;
     o->exact_weight = 0.0;
     o->question_weight = 1.0;
     o->stopwords = 1;
@@ -43,6 +45,8 @@ void rank_opts_from_config(struct rank_opts *o, const struct config *cfg)
     o->exact_weight = cfg->ranking.exact_weight;
     o->bigram_weight = cfg->ranking.bigram_weight;
     o->unigram_weight = cfg->ranking.unigram_weight;
+    o->cjk_word_weight = cfg->ranking.cjk_word_weight;
+    o->title_exact_weight = cfg->ranking.title_exact_weight;
     o->stopwords = cfg->ranking.stopwords;
     o->question_weight = cfg->ranking.question_weight;
     o->prf_docs = (unsigned)cfg->ranking.prf_docs;
@@ -178,7 +182,7 @@ static xap_query *word_query(struct build *b, const struct qnode *n, enum qfield
         return pair(b, XAP_OP_SYNONYM, term(b, wp, n->text, strlen(n->text), n->pos), ph);
     }
     if (n->tok_flags & TOK_CJK)
-        return term(b, wp, n->text, strlen(n->text), n->pos);
+        return scale(b, term(b, wp, n->text, strlen(n->text), n->pos), c->opts->cjk_word_weight);
     if (!stemmable(n) || !c->stem)
         return term(b, wp, n->text, strlen(n->text), n->pos);
     char stem[SCHEMA_MAX_TERM + 1];
@@ -603,6 +607,19 @@ xap_status rank_compile(struct rank_ctx *c, const struct query *q, xap_query **o
     if (root && root->type == QN_TERM && root->field == QF_ANY && root->mod == QM_NONE)
         root = &wrap;
     xap_query *r = root ? compile(&b, root) : NULL;
+    if (r && c->text && c->len > 0 && c->len < 1024 && c->opts->title_exact_weight > 0) {
+        /* The query is an article's whole title (known-item search): the
+         * title-key term (XT, wdf 1) of the typed text. */
+        char text[1024], t[SCHEMA_MAX_TERM + 1];
+        memcpy(text, c->text, c->len);
+        text[c->len] = '\0';
+        schema_titlekey_term(t, c->tk, text);
+        xap_query *x = NULL;
+        xap_status st = xap_query_term(t, 1, 0, &x);
+        if (st != XAP_OK)
+            b.st = st;
+        r = pair(&b, XAP_OP_AND_MAYBE, r, scale(&b, x, c->opts->title_exact_weight));
+    }
     if (b.st != XAP_OK) {
         xap_query_free(r);
         return b.st;

@@ -30,6 +30,8 @@ struct rank_opts {
     double synonym_weight;   /* weight of a synonym phrase group (0 = off) */
     double bigram_weight;    /* CJK bigram matches (0 = off) */
     double unigram_weight;   /* CJK single-character matches (0 = off) */
+    double cjk_word_weight;  /* CJK (ICU) word matches */
+    double title_exact_weight; /* the whole query is an article's title (0 = off) */
     double exact_weight;     /* the unstemmed word besides its stem (0 = off) */
     double question_weight;  /* words of a question opener ("how many people are affected by"):
                                 1 = plain words, 0 = dropped */
@@ -54,6 +56,8 @@ struct rank_ctx {
     struct tokenizer *tk;
     xap_stem *stem;          /* english stemmer (NULL = no stemming) */
     const struct rank_opts *opts;
+    const char *text;        /* the query as typed (exact-title match), or NULL */
+    size_t len;
 };
 
 /* Compile q into *out (xap_query_free). Returns XAP_OK or the seam status

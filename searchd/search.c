@@ -416,7 +416,7 @@ static xap_status run_search(xap_db *db, void *ud)
     const struct config *cfg = r->cfg;
     struct rank_opts o;
     rank_opts_from_config(&o, cfg);
-    struct rank_ctx rc = { db, r->tk, r->stem, &o };
+    struct rank_ctx rc = { db, r->tk, r->stem, &o, r->text, r->len };
 
     xap_query *q = NULL;
     xap_enquire *e = NULL;
