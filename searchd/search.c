@@ -309,14 +309,13 @@ static void count_cb(const struct qnode *t, void *ud)
         (*n)++;
 }
 
-/* Expansion terms: English stems (Z, not the field stems ZS/ZH) and CJK
- * words; no numbers, nothing shorter than 3 letters. */
+/* Expansion terms: English stems (Z, not the field stems ZS/ZH); no
+ * numbers, nothing shorter than 3 letters. (CJK words measured worse:
+ * the expand set of short Chinese titles and answers is noise.) */
 static int prf_decider(const char *t, size_t len, void *ud)
 {
     (void)ud;
     unsigned char c0 = (unsigned char)t[0];
-    if (c0 >= 0xE0) /* an unprefixed CJK word */
-        return tokenizer_is_cjk(t, len);
     if (c0 != 'Z' || len < 4)
         return 0;
     unsigned char c1 = (unsigned char)t[1];
@@ -331,11 +330,11 @@ static int prf_decider(const char *t, size_t len, void *ud)
 /* RM3-like pseudo-relevance feedback: the best terms of the top prf_docs
  * results (Xapian's expand set, query terms excluded), each weighted by
  * its expand weight relative to the best, join the query scaled by
- * prf_weight. Short queries are left alone (navigational: the first
- * results are what was asked). On success *q is the expanded query and
- * e runs it. */
-static xap_status feedback(xap_enquire *e, const struct rank_opts *o, const struct query *pq, int filtered,
-                           xap_query **q)
+ * prf_weight. Navigational queries are left alone: short ones (fewer
+ * than prf_min_words words) and the exact title of an article. On
+ * success *q is the expanded query and e runs it. */
+static xap_status feedback(xap_db *db, struct tokenizer *tk, xap_enquire *e, const struct rank_opts *o,
+                           const struct query *pq, const char *text, size_t len, int filtered, xap_query **q)
 {
     if (o->prf_docs == 0 || o->prf_weight <= 0 || !pq)
         return XAP_OK;
@@ -343,6 +342,18 @@ static xap_status feedback(xap_enquire *e, const struct rank_opts *o, const stru
     query_positive_terms(pq, count_cb, &nwords);
     if (nwords < o->prf_min_words)
         return XAP_OK;
+    if (len < 1024) {
+        /* A known-item search (some article's whole title is the query):
+         * its first results are what was asked for. */
+        char buf[1024], t[SCHEMA_MAX_TERM + 1];
+        uint32_t tf = 0;
+        memcpy(buf, text, len);
+        buf[len] = '\0';
+        schema_titlekey_term(t, tk, buf);
+        xap_status st = xap_db_termfreq(db, t, &tf);
+        if (st != XAP_OK || tf > 0)
+            return st;
+    }
     xap_mset *m = NULL;
     xap_eset *es = NULL;
     xap_query **terms = NULL;
@@ -439,7 +450,7 @@ static xap_status run_search(xap_db *db, void *ud)
     if (st == XAP_OK)
         st = xap_enquire_set_bm25(e, o.bm25_k1, 0, 1, o.bm25_b, 0.5);
     if (st == XAP_OK)
-        st = feedback(e, &o, r->q, r->category || r->lang, &q);
+        st = feedback(db, r->tk, e, &o, r->q, r->text, r->len, r->category || r->lang, &q);
     double budget = cfg->searchd.query_timeout_ms / 1000.0;
     if (st == XAP_OK && budget > 0)
         st = xap_enquire_set_time_limit(e, budget);
