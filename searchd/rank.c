@@ -11,25 +11,26 @@
 
 void rank_opts_default(struct rank_opts *o)
 {
+    /* Keep in step with the [ranking] defaults of common/config.c. */
     o->bm25_k1 = 1.2;
     o->bm25_b = 0.75;
-    o->title_weight = 1.0;
-    o->heading_weight = 0.5;
-    o->proximity_weight = 0.5;
+    o->title_weight = 0.3;
+    o->heading_weight = 0.3;
+    o->proximity_weight = 0.0;
     o->synonym_weight = 1.0;
-    o->bigram_weight = 0.5;
-    o->unigram_weight = 0.0;
-    o->cjk_word_weight = 1.0;
-    o->title_exact_weight = 0.0;
-    o->exact_weight = 0.0;
-    o->question_weight = 1.0;
+    o->bigram_weight = 0.3;
+    o->unigram_weight = 1.0;
+    o->cjk_word_weight = 0.3;
+    o->title_exact_weight = 3.0;
+    o->exact_weight = 0.3;
+    o->question_weight = 0.3;
     o->stopwords = 1;
     o->max_wildcard = 100;
     o->near_window = 4;
-    o->prf_docs = 0;
-    o->prf_terms = 20;
+    o->prf_docs = 10;
+    o->prf_terms = 5;
     o->prf_min_words = 3;
-    o->prf_weight = 0.5;
+    o->prf_weight = 0.3;
 }
 
 void rank_opts_from_config(struct rank_opts *o, const struct config *cfg)
