@@ -302,10 +302,12 @@ static xap_status add_filters(struct run *r, xap_query **q)
 
 /* ---- pseudo-relevance feedback ------------------------------------------------- */
 
+/* Words PRF can expand (English, not function words): the expand set
+ * takes English stems only, so a CJK query skips the first pass. */
 static void count_cb(const struct qnode *t, void *ud)
 {
     size_t *n = ud;
-    if (!rank_is_stopword(t->text))
+    if (!(t->tok_flags & TOK_CJK) && !rank_is_stopword(t->text))
         (*n)++;
 }
 
