@@ -132,7 +132,7 @@ fuzz:
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
-	install -m 644 data/* $(DESTDIR)$(DATADIR)/
+	install -m 644 data/* medsearch.conf.example $(DESTDIR)$(DATADIR)/
 
 clean:
 	rm -rf $(B)

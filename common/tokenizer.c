@@ -210,7 +210,8 @@ struct folded {
 };
 
 /* NFKC + case fold into u[1] (form), then diacritic fold into u[3]
- * (text). Apostrophes become U+0027; with strip_s, a trailing "'s" goes.
+ * (text). Apostrophes become U+0027; with strip_s (a word, not a filter
+ * value), a trailing "'s" and any space NFKC made go.
  * Returns 0, or -1 on failure. */
 static int fold_utf16(struct tokenizer *tk, const char *s, size_t len, int strip_s, struct folded *out)
 {
@@ -222,12 +223,19 @@ static int fold_utf16(struct tokenizer *tk, const char *s, size_t len, int strip
         return -1;
     UChar *f = tk->u[1].p;
     int need_nfd = 0;
+    int32_t k = 0;
     for (int32_t i = 0; i < n1; i++) {
+        /* A word never holds a space, but NFKC can put one in one:
+         * U+037A -> " \u0345", U+FDFA -> a four-word phrase. */
+        if (strip_s && f[i] == ' ')
+            continue;
         if (is_apostrophe(f[i]))
             f[i] = '\'';
         else if (f[i] >= 0xC0 && f[i] < 0x3000)
             need_nfd = 1;
+        f[k++] = f[i];
     }
+    n1 = k;
     if (strip_s && n1 > 2 && f[n1 - 2] == '\'' && f[n1 - 1] == 's')
         n1 -= 2;
     out->form_buf = out->text_buf = 1;
@@ -715,6 +723,19 @@ uint32_t tokenizer_next_pos(const struct tokenizer *tk)
     return tk->next_pos;
 }
 
+/* Remove the NUL bytes of buf[0..n) (a NUL in the input survives
+ * normalization, and would cut the C string short of the length we
+ * return); returns the new length. */
+static size_t drop_nul(char *buf, size_t n)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] != '\0')
+            buf[o++] = buf[i];
+    buf[o] = '\0';
+    return o;
+}
+
 size_t tokenizer_fold(struct tokenizer *tk, const char *s, size_t len, char *buf, size_t cap)
 {
     if (cap == 0 || (!s && len))
@@ -726,8 +747,7 @@ size_t tokenizer_fold(struct tokenizer *tk, const char *s, size_t len, char *buf
             unsigned char c = (unsigned char)s[i];
             buf[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
         }
-        buf[len] = '\0';
-        return len;
+        return drop_nul(buf, len);
     }
     struct folded f;
     if (fold_utf16(tk, s, len, 0, &f) < 0)
@@ -738,6 +758,5 @@ size_t tokenizer_fold(struct tokenizer *tk, const char *s, size_t len, char *buf
     u_strToUTF8(buf, icap, &m, tk->u[f.text_buf].p, f.text_len, &err);
     if (U_FAILURE(err) || (size_t)m >= cap)
         return (size_t)-1;
-    buf[m] = '\0';
-    return (size_t)m;
+    return drop_nul(buf, (size_t)m);
 }

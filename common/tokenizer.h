@@ -27,7 +27,9 @@
  *   NFD, then recomposes: Japanese dakuten and Thai/Indic vowel signs stay.
  *   Letters without a decomposition stay ("ø", "æ"); "ß" folds to "ss".
  * - Soft hyphens and other default-ignorables vanish (NFKC_Casefold), so
- *   "hyper<U+00AD>tension" is one token "hypertension".
+ *   "hyper<U+00AD>tension" is one token "hypertension". Spaces that NFKC
+ *   puts inside a word (U+037A -> " \u0345", U+FDFA) are removed too: a
+ *   token never holds white space.
  * - Thai, Lao, Khmer and Myanmar words are flagged TOK_CJK too (no spaces,
  *   dictionary-segmented, never stemmed).
  * - A '+' right after a word ends a compound when no word or '+' follows
@@ -96,8 +98,8 @@ uint32_t tokenizer_next_pos(const struct tokenizer *tk);
 
 /* Normalize one string as tokens are (NFKC, case fold, apostrophes,
  * diacritic fold; no "'s" stripping, no segmentation) into buf
- * (NUL-terminated; invalid UTF-8 becomes U+FFFD); returns its length or (size_t)-1 if it did not
- * fit. Used for filter values (category, language). */
+ * (NUL-terminated; invalid UTF-8 becomes U+FFFD, NUL bytes are dropped); returns its length
+ * or (size_t)-1 if it did not fit. Used for filter values (category, language). */
 size_t tokenizer_fold(struct tokenizer *tk, const char *s, size_t len, char *buf, size_t cap);
 
 /* Is the first code point of s a CJK ideograph/kana/hangul? */

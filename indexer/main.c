@@ -59,7 +59,8 @@ static void usage(FILE *f)
             "  --help, --version\n"
             "\n"
             "exit status: 0 all inputs indexed; 1 finished but some inputs failed (or the run\n"
-            "was interrupted by SIGINT/SIGTERM after committing what was done); 2 usage or\n"
+            "was interrupted by SIGINT/SIGTERM after committing what was done; a second\n"
+            "signal stops at once, the index keeping its last commit); 2 usage or\n"
             "configuration error; 3 the index could not be opened or written (locked by\n"
             "another indexer, disk full, ...). A second indexer on a locked index fails at\n"
             "once with exit status 3; it never waits and never corrupts.\n");
@@ -260,6 +261,8 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
+    /* A second signal kills at once: the index stays at its last commit. */
+    sa.sa_flags = SA_RESETHAND;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
@@ -284,22 +287,27 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
         return EXIT_INDEX;
     }
     int rc = o.n_inputs ? pipeline_run(&o, w, &st) : EXIT_DONE;
-    if (rc == EXIT_INDEX || (indexer_interrupted && o.rebuild)) {
+    /* A signal after this point (during the last commit or the compaction)
+     * stops nothing: the work is done, so the run is not "interrupted". */
+    int interrupted = indexer_interrupted;
+    if (rc == EXIT_INDEX || (interrupted && o.rebuild)) {
         /* A failed or interrupted rebuild leaves the live index untouched. */
         progress_done();
-        if (indexer_interrupted && rc != EXIT_INDEX)
+        if (interrupted && rc != EXIT_INDEX)
             log_warn("interrupted: the rebuild was abandoned; the live index is unchanged");
         writer_abort(w);
         return rc == EXIT_INDEX ? EXIT_INDEX : EXIT_INPUT_ERRORS;
     }
     char path[4096];
     snprintf(path, sizeof path, "%s", writer_path(w));
-    if (writer_finish(w, &st) != 0)
+    if (writer_finish(w, &st) != 0) {
+        progress_done();
         return EXIT_INDEX;
-    if (indexer_interrupted)
+    }
+    if (interrupted)
         log_warn("interrupted: committed what was indexed; run the same command again to finish");
     progress_summary(&st, o.db, o.dry_run ? 0 : dir_mb(o.db));
-    if (indexer_interrupted || st.files_failed || st.failed)
+    if (interrupted || st.files_failed || st.failed)
         return EXIT_INPUT_ERRORS;
     return EXIT_DONE;
 }

@@ -149,6 +149,15 @@ struct writer *writer_open(const struct indexer_opts *o, int *status)
         *status = open_status(st);
         goto fail;
     }
+    if (!w->rebuilding) {
+        /* We hold the live index's write lock, so no rebuild or compaction
+         * is running: any other generation is a leftover of a killed one
+         * (maybe a whole index); indexdir_next() removes those (the name
+         * it returns is not used). */
+        char unused[4096];
+        if (indexdir_next(w->dir, unused, sizeof unused, err, sizeof err) != 0)
+            log_warn("%s", err);
+    }
     if (!w->rebuilding && load_known(w) != 0)
         goto fail;
     uint32_t docs = 0;
@@ -398,19 +407,28 @@ static void following_generation(const char *gen, char *buf, size_t cap)
     snprintf(buf, cap, "%.*s-%ld", dash ? (int)(dash - gen) : (int)strlen(gen), gen, n + 1);
 }
 
-static int compact_and_swap(struct writer *w, const char *src)
+/* Compact src into the next generation and make that live. optional: a
+ * failure is a warning (the caller keeps src live), not an error. */
+static int compact_and_swap(struct writer *w, const char *src, int optional)
 {
     char dst[4096], err[512];
     following_generation(src, dst, sizeof dst);
     indexdir_remove(dst);
     xap_status st = xap_compact(src, dst);
     if (st != XAP_OK) {
-        log_err("%s: compaction failed: %s; the live index is unchanged", src, xap_errmsg());
+        if (optional)
+            log_warn("%s: compaction failed: %s; the live index is unchanged", src, xap_errmsg());
+        else
+            log_err("%s: compaction failed: %s; the live index is unchanged", src, xap_errmsg());
         indexdir_remove(dst);
         return -1;
     }
     if (indexdir_swap(w->dir, dst, err, sizeof err) != 0) {
-        log_err("%s", err);
+        if (optional)
+            log_warn("%s; the live index is unchanged", err);
+        else
+            log_err("%s; the live index is unchanged", err);
+        indexdir_remove(dst); /* never live: no leftover copy */
         return -1;
     }
     if (w->rebuilding)
@@ -428,8 +446,20 @@ int writer_finish(struct writer *w, struct indexer_stats *st)
      * still holds the lock, so nobody writes between compaction and swap.
      * A first build is compacted too: it is cheap next to the indexing and
      * the index becomes about half its size. */
-    if (rc == 0 && w->db && (w->rebuilding || w->o->compact || (w->fresh && st->added > 0)))
-        rc = compact_and_swap(w, w->rebuilding ? w->path : w->live);
+    if (rc == 0 && w->db && (w->rebuilding || w->o->compact)) {
+        rc = compact_and_swap(w, w->rebuilding ? w->path : w->live, 0);
+    } else if (rc == 0 && w->db && w->fresh && st->added > 0 && !indexer_interrupted) {
+        /* Not asked for (and skipped when interrupted: SIGTERM means stop
+         * now): the committed index is live already, so a failure (say the
+         * disk cannot hold a second copy) costs only the size gain. */
+        if (compact_and_swap(w, w->live, 1) != 0)
+            log_warn("%s: the new index stays uncompacted (all its documents are committed); "
+                     "indexer --compact compacts it later", w->live);
+    }
+    /* close() commits what is pending: after a failed commit, throw it
+     * away instead of trying again. */
+    if (rc != 0 && w->db)
+        xap_db_cancel(w->db);
     xap_db_close(w->db);
     w->db = NULL;
     if (rc != 0 && w->rebuilding)
@@ -448,8 +478,9 @@ void writer_abort(struct writer *w)
     if (!w)
         return;
     if (w->db) {
-        if (w->rebuilding)
-            xap_db_cancel(w->db);
+        /* Discard what was not committed (close() would commit it): the
+         * index stays at its last commit, a committed batch boundary. */
+        xap_db_cancel(w->db);
         xap_db_close(w->db);
     }
     if (w->rebuilding)

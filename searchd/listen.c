@@ -107,9 +107,10 @@ int listen_unix(const char *path, int mode, const char *group)
         log_err_errno("socket");
         return -1;
     }
-    /* Born with mode 0000: nobody can connect before chmod, and nobody can
-     * connect at all before listen(). */
-    mode_t old = umask(0777);
+    /* Born with its final mode (the umask does it: no chmod, which would
+     * follow a symlink swapped in by someone who can write the directory),
+     * and nobody can connect at all before listen(). */
+    mode_t old = umask((mode_t)(~mode & 0777));
     int rc = bind(fd, (struct sockaddr *)&addr, sizeof addr);
     int saved = errno;
     umask(old);
@@ -130,8 +131,8 @@ int listen_unix(const char *path, int mode, const char *group)
         log_err_errno("chown %s to group %s", path, group);
         goto fail;
     }
-    if (chmod(path, (mode_t)mode) != 0) {
-        log_err_errno("chmod %s %04o", path, (unsigned)mode);
+    if (lstat(path, &st) != 0 || st.st_ino != made_ino || st.st_dev != made_dev || !S_ISSOCK(st.st_mode)) {
+        log_err("%s was replaced while being set up; refusing it", path);
         goto fail;
     }
     if (listen(fd, BACKLOG) != 0) {

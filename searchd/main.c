@@ -34,6 +34,9 @@
 
 #include "config.h"
 #include "listen.h"
+#include "spell.h"
+#include "tokenizer.h"
+#include "xap.h"
 #include "log.h"
 #include "server.h"
 #include "worker.h"
@@ -67,8 +70,8 @@ static void usage(FILE *f)
             "                      command returns once the daemon serves\n"
             "  --threads N         worker threads, 0 = one per core ([searchd] threads)\n"
             "  --tcp HOST:PORT     also listen on TCP, loopback only unless tcp_allow_remote\n"
-            "  --user NAME         user to become after binding; required when started as\n"
-            "                      root (--user root: stay root deliberately)\n"
+            "  --user NAME         started as root: the user to serve as, after binding\n"
+            "                      (default nobody; --user root: stay root deliberately)\n"
             "  --socket-mode MODE  octal mode of the socket file (default 0660)\n"
             "  --log-level LEVEL   debug, info (default), warn or error\n"
             "  --help, --version\n"
@@ -438,6 +441,10 @@ int main(int argc, char **argv)
             goto out;
         }
     }
+    if (geteuid() == 0 && strcmp(cfg.searchd.user, "root") != 0 && !getpwnam(cfg.searchd.user)) {
+        log_err("user %s does not exist", cfg.searchd.user); /* before the socket is made */
+        goto out;
+    }
     char *sock = NULL;
     if (cfg.searchd.socket[0] && !(sock = absolute(cfg.searchd.socket))) {
         log_err("out of memory");
@@ -483,10 +490,6 @@ int main(int argc, char **argv)
     if (geteuid() == 0 && strcmp(cfg.searchd.user, "root") == 0) {
         log_warn("running as root, as asked (--user root); prefer an unprivileged user");
     } else if (geteuid() == 0) {
-        if (!getpwnam(cfg.searchd.user)) {
-            log_err("user %s does not exist", cfg.searchd.user);
-            goto out;
-        }
         if (privsep_fork(fds, nfds, &sigs) != 0)
             goto out;
         if (drop_privileges(cfg.searchd.user) < 0)
@@ -512,6 +515,16 @@ int main(int argc, char **argv)
     if (worker_probe(err, sizeof err, &docs) < 0) {
         log_err("%s", err);
         goto out;
+    }
+    if (cfg.ranking.spelling) {
+        /* The word lists of "did you mean", loaded before the first query
+         * rather than during it. */
+        struct tokenizer *tk = tokenizer_new();
+        xap_stem *stem = NULL;
+        xap_stem_new("en", &stem);
+        spell_init(cfg.ranking.dictionaries, tk, stem);
+        xap_stem_free(stem);
+        tokenizer_free(tk);
     }
     if (!(srv = server_start(&cfg, fds, (size_t)nfds)))
         goto out;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* search.c: GET /search (see search.h). */
 #include "search.h"
+#include "related.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -29,7 +30,6 @@
 #define RELATED_ARTICLES 5
 #define RELATED_TERMS 8
 /* Hits the related block is computed from. */
-#define RELATED_FROM 10
 
 /* ---- what fields= can ask for ----------------------------------------------- */
 
@@ -507,13 +507,13 @@ static xap_status run_search(xap_db *db, void *ud)
             goto done;
     }
     if (r->fields & F_RELATED) {
-        /* TODO(ep-related): related_for_hits(r->w, db, docids, n < RELATED_FROM ? n : RELATED_FROM,
-         * RELATED_ARTICLES, RELATED_TERMS, r->text, &r->rel_articles, &r->rel_terms) once
-         * searchd/related.c is in main. */
-        r->rel_articles = json_array();
-        r->rel_terms = json_array();
-        if (!r->rel_articles || !r->rel_terms)
-            st = XAP_ERR_NOMEM;
+        /* Every hit of the page is passed so none comes back as "related";
+         * related_for_hits itself looks only at the first few. */
+        json_decref(r->rel_articles);
+        json_decref(r->rel_terms);
+        r->rel_articles = r->rel_terms = NULL;
+        st = related_for_hits(r->w, db, docids, n, RELATED_ARTICLES, RELATED_TERMS, r->text, &r->rel_articles,
+                              &r->rel_terms);
     }
 done:
     free(docids);

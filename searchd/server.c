@@ -6,10 +6,12 @@
 #include <microhttpd.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,6 +50,25 @@ struct server {
     atomic_int inflight;    /* requests between request line and completion */
     size_t max_request;     /* request line + headers, bytes */
     int access_log;
+    /* Slow clients: libmicrohttpd's timeout counts idle time only, so a
+     * client sending one byte a second would hold a connection forever.
+     * Every connection is watched from its start (or the end of its last
+     * request) until its headers are in; past request_deadline seconds the
+     * watchdog shuts its socket down. */
+    pthread_mutex_t watch_mu;
+    struct conn_watch *watched;
+    pthread_t watchdog;
+    int watchdog_running;
+    atomic_int stopping;
+    double request_deadline;
+};
+
+struct conn_watch {
+    int fd;
+    struct timespec since;  /* connection start, or end of its last request */
+    int busy;               /* headers in: the request is being answered */
+    int cut;                /* already shut down */
+    struct conn_watch *prev, *next;
 };
 
 static struct timespec started_at;
@@ -365,12 +386,87 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     return req;
 }
 
+static struct conn_watch *watch_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+static void watch_set_busy(struct server *s, struct MHD_Connection *conn, int busy)
+{
+    struct conn_watch *cw = watch_of(conn);
+    if (!cw)
+        return;
+    pthread_mutex_lock(&s->watch_mu);
+    cw->busy = busy;
+    clock_gettime(CLOCK_MONOTONIC, &cw->since);
+    pthread_mutex_unlock(&s->watch_mu);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct server *s = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        struct conn_watch *cw = calloc(1, sizeof *cw);
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (!cw || !ci) {
+            free(cw);
+            *socket_context = NULL;
+            return;
+        }
+        cw->fd = ci->connect_fd;
+        clock_gettime(CLOCK_MONOTONIC, &cw->since);
+        pthread_mutex_lock(&s->watch_mu);
+        cw->next = s->watched;
+        if (s->watched)
+            s->watched->prev = cw;
+        s->watched = cw;
+        pthread_mutex_unlock(&s->watch_mu);
+        *socket_context = cw;
+    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+        /* Called before libmicrohttpd closes the descriptor: once unlinked
+         * here, the watchdog can never touch a reused descriptor. */
+        struct conn_watch *cw = *socket_context;
+        if (!cw)
+            return;
+        pthread_mutex_lock(&s->watch_mu);
+        if (cw->prev)
+            cw->prev->next = cw->next;
+        else
+            s->watched = cw->next;
+        if (cw->next)
+            cw->next->prev = cw->prev;
+        pthread_mutex_unlock(&s->watch_mu);
+        free(cw);
+        *socket_context = NULL;
+    }
+}
+
+static void *watchdog_main(void *arg)
+{
+    struct server *s = arg;
+    while (!atomic_load(&s->stopping)) {
+        nanosleep(&(struct timespec){ 0, 250 * 1000 * 1000 }, NULL);
+        pthread_mutex_lock(&s->watch_mu);
+        for (struct conn_watch *cw = s->watched; cw; cw = cw->next)
+            if (!cw->busy && !cw->cut && since(&cw->since) > s->request_deadline) {
+                /* shutdown, not close: libmicrohttpd still owns the fd and
+                 * sees the end of the connection on its next poll. */
+                shutdown(cw->fd, SHUT_RDWR);
+                cw->cut = 1;
+            }
+        pthread_mutex_unlock(&s->watch_mu);
+    }
+    return NULL;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)conn;
     (void)toe;
     struct server *s = cls;
+    watch_set_busy(s, conn, 0);
     struct server_req *req = *con_cls;
     if (!req)
         return;
@@ -455,7 +551,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   void **con_cls)
 {
     (void)cls;
-    (void)conn;
     (void)url;
     (void)version;
     (void)upload_data;
@@ -474,6 +569,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
          * knows the request is complete, so keep-alive is kept. */
         req->started = 1;
         clock_gettime(CLOCK_MONOTONIC, &req->t0);
+        watch_set_busy(req->srv, conn, 1);
         precheck(req, method);
         return MHD_YES;
     }
@@ -528,6 +624,9 @@ struct server *server_start(const struct config *cfg, const int *fds, size_t nfd
     s->max_request = (size_t)cfg->searchd.max_request_bytes;
     s->access_log = cfg->searchd.access_log;
     atomic_init(&s->inflight, 0);
+    atomic_init(&s->stopping, 0);
+    pthread_mutex_init(&s->watch_mu, NULL);
+    s->request_deadline = cfg->searchd.connection_timeout_s > 0 ? cfg->searchd.connection_timeout_s : 10;
     unsigned threads = (unsigned)cfg->searchd.threads;
     if (threads == 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -549,6 +648,7 @@ struct server *server_start(const struct config *cfg, const int *fds, size_t nfd
             MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
             MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+            MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
             MHD_OPTION_END);
         if (!s->d[i]) {
             log_err("cannot start the HTTP server on listening socket %d", fds[i]);
@@ -558,6 +658,10 @@ struct server *server_start(const struct config *cfg, const int *fds, size_t nfd
         }
         s->n = i + 1;
     }
+    if (pthread_create(&s->watchdog, NULL, watchdog_main, s) == 0)
+        s->watchdog_running = 1;
+    else
+        log_warn("no watchdog thread: slow clients are cut off only when idle");
     log_info("serving with %u threads per listener, at most %d connections", threads,
              cfg->searchd.max_connections);
     return s;
@@ -579,10 +683,14 @@ void server_stop(struct server *s, double grace)
         nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
     if (atomic_load(&s->inflight) > 0)
         log_warn("stopping with %d requests still in flight", atomic_load(&s->inflight));
+    atomic_store(&s->stopping, 1);
+    if (s->watchdog_running)
+        pthread_join(s->watchdog, NULL);
     for (size_t i = 0; i < s->n; i++) {
         MHD_stop_daemon(s->d[i]);
         if (quiesced[i] != MHD_INVALID_SOCKET)
             close(quiesced[i]);
     }
+    pthread_mutex_destroy(&s->watch_mu);
     free(s);
 }

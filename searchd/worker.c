@@ -279,6 +279,8 @@ xap_status worker_db(struct worker *w, xap_db **db)
     return XAP_OK;
 }
 
+#define WORKER_RETRIES 5
+
 xap_status worker_retry(struct worker *w, worker_fn fn, void *ud)
 {
     xap_db *db;
@@ -286,14 +288,18 @@ xap_status worker_retry(struct worker *w, worker_fn fn, void *ud)
     if (st != XAP_OK)
         return st;
     st = fn(db, ud);
-    if (st != XAP_ERR_MODIFIED)
-        return st;
     /* The revision we read was overwritten by a writer: catch up and try
-     * once more; a second failure goes back to the caller. */
-    log_debug("database modified during a request; reopening and retrying");
-    if (xap_db_reopen(w->db, NULL) != XAP_OK && full_open(w) != XAP_OK)
-        return XAP_ERR_OPENING;
-    return fn(w->db, ud);
+     * again. Under a writer committing very often a retry can meet the
+     * next commit too, so a few attempts are allowed before giving up. */
+    for (int attempt = 1; st == XAP_ERR_MODIFIED && attempt <= WORKER_RETRIES; attempt++) {
+        log_debug("database modified during a request; reopening and retrying (%d)", attempt);
+        if (xap_db_reopen(w->db, NULL) != XAP_OK && full_open(w) != XAP_OK)
+            return XAP_ERR_OPENING;
+        st = fn(w->db, ud);
+    }
+    if (st == XAP_ERR_MODIFIED)
+        log_warn("database modified during a request %d times in a row; giving up on it", WORKER_RETRIES + 1);
+    return st;
 }
 
 struct tokenizer *worker_tokenizer(struct worker *w)

@@ -62,7 +62,7 @@ const char *worker_error(struct worker *w);
 
 /* Run fn(db, ud) on the current database; when it returns
  * XAP_ERR_MODIFIED (a writer committed under the reader), reopen and run
- * it once more. fn must be safe to run twice (reset its outputs first).
+ * it again (up to 5 more times). fn must be safe to run twice (reset its outputs first).
  * Returns fn's status, or worker_db's when the index cannot be opened. */
 typedef xap_status (*worker_fn)(xap_db *db, void *ud);
 xap_status worker_retry(struct worker *w, worker_fn fn, void *ud);

@@ -50,14 +50,21 @@ start_searchd() {
     done
     diag "searchd did not answer /health"; return 1
 }
+# stop_searchd: SIGTERM, and one more TAP line: searchd exited with status
+# 0 and no sanitizer report (leaks at exit, data races) in its log.
 stop_searchd() {
     [ -n "${SEARCHD_PID:-}" ] || return 0
     kill -TERM "$SEARCHD_PID" 2>/dev/null
-    local i
+    local i rc
     for ((i = 0; i < 100; i++)); do kill -0 "$SEARCHD_PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$SEARCHD_PID" 2>/dev/null
     wait "$SEARCHD_PID" 2>/dev/null
+    rc=$?
     SEARCHD_PID=
+    if [ $rc -ne 0 ] || grep -q 'Sanitizer' "$T/searchd.log" 2>/dev/null; then
+        sed 's/^/# /' "$T/searchd.log" | tail -40
+        ok 1 "searchd exited cleanly (status $rc)"
+    fi
 }
 # req SOCKET PATH-AND-QUERY: sets BODY and STATUS in this shell (call it
 # directly, not in $(...)).

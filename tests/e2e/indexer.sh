@@ -88,6 +88,20 @@ has_term "$T/bad-db" "Qdup"; ok $? "duplicate ids: indexed once"
 has_term "$T/bad-db" "insulin"; ok $? "the repaired invalid-UTF-8 article is searchable"
 xapian-check "$(live "$T/bad-db")" > /dev/null 2>&1; ok $? "xapian-check passes after bad inputs"
 
+# ---- --dry-run, standard input, --shard ------------------------------------
+"$IDX" --db "$T/dry" --dry-run "$ROOT/corpus/en/sleep" > "$T/out" 2>&1
+ok $? "--dry-run exits 0"
+[ ! -e "$T/dry" ]; ok $? "--dry-run writes nothing"
+zcat "$ROOT/corpus/extra/articles.jsonl.gz" | "$IDX" --db "$T/stdin" - > "$T/out" 2>&1
+[ "$(doccount "$T/stdin")" = "$(zcat "$ROOT/corpus/extra/articles.jsonl.gz" | grep -c .)" ]; ok $? "- reads standard input"
+total=0
+for k in 1 2 3; do
+    "$IDX" -q --db "$T/shard$k" --shard $k/3 "$T/corpus"
+    total=$((total + $(doccount "$T/shard$k")))
+done
+[ "$total" = "$(doccount "$T/db")" ]; ok $? "--shard 1/3, 2/3, 3/3 split the corpus without loss or overlap ($total)"
+"$IDX" --db "$T/x" --shard 4/3 x > /dev/null 2>&1; [ $? = 2 ]; ok $? "--shard 4/3: usage error"
+
 # ---- usage and lock ---------------------------------------------------------------
 "$IDX" > /dev/null 2>&1; [ $? = 2 ]; ok $? "no --db: exit status 2"
 "$IDX" --db "$T/db" --threads 0 x > /dev/null 2>&1; [ $? = 2 ]; ok $? "bad --threads: exit status 2"

@@ -1,0 +1,865 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* related: GET /related and the "see also" of /search.
+ *
+ * An article's related articles are scored by one weighted OR query:
+ *  - its title words matched in other titles (S terms): the strongest
+ *    signal, because a title names the article's subject, while whole-body
+ *    statistics pick up boilerplate (templated paragraphs shared by many
+ *    articles about different subjects). Title words that are in a large
+ *    share of all titles ("what", "symptoms", "treatment": templates) are
+ *    dropped, and BM25's idf over the title space weights the rest;
+ *  - its 2-3 word title/heading phrases (XP terms) matched in other titles
+ *    and headings: "type iv" tells two subtypes apart;
+ *  - the best words of its expand set (Xapian's relevance feedback with the
+ *    article as the relevant set), words of its title and headings boosted;
+ * excluding the article and its near-duplicates (VAL_DUPKEY). The links the
+ * scraper captured (Recommend, prev/next, JSONL related) are added with a
+ * bonus, resolved by id (Q term) or by title (XT term).
+ */
+#include "related.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "article.h"
+#include "doc.h"
+#include "schema.h"
+#include "server.h"
+#include "stopword.h"
+#include "tokenizer.h"
+#include "worker.h"
+
+/* Tunables; the defaults are the measured best on MedQuAD's related seeds
+ * (docs/relevance.md has the ablation). */
+struct rel_opts {
+    unsigned eset_terms;      /* expand-set words in the query */
+    double title_w;           /* seed title words in candidate titles (S) */
+    double title_any_w;       /* seed title words anywhere in candidates */
+    double phrase_w;          /* seed title/heading phrases (XP) */
+    double body_w;            /* expand-set words */
+    double eset_title_boost;  /* expand weight factor of title/heading words */
+    double max_title_df;      /* title words in more titles than this share are templates
+                               * (and in more than TEMPLATE_MIN_DF titles) */
+    int eset_scaled;          /* scale each expand word by its expand weight */
+    double link_w;            /* link bonus, as a share of the best similarity */
+    int dedupe;               /* drop near-duplicates (VAL_DUPKEY) */
+    double bm25_k1, bm25_b;
+};
+
+static void rel_opts_default(struct rel_opts *o)
+{
+    o->eset_terms = 20;
+    o->title_w = 3.0;
+    o->title_any_w = 0.0;
+    o->phrase_w = 1.0;
+    o->body_w = 0.3;
+    o->eset_title_boost = 2.0;
+    o->max_title_df = 0.02;
+    o->eset_scaled = 1;
+    o->link_w = 0.5;
+    o->dedupe = 1;
+    o->bm25_k1 = 1.0;
+    o->bm25_b = 0.5;
+}
+
+/* For measuring (bench/related-eval.sh, the ablation in docs/relevance.md):
+ * MEDSEARCH_REL_<NAME> environment variables override the defaults, read
+ * once at the first request. Not a configuration interface. */
+static struct rel_opts opts;
+static pthread_once_t opts_once = PTHREAD_ONCE_INIT;
+
+static void opts_init(void)
+{
+    struct rel_opts *o = &opts;
+    const char *s;
+    rel_opts_default(o);
+#define ENVD(name, field) if ((s = getenv("MEDSEARCH_REL_" name)) != NULL) o->field = atof(s)
+    ENVD("ESET", eset_terms);
+    ENVD("TITLE", title_w);
+    ENVD("TITLE_ANY", title_any_w);
+    ENVD("PHRASE", phrase_w);
+    ENVD("BODY", body_w);
+    ENVD("ESET_BOOST", eset_title_boost);
+    ENVD("MAX_TITLE_DF", max_title_df);
+    ENVD("ESET_SCALED", eset_scaled);
+    ENVD("LINK", link_w);
+    ENVD("DEDUPE", dedupe);
+    ENVD("K1", bm25_k1);
+    ENVD("B", bm25_b);
+#undef ENVD
+}
+
+static const struct rel_opts *rel_opts(void)
+{
+    pthread_once(&opts_once, opts_init);
+    return &opts;
+}
+
+/* ---- words not worth a query term ---------------------------------------- */
+
+/* A word (unprefixed term) that can carry meaning in a query: no stop
+ * word, no single ASCII letter, no short number. */
+static int useful_word(const char *w, size_t len)
+{
+    if (len == 0 || isupper((unsigned char)w[0]))
+        return 0; /* prefixed term */
+    if (len == 1 && (unsigned char)w[0] < 0x80)
+        return 0;
+    size_t digits = 0;
+    for (size_t i = 0; i < len; i++)
+        digits += isdigit((unsigned char)w[i]) || w[i] == '.' || w[i] == ',';
+    if (digits == len && len < 4)
+        return 0;
+    return !stopword_is(w, len);
+}
+
+/* ---- the seed's terms ------------------------------------------------------ */
+
+struct sterm {
+    char *term;
+    uint32_t wdf, tf;
+};
+
+struct seed {
+    struct sterm *t; /* the termlist, sorted by term (Xapian's order) */
+    size_t n, cap;
+};
+
+static void seed_free(struct seed *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->t[i].term);
+    free(s->t);
+    memset(s, 0, sizeof *s);
+}
+
+static int seed_add(const char *term, size_t len, uint32_t wdf, uint32_t tf, void *ud)
+{
+    struct seed *s = ud;
+    if (s->n == s->cap) {
+        size_t nc = s->cap ? s->cap * 2 : 256;
+        struct sterm *nt = realloc(s->t, nc * sizeof *nt);
+        if (!nt)
+            return 1;
+        s->t = nt;
+        s->cap = nc;
+    }
+    char *c = strndup(term, len);
+    if (!c)
+        return 1;
+    s->t[s->n++] = (struct sterm){ c, wdf, tf };
+    return 0;
+}
+
+static const struct sterm *seed_find(const struct seed *s, const char *term)
+{
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(term, s->t[mid].term);
+        if (c == 0)
+            return &s->t[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+/* The termlists of docids[0..n) merged (wdf summed) into s. */
+static xap_status seed_load(xap_db *db, const uint32_t *docids, size_t n, struct seed *s)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct seed one = { 0 };
+        xap_status st = xap_db_termlist(db, docids[i], seed_add, &one);
+        if (st != XAP_OK) {
+            seed_free(&one);
+            return st;
+        }
+        if (i == 0) {
+            *s = one;
+            continue;
+        }
+        for (size_t j = 0; j < one.n; j++) {
+            struct sterm *t = (struct sterm *)seed_find(s, one.t[j].term);
+            if (t) {
+                t->wdf += one.t[j].wdf;
+                continue;
+            }
+            if (seed_add(one.t[j].term, strlen(one.t[j].term), one.t[j].wdf, one.t[j].tf, s) != 0) {
+                seed_free(&one);
+                return XAP_ERR_NOMEM;
+            }
+        }
+        seed_free(&one);
+        /* keep it sorted for seed_find */
+        for (size_t a = 1; a < s->n; a++) {
+            struct sterm x = s->t[a];
+            size_t b = a;
+            while (b > 0 && strcmp(s->t[b - 1].term, x.term) > 0) {
+                s->t[b] = s->t[b - 1];
+                b--;
+            }
+            s->t[b] = x;
+        }
+    }
+    return XAP_OK;
+}
+
+/* ---- query building ------------------------------------------------------- */
+
+struct qlist {
+    xap_query **q;
+    size_t n, cap;
+    xap_status st; /* first failure */
+};
+
+static void qlist_free(struct qlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        xap_query_free(l->q[i]);
+    free(l->q);
+    memset(l, 0, sizeof *l);
+}
+
+/* Append q (taken over: freed on failure too). */
+static void qlist_push(struct qlist *l, xap_query *q)
+{
+    if (l->st == XAP_OK && l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 64;
+        xap_query **nq = realloc(l->q, nc * sizeof *nq);
+        if (nq) {
+            l->q = nq;
+            l->cap = nc;
+        } else
+            l->st = XAP_ERR_NOMEM;
+    }
+    if (l->st != XAP_OK) {
+        xap_query_free(q);
+        return;
+    }
+    l->q[l->n++] = q;
+}
+
+/* Append q scaled by factor (q is freed). */
+static void qlist_scaled(struct qlist *l, xap_query *q, double factor)
+{
+    xap_query *s = q;
+    if (l->st == XAP_OK && factor != 1.0) {
+        l->st = xap_query_scale(q, factor, &s);
+        xap_query_free(q);
+    }
+    if (l->st != XAP_OK)
+        return;
+    qlist_push(l, s);
+}
+
+/* Append term scaled by factor (skipped when factor <= 0). */
+static void qlist_term(struct qlist *l, const char *term, double factor)
+{
+    if (l->st != XAP_OK || factor <= 0)
+        return;
+    xap_query *t;
+    if ((l->st = xap_query_term(term, 1, 0, &t)) == XAP_OK)
+        qlist_scaled(l, t, factor);
+}
+
+struct eset_ctx {
+    const struct seed *seed;
+};
+
+static int eset_decider(const char *term, size_t len, void *ud)
+{
+    const struct eset_ctx *c = ud;
+    if (!useful_word(term, len))
+        return 0;
+    const struct sterm *t = seed_find(c->seed, term);
+    return !t || t->tf > 1; /* a word of the seed alone finds nothing */
+}
+
+/* Add the expand set of rset to l: the best `max` words, title and heading
+ * words of the seed boosted. */
+static xap_status add_eset(xap_db *db, const uint32_t *rset, size_t n_rset, const struct seed *seed,
+                           const struct rel_opts *o, double weight, struct qlist *l)
+{
+    if (weight <= 0 || o->eset_terms == 0)
+        return XAP_OK;
+    xap_enquire *e;
+    xap_status st = xap_enquire_new(db, &e);
+    if (st != XAP_OK)
+        return st;
+    struct eset_ctx c = { seed };
+    xap_eset *es;
+    /* ask for more: the title boost reorders them */
+    st = xap_enquire_eset(e, o->eset_terms * 2, rset, n_rset, eset_decider, &c, &es);
+    xap_enquire_free(e);
+    if (st != XAP_OK)
+        return st;
+    size_t n = xap_eset_size(es);
+    struct ew {
+        const char *term;
+        double w;
+    } *ws = calloc(n ? n : 1, sizeof *ws);
+    if (!ws) {
+        xap_eset_free(es);
+        return XAP_ERR_NOMEM;
+    }
+    char buf[SCHEMA_MAX_TERM + 2];
+    for (size_t i = 0; i < n; i++) {
+        xap_eset_item(es, i, &ws[i].term, &ws[i].w);
+        snprintf(buf, sizeof buf, "%s%s", PFX_TITLE, ws[i].term);
+        int in_title = seed_find(seed, buf) != NULL;
+        snprintf(buf, sizeof buf, "%s%s", PFX_HEADING, ws[i].term);
+        if (in_title || seed_find(seed, buf))
+            ws[i].w *= o->eset_title_boost;
+    }
+    /* best first; ties by term for determinism (n is small) */
+    for (size_t a = 1; a < n; a++) {
+        struct ew x = ws[a];
+        size_t b = a;
+        while (b > 0 && (ws[b - 1].w < x.w || (ws[b - 1].w == x.w && strcmp(ws[b - 1].term, x.term) > 0))) {
+            ws[b] = ws[b - 1];
+            b--;
+        }
+        ws[b] = x;
+    }
+    if (n > o->eset_terms)
+        n = o->eset_terms;
+    double top = n ? ws[0].w : 1;
+    for (size_t i = 0; i < n; i++)
+        qlist_term(l, ws[i].term, weight * (o->eset_scaled && top > 0 ? ws[i].w / top : 1.0));
+    free(ws);
+    xap_eset_free(es);
+    return l->st;
+}
+
+/* Titles a word may be in before it counts as a template word: a share
+ * of the collection, but never so few that a small site loses its topics. */
+#define TEMPLATE_MIN_DF 20
+static double template_df(xap_db *db, const struct rel_opts *o)
+{
+    uint32_t ndocs = 0;
+    xap_db_doccount(db, &ndocs);
+    double df = o->max_title_df * ndocs;
+    return df > TEMPLATE_MIN_DF ? df : TEMPLATE_MIN_DF;
+}
+
+/* Title words of the seed. */
+static void add_title_terms(xap_db *db, const struct seed *seed, const struct rel_opts *o, struct qlist *l)
+{
+    double max_df = template_df(db, o);
+    size_t plen = strlen(PFX_TITLE);
+    for (size_t i = 0; i < seed->n; i++) {
+        const struct sterm *t = &seed->t[i];
+        const char *w = t->term + plen;
+        if (strncmp(t->term, PFX_TITLE, plen) != 0 || !useful_word(w, strlen(w)))
+            continue;
+        /* a title word in a large share of titles is a template word */
+        if (o->max_title_df < 1 && t->tf > max_df)
+            continue;
+        qlist_term(l, t->term, o->title_w);
+        qlist_term(l, w, o->title_any_w);
+    }
+}
+
+/* The seed title's adjacent word pairs as title phrases (OP_PHRASE of S
+ * terms): a bonus for candidates whose title has the same phrase, which
+ * tells "type iv" from "type iii". Pairs with a stop word or a template
+ * word are left out. */
+static void add_title_phrases(xap_db *db, struct tokenizer *tk, const char *title, const struct seed *seed,
+                              const struct rel_opts *o, struct qlist *l)
+{
+    if (o->phrase_w <= 0 || !tk || !title || !*title)
+        return;
+    double max_df = template_df(db, o);
+    const struct tok_token *toks;
+    size_t n;
+    if (tokenizer_run(tk, title, strlen(title), 1, &toks, &n) != 0)
+        return;
+    char prev[SCHEMA_MAX_TERM + 1] = "";
+    uint32_t prev_pos = 0;
+    for (size_t i = 0; i < n && l->st == XAP_OK; i++) {
+        const struct tok_token *t = &toks[i];
+        if (t->flags & TOK_COMPOUND)
+            continue; /* its parts are the positional words */
+        char cur[SCHEMA_MAX_TERM + 1];
+        schema_term(cur, PFX_TITLE, t->text, t->len);
+        const struct sterm *st = seed_find(seed, cur);
+        int ok = useful_word(t->text, t->len) && st && !(o->max_title_df < 1 && st->tf > max_df);
+        if (ok && *prev && prev_pos + 1 == t->pos) {
+            xap_query *pair[2], *ph;
+            if (xap_query_term(prev, 1, 1, &pair[0]) != XAP_OK)
+                return;
+            if (xap_query_term(cur, 1, 2, &pair[1]) != XAP_OK) {
+                xap_query_free(pair[0]);
+                return;
+            }
+            l->st = xap_query_combine(XAP_OP_PHRASE, pair, 2, 2, &ph);
+            xap_query_free(pair[0]);
+            xap_query_free(pair[1]);
+            if (l->st == XAP_OK)
+                qlist_scaled(l, ph, o->phrase_w);
+        }
+        if (ok) {
+            memcpy(prev, cur, sizeof prev);
+            prev_pos = t->pos;
+        } else
+            prev[0] = '\0';
+    }
+}
+
+/* ---- candidates -------------------------------------------------------------- */
+
+enum { R_SIMILAR = 1, R_LINK = 2 };
+
+struct cand {
+    uint32_t docid;
+    double score;
+    unsigned reason;
+};
+
+struct cands {
+    struct cand *c;
+    size_t n, cap;
+};
+
+static struct cand *cands_get(struct cands *cs, uint32_t docid, int create)
+{
+    for (size_t i = 0; i < cs->n; i++)
+        if (cs->c[i].docid == docid)
+            return &cs->c[i];
+    if (!create)
+        return NULL;
+    if (cs->n == cs->cap) {
+        size_t nc = cs->cap ? cs->cap * 2 : 32;
+        struct cand *n = realloc(cs->c, nc * sizeof *n);
+        if (!n)
+            return NULL;
+        cs->c = n;
+        cs->cap = nc;
+    }
+    cs->c[cs->n] = (struct cand){ docid, 0, 0 };
+    return &cs->c[cs->n++];
+}
+
+static int cand_cmp(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return x->docid < y->docid ? -1 : x->docid > y->docid;
+}
+
+static int in_list(const uint32_t *ids, size_t n, uint32_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == id)
+            return 1;
+    return 0;
+}
+
+/* Run the similarity query: candidates with their weights. exclude: the
+ * seeds (never candidates). */
+static xap_status similar(xap_db *db, const xap_query *q, const struct rel_opts *o, const uint32_t *exclude,
+                          size_t n_exclude, uint32_t want, struct cands *cs)
+{
+    xap_enquire *e;
+    xap_status st = xap_enquire_new(db, &e);
+    if (st != XAP_OK)
+        return st;
+    xap_mset *m = NULL;
+    if ((st = xap_enquire_set_query(e, q)) == XAP_OK &&
+        (st = xap_enquire_set_bm25(e, o->bm25_k1, 0, 1, o->bm25_b, 0.5)) == XAP_OK &&
+        (!o->dedupe || (st = xap_enquire_set_collapse(e, VAL_DUPKEY, 1)) == XAP_OK))
+        st = xap_enquire_mset(e, 0, want + (uint32_t)n_exclude, 0, NULL, 0, &m);
+    for (size_t i = 0; st == XAP_OK && i < xap_mset_size(m); i++) {
+        uint32_t docid, rank;
+        double w;
+        int pct;
+        if ((st = xap_mset_item(m, i, &docid, &rank, &w, &pct)) != XAP_OK)
+            break;
+        if (in_list(exclude, n_exclude, docid))
+            continue;
+        struct cand *c = cands_get(cs, docid, 1);
+        if (!c) {
+            st = XAP_ERR_NOMEM;
+            break;
+        }
+        c->score = w;
+        c->reason |= R_SIMILAR;
+    }
+    xap_mset_free(m);
+    xap_enquire_free(e);
+    return st;
+}
+
+/* The docid a link points to, or 0. */
+static uint32_t resolve_link(xap_db *db, struct tokenizer *tk, const struct link *l)
+{
+    uint32_t docid = 0;
+    if (l->target && *l->target && doc_lookup(db, l->target, &docid) == XAP_OK)
+        return docid;
+    if (l->title && *l->title && tk) {
+        char term[SCHEMA_MAX_TERM + 1];
+        schema_titlekey_term(term, tk, l->title);
+        if (xap_db_docid_by_term(db, term, &docid) == XAP_OK)
+            return docid;
+    }
+    return 0;
+}
+
+/* Add the seed's links with a bonus of link_w times the best similarity.
+ * Recommend and related links come first, then next and prev. */
+static xap_status add_links(xap_db *db, struct tokenizer *tk, const struct article *a, const struct rel_opts *o,
+                            const uint32_t *exclude, size_t n_exclude, struct cands *cs)
+{
+    if (o->link_w <= 0)
+        return XAP_OK;
+    double top = 0;
+    for (size_t i = 0; i < cs->n; i++)
+        if (cs->c[i].score > top)
+            top = cs->c[i].score;
+    if (top <= 0)
+        top = 1;
+    static const enum link_kind order[] = { LINK_RECOMMEND, LINK_RELATED, LINK_NEXT, LINK_PREV };
+    size_t rank = 0;
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
+        for (size_t i = 0; i < a->n_links; i++) {
+            if (a->links[i].kind != order[k])
+                continue;
+            uint32_t docid = resolve_link(db, tk, &a->links[i]);
+            if (!docid || in_list(exclude, n_exclude, docid))
+                continue;
+            struct cand *c = cands_get(cs, docid, 0);
+            if (c && (c->reason & R_LINK))
+                continue;
+            if (!c && !(c = cands_get(cs, docid, 1)))
+                return XAP_ERR_NOMEM;
+            /* earlier links rank a little higher among equals */
+            c->score += top * o->link_w * (1.0 - 0.01 * (double)(rank < 50 ? rank : 50));
+            c->reason |= R_LINK;
+            rank++;
+        }
+    return XAP_OK;
+}
+
+/* ---- output ------------------------------------------------------------------- */
+
+static const char *reason_name(unsigned r)
+{
+    return r == (R_SIMILAR | R_LINK) ? "link+similar" : r == R_LINK ? "link" : "similar";
+}
+
+/* Up to limit candidates as JSON items, near-duplicates of each other and
+ * of the seed's dupkey skipped. */
+static xap_status emit(xap_db *db, struct cands *cs, size_t limit, const char *seed_key, int dedupe,
+                       int with_reason, json_t *out)
+{
+    if (cs->n > 1)
+        qsort(cs->c, cs->n, sizeof *cs->c, cand_cmp);
+    char **seen = calloc(limit + 1, sizeof *seen);
+    if (!seen)
+        return XAP_ERR_NOMEM;
+    size_t n_seen = 0;
+    xap_status st = XAP_OK;
+    for (size_t i = 0; i < cs->n && json_array_size(out) < limit; i++) {
+        struct article *a;
+        char *key;
+        st = doc_load(db, cs->c[i].docid, 0, &a, &key);
+        if (st == XAP_ERR_NOT_FOUND) { /* deleted since: skip */
+            st = XAP_OK;
+            continue;
+        }
+        if (st != XAP_OK)
+            break;
+        int dup = 0;
+        if (dedupe && *key) {
+            dup = seed_key && strcmp(key, seed_key) == 0;
+            for (size_t j = 0; !dup && j < n_seen; j++)
+                dup = strcmp(seen[j], key) == 0;
+        }
+        if (!dup) {
+            json_t *item = json_pack("{s:o, s:o, s:o, s:f}", "id", doc_json_str(a->id), "title",
+                                     doc_json_str(a->title), "url", doc_json_str(a->url), "score",
+                                     round(cs->c[i].score * 10000) / 10000);
+            if (item && with_reason)
+                json_object_set_new(item, "reason", json_string(reason_name(cs->c[i].reason)));
+            if (!item || json_array_append_new(out, item) != 0)
+                st = XAP_ERR_NOMEM;
+            if (dedupe && *key)
+                seen[n_seen++] = key, key = NULL;
+        }
+        free(key);
+        article_free(a);
+        if (st != XAP_OK)
+            break;
+    }
+    for (size_t j = 0; j < n_seen; j++)
+        free(seen[j]);
+    free(seen);
+    return st;
+}
+
+/* ---- GET /related -------------------------------------------------------------- */
+
+struct rel_job {
+    const char *id;
+    size_t limit;
+    struct tokenizer *tk;
+    struct rel_opts o;
+    json_t *list; /* OUT */
+};
+
+/* The similarity query of the articles rset[0..n_rset) (their merged
+ * termlist in seed); with a title, its words and phrases too. */
+static xap_status build_query(xap_db *db, struct tokenizer *tk, const uint32_t *rset, size_t n_rset,
+                              const struct seed *seed, const char *title, const struct rel_opts *o,
+                              xap_query **out)
+{
+    *out = NULL;
+    struct qlist l = { 0 };
+    if (title) {
+        add_title_terms(db, seed, o, &l);
+        add_title_phrases(db, tk, title, seed, o, &l);
+    }
+    xap_status st = l.st;
+    if (st == XAP_OK)
+        st = add_eset(db, rset, n_rset, seed, o, o->body_w, &l);
+    if (st == XAP_OK)
+        st = xap_query_combine(XAP_OP_OR, l.q, l.n, 0, out);
+    qlist_free(&l);
+    return st;
+}
+
+static xap_status rel_run(xap_db *db, void *ud)
+{
+    struct rel_job *j = ud;
+    json_decref(j->list);
+    j->list = NULL;
+    uint32_t seed_id;
+    xap_status st = doc_lookup(db, j->id, &seed_id);
+    if (st != XAP_OK)
+        return st;
+    struct article *a = NULL;
+    char *seed_key = NULL;
+    struct seed seed = { 0 };
+    struct cands cs = { 0 };
+    xap_query *q = NULL;
+    if ((st = doc_load(db, seed_id, 0, &a, &seed_key)) != XAP_OK || (st = seed_load(db, &seed_id, 1, &seed)) != XAP_OK ||
+        (st = build_query(db, j->tk, &seed_id, 1, &seed, a->title, &j->o, &q)) != XAP_OK)
+        goto out;
+    uint32_t want = (uint32_t)(j->limit * 2 + 10);
+    if ((st = similar(db, q, &j->o, &seed_id, 1, want, &cs)) != XAP_OK ||
+        (st = add_links(db, j->tk, a, &j->o, &seed_id, 1, &cs)) != XAP_OK)
+        goto out;
+    if (!(j->list = json_array())) {
+        st = XAP_ERR_NOMEM;
+        goto out;
+    }
+    st = emit(db, &cs, j->limit, seed_key, j->o.dedupe, 1, j->list);
+out:
+    xap_query_free(q);
+    free(cs.c);
+    seed_free(&seed);
+    free(seed_key);
+    article_free(a);
+    return st;
+}
+
+void related_handle(struct server_req *req)
+{
+    const struct config *cfg = server_config(req);
+    const char *id = server_arg_str(req, "id", NULL);
+    long limit;
+    if (!id || !*id) {
+        server_reply_error(req, 400, "bad_request", "id", -1, "id is required");
+        return;
+    }
+    if (server_arg_int(req, "limit", 10, 1, cfg->searchd.max_limit, &limit) != 0 || !server_db(req))
+        return;
+    struct worker *w = server_worker(req);
+    struct rel_job j = { id, (size_t)limit, worker_tokenizer(w), { 0 }, NULL };
+    j.o = *rel_opts();
+    xap_status st = worker_retry(w, rel_run, &j);
+    if (st == XAP_ERR_NOT_FOUND)
+        server_reply_error(req, 404, "not_found", "id", -1, "no article with this id");
+    else if (st != XAP_OK)
+        server_reply_error(req, 500, "internal", NULL, -1, "related articles: %s", xap_errmsg());
+    else
+        server_reply_json(req, 200, json_pack("{s:s, s:o}", "id", id, "related", j.list)), j.list = NULL;
+    json_decref(j.list);
+}
+
+/* ---- see also, for /search ------------------------------------------------------ */
+
+/* A CJK phrase that starts or ends with a particle or conjunction
+ * ("的常见") is a fragment. */
+static int cjk_fragment(const char *p)
+{
+    static const char *const particles[] = { "的", "了", "和", "与", "及", "是", "在", "吗", "呢", "吧" };
+    size_t len = strlen(p);
+    for (size_t i = 0; i < sizeof particles / sizeof particles[0]; i++) {
+        size_t pl = strlen(particles[i]);
+        if (len >= pl && (memcmp(p, particles[i], pl) == 0 || memcmp(p + len - pl, particles[i], pl) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* Related search terms: title/heading phrases (XP) of the hits that other
+ * articles have too, those in more hits first (hits squared times idf),
+ * skipping template phrases, phrases with a stop word or a number, and
+ * phrases made only of query words. (CJK phrases have no spaces: one
+ * word for this check.) */
+static xap_status hit_terms(xap_db *db, struct tokenizer *tk, const uint32_t *docids, size_t n,
+                            size_t n_terms, const char *query_text, json_t *out)
+{
+    if (n_terms == 0 || n == 0)
+        return XAP_OK;
+    /* the query's words, folded */
+    char *qw = NULL;
+    size_t qwl = 0;
+    if (query_text && tk) {
+        const struct tok_token *toks;
+        size_t nt;
+        if (tokenizer_run(tk, query_text, strlen(query_text), 1, &toks, &nt) == 0) {
+            qw = malloc(strlen(query_text) * 4 + nt + 3);
+            if (!qw)
+                return XAP_ERR_NOMEM;
+            qw[qwl++] = ' ';
+            for (size_t i = 0; i < nt; i++) {
+                memcpy(qw + qwl, toks[i].text, toks[i].len);
+                qwl += toks[i].len;
+                qw[qwl++] = ' ';
+            }
+            qw[qwl] = '\0';
+        }
+    }
+    struct seed counts = { 0 };
+    uint32_t ndocs = 1;
+    xap_db_doccount(db, &ndocs);
+    struct rel_opts o = *rel_opts();
+    double max_df = template_df(db, &o);
+    xap_status st = XAP_OK;
+    /* count each hit's XP terms once: wdf summed over hits = hits having it
+     * is not exact (wdf may exceed 1), so merge one termlist at a time */
+    for (size_t i = 0; i < n && st == XAP_OK; i++) {
+        struct seed one = { 0 };
+        st = xap_db_termlist(db, docids[i], seed_add, &one);
+        for (size_t k = 0; st == XAP_OK && k < one.n; k++) {
+            const char *t = one.t[k].term;
+            if (strncmp(t, PFX_PHRASE, 2) != 0 || one.t[k].tf < 2)
+                continue;
+            struct sterm *c = (struct sterm *)seed_find(&counts, t);
+            if (c)
+                c->wdf++;
+            else if (seed_add(t, strlen(t), 1, one.t[k].tf, &counts) != 0)
+                st = XAP_ERR_NOMEM;
+            else /* keep sorted */
+                for (size_t b = counts.n - 1; b > 0 && strcmp(counts.t[b - 1].term, counts.t[b].term) > 0; b--) {
+                    struct sterm x = counts.t[b];
+                    counts.t[b] = counts.t[b - 1];
+                    counts.t[b - 1] = x;
+                }
+        }
+        seed_free(&one);
+    }
+    struct pick {
+        const char *text;
+        double score;
+    } *picks = calloc(counts.n + 1, sizeof *picks);
+    size_t np = 0;
+    if (!picks && st == XAP_OK)
+        st = XAP_ERR_NOMEM;
+    for (size_t k = 0; st == XAP_OK && k < counts.n; k++) {
+        const char *p = counts.t[k].term + 2;
+        /* a phrase in many titles is a template ("how many people") */
+        if (counts.t[k].tf > max_df)
+            continue;
+        /* a stop word makes a fragment ("see a doctor"), not a topic; only
+         * query words: nothing new */
+        int novel = 0, fragment = 0;
+        for (const char *w = p; *w && !fragment;) {
+            size_t wl = strcspn(w, " ");
+            char pat[SCHEMA_MAX_TERM + 3];
+            snprintf(pat, sizeof pat, " %.*s ", (int)wl, w);
+            novel |= !qw || !strstr(qw, pat);
+            fragment = !useful_word(w, wl);
+            w += wl;
+            while (*w == ' ')
+                w++;
+        }
+        if (!novel || fragment || cjk_fragment(p))
+            continue;
+        picks[np].text = p;
+        /* shared by more hits first, then the rarer */
+        picks[np].score = (double)counts.t[k].wdf * counts.t[k].wdf * log(1.0 + (double)ndocs / counts.t[k].tf);
+        np++;
+    }
+    for (size_t a = 1; a < np; a++) {
+        struct pick x = picks[a];
+        size_t b = a;
+        while (b > 0 && (picks[b - 1].score < x.score ||
+                         (picks[b - 1].score == x.score && strcmp(picks[b - 1].text, x.text) > 0))) {
+            picks[b] = picks[b - 1];
+            b--;
+        }
+        picks[b] = x;
+    }
+    for (size_t k = 0; st == XAP_OK && k < np && json_array_size(out) < n_terms; k++) {
+        /* a 2-word phrase inside a picked 3-word one adds nothing */
+        int inside = 0;
+        for (size_t m = 0; m < json_array_size(out) && !inside; m++)
+            inside = strstr(json_string_value(json_array_get(out, m)), picks[k].text) != NULL ||
+                     strstr(picks[k].text, json_string_value(json_array_get(out, m))) != NULL;
+        if (!inside && json_array_append_new(out, json_string(picks[k].text)) != 0)
+            st = XAP_ERR_NOMEM;
+    }
+    free(picks);
+    seed_free(&counts);
+    free(qw);
+    return st;
+}
+
+xap_status related_for_hits(struct worker *w, xap_db *db, const uint32_t *docids, size_t n, size_t limit,
+                            size_t n_terms, const char *query_text, json_t **articles, json_t **terms)
+{
+    *articles = NULL;
+    *terms = NULL;
+    json_t *arts = json_array(), *tms = json_array();
+    if (!arts || !tms) {
+        json_decref(arts);
+        json_decref(tms);
+        return XAP_ERR_NOMEM;
+    }
+    struct rel_opts o = *rel_opts();
+    /* the best few hits are the relevant set */
+    size_t n_rset = n < 5 ? n : 5;
+    struct seed seed = { 0 };
+    struct cands cs = { 0 };
+    xap_query *q = NULL;
+    xap_status st = XAP_OK;
+    if (n_rset > 0 && limit > 0) {
+        if ((st = seed_load(db, docids, n_rset, &seed)) == XAP_OK &&
+            (st = build_query(db, NULL, docids, n_rset, &seed, NULL, &o, &q)) == XAP_OK &&
+            (st = similar(db, q, &o, docids, n, (uint32_t)(limit * 2 + 5), &cs)) == XAP_OK)
+            st = emit(db, &cs, limit, NULL, o.dedupe, 0, arts);
+    }
+    if (st == XAP_OK)
+        st = hit_terms(db, worker_tokenizer(w), docids, n < 10 ? n : 10, n_terms, query_text, tms);
+    xap_query_free(q);
+    free(cs.c);
+    seed_free(&seed);
+    if (st != XAP_OK) {
+        json_decref(arts);
+        json_decref(tms);
+        return st;
+    }
+    *articles = arts;
+    *terms = tms;
+    return XAP_OK;
+}

@@ -1,0 +1,505 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* suggest: GET /suggest. */
+#include "suggest.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "article.h"
+#include "doc.h"
+#include "schema.h"
+#include "server.h"
+#include "stopword.h"
+#include "tokenizer.h"
+#include "worker.h"
+#include "xap.h"
+
+#define SCAN_CAP 3000   /* terms read per prefix scan: a one-letter prefix stays fast */
+#define KEY_CAP 200     /* synonym keys examined */
+#define MAX_WORDS 8     /* typed words considered (the last ones) */
+#define MAX_TITLES 2    /* article titles at the end of the list */
+#define MAX_NEXT 6      /* word completions after other words, checked as phrases */
+#define TEXT_CAP (SCHEMA_MAX_TERM + 1)
+
+enum kind { K_TOPIC, K_PHRASE, K_WORD, K_TITLE };
+
+struct sug {
+    char *text;
+    char *id;         /* K_TITLE: the article */
+    enum kind kind;
+    double score;     /* articles having it */
+};
+
+struct sugs {
+    struct sug *v;
+    size_t n, cap;
+    size_t keep; /* the most kept (limit) */
+    int oom;
+};
+
+static void sugs_free(struct sugs *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->v[i].text);
+        free(s->v[i].id);
+    }
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+static int sug_cmp(const void *a, const void *b)
+{
+    const struct sug *x = a, *y = b;
+    int tx = x->kind == K_TOPIC, ty = y->kind == K_TOPIC;
+    if (tx != ty)
+        return ty - tx;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return strcmp(x->text, y->text);
+}
+
+/* Would (kind, score, text) rank before y, as sug_cmp orders? */
+static int beats(enum kind kind, double score, const char *text, size_t len, const struct sug *y)
+{
+    int tx = kind == K_TOPIC, ty = y->kind == K_TOPIC;
+    if (tx != ty)
+        return tx;
+    if (score != y->score)
+        return score > y->score;
+    size_t yl = strlen(y->text);
+    int c = memcmp(text, y->text, len < yl ? len : yl);
+    return c < 0 || (c == 0 && len < yl);
+}
+
+/* Add a suggestion; a text already there keeps the better kind and
+ * score. Only the best `keep` are kept, so a scan of thousands of terms
+ * costs thousands times keep at most. */
+static void sugs_add(struct sugs *s, const char *text, size_t len, enum kind kind, double score, const char *id)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strlen(s->v[i].text) == len && memcmp(s->v[i].text, text, len) == 0) {
+            if (kind < s->v[i].kind)
+                s->v[i].kind = kind;
+            if (score > s->v[i].score)
+                s->v[i].score = score;
+            return;
+        }
+    struct sug *g;
+    if (s->n < s->keep) {
+        if (s->n == s->cap) {
+            size_t nc = s->cap ? s->cap * 2 : 16;
+            struct sug *nv = realloc(s->v, nc * sizeof *nv);
+            if (!nv) {
+                s->oom = 1;
+                return;
+            }
+            s->v = nv;
+            s->cap = nc;
+        }
+        g = &s->v[s->n];
+    } else {
+        /* full: replace the worst if the new one beats it */
+        size_t worst = 0;
+        for (size_t i = 1; i < s->n; i++)
+            if (sug_cmp(&s->v[i], &s->v[worst]) > 0)
+                worst = i;
+        if (!beats(kind, score, text, len, &s->v[worst]))
+            return;
+        g = &s->v[worst];
+        free(g->text);
+        free(g->id);
+    }
+    g->text = strndup(text, len);
+    g->id = id ? strdup(id) : NULL;
+    if (!g->text || (id && !g->id)) {
+        free(g->text);
+        free(g->id);
+        s->oom = 1;
+        if (g != &s->v[s->n]) /* a replaced slot: fill the hole with the last */
+            *g = s->v[--s->n];
+        return;
+    }
+    g->kind = kind;
+    g->score = score;
+    if (g == &s->v[s->n])
+        s->n++;
+}
+
+/* A completion should not end in a function word ("signs of a"); a
+ * single letter after a real word is a name ("vitamin a", "hepatitis a"). */
+static int bad_end(const char *text, size_t len)
+{
+    const char *last = text + len;
+    while (last > text && last[-1] != ' ')
+        last--;
+    size_t ll = (size_t)(text + len - last);
+    if (!stopword_is(last, ll))
+        return 0;
+    if (ll != 1 || last == text)
+        return 1;
+    const char *prev = last - 1;
+    while (prev > text && prev[-1] != ' ')
+        prev--;
+    return stopword_is(prev, (size_t)(last - 1 - prev));
+}
+
+/* A word worth completing to: not a number, not one ASCII letter, not a
+ * stop word. */
+static int good_word(const char *w, size_t len)
+{
+    if (len < 2 && (unsigned char)w[0] < 0x80)
+        return 0;
+    size_t digits = 0;
+    for (size_t i = 0; i < len; i++)
+        digits += isdigit((unsigned char)w[i]) || ispunct((unsigned char)w[i]);
+    return digits < len && !stopword_is(w, len);
+}
+
+static uint32_t df_of(xap_db *db, const char *term)
+{
+    uint32_t tf = 0;
+    if (xap_db_termfreq(db, term, &tf) != XAP_OK)
+        tf = 0;
+    return tf;
+}
+
+/* Articles that have a phrase in the key form (words joined by spaces): a
+ * word's df, or a multi-word phrase's df as a title/heading phrase. */
+static uint32_t key_df(xap_db *db, const char *key)
+{
+    char term[TEXT_CAP + 4];
+    if (!strchr(key, ' '))
+        return df_of(db, key);
+    /* key form -> phrase form (no space between CJK words) */
+    char ph[TEXT_CAP];
+    size_t len = 0;
+    ph[0] = '\0';
+    for (const char *w = key; *w;) {
+        size_t wl = strcspn(w, " ");
+        if (schema_phrase_append(ph, &len, sizeof ph, w, wl) != 0)
+            return 0;
+        w += wl;
+        while (*w == ' ')
+            w++;
+    }
+    schema_term(term, PFX_PHRASE, ph, len);
+    return df_of(db, term);
+}
+
+struct scan {
+    xap_db *db;
+    struct sugs *out;
+    const char *head;  /* typed words before the completed one, phrase form */
+    size_t head_len;
+    size_t seen;
+    struct {
+        char word[TEXT_CAP];
+        uint32_t tf;
+    } next[MAX_NEXT];  /* after other words: candidates, most frequent first */
+    size_t n_next;
+    char two[TEXT_CAP];   /* the last 2-word phrase seen, and its df */
+    size_t two_len;
+    uint32_t two_tf;
+};
+
+static int on_key(const char *key, size_t len, void *ud)
+{
+    struct scan *c = ud;
+    if (++c->seen > KEY_CAP)
+        return 1;
+    char k[TEXT_CAP];
+    if (len >= sizeof k)
+        return 0;
+    memcpy(k, key, len);
+    k[len] = '\0';
+    uint32_t df = key_df(c->db, k);
+    /* a name the index only knows through its synonyms still finds them */
+    if (df == 0)
+        return 0;
+    sugs_add(c->out, k, len, K_TOPIC, df, NULL);
+    return c->out->oom;
+}
+
+static int on_phrase(const char *term, size_t len, uint32_t tf, void *ud)
+{
+    struct scan *c = ud;
+    if (++c->seen > SCAN_CAP)
+        return 1;
+    const char *p = term + strlen(PFX_PHRASE);
+    size_t pl = len - strlen(PFX_PHRASE);
+    if (bad_end(p, pl))
+        return 0;
+    /* terms come sorted: a 3-word phrase follows its 2-word start; when
+     * both are in the same articles the longer one adds nothing */
+    const char *sp = memchr(p, ' ', pl);
+    const char *sp2 = sp ? memchr(sp + 1, ' ', pl - (size_t)(sp + 1 - p)) : NULL;
+    if (!sp2 && pl < sizeof c->two) {
+        memcpy(c->two, p, pl);
+        c->two[pl] = '\0';
+        c->two_len = pl;
+        c->two_tf = tf;
+    } else if (sp2 && c->two_len == (size_t)(sp2 - p) && memcmp(c->two, p, c->two_len) == 0 && tf == c->two_tf)
+        return 0;
+    sugs_add(c->out, p, pl, K_PHRASE, tf, NULL);
+    return c->out->oom;
+}
+
+static int on_word(const char *term, size_t len, uint32_t tf, void *ud)
+{
+    struct scan *c = ud;
+    if (++c->seen > SCAN_CAP)
+        return 1;
+    if (!good_word(term, len) || len >= TEXT_CAP)
+        return 0;
+    if (!c->head_len) {
+        sugs_add(c->out, term, len, K_WORD, tf, NULL);
+        return c->out->oom;
+    }
+    /* after other words: keep the most frequent few, checked below */
+    size_t i = c->n_next < MAX_NEXT ? c->n_next++ : MAX_NEXT;
+    if (i == MAX_NEXT) {
+        if (tf <= c->next[MAX_NEXT - 1].tf)
+            return 0;
+        i = MAX_NEXT - 1;
+    }
+    while (i > 0 && c->next[i - 1].tf < tf) {
+        c->next[i] = c->next[i - 1];
+        i--;
+    }
+    memcpy(c->next[i].word, term, len);
+    c->next[i].word[len] = '\0';
+    c->next[i].tf = tf;
+    return 0;
+}
+
+/* The word completions after other words that really follow the word
+ * before them somewhere (a phrase query), scored by how many articles. */
+static xap_status check_next(xap_db *db, const char *prev, struct scan *c)
+{
+    for (size_t i = 0; i < c->n_next; i++) {
+        xap_query *pair[2] = { NULL, NULL }, *q = NULL;
+        xap_enquire *e = NULL;
+        xap_mset *m = NULL;
+        xap_status st;
+        if ((st = xap_query_term(prev, 1, 1, &pair[0])) == XAP_OK &&
+            (st = xap_query_term(c->next[i].word, 1, 2, &pair[1])) == XAP_OK &&
+            (st = xap_query_combine(XAP_OP_PHRASE, pair, 2, 2, &q)) == XAP_OK &&
+            (st = xap_enquire_new(db, &e)) == XAP_OK && (st = xap_enquire_set_query(e, q)) == XAP_OK)
+            st = xap_enquire_mset(e, 0, 0, 100, NULL, 0, &m);
+        uint32_t found = st == XAP_OK ? xap_mset_estimated(m) : 0;
+        xap_mset_free(m);
+        xap_enquire_free(e);
+        xap_query_free(q);
+        xap_query_free(pair[0]);
+        xap_query_free(pair[1]);
+        if (st != XAP_OK)
+            return st;
+        if (found == 0)
+            continue;
+        char t[TEXT_CAP];
+        size_t tl = c->head_len;
+        memcpy(t, c->head, tl);
+        t[tl] = '\0';
+        if (schema_phrase_append(t, &tl, sizeof t, c->next[i].word, strlen(c->next[i].word)) == 0)
+            sugs_add(c->out, t, tl, K_WORD, found, NULL);
+    }
+    return c->out->oom ? XAP_ERR_NOMEM : XAP_OK;
+}
+
+/* Titles having every typed word (the last one as a prefix). */
+static xap_status add_titles(xap_db *db, const struct tok_token *const *w, size_t n, int trailing,
+                             struct sugs *out, size_t max)
+{
+    xap_query *subs[MAX_WORDS] = { 0 };
+    size_t ns = 0;
+    char term[TEXT_CAP + 4];
+    xap_status st = XAP_OK;
+    for (size_t i = 0; i < n && st == XAP_OK; i++) {
+        schema_term(term, PFX_TITLE, w[i]->text, w[i]->len);
+        if (i + 1 < n || trailing)
+            st = xap_query_term(term, 1, 0, &subs[ns]);
+        else
+            st = xap_query_wildcard_db(db, term, 20, 1, &subs[ns]);
+        if (st == XAP_OK)
+            ns++;
+    }
+    xap_query *q = NULL;
+    xap_enquire *e = NULL;
+    xap_mset *m = NULL;
+    if (st == XAP_OK && (st = xap_query_combine(XAP_OP_AND, subs, ns, 0, &q)) == XAP_OK &&
+        (st = xap_enquire_new(db, &e)) == XAP_OK && (st = xap_enquire_set_query(e, q)) == XAP_OK)
+        st = xap_enquire_mset(e, 0, (uint32_t)max, 0, NULL, 0, &m);
+    for (size_t i = 0; st == XAP_OK && m && i < xap_mset_size(m); i++) {
+        uint32_t docid, rank;
+        double wt;
+        int pct;
+        struct article *a = NULL;
+        if ((st = xap_mset_item(m, i, &docid, &rank, &wt, &pct)) != XAP_OK)
+            break;
+        if ((st = doc_load(db, docid, 0, &a, NULL)) == XAP_OK && a->title && *a->title)
+            sugs_add(out, a->title, strlen(a->title), K_TITLE, 1, a->id);
+        article_free(a);
+        if (st == XAP_ERR_NOT_FOUND)
+            st = XAP_OK;
+    }
+    xap_mset_free(m);
+    xap_enquire_free(e);
+    xap_query_free(q);
+    for (size_t i = 0; i < ns; i++)
+        xap_query_free(subs[i]);
+    return st;
+}
+
+struct sug_job {
+    const char *q;
+    size_t qlen;
+    size_t limit;
+    struct tokenizer *tk;
+    struct sugs res; /* OUT */
+};
+
+static xap_status sug_run(xap_db *db, void *ud)
+{
+    struct sug_job *j = ud;
+    sugs_free(&j->res);
+    j->res.keep = j->limit;
+    const struct tok_token *toks;
+    size_t nt;
+    if (tokenizer_run(j->tk, j->q, j->qlen, 1, &toks, &nt) != 0)
+        return XAP_ERR_NOMEM;
+    const struct tok_token *w[MAX_WORDS];
+    size_t n = 0;
+    for (size_t i = 0; i < nt; i++) {
+        if (toks[i].flags & TOK_PART)
+            continue;
+        if (n == MAX_WORDS) { /* keep the last ones: that is where the user types */
+            memmove(w, w + 1, (MAX_WORDS - 1) * sizeof *w);
+            n--;
+        }
+        w[n++] = &toks[i];
+    }
+    if (n == 0)
+        return XAP_OK;
+    /* "heart " (a separator after the last word): that word is complete */
+    int trailing = w[n - 1]->end < j->qlen;
+
+    /* the typed text in phrase form (XP) and key form (synonyms) */
+    char typed[TEXT_CAP], key[TEXT_CAP], head[TEXT_CAP];
+    size_t tl = 0, kl = 0, hl = 0;
+    typed[0] = key[0] = head[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (schema_phrase_append(typed, &tl, sizeof typed - 2, w[i]->text, w[i]->len) != 0 ||
+            kl + w[i]->len + 2 >= sizeof key)
+            return XAP_OK; /* too long to be a completion prefix */
+        if (kl)
+            key[kl++] = ' ';
+        memcpy(key + kl, w[i]->text, w[i]->len);
+        key[kl += w[i]->len] = '\0';
+        if (i + 1 < n)
+            schema_phrase_append(head, &hl, sizeof head, w[i]->text, w[i]->len);
+    }
+    if (trailing && !tokenizer_is_cjk(w[n - 1]->text, w[n - 1]->len)) {
+        typed[tl++] = ' ';
+        typed[tl] = '\0';
+        key[kl++] = ' ';
+        key[kl] = '\0';
+    }
+
+    struct scan c = { .db = db, .out = &j->res, .head = head, .head_len = hl };
+    xap_status st = xap_db_synonym_keys(db, key, on_key, &c);
+    char term[TEXT_CAP + 4];
+    if (st == XAP_OK && !j->res.oom) {
+        snprintf(term, sizeof term, "%s%s", PFX_PHRASE, typed);
+        c.seen = 0;
+        st = xap_db_allterms(db, term, on_phrase, &c);
+    }
+    if (st == XAP_OK && !j->res.oom && !trailing) {
+        c.seen = 0;
+        /* the partial last word, as typed (folded) */
+        snprintf(term, sizeof term, "%.*s", (int)w[n - 1]->len, w[n - 1]->text);
+        st = xap_db_allterms(db, term, on_word, &c);
+        if (st == XAP_OK && n > 1) {
+            snprintf(term, sizeof term, "%.*s", (int)w[n - 2]->len, w[n - 2]->text);
+            st = check_next(db, term, &c);
+        }
+    }
+    /* titles go after the others, in the slots left (at least one when the
+     * list is long enough to spare it) */
+    struct sugs titles = { .keep = MAX_TITLES };
+    if (st == XAP_OK && !j->res.oom && j->qlen >= 3) {
+        size_t spare = j->limit > j->res.n ? j->limit - j->res.n : 0;
+        titles.keep = spare > MAX_TITLES ? spare : (j->limit >= 4 ? 1 : 0);
+        if (titles.keep)
+            st = add_titles(db, w, n, trailing, &titles, titles.keep);
+    }
+    if (st == XAP_OK && !j->res.oom && !titles.oom) {
+        if (j->res.n > 1)
+            qsort(j->res.v, j->res.n, sizeof *j->res.v, sug_cmp);
+        while (j->res.n + titles.n > j->limit && j->res.n > 0) {
+            j->res.n--;
+            free(j->res.v[j->res.n].text);
+            free(j->res.v[j->res.n].id);
+        }
+        j->res.keep = j->res.n + titles.n;
+        for (size_t i = 0; i < titles.n && !j->res.oom; i++) /* kept in mset order */
+            sugs_add(&j->res, titles.v[i].text, strlen(titles.v[i].text), K_TITLE, titles.v[i].score,
+                     titles.v[i].id);
+    }
+    j->res.oom |= titles.oom;
+    sugs_free(&titles);
+    if (j->res.oom)
+        return XAP_ERR_NOMEM;
+    return st;
+}
+
+static const char *kind_name(enum kind k)
+{
+    return k == K_TITLE ? "title" : k == K_WORD ? "word" : k == K_PHRASE ? "phrase" : "topic";
+}
+
+void suggest_handle(struct server_req *req)
+{
+    size_t qlen;
+    const char *q = server_arg_str(req, "q", &qlen);
+    long limit;
+    if (!q) {
+        server_reply_error(req, 400, "bad_request", "q", -1, "q is required");
+        return;
+    }
+    const struct config *cfg = server_config(req);
+    if ((long)qlen > cfg->searchd.max_query_bytes) {
+        server_reply_error(req, 422, "limit", "q", cfg->searchd.max_query_bytes, "q is too long");
+        return;
+    }
+    if (server_arg_int(req, "limit", 8, 1, 50, &limit) != 0 || !server_db(req))
+        return;
+    struct worker *wk = server_worker(req);
+    struct sug_job j = { q, qlen, (size_t)limit, worker_tokenizer(wk), { 0 } };
+    if (!j.tk) {
+        server_reply_error(req, 500, "internal", NULL, -1, "tokenizer unavailable");
+        return;
+    }
+    xap_status st = worker_retry(wk, sug_run, &j);
+    json_t *list = json_array();
+    for (size_t i = 0; st == XAP_OK && list && i < j.res.n && i < (size_t)limit; i++) {
+        const struct sug *g = &j.res.v[i];
+        json_t *item = json_pack("{s:s, s:s, s:f}", "text", g->text, "kind",
+                                 g->kind == K_TOPIC ? (strchr(g->text, ' ') ? "phrase" : "word") : kind_name(g->kind),
+                                 "score", g->score);
+        if (item && g->kind == K_TOPIC)
+            json_object_set_new(item, "topic", json_true());
+        if (item && g->id)
+            json_object_set_new(item, "id", json_string(g->id));
+        if (!item || json_array_append_new(list, item) != 0)
+            st = XAP_ERR_NOMEM;
+    }
+    sugs_free(&j.res);
+    if (st != XAP_OK || !list) {
+        json_decref(list);
+        server_reply_error(req, 500, "internal", NULL, -1, "suggestions: %s", xap_errmsg());
+        return;
+    }
+    server_reply_json(req, 200, json_pack("{s:s, s:o}", "q", q, "suggestions", list));
+}
