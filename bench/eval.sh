@@ -9,9 +9,10 @@
 # MRR@10 with ../shared/bench/score.py. For MedQuAD also the related
 # articles (/related on related-seeds.tsv: nDCG@5, P@5, MRR@10). The same
 # queries are then run with every ranking lever off (row "bm25": plain
-# BM25 in medsearch itself), which is the latency yardstick: the column
-# "x bm25" is ms/query of the row over ms/query of plain BM25. Prints one
-# table and appends it to bench/results/eval-DATE.md.
+# BM25 in medsearch itself), which is the latency yardstick: "ms/query" is
+# the client's wall time per query (HTTP included), "p50 ms" the median
+# time searchd took per /search (its access log), "p50 x bm25" that over
+# plain BM25's. Prints one table and appends it to bench/results/eval-DATE.md.
 #
 # Environment:
 #   SHARED=DIR        the shared folder (default ../shared, else ../../shared)
@@ -82,11 +83,12 @@ make_config() { # VARIANT FILE
     keys=$(printf '%s\n' "${vconf[$1]}" | sed -n 's/ *=.*//p')
     {
         if [ -n "${CONFIG:-}" ]; then
-            grep -v -x -E "($(printf '%s' "$keys" | paste -sd'|' -)) *=.*" "$CONFIG" || true
+            grep -v -x -E "($(printf '%s\naccess_log' "$keys" | paste -sd'|' -)) *=.*" "$CONFIG" || true
         else
             echo "[ranking]"
         fi
         [ -n "${vconf[$1]}" ] && printf '[ranking]\n%s\n' "${vconf[$1]}"
+        printf '[searchd]\naccess_log = true\n' # per-request times: the median
     } > "$2"
     chmod 644 "$2"
 }
@@ -112,8 +114,8 @@ score() { # QRELS RUN METRICS [QUERIES] -> the three numbers
 }
 
 table=$tmp/table
-printf '| dataset | engine | queries | nDCG@10 | R@100 | MRR@10 | index s | ms/query | x bm25 |\n' > "$table"
-printf '|---|---|---:|---:|---:|---:|---:|---:|---:|\n' >> "$table"
+printf '| dataset | engine | queries | nDCG@10 | R@100 | MRR@10 | index s | ms/query | p50 ms | p50 x bm25 |\n' > "$table"
+printf '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n' >> "$table"
 related_rows=()
 t_start=$(now)
 for ds in "$SHARED"/datasets/*/; do
@@ -129,7 +131,7 @@ for ds in "$SHARED"/datasets/*/; do
     idx_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
     nq=$(grep -c . "$ds/queries.tsv")
     rows=()
-    declare -A ms=()
+    declare -A ms=() p50=()
     for v in "${variants[@]}"; do
         make_config "$v" "$tmp/$name.conf"
         start_searchd "$w/db" "$w/s.sock" "$w/searchd.log" "$tmp/$name.conf"
@@ -139,8 +141,11 @@ for ds in "$SHARED"/datasets/*/; do
         build/search --socket "$w/s.sock" --run "$ds/queries.tsv" --k 100 --tag "$v" > "$run" || true
         t3=$(now)
         ms[$v]=$(awk -v a="$t2" -v b="$t3" -v n="$nq" 'BEGIN {printf "%.2f", (b - a) * 1000 / n}')
+        # Median time searchd took per /search (its access log, unbuffered).
+        p50[$v]=$(sed -n 's|.*access: /search?.* \([0-9.]*\)ms$|\1|p' "$w/searchd.log" | sort -g |
+            awk '{a[NR] = $1} END {if (NR) printf "%.2f", a[int((NR + 1) / 2)]; else print "-"}')
         read -r ndcg rec mrr < <(score "$ds/qrels.tsv" "$run" ndcg@10,recall@100,mrr@10 "$ds/queries.tsv")
-        rows+=("| $name | $v | $nq | $ndcg | $rec | $mrr | $idx_s | ${ms[$v]} |")
+        rows+=("| $name | $v | $nq | $ndcg | $rec | $mrr | $idx_s | ${ms[$v]} | ${p50[$v]} |")
         if [ "$v" = "$TAG" ] && [ -f "$ds/related-seeds.tsv" ] && [ -f "$ds/related-qrels.tsv" ]; then
             echo "== $name: related articles" >&2
             python3 "$BENCH/adapters/medsearch/related_run.py" "$w/s.sock" "$ds/related-seeds.tsv" 10 "$TAG" \
@@ -153,10 +158,10 @@ for ds in "$SHARED"/datasets/*/; do
     for r in "${rows[@]}"; do
         v=$(printf '%s' "$r" | awk -F' [|] ' '{print $2}')
         ratio=-
-        [ -n "${ms[bm25]:-}" ] && ratio=$(awk -v a="${ms[$v]}" -v b="${ms[bm25]}" 'BEGIN {printf "%.2f", a / b}')
+        [ -n "${p50[bm25]:-}" ] && ratio=$(awk -v a="${p50[$v]}" -v b="${p50[bm25]}" 'BEGIN {printf "%.2f", a / b}')
         echo "$r $ratio |" >> "$table"
     done
-    unset ms
+    unset ms p50
 done
 t_end=$(now)
 {
