@@ -55,7 +55,20 @@ struct config {
         double title_weight;
         double heading_weight;
         double proximity_weight;
+        int near_window;      /* proximity window in words */
         bool synonyms;        /* expand queries with the synonym table */
+        double synonym_weight;
+        double exact_weight;  /* unstemmed word besides its stem */
+        double bigram_weight; /* CJK overlapping bigrams */
+        double unigram_weight;/* CJK single characters */
+        double cjk_word_weight; /* CJK (ICU) words */
+        double title_exact_weight; /* the query is an article's whole title */
+        bool stopwords;       /* drop function words from long questions */
+        double question_weight; /* words of question openers ("what is", "how to"); 0 = drop */
+        int prf_docs;         /* pseudo-relevance feedback: top docs (0 = off) */
+        int prf_terms;        /* expansion terms */
+        double prf_weight;    /* weight of the expansion against the query */
+        int prf_min_words;    /* only queries with at least this many words */
         bool spelling;        /* offer did_you_mean */
         char *dictionaries;   /* word lists never corrected (comma-separated paths) */
     } ranking;

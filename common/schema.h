@@ -12,10 +12,12 @@
  *   Z stem        stem of every non-CJK word (no positions)
  *   ZS stem       stem of title words;  ZH stem: of heading words
  *   B xy          overlapping CJK character bigrams of the text
+ *   U x           CJK characters one by one (unigrams)
  *   Q id          unique id (SCHEMA_MAX_TERM: long ids are hashed)
  *   XC category   filter (folded), L lang, XS site (url host or top folder)
  *   XF path       source file (for --prune and per-file deletes)
- *   XT hash       folded-title hash: resolves a link given by title
+ *   XT hash       folded-title hash (wdf 1): resolves a link given by title;
+ *                 ranks an article whose whole title is the query
  *   XP phrase     2-word phrases of the title and headings, and whole
  *                 titles/headings of 3-8 words; words joined by one space
  *                 (none between two CJK words): the completions of
@@ -28,7 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SCHEMA_VERSION "2"
+#define SCHEMA_VERSION "4"
 
 #define PFX_TITLE    "S"
 #define PFX_HEADING  "H"
@@ -36,6 +38,7 @@
 #define PFX_STEM_TITLE   "ZS"
 #define PFX_STEM_HEADING "ZH"
 #define PFX_BIGRAM   "B"
+#define PFX_UNIGRAM  "U"
 #define PFX_ID       "Q"
 #define PFX_CATEGORY "XC"
 #define PFX_LANG     "L"

@@ -111,7 +111,9 @@ static void add_term(struct emit *e, const char *prefix, const char *s, size_t l
         e->failed = 1;
 }
 
-/* Overlapping bigrams of a run of CJK tokens' characters. */
+/* Overlapping bigrams and the single characters (unigrams) of a run of
+ * CJK tokens' characters: ICU's words can be wrong, and a query's words
+ * rarely share the text's word boundaries. */
 static void add_bigrams(struct emit *e, const char *s, size_t len)
 {
     size_t prev = (size_t)-1, i = 0;
@@ -123,6 +125,7 @@ static void add_bigrams(struct emit *e, const char *s, size_t len)
         else if (c >= 0xC0) clen = 2;
         if (i + clen > len)
             break;
+        add_term(e, PFX_UNIGRAM, s + i, clen);
         if (prev != (size_t)-1)
             add_term(e, PFX_BIGRAM, s + prev, i + clen - prev);
         prev = i;
@@ -332,8 +335,10 @@ int termgen_document(struct termgen *tg, const struct article *a, xap_doc **out,
         xap_doc_add_boolean_term(doc, term);
     }
     if (a->title && *a->title) {
+        /* With a wdf: a query that is the whole title can rank by it. */
         schema_titlekey_term(term, tg->tk, a->title);
-        xap_doc_add_boolean_term(doc, term);
+        if (xap_doc_add_term(doc, term, 1) != XAP_OK)
+            e.failed = 1;
     }
 
     if (a->date)

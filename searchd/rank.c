@@ -4,23 +4,57 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "schema.h"
 #include "synonyms.h"
 #include "tokenizer.h"
 
 void rank_opts_default(struct rank_opts *o)
 {
+    /* Keep in step with the [ranking] defaults of common/config.c. */
     o->bm25_k1 = 1.2;
     o->bm25_b = 0.75;
-    o->title_weight = 1.0;
-    o->heading_weight = 0.5;
-    o->proximity_weight = 0.5;
+    o->title_weight = 0.3;
+    o->heading_weight = 0.3;
+    o->proximity_weight = 0.0;
     o->synonym_weight = 1.0;
-    o->bigram_weight = 0.5;
-    o->exact_weight = 0.0;
+    o->bigram_weight = 0.3;
+    o->unigram_weight = 1.0;
+    o->cjk_word_weight = 0.3;
+    o->title_exact_weight = 3.0;
+    o->exact_weight = 0.3;
+    o->question_weight = 0.3;
     o->stopwords = 1;
     o->max_wildcard = 100;
     o->near_window = 4;
+    o->prf_docs = 10;
+    o->prf_terms = 5;
+    o->prf_min_words = 3;
+    o->prf_weight = 0.3;
+}
+
+void rank_opts_from_config(struct rank_opts *o, const struct config *cfg)
+{
+    rank_opts_default(o);
+    o->bm25_k1 = cfg->ranking.bm25_k1;
+    o->bm25_b = cfg->ranking.bm25_b;
+    o->title_weight = cfg->ranking.title_weight;
+    o->heading_weight = cfg->ranking.heading_weight;
+    o->proximity_weight = cfg->ranking.proximity_weight;
+    o->near_window = (unsigned)cfg->ranking.near_window;
+    o->synonym_weight = cfg->ranking.synonyms ? cfg->ranking.synonym_weight : 0;
+    o->exact_weight = cfg->ranking.exact_weight;
+    o->bigram_weight = cfg->ranking.bigram_weight;
+    o->unigram_weight = cfg->ranking.unigram_weight;
+    o->cjk_word_weight = cfg->ranking.cjk_word_weight;
+    o->title_exact_weight = cfg->ranking.title_exact_weight;
+    o->stopwords = cfg->ranking.stopwords;
+    o->question_weight = cfg->ranking.question_weight;
+    o->prf_docs = (unsigned)cfg->ranking.prf_docs;
+    o->prf_terms = (unsigned)cfg->ranking.prf_terms;
+    o->prf_weight = cfg->ranking.prf_weight;
+    o->prf_min_words = (unsigned)cfg->ranking.prf_min_words;
+    o->max_wildcard = (unsigned)cfg->searchd.max_wildcard;
 }
 
 /* A growing list of sub-queries; the first failure sticks in st. */
@@ -148,27 +182,8 @@ static xap_query *word_query(struct build *b, const struct qnode *n, enum qfield
         xap_query *ph = combine(b, XAP_OP_PHRASE, &parts, 0);
         return pair(b, XAP_OP_SYNONYM, term(b, wp, n->text, strlen(n->text), n->pos), ph);
     }
-    if (n->tok_flags & TOK_CJK) {
-        xap_query *w = term(b, wp, n->text, strlen(n->text), n->pos);
-        if (c->opts->bigram_weight <= 0 || field != QF_ANY)
-            return w;
-        /* Bigrams of the word catch other segmentations of the same text. */
-        struct qlist bl = { 0 };
-        const char *s = n->text;
-        size_t len = strlen(s), prev = (size_t)-1, i = 0;
-        while (i < len) {
-            unsigned char ch = (unsigned char)s[i];
-            size_t cl = ch >= 0xF0 ? 4 : ch >= 0xE0 ? 3 : ch >= 0xC0 ? 2 : 1;
-            if (i + cl > len)
-                break;
-            if (prev != (size_t)-1)
-                ql_add(b, &bl, term(b, PFX_BIGRAM, s + prev, i + cl - prev, 0));
-            prev = i;
-            i += cl;
-        }
-        xap_query *bg = scale(b, combine(b, XAP_OP_OR, &bl, 0), c->opts->bigram_weight);
-        return pair(b, XAP_OP_OR, w, bg);
-    }
+    if (n->tok_flags & TOK_CJK)
+        return scale(b, term(b, wp, n->text, strlen(n->text), n->pos), c->opts->cjk_word_weight);
     if (!stemmable(n) || !c->stem)
         return term(b, wp, n->text, strlen(n->text), n->pos);
     char stem[SCHEMA_MAX_TERM + 1];
@@ -303,6 +318,104 @@ static xap_query *synonyms_of(struct build *b, const struct qnode *const *w, siz
     return scale(b, combine(b, XAP_OP_OR, &groups, 0), c->opts->synonym_weight);
 }
 
+/* Byte length of the UTF-8 sequence starting with c. */
+static size_t u8len(unsigned char c)
+{
+    return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+/* The n-gram query of one run of adjacent CJK words (their text joined):
+ * its overlapping bigrams (B) and its characters (U), each group scaled
+ * by its weight. A query's words rarely share the text's word boundaries
+ * (the index holds both n-grams over whole runs of CJK text). */
+static xap_query *cjk_ngrams(struct build *b, const struct qnode *const *w, size_t n)
+{
+    const struct rank_opts *o = b->c->opts;
+    char run[1024];
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t tl = strlen(w[i]->text);
+        if (len + tl >= sizeof run)
+            break;
+        memcpy(run + len, w[i]->text, tl);
+        len += tl;
+    }
+    struct qlist bl = { 0 }, ul = { 0 };
+    size_t prev = (size_t)-1, i = 0;
+    while (i < len) {
+        size_t cl = u8len((unsigned char)run[i]);
+        if (i + cl > len)
+            break;
+        if (o->unigram_weight > 0)
+            ql_add(b, &ul, term(b, PFX_UNIGRAM, run + i, cl, 0));
+        if (o->bigram_weight > 0 && prev != (size_t)-1)
+            ql_add(b, &bl, term(b, PFX_BIGRAM, run + prev, i + cl - prev, 0));
+        prev = i;
+        i += cl;
+    }
+    xap_query *bg = scale(b, combine(b, XAP_OP_OR, &bl, 0), o->bigram_weight);
+    xap_query *ug = scale(b, combine(b, XAP_OP_OR, &ul, 0), o->unigram_weight);
+    return pair(b, XAP_OP_OR, bg, ug);
+}
+
+/* Question openers: words that make a search a question without naming
+ * its topic. The longest opener matching the first words wins; its words
+ * are weighted by rank_opts.question_weight. Words are folded tokens
+ * ("What is (are)" -> what is are). */
+static const char *const openers[] = {
+    "what research or clinical trials is being done for",
+    "what research is being done for",
+    "how many people are affected by",
+    "how many people have",
+    "do you have information about",
+    "where can i find information about",
+    "where can i find information on",
+    "can you tell me about",
+    "i would like to know about",
+    "i want to know about",
+    "tell me about",
+    "who is at risk for",
+    "who is at risk of",
+    "who gets",
+    "what to do for",
+    "what to do about",
+    "what is are",
+    "what is the",
+    "what are the",
+    "what is a",
+    "what is an",
+    "what is",
+    "what are",
+    "how to",
+    "how do i",
+    "how can i",
+    "how do you",
+    "information about",
+    "information on",
+};
+
+/* Number of leading words of w[0..n) that form a question opener. */
+static size_t opener_len(const struct qnode *const *w, size_t n)
+{
+    size_t best = 0;
+    for (size_t k = 0; k < sizeof openers / sizeof openers[0]; k++) {
+        const char *p = openers[k];
+        size_t i = 0;
+        while (*p && i < n) {
+            size_t l = strcspn(p, " ");
+            if (strlen(w[i]->text) != l || memcmp(w[i]->text, p, l) != 0)
+                break;
+            i++;
+            p += l;
+            if (*p == ' ')
+                p++;
+        }
+        if (*p == '\0' && i > best && i < n) /* never the whole query */
+            best = i;
+    }
+    return best;
+}
+
 static xap_query *compile(struct build *b, const struct qnode *n);
 
 static xap_query *filter_query(struct build *b, const struct qnode *n)
@@ -319,16 +432,19 @@ static xap_query *bag(struct build *b, const struct qnode *n)
 {
     const struct rank_opts *o = b->c->opts;
     struct qlist ranked = { 0 }, must = { 0 }, excl = { 0 }, filt = { 0 };
-    /* Plain words in order, for proximity and synonyms. */
+    /* Plain words in order, for proximity, synonyms and CJK n-grams. */
     const struct qnode **words = calloc(n->n_kids + 1, sizeof *words);
     size_t nw = 0, n_plain = 0;
     if (!words) {
         b->st = XAP_ERR_NOMEM;
         return NULL;
     }
-    for (size_t i = 0; i < n->n_kids; i++)
-        if (n->kids[i]->type == QN_TERM && n->kids[i]->mod == QM_NONE && !is_filter(n->kids[i]))
-            n_plain++;
+    for (size_t i = 0; i < n->n_kids; i++) {
+        const struct qnode *k = n->kids[i];
+        if (k->type == QN_TERM && k->mod == QM_NONE && k->field == QF_ANY && !is_filter(k))
+            words[n_plain++] = k;
+    }
+    size_t n_open = o->question_weight != 1.0 ? opener_len(words, n_plain) : 0;
     for (size_t i = 0; i < n->n_kids; i++) {
         const struct qnode *k = n->kids[i];
         if (is_filter(k)) {
@@ -348,22 +464,41 @@ static xap_query *bag(struct build *b, const struct qnode *n)
             continue;
         }
         if (k->type == QN_TERM && k->field == QF_ANY) {
-            words[nw++] = k;
+            size_t at = nw++;
             /* Long natural-language questions: function words only add noise. */
             if (o->stopwords && n_plain >= 4 && !(k->tok_flags & TOK_CJK) && rank_is_stopword(k->text))
                 continue;
+            if (at < n_open) {
+                if (o->question_weight > 0)
+                    ql_add(b, &ranked, scale(b, compile(b, k), o->question_weight));
+                continue;
+            }
         }
         ql_add(b, &ranked, compile(b, k));
     }
     if (ranked.n == 0 && nw > 0) /* only stop words: keep them */
         for (size_t i = 0; i < nw; i++)
             ql_add(b, &ranked, compile(b, words[i]));
+    /* CJK runs: n-grams across the query's word boundaries. */
+    for (size_t i = 0; i < nw;) {
+        if (!(words[i]->tok_flags & TOK_CJK)) {
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < nw && (words[j]->tok_flags & TOK_CJK) && words[j]->start == words[j - 1]->end)
+            j++;
+        ql_add(b, &ranked, cjk_ngrams(b, words + i, j - i));
+        i = j;
+    }
     /* Proximity: adjacent words near each other score extra. */
     if (o->proximity_weight > 0 && nw >= 2 && nw <= 12) {
         struct qlist prox = { 0 };
         for (size_t i = 0; i + 1 < nw; i++) {
             const struct qnode *x = words[i], *y = words[i + 1];
             if ((x->tok_flags | y->tok_flags) & TOK_COMPOUND)
+                continue;
+            if (i < n_open)
                 continue;
             if (o->stopwords && nw >= 4 && (rank_is_stopword(x->text) || rank_is_stopword(y->text)))
                 continue;
@@ -466,7 +601,26 @@ xap_status rank_compile(struct rank_ctx *c, const struct query *q, xap_query **o
 {
     *out = NULL;
     struct build b = { c, XAP_OK };
-    xap_query *r = q ? compile(&b, q->root) : NULL;
+    const struct qnode *root = q ? q->root : NULL;
+    /* A one-word query is a bag of one (synonyms, CJK n-grams). */
+    const struct qnode *one[1] = { root };
+    struct qnode wrap = { .type = QN_BAG, .kids = (struct qnode **)one, .n_kids = 1 };
+    if (root && root->type == QN_TERM && root->field == QF_ANY && root->mod == QM_NONE)
+        root = &wrap;
+    xap_query *r = root ? compile(&b, root) : NULL;
+    if (r && c->text && c->len > 0 && c->len < 1024 && c->opts->title_exact_weight > 0) {
+        /* The query is an article's whole title (known-item search): the
+         * title-key term (XT, wdf 1) of the typed text. */
+        char text[1024], t[SCHEMA_MAX_TERM + 1];
+        memcpy(text, c->text, c->len);
+        text[c->len] = '\0';
+        schema_titlekey_term(t, c->tk, text);
+        xap_query *x = NULL;
+        xap_status st = xap_query_term(t, 1, 0, &x);
+        if (st != XAP_OK)
+            b.st = st;
+        r = pair(&b, XAP_OP_AND_MAYBE, r, scale(&b, x, c->opts->title_exact_weight));
+    }
     if (b.st != XAP_OK) {
         xap_query_free(r);
         return b.st;

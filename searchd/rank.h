@@ -29,20 +29,35 @@ struct rank_opts {
     double proximity_weight; /* bonus of adjacent words near each other (0 = off) */
     double synonym_weight;   /* weight of a synonym phrase group (0 = off) */
     double bigram_weight;    /* CJK bigram matches (0 = off) */
+    double unigram_weight;   /* CJK single-character matches (0 = off) */
+    double cjk_word_weight;  /* CJK (ICU) word matches */
+    double title_exact_weight; /* the whole query is an article's title (0 = off) */
     double exact_weight;     /* the unstemmed word besides its stem (0 = off) */
+    double question_weight;  /* words of a question opener ("how many people are affected by"):
+                                1 = plain words, 0 = dropped */
     int stopwords;           /* 1: drop English function words from long natural queries */
     unsigned max_wildcard;   /* wildcard expansion cap */
     unsigned near_window;    /* proximity window in words */
+    /* Pseudo-relevance feedback (search.c): the prf_terms best terms of the
+     * top prf_docs results join the query with weight prf_weight; only
+     * for queries of at least prf_min_words ranked words. */
+    unsigned prf_docs, prf_terms, prf_min_words;
+    double prf_weight;
 };
 
 /* Defaults (the measured best; see docs/relevance.md). */
 void rank_opts_default(struct rank_opts *o);
+/* The options of the [ranking] section of cfg (a struct config *). */
+struct config;
+void rank_opts_from_config(struct rank_opts *o, const struct config *cfg);
 
 struct rank_ctx {
     xap_db *db;              /* for synonym lookups */
     struct tokenizer *tk;
     xap_stem *stem;          /* english stemmer (NULL = no stemming) */
     const struct rank_opts *opts;
+    const char *text;        /* the query as typed (exact-title match), or NULL */
+    size_t len;
 };
 
 /* Compile q into *out (xap_query_free). Returns XAP_OK or the seam status

@@ -300,22 +300,136 @@ static xap_status add_filters(struct run *r, xap_query **q)
     return st;
 }
 
+/* ---- pseudo-relevance feedback ------------------------------------------------- */
+
+/* Words PRF can expand (English, not function words): the expand set
+ * takes English stems only, so a CJK query skips the first pass. */
+static void count_cb(const struct qnode *t, void *ud)
+{
+    size_t *n = ud;
+    if (!(t->tok_flags & TOK_CJK) && !rank_is_stopword(t->text))
+        (*n)++;
+}
+
+/* Expansion terms: English stems (Z, not the field stems ZS/ZH); no
+ * numbers, nothing shorter than 3 letters. (CJK words measured worse:
+ * the expand set of short Chinese titles and answers is noise.) */
+static int prf_decider(const char *t, size_t len, void *ud)
+{
+    (void)ud;
+    unsigned char c0 = (unsigned char)t[0];
+    if (c0 != 'Z' || len < 4)
+        return 0;
+    unsigned char c1 = (unsigned char)t[1];
+    if (c1 >= 'A' && c1 <= 'Z')
+        return 0;
+    size_t digits = 0;
+    for (size_t i = 1; i < len; i++)
+        digits += t[i] >= '0' && t[i] <= '9';
+    return digits == 0;
+}
+
+/* RM3-like pseudo-relevance feedback: the best terms of the top prf_docs
+ * results (Xapian's expand set, query terms excluded), each weighted by
+ * its expand weight relative to the best, join the query scaled by
+ * prf_weight. Navigational queries are left alone: short ones (fewer
+ * than prf_min_words words) and the exact title of an article. On
+ * success *q is the expanded query and e runs it. */
+static xap_status feedback(xap_db *db, struct tokenizer *tk, xap_enquire *e, const struct rank_opts *o,
+                           const struct query *pq, const char *text, size_t len, int filtered, xap_query **q)
+{
+    if (o->prf_docs == 0 || o->prf_weight <= 0 || !pq)
+        return XAP_OK;
+    size_t nwords = 0;
+    query_positive_terms(pq, count_cb, &nwords);
+    if (nwords < o->prf_min_words)
+        return XAP_OK;
+    if (len < 1024) {
+        /* A known-item search (some article's whole title is the query):
+         * its first results are what was asked for. */
+        char buf[1024], t[SCHEMA_MAX_TERM + 1];
+        uint32_t tf = 0;
+        memcpy(buf, text, len);
+        buf[len] = '\0';
+        schema_titlekey_term(t, tk, buf);
+        xap_status st = xap_db_termfreq(db, t, &tf);
+        if (st != XAP_OK || tf > 0)
+            return st;
+    }
+    xap_mset *m = NULL;
+    xap_eset *es = NULL;
+    xap_query **terms = NULL;
+    size_t nt = 0;
+    uint32_t rset[100];
+    xap_status st = xap_enquire_mset(e, 0, o->prf_docs, 0, NULL, 0, &m);
+    size_t n = st == XAP_OK ? xap_mset_size(m) : 0;
+    if (n > sizeof rset / sizeof rset[0])
+        n = sizeof rset / sizeof rset[0];
+    for (size_t i = 0; i < n && st == XAP_OK; i++)
+        st = xap_mset_item(m, i, &rset[i], NULL, NULL, NULL);
+    if (st == XAP_OK && n > 0)
+        st = xap_enquire_eset(e, o->prf_terms, rset, n, prf_decider, NULL, &es);
+    size_t ne = es ? xap_eset_size(es) : 0;
+    if (st == XAP_OK && ne > 0 && !(terms = calloc(ne, sizeof *terms)))
+        st = XAP_ERR_NOMEM;
+    double top = 0;
+    for (size_t i = 0; i < ne && st == XAP_OK; i++) {
+        const char *t;
+        double w;
+        xap_query *tq = NULL;
+        st = xap_eset_item(es, i, &t, &w);
+        if (st != XAP_OK)
+            break;
+        if (i == 0)
+            top = w;
+        if (w <= 0 || top <= 0)
+            break;
+        st = xap_query_term(t, 1, 0, &tq);
+        if (st == XAP_OK)
+            st = xap_query_scale(tq, o->prf_weight * w / top, &terms[nt]);
+        xap_query_free(tq);
+        if (st == XAP_OK)
+            nt++;
+    }
+    xap_query *exp = NULL, *both = NULL;
+    if (st == XAP_OK && nt > 0)
+        st = xap_query_combine(XAP_OP_OR, terms, nt, 0, &exp);
+    if (st == XAP_OK && exp) {
+        /* OR widens the matches; with filters or required words the
+         * expansion may only reorder them. */
+        xap_query *pair[2] = { *q, exp };
+        int plain = !filtered && pq->root && (pq->root->type == QN_BAG || pq->root->type == QN_TERM);
+        for (size_t i = 0; plain && pq->root->type == QN_BAG && i < pq->root->n_kids; i++)
+            if (pq->root->kids[i]->mod != QM_NONE || pq->root->kids[i]->field == QF_CATEGORY ||
+                pq->root->kids[i]->field == QF_LANG)
+                plain = 0;
+        st = xap_query_combine(plain ? XAP_OP_OR : XAP_OP_AND_MAYBE, pair, 2, 0, &both);
+    }
+    if (st == XAP_OK && both)
+        st = xap_enquire_set_query(e, both);
+    if (st == XAP_OK && both) {
+        xap_query_free(*q);
+        *q = both;
+        both = NULL;
+    }
+    xap_query_free(both);
+    xap_query_free(exp);
+    for (size_t i = 0; i < nt; i++)
+        xap_query_free(terms[i]);
+    free(terms);
+    xap_eset_free(es);
+    xap_mset_free(m);
+    return st;
+}
+
 static xap_status run_search(xap_db *db, void *ud)
 {
     struct run *r = ud;
     run_reset(r);
     const struct config *cfg = r->cfg;
     struct rank_opts o;
-    rank_opts_default(&o);
-    o.bm25_k1 = cfg->ranking.bm25_k1;
-    o.bm25_b = cfg->ranking.bm25_b;
-    o.title_weight = cfg->ranking.title_weight;
-    o.heading_weight = cfg->ranking.heading_weight;
-    o.proximity_weight = cfg->ranking.proximity_weight;
-    if (!cfg->ranking.synonyms)
-        o.synonym_weight = 0;
-    o.max_wildcard = (unsigned)cfg->searchd.max_wildcard;
-    struct rank_ctx rc = { db, r->tk, r->stem, &o };
+    rank_opts_from_config(&o, cfg);
+    struct rank_ctx rc = { db, r->tk, r->stem, &o, r->text, r->len };
 
     xap_query *q = NULL;
     xap_enquire *e = NULL;
@@ -337,6 +451,8 @@ static xap_status run_search(xap_db *db, void *ud)
         st = xap_enquire_set_query(e, q);
     if (st == XAP_OK)
         st = xap_enquire_set_bm25(e, o.bm25_k1, 0, 1, o.bm25_b, 0.5);
+    if (st == XAP_OK)
+        st = feedback(db, r->tk, e, &o, r->q, r->text, r->len, r->category || r->lang, &q);
     double budget = cfg->searchd.query_timeout_ms / 1000.0;
     if (st == XAP_OK && budget > 0)
         st = xap_enquire_set_time_limit(e, budget);
