@@ -114,7 +114,7 @@ static void q_count_positive(const struct qnode *t, void *ud)
 
 static void q_rank(const struct query *q)
 {
-    struct rank_ctx ctx = { q_db, q_tk, q_stem, &q_ropts };
+    struct rank_ctx ctx = { q_db, q_tk, q_stem, &q_ropts, NULL, 0 };
     xap_query *xq = NULL;
     xap_status st = rank_compile(&ctx, q, &xq);
     if (st != XAP_OK)

@@ -64,9 +64,11 @@ static void test_defaults(void **state)
     assert_false(c.searchd.access_log);
     assert_true(c.ranking.bm25_k1 == 1.2);
     assert_true(c.ranking.bm25_b == 0.75);
-    assert_true(c.ranking.title_weight == 3.0);
-    assert_true(c.ranking.heading_weight == 1.5);
-    assert_true(c.ranking.proximity_weight == 1.0);
+    assert_true(c.ranking.title_weight == 0.3);
+    assert_true(c.ranking.heading_weight == 0.3);
+    assert_true(c.ranking.proximity_weight == 0.0);
+    assert_true(c.ranking.title_exact_weight == 3.0);
+    assert_int_equal(c.ranking.prf_docs, 10);
     assert_true(c.ranking.synonyms);
     assert_true(c.ranking.spelling);
     assert_string_equal(c.client.socket, "");
