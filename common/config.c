@@ -65,7 +65,7 @@ static const struct key keys[] = {
     { "ranking", "prf_docs",             T_INT,    F(ranking.prf_docs),           "10",    0, 100 },
     { "ranking", "prf_terms",            T_INT,    F(ranking.prf_terms),          "5",   1, 200 },
     { "ranking", "prf_weight",           T_DOUBLE, F(ranking.prf_weight),         "0.3",  0, 1000 },
-    { "ranking", "prf_min_words",        T_INT,    F(ranking.prf_min_words),      "3",    1, 1000 },
+    { "ranking", "prf_min_words",        T_INT,    F(ranking.prf_min_words),      "1",    1, 1000 },
     { "ranking", "spelling",             T_BOOL,   F(ranking.spelling),           "true", 0, 0 },
     { "ranking", "dictionaries",         T_STRING, F(ranking.dictionaries), "/usr/share/hunspell/en_US.dic,/usr/share/hunspell/en_med_glut.dic", 0, 0 },
     { "client",  "socket",               T_STRING, F(client.socket),              "",     0, 0 },

@@ -29,7 +29,7 @@ void rank_opts_default(struct rank_opts *o)
     o->near_window = 4;
     o->prf_docs = 10;
     o->prf_terms = 5;
-    o->prf_min_words = 3;
+    o->prf_min_words = 1;
     o->prf_weight = 0.3;
 }
 

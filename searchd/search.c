@@ -398,10 +398,12 @@ static xap_status feedback(xap_db *db, struct tokenizer *tk, xap_enquire *e, con
         /* OR widens the matches; with filters or required words the
          * expansion may only reorder them. */
         xap_query *pair[2] = { *q, exp };
-        int plain = !filtered && pq->root && (pq->root->type == QN_BAG || pq->root->type == QN_TERM);
-        for (size_t i = 0; plain && pq->root->type == QN_BAG && i < pq->root->n_kids; i++)
-            if (pq->root->kids[i]->mod != QM_NONE || pq->root->kids[i]->field == QF_CATEGORY ||
-                pq->root->kids[i]->field == QF_LANG)
+        const struct qnode *root = pq->root;
+        int plain = !filtered && root &&
+                    (root->type == QN_BAG || (root->type == QN_TERM && root->mod == QM_NONE && root->field == QF_ANY));
+        /* A field (title:sleep) or a modifier anywhere: reorder only. */
+        for (size_t i = 0; plain && root->type == QN_BAG && i < root->n_kids; i++)
+            if (root->kids[i]->mod != QM_NONE || root->kids[i]->field != QF_ANY)
                 plain = 0;
         st = xap_query_combine(plain ? XAP_OP_OR : XAP_OP_AND_MAYBE, pair, 2, 0, &both);
     }
