@@ -58,6 +58,7 @@ static const struct key keys[] = {
     { "ranking", "exact_weight",         T_DOUBLE, F(ranking.exact_weight),       "0.3",    0, 1000 },
     { "ranking", "bigram_weight",        T_DOUBLE, F(ranking.bigram_weight),      "0.3",  0, 1000 },
     { "ranking", "unigram_weight",       T_DOUBLE, F(ranking.unigram_weight),     "1.0",    0, 1000 },
+    { "ranking", "bm25_k1_cjk",          T_DOUBLE, F(ranking.bm25_k1_cjk),        "0.7",    0, 1000 },
     { "ranking", "unigram_common",       T_DOUBLE, F(ranking.unigram_common),     "0.01",   0, 1 },
     { "ranking", "cjk_word_weight",      T_DOUBLE, F(ranking.cjk_word_weight),    "0.3",  0, 1000 },
     { "ranking", "title_exact_weight",   T_DOUBLE, F(ranking.title_exact_weight), "3.0",    0, 1000 },

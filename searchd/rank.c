@@ -14,6 +14,7 @@ void rank_opts_default(struct rank_opts *o)
     /* Keep in step with the [ranking] defaults of common/config.c. */
     o->bm25_k1 = 1.2;
     o->bm25_b = 0.75;
+    o->bm25_k1_cjk = 0.7;
     o->title_weight = 0.3;
     o->heading_weight = 0.3;
     o->proximity_weight = 0.0;
@@ -39,6 +40,7 @@ void rank_opts_from_config(struct rank_opts *o, const struct config *cfg)
     rank_opts_default(o);
     o->bm25_k1 = cfg->ranking.bm25_k1;
     o->bm25_b = cfg->ranking.bm25_b;
+    o->bm25_k1_cjk = cfg->ranking.bm25_k1_cjk;
     o->title_weight = cfg->ranking.title_weight;
     o->heading_weight = cfg->ranking.heading_weight;
     o->proximity_weight = cfg->ranking.proximity_weight;

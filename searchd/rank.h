@@ -24,6 +24,7 @@ struct tokenizer;
 
 struct rank_opts {
     double bm25_k1, bm25_b;
+    double bm25_k1_cjk;      /* k1 of a query whose words are mostly CJK */
     double title_weight;     /* extra weight of a title match (0 = off) */
     double heading_weight;   /* extra weight of a heading match (0 = off) */
     double proximity_weight; /* bonus of adjacent words near each other (0 = off) */

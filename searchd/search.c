@@ -424,6 +424,22 @@ static xap_status feedback(xap_db *db, struct tokenizer *tk, xap_enquire *e, con
     return st;
 }
 
+/* Counts the CJK and the other positive words of a query. */
+static void cjk_cb(const struct qnode *t, void *ud)
+{
+    size_t *n = ud;
+    n[(t->tok_flags & TOK_CJK) ? 0 : 1]++;
+}
+
+/* BM25 k1 for q: CJK queries (character n-grams) saturate sooner. */
+static double query_k1(const struct rank_opts *o, const struct query *q)
+{
+    size_t n[2] = { 0, 0 };
+    if (q)
+        query_positive_terms(q, cjk_cb, n);
+    return n[0] > n[1] ? o->bm25_k1_cjk : o->bm25_k1;
+}
+
 static xap_status run_search(xap_db *db, void *ud)
 {
     struct run *r = ud;
@@ -452,7 +468,7 @@ static xap_status run_search(xap_db *db, void *ud)
     if (st == XAP_OK)
         st = xap_enquire_set_query(e, q);
     if (st == XAP_OK)
-        st = xap_enquire_set_bm25(e, o.bm25_k1, 0, 1, o.bm25_b, 0.5);
+        st = xap_enquire_set_bm25(e, query_k1(&o, r->q), 0, 1, o.bm25_b, 0.5);
     if (st == XAP_OK)
         st = feedback(db, r->tk, e, &o, r->q, r->text, r->len, r->category || r->lang, &q);
     double budget = cfg->searchd.query_timeout_ms / 1000.0;
