@@ -61,6 +61,8 @@ struct config {
         double exact_weight;  /* unstemmed word besides its stem */
         double bigram_weight; /* CJK overlapping bigrams */
         double unigram_weight;/* CJK single characters */
+        double bm25_k1_cjk;   /* k1 of queries mostly in CJK (character terms) */
+        double unigram_common;/* characters in more than this fraction of articles only add weight */
         double cjk_word_weight; /* CJK (ICU) words */
         double title_exact_weight; /* the query is an article's whole title */
         bool stopwords;       /* drop function words from long questions */

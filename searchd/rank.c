@@ -14,12 +14,14 @@ void rank_opts_default(struct rank_opts *o)
     /* Keep in step with the [ranking] defaults of common/config.c. */
     o->bm25_k1 = 1.2;
     o->bm25_b = 0.75;
+    o->bm25_k1_cjk = 0.7;
     o->title_weight = 0.3;
     o->heading_weight = 0.3;
     o->proximity_weight = 0.0;
     o->synonym_weight = 1.0;
     o->bigram_weight = 0.3;
     o->unigram_weight = 1.0;
+    o->unigram_common = 0.01;
     o->cjk_word_weight = 0.3;
     o->title_exact_weight = 3.0;
     o->exact_weight = 0.3;
@@ -29,7 +31,7 @@ void rank_opts_default(struct rank_opts *o)
     o->near_window = 4;
     o->prf_docs = 10;
     o->prf_terms = 5;
-    o->prf_min_words = 3;
+    o->prf_min_words = 1;
     o->prf_weight = 0.3;
 }
 
@@ -38,6 +40,7 @@ void rank_opts_from_config(struct rank_opts *o, const struct config *cfg)
     rank_opts_default(o);
     o->bm25_k1 = cfg->ranking.bm25_k1;
     o->bm25_b = cfg->ranking.bm25_b;
+    o->bm25_k1_cjk = cfg->ranking.bm25_k1_cjk;
     o->title_weight = cfg->ranking.title_weight;
     o->heading_weight = cfg->ranking.heading_weight;
     o->proximity_weight = cfg->ranking.proximity_weight;
@@ -46,6 +49,7 @@ void rank_opts_from_config(struct rank_opts *o, const struct config *cfg)
     o->exact_weight = cfg->ranking.exact_weight;
     o->bigram_weight = cfg->ranking.bigram_weight;
     o->unigram_weight = cfg->ranking.unigram_weight;
+    o->unigram_common = cfg->ranking.unigram_common;
     o->cjk_word_weight = cfg->ranking.cjk_word_weight;
     o->title_exact_weight = cfg->ranking.title_exact_weight;
     o->stopwords = cfg->ranking.stopwords;
@@ -324,10 +328,27 @@ static size_t u8len(unsigned char c)
     return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
 }
 
+/* Is the term in more than rank_opts.unigram_common of the articles? */
+static int too_common(struct build *b, const char *prefix, const char *s, size_t len)
+{
+    double maxdf = b->c->opts->unigram_common;
+    if (maxdf <= 0 || !b->c->db)
+        return 0;
+    char t[SCHEMA_MAX_TERM + 1];
+    schema_term(t, prefix, s, len);
+    uint32_t tf = 0, n = 0;
+    if (xap_db_termfreq(b->c->db, t, &tf) != XAP_OK || xap_db_doccount(b->c->db, &n) != XAP_OK)
+        return 0;
+    return tf > maxdf * n;
+}
+
 /* The n-gram query of one run of adjacent CJK words (their text joined):
  * its overlapping bigrams (B) and its characters (U), each group scaled
  * by its weight. A query's words rarely share the text's word boundaries
- * (the index holds both n-grams over whole runs of CJK text). */
+ * (the index holds both n-grams over whole runs of CJK text).
+ * Latency: the characters of more than unigram_common of the articles
+ * (long posting lists, low weight) join by AND_MAYBE: they add their
+ * weight to the articles the rarer n-grams match but match none alone. */
 static xap_query *cjk_ngrams(struct build *b, const struct qnode *const *w, size_t n)
 {
     const struct rank_opts *o = b->c->opts;
@@ -340,14 +361,14 @@ static xap_query *cjk_ngrams(struct build *b, const struct qnode *const *w, size
         memcpy(run + len, w[i]->text, tl);
         len += tl;
     }
-    struct qlist bl = { 0 }, ul = { 0 };
+    struct qlist bl = { 0 }, ul = { 0 }, common = { 0 };
     size_t prev = (size_t)-1, i = 0;
     while (i < len) {
         size_t cl = u8len((unsigned char)run[i]);
         if (i + cl > len)
             break;
         if (o->unigram_weight > 0)
-            ql_add(b, &ul, term(b, PFX_UNIGRAM, run + i, cl, 0));
+            ql_add(b, too_common(b, PFX_UNIGRAM, run + i, cl) ? &common : &ul, term(b, PFX_UNIGRAM, run + i, cl, 0));
         if (o->bigram_weight > 0 && prev != (size_t)-1)
             ql_add(b, &bl, term(b, PFX_BIGRAM, run + prev, i + cl - prev, 0));
         prev = i;
@@ -355,7 +376,9 @@ static xap_query *cjk_ngrams(struct build *b, const struct qnode *const *w, size
     }
     xap_query *bg = scale(b, combine(b, XAP_OP_OR, &bl, 0), o->bigram_weight);
     xap_query *ug = scale(b, combine(b, XAP_OP_OR, &ul, 0), o->unigram_weight);
-    return pair(b, XAP_OP_OR, bg, ug);
+    xap_query *cg = scale(b, combine(b, XAP_OP_OR, &common, 0), o->unigram_weight);
+    xap_query *base = pair(b, XAP_OP_OR, ug, bg);
+    return pair(b, base ? XAP_OP_AND_MAYBE : XAP_OP_OR, base, cg);
 }
 
 /* Question openers: words that make a search a question without naming

@@ -24,12 +24,15 @@ struct tokenizer;
 
 struct rank_opts {
     double bm25_k1, bm25_b;
+    double bm25_k1_cjk;      /* k1 of a query whose words are mostly CJK */
     double title_weight;     /* extra weight of a title match (0 = off) */
     double heading_weight;   /* extra weight of a heading match (0 = off) */
     double proximity_weight; /* bonus of adjacent words near each other (0 = off) */
     double synonym_weight;   /* weight of a synonym phrase group (0 = off) */
     double bigram_weight;    /* CJK bigram matches (0 = off) */
     double unigram_weight;   /* CJK single-character matches (0 = off) */
+    double unigram_common;   /* a character in more than this fraction of the articles
+                                only adds weight to articles the rest match (0 = off) */
     double cjk_word_weight;  /* CJK (ICU) word matches */
     double title_exact_weight; /* the whole query is an article's title (0 = off) */
     double exact_weight;     /* the unstemmed word besides its stem (0 = off) */

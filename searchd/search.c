@@ -398,10 +398,12 @@ static xap_status feedback(xap_db *db, struct tokenizer *tk, xap_enquire *e, con
         /* OR widens the matches; with filters or required words the
          * expansion may only reorder them. */
         xap_query *pair[2] = { *q, exp };
-        int plain = !filtered && pq->root && (pq->root->type == QN_BAG || pq->root->type == QN_TERM);
-        for (size_t i = 0; plain && pq->root->type == QN_BAG && i < pq->root->n_kids; i++)
-            if (pq->root->kids[i]->mod != QM_NONE || pq->root->kids[i]->field == QF_CATEGORY ||
-                pq->root->kids[i]->field == QF_LANG)
+        const struct qnode *root = pq->root;
+        int plain = !filtered && root &&
+                    (root->type == QN_BAG || (root->type == QN_TERM && root->mod == QM_NONE && root->field == QF_ANY));
+        /* A field (title:sleep) or a modifier anywhere: reorder only. */
+        for (size_t i = 0; plain && root->type == QN_BAG && i < root->n_kids; i++)
+            if (root->kids[i]->mod != QM_NONE || root->kids[i]->field != QF_ANY)
                 plain = 0;
         st = xap_query_combine(plain ? XAP_OP_OR : XAP_OP_AND_MAYBE, pair, 2, 0, &both);
     }
@@ -420,6 +422,22 @@ static xap_status feedback(xap_db *db, struct tokenizer *tk, xap_enquire *e, con
     xap_eset_free(es);
     xap_mset_free(m);
     return st;
+}
+
+/* Counts the CJK and the other positive words of a query. */
+static void cjk_cb(const struct qnode *t, void *ud)
+{
+    size_t *n = ud;
+    n[(t->tok_flags & TOK_CJK) ? 0 : 1]++;
+}
+
+/* BM25 k1 for q: CJK queries (character n-grams) saturate sooner. */
+static double query_k1(const struct rank_opts *o, const struct query *q)
+{
+    size_t n[2] = { 0, 0 };
+    if (q)
+        query_positive_terms(q, cjk_cb, n);
+    return n[0] > n[1] ? o->bm25_k1_cjk : o->bm25_k1;
 }
 
 static xap_status run_search(xap_db *db, void *ud)
@@ -450,7 +468,7 @@ static xap_status run_search(xap_db *db, void *ud)
     if (st == XAP_OK)
         st = xap_enquire_set_query(e, q);
     if (st == XAP_OK)
-        st = xap_enquire_set_bm25(e, o.bm25_k1, 0, 1, o.bm25_b, 0.5);
+        st = xap_enquire_set_bm25(e, query_k1(&o, r->q), 0, 1, o.bm25_b, 0.5);
     if (st == XAP_OK)
         st = feedback(db, r->tk, e, &o, r->q, r->text, r->len, r->category || r->lang, &q);
     double budget = cfg->searchd.query_timeout_ms / 1000.0;

@@ -68,6 +68,8 @@ static void test_defaults(void **state)
     assert_true(c.ranking.heading_weight == 0.3);
     assert_true(c.ranking.proximity_weight == 0.0);
     assert_true(c.ranking.title_exact_weight == 3.0);
+    assert_true(c.ranking.unigram_common == 0.01);
+    assert_true(c.ranking.bm25_k1_cjk == 0.7);
     assert_int_equal(c.ranking.prf_docs, 10);
     assert_true(c.ranking.synonyms);
     assert_true(c.ranking.spelling);
