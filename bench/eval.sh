@@ -59,7 +59,8 @@ bigram_weight = 0
 unigram_weight = 0
 stopwords = false
 question_weight = 1
-prf_docs = 0"
+prf_docs = 0
+bm25_k1_cjk = 1.2"
 variants=("$TAG")
 declare -A vconf=(["$TAG"]="")
 if [ "${BASELINE:-1}" = 1 ]; then

@@ -141,8 +141,23 @@ struct writer *writer_open(const struct indexer_opts *o, int *status)
         w->rebuilding = 1;
         st = xap_db_open(w->path, XAP_DB_CREATE_OR_OVERWRITE, &w->db);
     } else {
-        snprintf(w->path, sizeof w->path, "%s", w->live);
-        st = xap_db_open(w->path, XAP_DB_CREATE_OR_OPEN, &w->db);
+        /* A --rebuild may swap the stub between our reading it and our
+         * opening the database (and then remove that generation): after
+         * taking the write lock, check that what we hold is still the live
+         * generation, else start again on the new one. */
+        for (int tries = 0;; tries++) {
+            snprintf(w->path, sizeof w->path, "%s", w->live);
+            st = xap_db_open(w->path, XAP_DB_CREATE_OR_OPEN, &w->db);
+            char now[4096];
+            if (st != XAP_OK || tries >= 5 ||
+                (indexdir_live(w->dir, 0, now, sizeof now, err, sizeof err) == 0 && strcmp(now, w->live) == 0))
+                break;
+            xap_db_cancel(w->db);
+            xap_db_close(w->db);
+            w->db = NULL;
+            indexdir_remove(w->path); /* what we just recreated in a dead generation */
+            snprintf(w->live, sizeof w->live, "%s", now);
+        }
     }
     if (st != XAP_OK) {
         report_open_error(w->path, st);
