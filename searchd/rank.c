@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "schema.h"
+#include "stopword.h"
 #include "synonyms.h"
 #include "tokenizer.h"
 
@@ -220,31 +221,6 @@ static xap_query *ranked_word(struct build *b, const struct qnode *n)
         q = pair(b, XAP_OP_OR, q, scale(b, term(b, PFX_TITLE, n->text, strlen(n->text), 0), o->title_weight));
     }
     return q;
-}
-
-/* English function words that carry no topic in natural-language
- * questions. Single letters are kept on purpose (vitamin A, D, E...). */
-int rank_is_stopword(const char *w)
-{
-    static const char *const stop[] = {
-        "about", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do",
-        "does", "for", "from", "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its",
-        "me", "my", "of", "on", "or", "our", "should", "so", "than", "that", "the", "their", "them",
-        "then", "there", "these", "they", "this", "those", "to", "was", "we", "were", "what", "when",
-        "where", "which", "who", "whom", "why", "will", "with", "would", "you", "your",
-    };
-    size_t lo = 0, hi = sizeof stop / sizeof stop[0];
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(w, stop[mid]);
-        if (c == 0)
-            return 1;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return 0;
 }
 
 struct syn_collect {
@@ -489,7 +465,8 @@ static xap_query *bag(struct build *b, const struct qnode *n)
         if (k->type == QN_TERM && k->field == QF_ANY) {
             size_t at = nw++;
             /* Long natural-language questions: function words only add noise. */
-            if (o->stopwords && n_plain >= 4 && !(k->tok_flags & TOK_CJK) && rank_is_stopword(k->text))
+            if (o->stopwords && n_plain >= 4 && !(k->tok_flags & TOK_CJK) &&
+                stopword_is_query(k->text, strlen(k->text)))
                 continue;
             if (at < n_open) {
                 if (o->question_weight > 0)
@@ -523,7 +500,8 @@ static xap_query *bag(struct build *b, const struct qnode *n)
                 continue;
             if (i < n_open)
                 continue;
-            if (o->stopwords && nw >= 4 && (rank_is_stopword(x->text) || rank_is_stopword(y->text)))
+            if (o->stopwords && nw >= 4 &&
+                (stopword_is_query(x->text, strlen(x->text)) || stopword_is_query(y->text, strlen(y->text))))
                 continue;
             struct qlist pr = { 0 };
             ql_add(b, &pr, term(b, "", x->text, strlen(x->text), 0));

@@ -72,9 +72,4 @@ xap_status rank_compile(struct rank_ctx *c, const struct query *q, xap_query **o
  * one word, for callers that want it. buf holds 256 bytes. */
 size_t rank_stem_term(struct rank_ctx *c, const char *word, size_t len, char *buf);
 
-/* Is w (a folded word) an English function word, dropped from long
- * natural-language queries (rank_opts.stopwords)? Single letters are not
- * (vitamin A, D, E). */
-int rank_is_stopword(const char *w);
-
 #endif

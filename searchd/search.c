@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* search.c: GET /search (see search.h). */
 #include "search.h"
+#include "stopword.h"
 #include "related.h"
 
 #include <jansson.h>
@@ -157,7 +158,7 @@ static int syn_mark_cb(const char *s, size_t len, void *ud)
 static void mark_cb(const struct qnode *t, void *ud)
 {
     struct mark_ctx *m = ud;
-    if (m->skip_stop && rank_is_stopword(t->text))
+    if (m->skip_stop && stopword_is_query(t->text, strlen(t->text)))
         return;
     if (snippet_query_add(m->sq, t->text, strlen(t->text)) != 0)
         m->nomem = 1;
@@ -176,7 +177,7 @@ static void stop_cb(const struct qnode *t, void *ud)
 {
     struct stop_count *c = ud;
     c->words++;
-    c->stop += rank_is_stopword(t->text) != 0;
+    c->stop += stopword_is_query(t->text, strlen(t->text)) != 0;
 }
 
 /* Two-word synonym keys ("heart attack") of adjacent ranked words. */
@@ -307,7 +308,7 @@ static xap_status add_filters(struct run *r, xap_query **q)
 static void count_cb(const struct qnode *t, void *ud)
 {
     size_t *n = ud;
-    if (!(t->tok_flags & TOK_CJK) && !rank_is_stopword(t->text))
+    if (!(t->tok_flags & TOK_CJK) && !stopword_is_query(t->text, strlen(t->text)))
         (*n)++;
 }
 
