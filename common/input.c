@@ -36,57 +36,6 @@ const char *input_status_name(enum input_status st)
     return "UNKNOWN";
 }
 
-/* ---- growable buffer shared with the parsers ---- */
-
-void input_buf_add(struct input_buf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        char *p;
-        while (cap < b->len + n + 1) {
-            if (cap > SIZE_MAX / 2) {
-                b->oom = 1;
-                return;
-            }
-            cap *= 2;
-        }
-        p = realloc(b->s, cap);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
-    }
-    if (n)
-        memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-char *input_buf_take(struct input_buf *b)
-{
-    char *s = b->s;
-
-    if (b->oom) {
-        input_buf_free(b);
-        return NULL;
-    }
-    b->s = NULL;
-    b->len = b->cap = 0;
-    return s ? s : strdup("");
-}
-
-void input_buf_free(struct input_buf *b)
-{
-    free(b->s);
-    b->s = NULL;
-    b->len = b->cap = 0;
-    b->oom = 0;
-}
-
 /* ---- UTF-8 ---- */
 
 /* Length of the valid UTF-8 sequence at s (n > 0 bytes left), or 0 when
@@ -535,15 +484,15 @@ enum input_status input_emit(struct parse_ctx *c, struct article *a, long line, 
         }
     }
     if (!a->lang || !*a->lang) {
-        struct input_buf b = { 0 };
-        input_buf_add(&b, a->title, strlen(a->title));
-        input_buf_add(&b, "\n", 1);
-        input_buf_add(&b, a->body, strlen(a->body));
+        struct buf b = { 0 };
+        buf_add(&b, a->title, strlen(a->title));
+        buf_add(&b, "\n", 1);
+        buf_add(&b, a->body, strlen(a->body));
         if (b.oom || article_set(&a->lang, article_detect_lang(b.s, b.len)) < 0) {
-            input_buf_free(&b);
+            buf_free(&b);
             goto oom;
         }
-        input_buf_free(&b);
+        buf_free(&b);
     }
     if (c->cb) {
         if (c->cb(a, c->ud) != 0)

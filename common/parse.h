@@ -11,21 +11,9 @@
 
 #include <stddef.h>
 #include "article.h"
+#include "buf.h"
 #include "input.h"
 
-/* A growable string; `oom` latches the first allocation failure so that
- * callers can append freely and check once. s is always NUL-terminated
- * once anything was added. */
-struct input_buf {
-    char *s;
-    size_t len, cap;
-    int oom;
-};
-void input_buf_add(struct input_buf *b, const char *s, size_t n);
-/* Hand out the text ("" when nothing was added; NULL when out of memory)
- * and reset the buffer. */
-char *input_buf_take(struct input_buf *b);
-void input_buf_free(struct input_buf *b);
 
 struct parse_ctx {
     const char *name;              /* source name: path, "-" or buffer name */

@@ -74,16 +74,16 @@ static xmlNode *find(xmlNode *root, const char *name)
 
 /* Append s collapsing each run of white space to one space; no space is
  * added where the source had none ("<b>hyp</b>nic" stays one word). */
-static void add_text(struct input_buf *b, const char *s)
+static void add_text(struct buf *b, const char *s)
 {
     while (*s) {
         size_t n = strcspn(s, " \t\n\f\v");
-        input_buf_add(b, s, n);
+        buf_add(b, s, n);
         s += n;
         if (*s) {
             s += strspn(s, " \t\n\f\v");
             if (b->len && b->s[b->len - 1] != ' ' && b->s[b->len - 1] != '\n')
-                input_buf_add(b, " ", 1);
+                buf_add(b, " ", 1);
         }
     }
 }
@@ -91,25 +91,25 @@ static void add_text(struct input_buf *b, const char *s)
 /* All the text under n, collapsed and trimmed; malloc'd or NULL. */
 static char *text_of(xmlNode *n)
 {
-    struct input_buf b = { 0 };
+    struct buf b = { 0 };
     xmlNode *m;
     char *s;
     size_t len;
     const char *t;
 
-    input_buf_add(&b, "", 0);
+    buf_add(&b, "", 0);
     for (m = n; m; m = next_node(m, n, name_in(m, skipped) && m != n)) {
         if ((m->type == XML_TEXT_NODE || m->type == XML_CDATA_SECTION_NODE) && m->content)
             add_text(&b, (const char *)m->content);
     }
     if (b.oom) {
-        input_buf_free(&b);
+        buf_free(&b);
         return NULL;
     }
     len = b.len;
     t = input_trim(b.s, &len);
     s = strndup(t, len);
-    input_buf_free(&b);
+    buf_free(&b);
     return s;
 }
 
@@ -121,8 +121,8 @@ static const char *attr(xmlNode *n, const char *name, xmlChar **hold)
 
 struct walk {
     struct article *a;
-    struct input_buf body;  /* paragraphs done */
-    struct input_buf para;  /* paragraph being built */
+    struct buf body;  /* paragraphs done */
+    struct buf para;  /* paragraph being built */
     int nomem;
 };
 
@@ -138,8 +138,8 @@ static void end_para(struct walk *w)
     t = input_trim(w->para.s, &len);
     if (len) {
         if (w->body.len)
-            input_buf_add(&w->body, "\n\n", 2);
-        input_buf_add(&w->body, t, len);
+            buf_add(&w->body, "\n\n", 2);
+        buf_add(&w->body, t, len);
     }
     w->para.len = 0;
     w->para.s[0] = '\0';
@@ -165,7 +165,7 @@ static void enter(struct walk *w, xmlNode *n)
         end_para(w);
     if (is(n, "br")) {
         if (w->para.len && w->para.s[w->para.len - 1] != '\n')
-            input_buf_add(&w->para, "\n", 1);
+            buf_add(&w->para, "\n", 1);
     } else if (name_in(n, headings)) {
         char *h = text_of(n);
         if (!h || (*h && article_add_heading(w->a, h) < 0))
@@ -306,14 +306,14 @@ enum input_status parse_html_run(struct parse_ctx *c, const char *text, size_t l
         free(s);
     }
     xmlFreeDoc(doc);
-    input_buf_free(&w.para);
+    buf_free(&w.para);
     if (w.nomem || w.body.oom) {
-        input_buf_free(&w.body);
+        buf_free(&w.body);
         article_free(w.a);
         return INPUT_ERR_NOMEM;
     }
     free(w.a->body);
-    w.a->body = input_buf_take(&w.body);
+    w.a->body = buf_take(&w.body);
     if (!w.a->body) {
         article_free(w.a);
         return INPUT_ERR_NOMEM;

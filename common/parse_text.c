@@ -273,14 +273,14 @@ static void mark_headings(struct state *st)
 
 static void build_body(struct state *st)
 {
-    struct input_buf b = { 0 };
+    struct buf b = { 0 };
     size_t i;
 
     for (i = 0; i < st->n_paras && !st->nomem; i++) {
         struct para *p = &st->paras[i];
         const char *s = p->s, *end = p->s + p->len;
         if (i)
-            input_buf_add(&b, "\n\n", 2);
+            buf_add(&b, "\n\n", 2);
         /* Copy line by line, trimmed, skipping blank lines (there are none
          * inside a paragraph, but white-space-only ones may be). */
         while (s < end) {
@@ -289,8 +289,8 @@ static void build_body(struct state *st)
             const char *t = input_trim(s, &n);
             if (n) {
                 if (s != p->s)
-                    input_buf_add(&b, "\n", 1);
-                input_buf_add(&b, t, n);
+                    buf_add(&b, "\n", 1);
+                buf_add(&b, t, n);
             }
             s = nl ? nl + 1 : end;
         }
@@ -302,7 +302,7 @@ static void build_body(struct state *st)
         }
     }
     free(st->a->body);
-    st->a->body = input_buf_take(&b);
+    st->a->body = buf_take(&b);
     if (!st->a->body)
         st->nomem = 1;
 }

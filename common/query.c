@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "tokenizer.h"
 
 enum lex_type { LX_END, LX_LPAREN, LX_RPAREN, LX_PHRASE, LX_AND, LX_OR, LX_NOT, LX_MOD, LX_FIELD, LX_CHUNK };
@@ -547,84 +548,52 @@ void query_free(struct query *q)
     free(q);
 }
 
-struct sbuf {
-    char *s;
-    size_t len, cap;
-    int failed;
-};
-
-static void put(struct sbuf *b, const char *s)
-{
-    size_t n = strlen(s);
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = (b->cap ? b->cap * 2 : 64);
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *ns = realloc(b->s, cap);
-        if (!ns) {
-            b->failed = 1;
-            return;
-        }
-        b->s = ns;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n + 1);
-    b->len += n;
-}
-
-static void describe(struct sbuf *b, const struct qnode *n)
+static void describe(struct buf *b, const struct qnode *n)
 {
     static const char *fields[] = { "", "title:", "category:", "lang:" };
     if (n->mod == QM_MUST)
-        put(b, "+");
+        buf_puts(b, "+");
     else if (n->mod == QM_EXCLUDE)
-        put(b, "-");
+        buf_puts(b, "-");
     switch (n->type) {
     case QN_TERM:
-        put(b, fields[n->field]);
-        put(b, n->text);
+        buf_puts(b, fields[n->field]);
+        buf_puts(b, n->text);
         return;
     case QN_WILDCARD:
-        put(b, fields[n->field]);
-        put(b, n->text);
-        put(b, "*");
+        buf_puts(b, fields[n->field]);
+        buf_puts(b, n->text);
+        buf_puts(b, "*");
         return;
     case QN_PHRASE:
-        put(b, fields[n->field]);
-        put(b, "\"");
+        buf_puts(b, fields[n->field]);
+        buf_puts(b, "\"");
         for (size_t i = 0; i < n->n_kids; i++) {
             if (i)
-                put(b, " ");
-            put(b, n->kids[i]->text);
+                buf_puts(b, " ");
+            buf_puts(b, n->kids[i]->text);
         }
-        put(b, "\"");
+        buf_puts(b, "\"");
         return;
     default:
         break;
     }
     const char *op = n->type == QN_AND ? " AND " : n->type == QN_OR ? " OR " : n->type == QN_NOT ? " NOT " : " ";
-    put(b, "(");
+    buf_puts(b, "(");
     for (size_t i = 0; i < n->n_kids; i++) {
         if (i)
-            put(b, op);
+            buf_puts(b, op);
         describe(b, n->kids[i]);
     }
-    put(b, ")");
+    buf_puts(b, ")");
 }
 
 char *query_describe(const struct query *q)
 {
-    struct sbuf b = { 0 };
-    put(&b, "");
+    struct buf b = { 0 };
     if (q && q->root)
         describe(&b, q->root);
-    if (b.failed) {
-        free(b.s);
-        return NULL;
-    }
-    return b.s;
+    return buf_take(&b);
 }
 
 static void walk_positive(const struct qnode *n, void (*cb)(const struct qnode *, void *), void *ud)

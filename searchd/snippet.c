@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "schema.h"
 #include "tokenizer.h"
 
@@ -248,35 +249,6 @@ static const char *find_ci(const char *hay, size_t hlen, const char *needle, siz
 
 /* ---- output ---------------------------------------------------------------- */
 
-struct sbuf {
-    char *s;
-    size_t len, cap;
-    int failed;
-};
-
-static void put(struct sbuf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *ns = realloc(b->s, cap);
-        if (!ns) {
-            b->failed = 1;
-            return;
-        }
-        b->s = ns;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void puts_(struct sbuf *b, const char *s) { put(b, s, strlen(s)); }
-
 /* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
@@ -306,34 +278,34 @@ static int is_ws(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' ||
 
 /* Escaped text of s[a..b), whitespace runs as one space. *space carries
  * "the last byte written was a space" across calls. */
-static void put_escaped(struct sbuf *b, const char *s, size_t a, size_t c, int *space)
+static void put_escaped(struct buf *b, const char *s, size_t a, size_t c, int *space)
 {
     size_t i = a;
     while (i < c) {
         unsigned char ch = (unsigned char)s[i];
         if (is_ws(ch)) {
             if (!*space)
-                put(b, " ", 1);
+                buf_add(b, " ", 1);
             *space = 1;
             i++;
             continue;
         }
         *space = 0;
         switch (ch) {
-        case '&': puts_(b, "&amp;"); i++; continue;
-        case '<': puts_(b, "&lt;"); i++; continue;
-        case '>': puts_(b, "&gt;"); i++; continue;
-        case '"': puts_(b, "&quot;"); i++; continue;
-        case '\'': puts_(b, "&#39;"); i++; continue;
+        case '&': buf_puts(b, "&amp;"); i++; continue;
+        case '<': buf_puts(b, "&lt;"); i++; continue;
+        case '>': buf_puts(b, "&gt;"); i++; continue;
+        case '"': buf_puts(b, "&quot;"); i++; continue;
+        case '\'': buf_puts(b, "&#39;"); i++; continue;
         case '\0': i++; continue;
         default: break;
         }
         size_t l = utf8_len((const unsigned char *)s + i, c - i);
         if (l == 0) {
-            puts_(b, "\xEF\xBF\xBD");
+            buf_puts(b, "\xEF\xBF\xBD");
             i++;
         } else {
-            put(b, s + i, l);
+            buf_add(b, s + i, l);
             i += l;
         }
     }
@@ -422,17 +394,12 @@ char *snippet_make(struct tokenizer *tk, const struct snippet_query *sq, const c
 {
     if (width == 0)
         width = SNIPPET_WIDTH;
-    struct sbuf b = { 0 };
-    puts_(&b, "");
-    if (b.failed)
-        return NULL;
+    struct buf b = { 0 };
     if (!text || len == 0)
-        return b.s;
+        return buf_take(&b);
     struct match *m = malloc(MAX_MATCHES * sizeof *m);
-    if (!m) {
-        free(b.s);
+    if (!m)
         return NULL;
-    }
     struct region r = { 0, len > SNIPPET_SCAN_BYTES ? char_floor(text, SNIPPET_SCAN_BYTES, 0) : len, NULL, 0 };
     size_t nm = 0;
     if (tokenize_region(tk, text, &r) != 0)
@@ -518,7 +485,7 @@ char *snippet_make(struct tokenizer *tk, const struct snippet_query *sq, const c
         e++;
     int space = 1;
     if (s > 0)
-        puts_(&b, "…");
+        buf_puts(&b, "…");
     size_t at = s;
     for (size_t k = 0; k < nm; k++) {
         if (m[k].start < at || m[k].start >= e)
@@ -529,26 +496,22 @@ char *snippet_make(struct tokenizer *tk, const struct snippet_query *sq, const c
         if (me > e)
             me = e;
         put_escaped(&b, text, at, m[k].start, &space);
-        puts_(&b, "<mark>");
+        buf_puts(&b, "<mark>");
         space = 0;
         put_escaped(&b, text, m[k].start, me, &space);
-        puts_(&b, "</mark>");
+        buf_puts(&b, "</mark>");
         at = me;
     }
     put_escaped(&b, text, at, e, &space);
     if (e < len) {
         while (b.len > 0 && b.s[b.len - 1] == ' ')
             b.s[--b.len] = '\0';
-        puts_(&b, "…");
+        buf_puts(&b, "…");
     }
     free(m);
-    if (b.failed) {
-        free(b.s);
-        return NULL;
-    }
-    return b.s;
+    return buf_take(&b);
 fail:
     free(m);
-    free(b.s);
+    buf_free(&b);
     return NULL;
 }
