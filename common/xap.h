@@ -125,7 +125,8 @@ xap_status xap_db_postlist(xap_db *db, const char *term, xap_post_cb cb, void *u
 /* Positions of `term` in `docid`: cb(pos, ud); non-zero stops. */
 typedef int (*xap_pos_cb)(uint32_t pos, void *ud);
 xap_status xap_db_positions(xap_db *db, uint32_t docid, const char *term, xap_pos_cb cb, void *ud);
-/* The terms of stored document `docid` with wdf and collection termfreq. */
+/* The terms of stored document `docid` with wdf and collection termfreq,
+ * in sorted (byte) order. */
 typedef int (*xap_doc_term_cb)(const char *term, size_t len, uint32_t wdf, uint32_t termfreq, void *ud);
 xap_status xap_db_termlist(xap_db *db, uint32_t docid, xap_doc_term_cb cb, void *ud);
 

@@ -170,7 +170,39 @@ static const struct sterm *seed_find(const struct seed *s, const char *term)
     return NULL;
 }
 
-/* The termlists of docids[0..n) merged (wdf summed) into s. */
+/* Merge b into a, both sorted by term: one linear pass (wdf summed on a
+ * shared term); b's strings are taken over, b is emptied. */
+static int seed_merge(struct seed *a, struct seed *b)
+{
+    struct sterm *m = malloc((a->n + b->n + 1) * sizeof *m);
+    if (!m)
+        return 1;
+    size_t i = 0, j = 0, k = 0;
+    while (i < a->n && j < b->n) {
+        int c = strcmp(a->t[i].term, b->t[j].term);
+        if (c < 0)
+            m[k++] = a->t[i++];
+        else if (c > 0)
+            m[k++] = b->t[j++];
+        else {
+            m[k] = a->t[i++];
+            m[k++].wdf += b->t[j].wdf;
+            free(b->t[j++].term);
+        }
+    }
+    while (i < a->n)
+        m[k++] = a->t[i++];
+    while (j < b->n)
+        m[k++] = b->t[j++];
+    free(a->t);
+    free(b->t);
+    a->t = m, a->n = k, a->cap = k + 1;
+    memset(b, 0, sizeof *b);
+    return 0;
+}
+
+/* The termlists of docids[0..n) merged (wdf summed) into s. Xapian hands
+ * each termlist over sorted, so merging keeps s sorted for seed_find. */
 static xap_status seed_load(xap_db *db, const uint32_t *docids, size_t n, struct seed *s)
 {
     for (size_t i = 0; i < n; i++) {
@@ -184,27 +216,9 @@ static xap_status seed_load(xap_db *db, const uint32_t *docids, size_t n, struct
             *s = one;
             continue;
         }
-        for (size_t j = 0; j < one.n; j++) {
-            struct sterm *t = (struct sterm *)seed_find(s, one.t[j].term);
-            if (t) {
-                t->wdf += one.t[j].wdf;
-                continue;
-            }
-            if (seed_add(one.t[j].term, strlen(one.t[j].term), one.t[j].wdf, one.t[j].tf, s) != 0) {
-                seed_free(&one);
-                return XAP_ERR_NOMEM;
-            }
-        }
-        seed_free(&one);
-        /* keep it sorted for seed_find */
-        for (size_t a = 1; a < s->n; a++) {
-            struct sterm x = s->t[a];
-            size_t b = a;
-            while (b > 0 && strcmp(s->t[b - 1].term, x.term) > 0) {
-                s->t[b] = s->t[b - 1];
-                b--;
-            }
-            s->t[b] = x;
+        if (seed_merge(s, &one) != 0) {
+            seed_free(&one);
+            return XAP_ERR_NOMEM;
         }
     }
     return XAP_OK;
