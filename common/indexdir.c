@@ -135,6 +135,8 @@ int indexdir_next(const char *dir, char *buf, size_t cap, char *err, size_t errc
     int n_stale = 0;
     while ((de = readdir(d))) {
         int g = generation_of(de->d_name);
+        if (g < 0 && strncmp(de->d_name, "side-", 5) == 0 && n_stale < 64 && strlen(de->d_name) < sizeof stale[0])
+            memcpy(stale[n_stale++], de->d_name, strlen(de->d_name) + 1);
         if (g < 0)
             continue;
         if (g > max)
@@ -144,7 +146,7 @@ int indexdir_next(const char *dir, char *buf, size_t cap, char *err, size_t errc
             memcpy(stale[n_stale++], de->d_name, strlen(de->d_name) + 1);
     }
     closedir(d);
-    /* Leftovers of killed rebuilds (never the live one). */
+    /* Leftovers of killed rebuilds and bulk builds (never the live one). */
     for (int i = 0; i < n_stale; i++) {
         char p[4096 + 64];
         snprintf(p, sizeof p, "%s/%s", dir, stale[i]);
@@ -196,4 +198,9 @@ int indexdir_remove(const char *path)
     if (rmdir(path) != 0)
         rc = -1;
     return rc;
+}
+
+void indexdir_side(const char *dir, unsigned k, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s/side-%u", dir, k);
 }

@@ -4,6 +4,8 @@
  *   DIR/XAPIANDB    Xapian stub file: one line "glass idx-N" (relative)
  *   DIR/idx-N/      the live glass database
  *   DIR/idx-M/      a rebuild in progress (M > N), invisible to readers
+ *   DIR/side-K/     one more writer's share of a first build or rebuild
+ *                   (merged into the next generation, never live)
  *
  * Readers open DIR (Xapian follows the stub). A rebuild writes idx-M,
  * then indexdir_swap() writes a new stub and rename()s it over XAPIANDB:
@@ -24,7 +26,8 @@
  * -1 with a reason in err. */
 int indexdir_live(const char *dir, int create, char *buf, size_t cap, char *err, size_t errcap);
 /* A fresh generation directory name for a rebuild (DIR/idx-M, M above
- * every existing generation; stale unfinished ones are removed first). */
+ * every existing generation; stale unfinished ones, and side-K leftovers,
+ * are removed first). */
 int indexdir_next(const char *dir, char *buf, size_t cap, char *err, size_t errcap);
 /* Point the stub at `gen` (a path returned by indexdir_next) atomically
  * (write DIR/XAPIANDB.tmp, fsync, rename, fsync DIR), then remove the
@@ -32,5 +35,7 @@ int indexdir_next(const char *dir, char *buf, size_t cap, char *err, size_t errc
 int indexdir_swap(const char *dir, const char *gen, char *err, size_t errcap);
 /* Remove a directory tree (a failed rebuild). */
 int indexdir_remove(const char *path);
+/* The path of side writer k's database (DIR/side-K) into buf. */
+void indexdir_side(const char *dir, unsigned k, char *buf, size_t cap);
 
 #endif

@@ -13,6 +13,7 @@ struct strmap_entry {
     uint64_t hash;  /* of the key */
     uint64_t u64;   /* caller's values */
     uint32_t u32;
+    uint32_t mark;  /* caller's flag; threads may share it with atomic ops */
 };
 
 struct strmap {

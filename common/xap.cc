@@ -699,6 +699,24 @@ xap_status xap_db_spelling_freq(xap_db *db, const char *word, uint32_t *out)
     }
 }
 
+xap_status xap_db_spelling_words(xap_db *db, xap_word_freq_cb cb, void *ud)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!cb)
+        return NULL_ARG(__func__, "cb");
+    try {
+        for (Xapian::TermIterator t = db->db.spellings_begin(); t != db->db.spellings_end(); ++t) {
+            const std::string w = *t;
+            if (cb(w.data(), w.size(), t.get_termfreq(), ud) != 0)
+                break;
+        }
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
 xap_status xap_db_add_synonym(xap_db *db, const char *key, const char *synonym)
 {
     if (!db)
@@ -776,18 +794,30 @@ xap_status xap_db_synonym_keys(xap_db *db, const char *prefix, xap_str_cb cb, vo
 
 xap_status xap_compact(const char *src, const char *dst)
 {
-    if (!src)
-        return NULL_ARG(__func__, "src");
+    return xap_compact_many(&src, 1, dst);
+}
+
+xap_status xap_compact_many(const char *const *srcs, size_t n, const char *dst)
+{
+    if (!srcs || n == 0)
+        return NULL_ARG(__func__, "srcs");
     if (!dst)
         return NULL_ARG(__func__, "dst");
+    for (size_t i = 0; i < n; i++)
+        if (!srcs[i])
+            return NULL_ARG(__func__, "srcs[i]");
     try {
         struct stat sb;
         if (lstat(dst, &sb) == 0)
             return fail(XAP_ERR_INVALID, __func__, (std::string("destination exists: ") + dst).c_str());
         /* Multi-file glass (one file per table, as xapian-compact does by
-         * default), so the result can sit behind a stub file. Docids are
-         * kept as they are (NO_RENUMBER): the copy is the same index. */
-        Xapian::Database(src).compact(dst, Xapian::DBCOMPACT_NO_RENUMBER);
+         * default), so the result can sit behind a stub file. One source
+         * keeps its docids (NO_RENUMBER: the copy is the same index);
+         * several are renumbered one after the other. */
+        Xapian::Database db;
+        for (size_t i = 0; i < n; i++)
+            db.add_database(Xapian::Database(srcs[i]));
+        db.compact(dst, n == 1 ? Xapian::DBCOMPACT_NO_RENUMBER : 0);
         return XAP_OK;
     } catch (...) {
         return map_exception(__func__);

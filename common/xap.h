@@ -137,6 +137,10 @@ xap_status xap_db_spelling_suggestion(xap_db *db, const char *word, unsigned max
                                       char **out /* OUT */);
 /* Frequency of `word` in the spelling table (0 if absent). */
 xap_status xap_db_spelling_freq(xap_db *db, const char *word, uint32_t *out /* OUT */);
+/* cb(word, len, frequency) for every word of the spelling table, in
+ * sorted order; non-zero stops. */
+typedef int (*xap_word_freq_cb)(const char *word, size_t len, uint32_t freq, void *ud);
+xap_status xap_db_spelling_words(xap_db *db, xap_word_freq_cb cb, void *ud);
 
 /* Synonyms: `key` (a term or several space-separated terms) -> `synonym`. */
 xap_status xap_db_add_synonym(xap_db *db, const char *key, const char *synonym);
@@ -152,6 +156,12 @@ xap_status xap_db_synonym_keys(xap_db *db, const char *prefix, xap_str_cb cb, vo
  * table, like xapian-compact (so it can sit behind a stub). Docids are
  * kept (no renumbering). */
 xap_status xap_compact(const char *src, const char *dst);
+/* Compact and merge srcs[0..n) into one new database at dst (same rules
+ * as xap_compact). With n > 1 docids are renumbered: each source's
+ * documents follow the previous source's, in order; spelling frequencies
+ * are summed, synonyms united, and a metadata key present in several
+ * sources keeps the first source's value. */
+xap_status xap_compact_many(const char *const *srcs, size_t n, const char *dst);
 
 /* ---- documents ------------------------------------------------------------ */
 

@@ -66,12 +66,21 @@ struct writer;
  * *status gets the exit status to use. */
 struct writer *writer_open(const struct indexer_opts *o, int *status /* OUT */);
 /* The known articles (id term -> content hash) for skip-unchanged. Read-only
- * while workers run. */
-const struct strmap *writer_known(const struct writer *w);
+ * while workers run, but for the entries' mark (atomic: "met in this run"). */
+struct strmap *writer_known(struct writer *w);
 /* Add or replace one document; id_term is its Q term. Returns 0 or -1
  * (reason printed; the run should stop with EXIT_INDEX). */
 int writer_put(struct writer *w, const char *id_term, xap_doc *doc, uint64_t hash, struct indexer_stats *st);
 void writer_add_spelling(struct writer *w, const char *word, size_t len, uint32_t count);
+/* A first build or a rebuild can spread its documents over `want` writers
+ * (one thread each): the main one and side writers, merged into the next
+ * generation by writer_finish. Returns how many there are (1: the main
+ * writer only, e.g. when the index was not empty). */
+#define WRITER_MAX_SIDES 7
+unsigned writer_open_sides(struct writer *w, unsigned want);
+/* Writer k of writer_open_sides (0: w itself). writer_put, writer_add_spelling
+ * and writer_commit work on each; each is used by one thread. */
+struct writer *writer_side(struct writer *w, unsigned k);
 int writer_commit(struct writer *w, struct indexer_stats *st);
 int writer_delete_ids(struct writer *w, char *const *ids, size_t n, struct indexer_stats *st);
 /* Remove documents whose source file under one of the roots is gone. */

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pipeline.c: the threads of a run.
  *
- *   walker --files--> N readers --articles--> N builders --docs--> writer
+ *   walker --files--> N readers --articles--> N builders --docs--> writer(s)
  *
  * Readers parse files (one big JSONL file is one reader's job, so parsing
  * is kept apart from the expensive part); builders skip unchanged
  * articles by their content hash and tokenize the rest into Xapian
- * documents; the single writer (the caller's thread) owns the database.
- * Every queue is bounded, so memory stays flat whatever the input size.
+ * documents; the main writer (the caller's thread) owns the database. A
+ * first build or a rebuild also has side writers (writer.c), one thread
+ * each, and a document goes to the writer its id hashes to, so the same
+ * id always meets the same writer. Every queue is bounded, so memory
+ * stays flat whatever the input size.
  */
 #include "indexer.h"
 
@@ -15,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "input.h"
 #include "log.h"
@@ -44,11 +48,21 @@ struct item {
 struct run {
     const struct indexer_opts *o;
     struct indexer_stats *st;
-    const struct strmap *known;
-    struct queue files, articles, docs;
+    struct strmap *known;
+    struct queue files, articles;
+    struct queue docs[WRITER_MAX_SIDES + 1]; /* one per writer */
+    unsigned n_writers;
     pthread_mutex_t mu;   /* live_readers, live_builders */
     unsigned live_readers, live_builders;
-    volatile int failed;  /* the writer gave up: stop everything */
+    volatile int failed;  /* a writer gave up: stop everything */
+};
+
+/* A side writer's thread. */
+struct side {
+    struct run *run;
+    struct writer *w;
+    struct queue *q;
+    int rc;
 };
 
 struct worker {
@@ -56,6 +70,10 @@ struct worker {
     struct termgen *tg;
     struct strmap spell;  /* words of the current article */
 };
+
+/* Routing a document to a writer: not SCHEMA_HASH_SEED, which --shard
+ * uses (within one shard every id has the same hash modulo N). */
+#define WRITER_ROUTE_SEED 0x9e3779b97f4a7c15ULL
 
 #define ADD(field, n) __atomic_fetch_add(&st->field, (n), __ATOMIC_RELAXED)
 
@@ -142,8 +160,11 @@ static void build_article(struct worker *w, struct article *a)
     default_category(a);
     schema_id_term(it->id_term, a->id);
     uint64_t h = termgen_content_hash(a);
-    const struct strmap_entry *k = strmap_get(r->known, it->id_term, strlen(it->id_term));
-    if (k && k->u64 == h && !r->o->rebuild) {
+    struct strmap_entry *k = strmap_get(r->known, it->id_term, strlen(it->id_term));
+    /* An id met a second time in this run is never skipped: its first
+     * occurrence may have been written, and the last one must win. */
+    int again = k && __atomic_exchange_n(&k->mark, 1, __ATOMIC_RELAXED);
+    if (k && k->u64 == h && !again && !r->o->rebuild) {
         ADD(unchanged, 1);
         free(it);
         article_free(a);
@@ -171,8 +192,45 @@ static void build_article(struct worker *w, struct article *a)
             }
     }
     strmap_free(&w->spell);
-    if (queue_push(&r->docs, it) != 0)
+    unsigned to = 0;
+    if (r->n_writers > 1)
+        to = (unsigned)(schema_hash(it->id_term, strlen(it->id_term), WRITER_ROUTE_SEED) % r->n_writers);
+    if (queue_push(&r->docs[to], it) != 0)
         item_free(it);
+}
+
+/* A writer's loop: put every document of q. Returns 0, or -1 when the
+ * writer failed (disk full, lost lock...): then producers are stopped and
+ * q is drained. */
+static int write_docs(struct run *r, struct writer *w, struct queue *q, int progress)
+{
+    int rc = 0;
+    struct item *it;
+    while ((it = queue_pop(q))) {
+        if (!r->failed) {
+            if (writer_put(w, it->id_term, it->doc, it->hash, r->st) != 0) {
+                r->failed = 1;
+                queue_close(&r->files);
+                queue_close(&r->articles);
+                rc = -1;
+            } else {
+                for (size_t i = 0; i < it->n_words; i++)
+                    writer_add_spelling(w, it->words[i].word, strlen(it->words[i].word), it->words[i].count);
+            }
+        }
+        if (progress)
+            progress_update(r->st, it->where, 0);
+        item_free(it);
+    }
+    return rc;
+}
+
+static void *side_main(void *arg)
+{
+    struct side *s = arg;
+    if (write_docs(s->run, s->w, s->q, 0) != 0)
+        s->rc = EXIT_INDEX;
+    return NULL;
 }
 
 static void on_error(const char *file, long line, enum input_status s, int fatal, const char *reason, void *ud)
@@ -201,8 +259,9 @@ static void *builder_main(void *arg)
             build_article(w, a);
     }
     pthread_mutex_lock(&r->mu);
-    if (--r->live_builders == 0)
-        queue_close(&r->docs); /* the last builder tells the writer it is done */
+    if (--r->live_builders == 0) /* the last builder tells the writers they are done */
+        for (unsigned i = 0; i < r->n_writers; i++)
+            queue_close(&r->docs[i]);
     pthread_mutex_unlock(&r->mu);
     return NULL;
 }
@@ -261,12 +320,55 @@ static void *walker_main(void *arg)
     return NULL;
 }
 
+/* Side writers pay for themselves on a big first build only (on a small
+ * one the merge and the threads cost more than they save, and the merge
+ * needs room for a second copy): the input must hold at least
+ * BULK_MIN_BYTES, a compressed file counting 4 times its size, standard
+ * input counting as big. */
+#define BULK_MIN_BYTES (1u << 20)
+
+struct size_ctx {
+    uint64_t bytes;
+};
+
+static int add_size(const char *path, const char *root, void *ud)
+{
+    struct size_ctx *c = ud;
+    struct stat sb;
+    size_t len = strlen(path);
+    (void)root;
+    if (strcmp(path, "-") == 0)
+        c->bytes += BULK_MIN_BYTES;
+    else if (stat(path, &sb) == 0)
+        c->bytes += (uint64_t)sb.st_size * (len > 3 && strcmp(path + len - 3, ".gz") == 0 ? 4 : 1);
+    return c->bytes >= BULK_MIN_BYTES; /* enough: stop walking */
+}
+
+static void no_walk_err(const char *path, const char *reason, void *ud)
+{
+    (void)path, (void)reason, (void)ud; /* the real walk reports it */
+}
+
+static int big_input(const struct indexer_opts *o)
+{
+    struct size_ctx c = { 0 };
+    walk_inputs(o->inputs, o->n_inputs, add_size, no_walk_err, &c);
+    return c.bytes >= BULK_MIN_BYTES;
+}
+
 int pipeline_run(const struct indexer_opts *o, struct writer *wr, struct indexer_stats *st)
 {
     struct run r = { .o = o, .st = st, .known = writer_known(wr) };
     unsigned n = o->threads ? o->threads : 1;
-    if (queue_init(&r.files, 4096) != 0 || queue_init(&r.articles, 64 * n) != 0 ||
-        queue_init(&r.docs, 64 * n) != 0) {
+    r.n_writers = n > 1 && big_input(o) ? writer_open_sides(wr, n) : 1;
+    if (r.n_writers > 1)
+        log_info("%s: a first build: %u writers, merged at the end", writer_path(wr), r.n_writers);
+    struct side sides[WRITER_MAX_SIDES + 1];
+    pthread_t side_tids[WRITER_MAX_SIDES + 1];
+    int qfail = queue_init(&r.files, 4096) != 0 || queue_init(&r.articles, 64 * n) != 0;
+    for (unsigned i = 0; i < r.n_writers; i++)
+        qfail |= queue_init(&r.docs[i], 64 * n / r.n_writers + 16) != 0;
+    if (qfail) {
         log_err("out of memory");
         return EXIT_INDEX;
     }
@@ -301,26 +403,20 @@ int pipeline_run(const struct indexer_opts *o, struct writer *wr, struct indexer
         pthread_create(&tids[n + i], NULL, reader_main, &workers[n + i]);
     }
 
-    struct item *it;
-    while ((it = queue_pop(&r.docs))) {
-        if (!r.failed) {
-            if (writer_put(wr, it->id_term, it->doc, it->hash, st) != 0) {
-                /* Disk full, lost lock...: stop producers, drain, report. */
-                r.failed = 1;
-                queue_close(&r.files);
-                queue_close(&r.articles);
-                rc = EXIT_INDEX;
-            } else {
-                for (size_t i = 0; i < it->n_words; i++)
-                    writer_add_spelling(wr, it->words[i].word, strlen(it->words[i].word), it->words[i].count);
-            }
-        }
-        progress_update(st, it->where, 0);
-        item_free(it);
+    for (unsigned i = 1; i < r.n_writers; i++) {
+        sides[i] = (struct side){ &r, writer_side(wr, i), &r.docs[i], EXIT_DONE };
+        pthread_create(&side_tids[i], NULL, side_main, &sides[i]);
     }
+    if (write_docs(&r, wr, &r.docs[0], 1) != 0)
+        rc = EXIT_INDEX;
     pthread_join(walker, NULL);
     for (unsigned i = 0; i < 2 * n; i++)
         pthread_join(tids[i], NULL);
+    for (unsigned i = 1; i < r.n_writers; i++) {
+        pthread_join(side_tids[i], NULL);
+        if (sides[i].rc != EXIT_DONE)
+            rc = sides[i].rc;
+    }
     /* Jobs left behind by an interrupted walk. */
     struct job *job;
     queue_close(&r.files);
@@ -343,7 +439,8 @@ out:
     free(tids);
     queue_destroy(&r.files);
     queue_destroy(&r.articles);
-    queue_destroy(&r.docs);
+    for (unsigned i = 0; i < r.n_writers; i++)
+        queue_destroy(&r.docs[i]);
     pthread_mutex_destroy(&r.mu);
     return rc;
 }

@@ -1,6 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* writer.c: the only code of the indexer that touches the database. One
- * thread (the caller of pipeline_run) uses it. */
+ * thread (the caller of pipeline_run) uses the main writer.
+ *
+ * A first build or a --rebuild may also use side writers (one thread
+ * each): Xapian has one writer per database, and that writer is most of
+ * the run's CPU time, so each side writer fills a database of its own
+ * (DIR/side-K) with the articles whose id hashes to it, and the end of the
+ * run merges them all into the next generation with the compactor (which
+ * a first build and a rebuild do anyway) and swaps it in. The main writer
+ * keeps its share in the live index as before, so a killed first build
+ * leaves the live index at a commit of the main writer's share, and the
+ * rerun (no longer a first build) adds the rest. */
 #define _XOPEN_SOURCE 700
 #include "indexer.h"
 
@@ -31,7 +41,12 @@ struct writer {
     struct strmap seen;  /* Q terms written this run */
     struct strmap spell; /* word -> count since the last commit */
     unsigned since_commit;
+    struct writer *sides[WRITER_MAX_SIDES]; /* side writers (main writer only) */
+    unsigned n_sides;
+    int is_side;
 };
+
+#define ADD(field, n) __atomic_fetch_add(&st->field, (n), __ATOMIC_RELAXED)
 
 static int open_status(xap_status st)
 {
@@ -186,7 +201,59 @@ fail:
     return NULL;
 }
 
-const struct strmap *writer_known(const struct writer *w) { return &w->known; }
+/* ---- side writers --------------------------------------------------------- */
+
+static void side_free(struct writer *s, int remove)
+{
+    if (!s)
+        return;
+    if (s->db) {
+        xap_db_cancel(s->db);
+        xap_db_close(s->db);
+    }
+    if (remove)
+        indexdir_remove(s->path);
+    strmap_free(&s->seen);
+    strmap_free(&s->spell);
+    free(s);
+}
+
+unsigned writer_open_sides(struct writer *w, unsigned want)
+{
+    /* Only where the run ends in a merge anyway: a first build (the live
+     * index was empty) or a rebuild, behind a stub (DIR/XAPIANDB). */
+    if (!w->db || w->is_side || !(w->fresh || w->rebuilding) || strcmp(w->live, w->dir) == 0)
+        return 1;
+    if (want > WRITER_MAX_SIDES + 1)
+        want = WRITER_MAX_SIDES + 1;
+    while (w->n_sides + 1 < want) {
+        struct writer *s = calloc(1, sizeof *s);
+        if (!s)
+            break;
+        s->o = w->o;
+        s->is_side = 1;
+        strmap_init(&s->known);
+        strmap_init(&s->seen);
+        strmap_init(&s->spell);
+        indexdir_side(w->dir, w->n_sides + 1, s->path, sizeof s->path);
+        snprintf(s->dir, sizeof s->dir, "%s", w->dir);
+        snprintf(s->live, sizeof s->live, "%s", s->path);
+        indexdir_remove(s->path);
+        xap_status st = xap_db_open(s->path, XAP_DB_CREATE_OR_OVERWRITE, &s->db);
+        if (st != XAP_OK) {
+            log_warn("%s: cannot create a side database (%s); going on with %u writer(s)", s->path, xap_errmsg(),
+                     w->n_sides + 1);
+            side_free(s, 1);
+            break;
+        }
+        w->sides[w->n_sides++] = s;
+    }
+    return w->n_sides + 1;
+}
+
+struct writer *writer_side(struct writer *w, unsigned k) { return k == 0 ? w : w->sides[k - 1]; }
+
+struct strmap *writer_known(struct writer *w) { return &w->known; }
 const char *writer_path(const struct writer *w) { return w->path[0] ? w->path : w->dir; }
 
 int writer_put(struct writer *w, const char *id_term, xap_doc *doc, uint64_t hash, struct indexer_stats *st)
@@ -200,7 +267,7 @@ int writer_put(struct writer *w, const char *id_term, xap_doc *doc, uint64_t has
         return -1;
     }
     if (!created)
-        st->duplicates++;
+        ADD(duplicates, 1);
     struct strmap_entry *k = strmap_get(&w->known, id_term, len);
     if (w->db) {
         xap_status xs = xap_db_replace_by_term(w->db, id_term, doc, NULL);
@@ -210,9 +277,9 @@ int writer_put(struct writer *w, const char *id_term, xap_doc *doc, uint64_t has
         }
     }
     if (k || !created)
-        st->updated++;
+        ADD(updated, 1);
     else
-        st->added++;
+        ADD(added, 1);
     if (++w->since_commit >= w->o->commit_every)
         return writer_commit(w, st);
     return 0;
@@ -246,7 +313,7 @@ int writer_commit(struct writer *w, struct indexer_stats *st)
                 xap_status_name(xs));
         return -1;
     }
-    st->commits++;
+    ADD(commits, 1);
     return 0;
 }
 
@@ -422,14 +489,20 @@ static void following_generation(const char *gen, char *buf, size_t cap)
     snprintf(buf, cap, "%.*s-%ld", dash ? (int)(dash - gen) : (int)strlen(gen), gen, n + 1);
 }
 
-/* Compact src into the next generation and make that live. optional: a
- * failure is a warning (the caller keeps src live), not an error. */
+/* Compact src (merged with the side writers' databases) into the next
+ * generation and make that live. optional: a failure is a warning (the
+ * caller keeps src live), not an error. */
 static int compact_and_swap(struct writer *w, const char *src, int optional)
 {
     char dst[4096], err[512];
+    const char *srcs[WRITER_MAX_SIDES + 1];
+    size_t n = 0;
+    srcs[n++] = src;
+    for (unsigned i = 0; i < w->n_sides; i++)
+        srcs[n++] = w->sides[i]->path;
     following_generation(src, dst, sizeof dst);
     indexdir_remove(dst);
-    xap_status st = xap_compact(src, dst);
+    xap_status st = xap_compact_many(srcs, n, dst);
     if (st != XAP_OK) {
         if (optional)
             log_warn("%s: compaction failed: %s; the live index is unchanged", src, xap_errmsg());
@@ -452,25 +525,62 @@ static int compact_and_swap(struct writer *w, const char *src, int optional)
     return 0;
 }
 
+/* Commit and close the side writers (before the merge reads them). */
+static int finish_sides(struct writer *w, struct indexer_stats *st)
+{
+    int rc = 0;
+    for (unsigned i = 0; i < w->n_sides; i++) {
+        struct writer *s = w->sides[i];
+        if (rc == 0 && writer_commit(s, st) != 0)
+            rc = -1;
+        if (rc != 0)
+            xap_db_cancel(s->db);
+        xap_db_close(s->db);
+        s->db = NULL;
+    }
+    return rc;
+}
+
+static void drop_sides(struct writer *w)
+{
+    for (unsigned i = 0; i < w->n_sides; i++)
+        side_free(w->sides[i], 1);
+    w->n_sides = 0;
+}
+
 int writer_finish(struct writer *w, struct indexer_stats *st)
 {
     int rc = 0;
     if (w->db && writer_commit(w, st) != 0)
         rc = -1;
+    if (finish_sides(w, st) != 0)
+        rc = -1;
     /* Compaction reads the committed database while our writable handle
-     * still holds the lock, so nobody writes between compaction and swap.
-     * A first build is compacted too: it is cheap next to the indexing and
-     * the index becomes about half its size. */
-    if (rc == 0 && w->db && (w->rebuilding || w->o->compact)) {
+     * still holds the lock, so nobody writes between compaction and swap. */
+    if (rc == 0 && w->db && w->n_sides && !w->rebuilding) {
+        /* A first build with side writers: their articles are only in
+         * their databases, so the merge is what keeps them, interrupted or
+         * not. */
+        if (compact_and_swap(w, w->live, 0) != 0) {
+            /* As after a kill: the rerun is no first build, and adds the
+             * rest with one writer. */
+            log_err("%s: the index keeps only the first writer's share of this first build (committed); "
+                    "run the same command again to add the rest", w->live);
+            rc = -1;
+        }
+    } else if (rc == 0 && w->db && (w->rebuilding || w->o->compact)) {
         rc = compact_and_swap(w, w->rebuilding ? w->path : w->live, 0);
     } else if (rc == 0 && w->db && w->fresh && st->added > 0 && !indexer_interrupted) {
-        /* Not asked for (and skipped when interrupted: SIGTERM means stop
-         * now): the committed index is live already, so a failure (say the
-         * disk cannot hold a second copy) costs only the size gain. */
+        /* A first build is compacted too: it is cheap next to the indexing
+         * and the index becomes about half its size. Not asked for (and
+         * skipped when interrupted: SIGTERM means stop now): the committed
+         * index is live already, so a failure (say the disk cannot hold a
+         * second copy) costs only the size gain. */
         if (compact_and_swap(w, w->live, 1) != 0)
             log_warn("%s: the new index stays uncompacted (all its documents are committed); "
                      "indexer --compact compacts it later", w->live);
     }
+    drop_sides(w);
     /* close() commits what is pending: after a failed commit, throw it
      * away instead of trying again. */
     if (rc != 0 && w->db)
@@ -492,6 +602,8 @@ void writer_abort(struct writer *w)
 {
     if (!w)
         return;
+    for (unsigned i = 0; i < w->n_sides; i++)
+        side_free(w->sides[i], 1);
     if (w->db) {
         /* Discard what was not committed (close() would commit it): the
          * index stays at its last commit, a committed batch boundary. */
@@ -520,8 +632,17 @@ static int du_add(const char *p, const struct stat *sb, int flag, struct FTW *f)
 }
 
 struct count_ctx {
-    uint64_t n;
+    uint64_t n, total;
 };
+
+static int count_word(const char *w, size_t len, uint32_t freq, void *ud)
+{
+    struct count_ctx *c = ud;
+    (void)w, (void)len;
+    c->n++;
+    c->total += freq;
+    return 0;
+}
 
 static int count_term(const char *t, size_t len, uint32_t tf, void *ud)
 {
@@ -570,9 +691,10 @@ int writer_print_stats(const char *dbdir)
     xap_db_doccount(db, &docs);
     xap_db_revision(db, &rev);
     xap_db_avlength(db, &avlen);
-    struct count_ctx all = { 0 }, syn = { 0 };
+    struct count_ctx all = { 0 }, syn = { 0 }, spell = { 0 };
     xap_db_allterms(db, "", count_term, &all);
     xap_db_synonym_keys(db, "", count_key, &syn);
+    xap_db_spelling_words(db, count_word, &spell);
     du_total = 0;
     nftw(live, du_add, 16, FTW_PHYS);
     printf("index:       %s (live: %s)\n", dbdir, live);
@@ -581,6 +703,8 @@ int writer_print_stats(const char *dbdir)
     printf("avg length:  %.1f terms per document\n", avlen);
     printf("revision:    %llu\n", (unsigned long long)rev);
     printf("synonyms:    %llu keys\n", (unsigned long long)syn.n);
+    printf("spelling:    %llu words, %llu occurrences\n", (unsigned long long)spell.n,
+           (unsigned long long)spell.total);
     printf("size:        %.2f MB\n", (double)du_total / 1048576.0);
     struct list_ctx l = { strlen(PFX_LANG) };
     printf("languages:\n");
