@@ -1,41 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "wrap.h"
 
+#include <stdint.h>
 #include <string.h>
 
-size_t wrap_decode(const char *str, size_t n, unsigned long *cp)
+#include "utf8.h"
+
+size_t wrap_decode(const char *s, size_t n, unsigned long *cp)
 {
-    const unsigned char *s = (const unsigned char *)str;
-    unsigned char c = s[0];
-    size_t need;
-    unsigned long v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        need = 2, v = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 3, v = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    if (n < need)
-        goto bad;
-    for (size_t i = 1; i < need; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            goto bad;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        goto bad;
-    *cp = v;
-    return need;
-bad:
-    *cp = 0xFFFD;
-    return 1;
+    uint32_t c;
+    size_t len = utf8_decode_lenient(s, n, &c);
+    *cp = c;
+    return len;
 }
 
 struct range {

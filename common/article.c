@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 struct article *article_new(void)
 {
     struct article *a = calloc(1, sizeof(*a));
@@ -144,53 +146,13 @@ const char *link_kind_name(enum link_kind k)
     }
 }
 
-/* Decode one UTF-8 sequence at s (n bytes left); returns its length and
- * the code point, or 1 and U+FFFD for a bad byte. */
-static size_t decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    size_t len, i;
-    uint32_t c;
-
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-        len = 2;
-        c = s[0] & 0x1F;
-    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        len = 3;
-        c = s[0] & 0x0F;
-    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        len = 4;
-        c = s[0] & 0x07;
-    } else {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    if (len > n) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return 1;
-        }
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    *cp = c;
-    return len;
-}
-
 const char *article_detect_lang(const char *text, size_t len)
 {
-    const unsigned char *s = (const unsigned char *)text;
     size_t i = 0, han = 0, kana = 0, hangul = 0, thai = 0, latin = 0;
     uint32_t c;
 
     while (text && i < len) {
-        i += decode(s + i, len - i, &c);
+        i += utf8_decode_lenient(text + i, len - i, &c);
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0x24F))
             latin++;
         else if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||

@@ -17,6 +17,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "utf8.h"
+
 #define DEFAULT_MAX_BYTES ((size_t)256 << 20)
 #define SNIFF_BYTES 8192
 
@@ -38,28 +40,8 @@ const char *input_status_name(enum input_status st)
 
 /* ---- UTF-8 ---- */
 
-/* Length of the valid UTF-8 sequence at s (n > 0 bytes left), or 0 when
- * it is invalid: overlongs, surrogates and code points above U+10FFFF are
- * invalid too. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-        return n >= 3 && s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 ? 3 : 0;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-        return n >= 4 && s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80 ? 4
-                                                                                                : 0;
-    }
-    return 0;
-}
+/* Length of the valid UTF-8 sequence at s (n > 0 bytes left), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n) { return utf8_decode((const char *)s, n, NULL); }
 
 /* One pass of the repair: writes to out when it is not NULL; returns the
  * output length and counts the repairs. Two passes (measure, then copy)

@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "metrics.h"
+#include "utf8.h"
 #include "worker.h"
 
 #define MAX_LISTENERS 8
@@ -98,40 +99,6 @@ static int hexval(unsigned char c)
     return -1;
 }
 
-/* Strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF. */
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        size_t k;
-        uint32_t cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            k = 1, cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2, cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3, cp = c & 0x07;
-        } else {
-            return 0;
-        }
-        if (n - i <= k)
-            return 0;
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + j] & 0x3F);
-        }
-        if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += k + 1;
-    }
-    return 1;
-}
 
 /* Decode src[0..n) ('+' is a space) into dst, NUL-terminated. Returns the
  * decoded length, or -1 with *why set. */
@@ -159,7 +126,7 @@ static long decode(const char *src, size_t n, char *dst, const char **why)
         dst[o++] = (char)c;
     }
     dst[o] = '\0';
-    if (!utf8_valid((const unsigned char *)dst, o)) {
+    if (!utf8_valid(dst, o)) {
         *why = "is not valid UTF-8";
         return -1;
     }
@@ -503,7 +470,7 @@ static void precheck(struct server_req *req, const char *method)
 
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
         server_reply_error(req, 405, "method", NULL, -1, "method %s is not allowed (GET, HEAD)",
-                           strlen(method) < 32 && utf8_valid((const unsigned char *)method, strlen(method))
+                           strlen(method) < 32 && utf8_valid(method, strlen(method))
                                ? method : "?");
         return;
     }

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "schema.h"
 #include "tokenizer.h"
+#include "utf8.h"
 
 struct sq_word {
     const char *text;   /* into the entry's text */
@@ -249,30 +250,6 @@ static const char *find_ci(const char *hay, size_t hlen, const char *needle, siz
 
 /* ---- output ---------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t len;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
-    else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
-    else return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if (!is_cont(s[i]))
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
 
 static int is_ws(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
@@ -300,7 +277,7 @@ static void put_escaped(struct buf *b, const char *s, size_t a, size_t c, int *s
         case '\0': i++; continue;
         default: break;
         }
-        size_t l = utf8_len((const unsigned char *)s + i, c - i);
+        size_t l = utf8_decode(s + i, c - i, NULL);
         if (l == 0) {
             buf_puts(b, "\xEF\xBF\xBD");
             i++;
