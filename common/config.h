@@ -59,6 +59,7 @@ struct config {
         bool synonyms;        /* expand queries with the synonym table */
         double synonym_weight;
         double exact_weight;  /* unstemmed word besides its stem */
+        double part_weight;   /* a compound's parts, loose, besides the compound */
         double bigram_weight; /* CJK overlapping bigrams */
         double unigram_weight;/* CJK single characters */
         double bm25_k1_cjk;   /* k1 of queries mostly in CJK (character terms) */

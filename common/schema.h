@@ -30,7 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SCHEMA_VERSION "4"
+#define SCHEMA_VERSION "5"
 
 #define PFX_TITLE    "S"
 #define PFX_HEADING  "H"

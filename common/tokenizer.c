@@ -45,6 +45,7 @@ struct seg {
     size_t start, end;
     int32_t status;
     int cjk;
+    int dot; /* cut from the previous segment at a '.': joined to it by the '.' */
 };
 
 struct ubuf {
@@ -468,6 +469,8 @@ static size_t joiner_len(const char *in, size_t a, size_t b)
 static char joiner_char(const char *in, size_t a)
 {
     unsigned char c = (unsigned char)in[a];
+    if (c == '.')
+        return '.';
     if (c == '/' || (c == 0xEF && (unsigned char)in[a + 2] == 0x8F))
         return '/';
     return '-';
@@ -569,7 +572,8 @@ static int add_segment(struct tokenizer *tk, const char *in, size_t limit, const
 {
     if (tk->ngroup > 0) {
         const struct seg *last = &tk->group[tk->ngroup - 1];
-        int join = !sg->cjk && !last->cjk && joiner_len(in, last->end, sg->start) > 0;
+        int join = !sg->cjk && !last->cjk &&
+                   (sg->dot ? last->end + 1 == sg->start : joiner_len(in, last->end, sg->start) > 0);
         if (!join && flush_group(tk, in, limit, sg->start) < 0)
             return -1;
     }
@@ -583,6 +587,35 @@ static int add_segment(struct tokenizer *tk, const char *in, size_t limit, const
     }
     tk->group[tk->ngroup++] = *sg;
     return 0;
+}
+
+static int is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+
+/* ICU keeps letters joined by a '.' as one word ("H.pylori", "E.coli",
+ * and "cancer.Here" where a scraped abstract lost the space after a
+ * full stop). Cut the segment at each such '.': a lower-case word of two
+ * or more letters followed by a capital is a sentence break (two separate
+ * words); otherwise the pieces form a compound joined by '.' ("h.pylori"
+ * and its parts "h" and "pylori", so "H. pylori" in a text matches). */
+static int add_dotted(struct tokenizer *tk, const char *in, size_t limit, const struct seg *sg)
+{
+    struct seg cur = *sg;
+    if (!sg->cjk)
+        for (size_t i = sg->start + 1; i + 1 < sg->end; i++) {
+            if (in[i] != '.' || !is_alpha((unsigned char)in[i - 1]) || !is_alpha((unsigned char)in[i + 1]))
+                continue;
+            size_t lower = 0; /* lower-case letters right before the '.' */
+            while (i - lower > cur.start && in[i - lower - 1] >= 'a' && in[i - lower - 1] <= 'z')
+                lower++;
+            int sentence = lower >= 2 && i - lower == cur.start && in[i + 1] >= 'A' && in[i + 1] <= 'Z';
+            struct seg head = cur;
+            head.end = i;
+            if (add_segment(tk, in, limit, &head) < 0)
+                return -1;
+            cur.start = i + 1;
+            cur.dot = !sentence;
+        }
+    return add_segment(tk, in, limit, &cur);
 }
 
 /* Tokenize in[off..off+len): one ICU pass. */
@@ -606,12 +639,12 @@ static int run_chunk(struct tokenizer *tk, const char *in, size_t off, size_t le
         int32_t st = ubrk_getRuleStatus(tk->bi);
         if (st < UBRK_WORD_NONE_LIMIT || cur <= prev || (size_t)cur > len)
             continue;
-        struct seg sg = { off + (size_t)prev, off + (size_t)cur, st, 0 };
+        struct seg sg = { off + (size_t)prev, off + (size_t)cur, st, 0, 0 };
         if (!has_alnum(in + sg.start, sg.end - sg.start))
             continue;
         sg.cjk = (st >= UBRK_WORD_KANA && st < UBRK_WORD_IDEO_LIMIT) ||
                  ((unsigned char)in[sg.start] >= 0xE0 && is_nospace_script(in + sg.start, sg.end - sg.start));
-        if (add_segment(tk, in, limit, &sg) < 0)
+        if (add_dotted(tk, in, limit, &sg) < 0)
             return -1;
     }
     return flush_group(tk, in, limit, SIZE_MAX);

@@ -26,6 +26,7 @@ void rank_opts_default(struct rank_opts *o)
     o->cjk_word_weight = 0.3;
     o->title_exact_weight = 3.0;
     o->exact_weight = 0.3;
+    o->part_weight = 0.6;
     o->question_weight = 0.3;
     o->stopwords = 1;
     o->max_wildcard = 100;
@@ -48,6 +49,7 @@ void rank_opts_from_config(struct rank_opts *o, const struct config *cfg)
     o->near_window = (unsigned)cfg->ranking.near_window;
     o->synonym_weight = cfg->ranking.synonyms ? cfg->ranking.synonym_weight : 0;
     o->exact_weight = cfg->ranking.exact_weight;
+    o->part_weight = cfg->ranking.part_weight;
     o->bigram_weight = cfg->ranking.bigram_weight;
     o->unigram_weight = cfg->ranking.unigram_weight;
     o->unigram_common = cfg->ranking.unigram_common;
@@ -185,7 +187,16 @@ static xap_query *word_query(struct build *b, const struct qnode *n, enum qfield
         for (size_t i = 0; i < n->n_kids; i++)
             ql_add(b, &parts, term(b, wp, n->kids[i]->text, strlen(n->kids[i]->text), n->kids[i]->pos));
         xap_query *ph = combine(b, XAP_OP_PHRASE, &parts, 0);
-        return pair(b, XAP_OP_SYNONYM, term(b, wp, n->text, strlen(n->text), n->pos), ph);
+        xap_query *q = pair(b, XAP_OP_SYNONYM, term(b, wp, n->text, strlen(n->text), n->pos), ph);
+        if (c->opts->part_weight > 0) {
+            /* The parts alone, loose: "tuberculosis-induced" also meets
+             * "induced by tuberculosis". */
+            struct qlist loose = { 0 };
+            for (size_t i = 0; i < n->n_kids; i++)
+                ql_add(b, &loose, word_query(b, n->kids[i], field));
+            q = pair(b, XAP_OP_OR, q, scale(b, combine(b, XAP_OP_OR, &loose, 0), c->opts->part_weight));
+        }
+        return q;
     }
     if (n->tok_flags & TOK_CJK)
         return scale(b, term(b, wp, n->text, strlen(n->text), n->pos), c->opts->cjk_word_weight);

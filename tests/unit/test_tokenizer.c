@@ -306,6 +306,36 @@ static void test_compounds(void **state)
     free(buf);
 }
 
+/* Letters joined by '.': an abbreviated name is a compound of its parts
+ * (so "H.pylori" meets "H. pylori"); a lost space after a full stop
+ * ("cancer.Here") is two words; numbers keep their '.'. */
+static void test_dotted(void **state)
+{
+    struct fx *fx = *state;
+    const struct tok_token *t;
+    char *buf;
+    const char *s = "H.pylori-mediated cancer.Here E.coli 3.5 v1.2";
+    size_t n = run_str(fx->tk, s, strlen(s), &t, &buf);
+    assert_int_equal(n, 11);
+    assert_tok(&t[0], "h.pylori-mediated", 0, 17, 0);
+    assert_int_equal(t[0].flags, TOK_COMPOUND);
+    assert_tok(&t[1], "h", 0, 1, 0);
+    assert_int_equal(t[1].flags, TOK_PART);
+    assert_tok(&t[2], "pylori", 2, 8, 1);
+    assert_tok(&t[3], "mediated", 9, 17, 2);
+    assert_tok(&t[4], "cancer", 18, 24, 3);
+    assert_int_equal(t[4].flags, 0);
+    assert_tok(&t[5], "here", 25, 29, 4);
+    assert_int_equal(t[5].flags, 0);
+    assert_tok(&t[6], "e.coli", 30, 36, 5);
+    assert_int_equal(t[6].flags, TOK_COMPOUND);
+    assert_tok(&t[7], "e", 30, 31, 5);
+    assert_tok(&t[8], "coli", 32, 36, 6);
+    assert_tok(&t[9], "3.5", 37, 40, 7);
+    assert_tok(&t[10], "v1.2", 41, 45, 8);
+    free(buf);
+}
+
 static void test_words(void **state)
 {
     struct fx *fx = *state;
@@ -529,6 +559,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_invalid_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lone_surrogates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_words, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dotted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compounds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cjk, setup, teardown),
