@@ -55,6 +55,7 @@ proximity_weight = 0
 synonyms = false
 exact_weight = 0
 part_weight = 0
+latin_in_cjk_weight = 1
 cjk_word_weight = 1
 bigram_weight = 0
 unigram_weight = 0
@@ -70,7 +71,7 @@ if [ "${BASELINE:-1}" = 1 ]; then
 fi
 if [ "${ABLATE:-0}" = 1 ]; then
     for kv in "title_weight = 0" "heading_weight = 0" "title_exact_weight = 0" "proximity_weight = 0.5" \
-              "synonyms = false" "exact_weight = 0" "part_weight = 0" "unigram_weight = 0" "bigram_weight = 0" \
+              "synonyms = false" "exact_weight = 0" "part_weight = 0" "latin_in_cjk_weight = 1" "unigram_weight = 0" "bigram_weight = 0" \
               "cjk_word_weight = 1" "stopwords = false" "question_weight = 1" "prf_docs = 0"; do
         k=${kv%% =*}
         v=${kv##*= }

@@ -57,6 +57,7 @@ static const struct key keys[] = {
     { "ranking", "synonym_weight",       T_DOUBLE, F(ranking.synonym_weight),     "1.0",  0, 1000 },
     { "ranking", "exact_weight",         T_DOUBLE, F(ranking.exact_weight),       "0.3",    0, 1000 },
     { "ranking", "part_weight",          T_DOUBLE, F(ranking.part_weight),        "0.6",    0, 1000 },
+    { "ranking", "latin_in_cjk_weight",  T_DOUBLE, F(ranking.latin_in_cjk_weight), "2.0",   0, 1000 },
     { "ranking", "bigram_weight",        T_DOUBLE, F(ranking.bigram_weight),      "0.3",  0, 1000 },
     { "ranking", "unigram_weight",       T_DOUBLE, F(ranking.unigram_weight),     "1.0",    0, 1000 },
     { "ranking", "bm25_k1_cjk",          T_DOUBLE, F(ranking.bm25_k1_cjk),        "0.7",    0, 1000 },

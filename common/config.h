@@ -60,6 +60,7 @@ struct config {
         double synonym_weight;
         double exact_weight;  /* unstemmed word besides its stem */
         double part_weight;   /* a compound's parts, loose, besides the compound */
+        double latin_in_cjk_weight; /* a non-CJK word in a mostly CJK query */
         double bigram_weight; /* CJK overlapping bigrams */
         double unigram_weight;/* CJK single characters */
         double bm25_k1_cjk;   /* k1 of queries mostly in CJK (character terms) */

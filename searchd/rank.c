@@ -27,6 +27,7 @@ void rank_opts_default(struct rank_opts *o)
     o->title_exact_weight = 3.0;
     o->exact_weight = 0.3;
     o->part_weight = 0.6;
+    o->latin_in_cjk_weight = 2.0;
     o->question_weight = 0.3;
     o->stopwords = 1;
     o->max_wildcard = 100;
@@ -50,6 +51,7 @@ void rank_opts_from_config(struct rank_opts *o, const struct config *cfg)
     o->synonym_weight = cfg->ranking.synonyms ? cfg->ranking.synonym_weight : 0;
     o->exact_weight = cfg->ranking.exact_weight;
     o->part_weight = cfg->ranking.part_weight;
+    o->latin_in_cjk_weight = cfg->ranking.latin_in_cjk_weight;
     o->bigram_weight = cfg->ranking.bigram_weight;
     o->unigram_weight = cfg->ranking.unigram_weight;
     o->unigram_common = cfg->ranking.unigram_common;
@@ -455,6 +457,12 @@ static xap_query *bag(struct build *b, const struct qnode *n)
             words[n_plain++] = k;
     }
     size_t n_open = o->question_weight != 1.0 ? opener_len(words, n_plain) : 0;
+    size_t n_cjk = 0;
+    for (size_t i = 0; i < n_plain; i++)
+        n_cjk += (words[i]->tok_flags & TOK_CJK) != 0;
+    /* In a mostly CJK query a CJK word scores as itself, its bigrams and
+     * its characters; a Latin word ("c1ni", "hpv") only once. */
+    double latin = n_cjk * 2 > n_plain ? o->latin_in_cjk_weight : 1.0;
     for (size_t i = 0; i < n->n_kids; i++) {
         const struct qnode *k = n->kids[i];
         if (is_filter(k)) {
@@ -482,6 +490,10 @@ static xap_query *bag(struct build *b, const struct qnode *n)
             if (at < n_open) {
                 if (o->question_weight > 0)
                     ql_add(b, &ranked, scale(b, compile(b, k), o->question_weight));
+                continue;
+            }
+            if (!(k->tok_flags & TOK_CJK) && latin != 1.0) {
+                ql_add(b, &ranked, scale(b, compile(b, k), latin));
                 continue;
             }
         }

@@ -36,6 +36,8 @@ struct rank_opts {
     double cjk_word_weight;  /* CJK (ICU) word matches */
     double title_exact_weight; /* the whole query is an article's title (0 = off) */
     double exact_weight;     /* the unstemmed word besides its stem (0 = off) */
+    double latin_in_cjk_weight; /* a non-CJK word ("c1ni", "nt", "hpv") in a query of mostly
+                                   CJK words, which each match as a word, bigrams and characters */
     double part_weight;      /* a compound's parts ("g-csf": g, csf), stemmed, in any order
                                 and place, besides the compound or its phrase (0 = off) */
     double question_weight;  /* words of a question opener ("how many people are affected by"):
