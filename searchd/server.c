@@ -69,8 +69,17 @@ struct conn_watch {
     struct timespec since;  /* connection start, or end of its last request */
     int busy;               /* headers in: the request is being answered */
     int cut;                /* already shut down */
+    struct server_req *req; /* the request between on_uri and on_completed
+                               (the connection's thread only) */
     struct conn_watch *prev, *next;
 };
+
+/* The request whose request line this thread is parsing, from on_uri to
+ * on_request: libmicrohttpd parses the query's arguments right after
+ * on_uri, and when they overflow the connection's memory pool (a few
+ * hundred "&&&" are enough) 0.9.75 logs it, then neither answers nor
+ * completes the request: the client would wait for the timeout. */
+static _Thread_local struct server_req *parsing;
 
 static struct timespec started_at;
 
@@ -333,6 +342,25 @@ xap_db *server_db(struct server_req *req)
 
 /* ---- libmicrohttpd callbacks -------------------------------------------- */
 
+static struct conn_watch *watch_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+static void req_free(struct server *s, struct server_req *req)
+{
+    if (!req)
+        return;
+    if (parsing == req)
+        parsing = NULL;
+    free(req->uri);
+    free(req->args);
+    free(req->argbuf);
+    free(req);
+    atomic_fetch_sub(&s->inflight, 1);
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     struct server *s = cls;
@@ -350,13 +378,38 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     req->route = -1;
     clock_gettime(CLOCK_MONOTONIC, &req->t0);
     atomic_fetch_add(&s->inflight, 1);
+    struct conn_watch *cw = watch_of(conn);
+    if (cw) {
+        req_free(s, cw->req); /* one libmicrohttpd forgot to complete */
+        cw->req = req;
+    }
+    parsing = req;
     return req;
 }
 
-static struct conn_watch *watch_of(struct MHD_Connection *conn)
+/* The arguments of the request being parsed overflowed libmicrohttpd's
+ * pool (see `parsing`): answer 414 on the socket ourselves (nothing of
+ * this request was sent yet) and shut it down, so that libmicrohttpd
+ * closes the connection at once (on_connection then frees req). */
+static void refuse_overflow(struct server_req *req)
 {
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    return ci ? ci->socket_context : NULL;
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    struct conn_watch *cw = watch_of(req->conn);
+    if (!ci || (cw && cw->cut))
+        return;
+    static const char body[] = "{\"error\": {\"status\": 414, \"type\": \"limit\", \"message\": "
+                               "\"the request has too many query arguments\"}}\n";
+    char resp[512];
+    int n = snprintf(resp, sizeof resp,
+                     "HTTP/1.1 414 URI Too Long\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+                     "Connection: close\r\n\r\n%s",
+                     sizeof body - 1, body);
+    ssize_t w = send(ci->connect_fd, resp, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+    (void)w; /* a client that cannot take 200 bytes just sees the close */
+    shutdown(ci->connect_fd, SHUT_RDWR);
+    if (cw)
+        cw->cut = 1;
+    req->status = 414;
 }
 
 static void watch_set_busy(struct server *s, struct MHD_Connection *conn, int busy)
@@ -397,6 +450,8 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
         struct conn_watch *cw = *socket_context;
         if (!cw)
             return;
+        req_free(s, cw->req); /* a request libmicrohttpd never completed */
+        cw->req = NULL;
         pthread_mutex_lock(&s->watch_mu);
         if (cw->prev)
             cw->prev->next = cw->next;
@@ -438,11 +493,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!req)
         return;
     *con_cls = NULL;
-    free(req->uri);
-    free(req->args);
-    free(req->argbuf);
-    free(req);
-    atomic_fetch_sub(&s->inflight, 1);
+    struct conn_watch *cw = watch_of(conn);
+    if (cw && cw->req == req)
+        cw->req = NULL;
+    req_free(s, req);
 }
 
 static enum MHD_Result sum_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
@@ -524,6 +578,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct server_req *req = *con_cls;
     if (!req)
         return MHD_NO; /* out of memory in on_uri: drop the connection */
+    if (parsing == req)
+        parsing = NULL; /* its arguments are parsed */
     if (req->replied) {
         /* A body arrives after we answered: discard it. */
         *upload_data_size = 0;
@@ -553,6 +609,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
+    if (parsing && strncmp(fmt, "Not enough memory in pool", 25) == 0) {
+        refuse_overflow(parsing);
+        parsing = NULL;
+    }
     static atomic_long last;
     static atomic_long dropped;
     struct timespec now;
