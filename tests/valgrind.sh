@@ -58,6 +58,16 @@ echo "valgrind.sh: indexer over corpus/ (a minute or two)"
 rc=$?
 report indexer "$T/indexer.vg" $rc || bad=1
 
+# 1b. A first build of over 1 MB with two threads: two writers (side
+# databases) merged by the compactor at the end.
+echo "valgrind.sh: indexer, a first build with two writers (a few minutes)"
+"$BIN/gencorpus" 2500 corpus > "$T/gen.jsonl"
+"${VG[@]}" --log-file="$T/indexer2.vg" "$BIN/indexer" --db "$T/db2" --threads 2 -v "$T/gen.jsonl" \
+    > "$T/indexer2.out" 2>&1
+rc=$?
+grep -q "2 writers" "$T/indexer2.out" || { echo "indexer2: not two writers"; bad=1; }
+report indexer2 "$T/indexer2.vg" $rc || bad=1
+
 # 2. searchd: start under valgrind, a few requests, SIGTERM.
 echo "valgrind.sh: searchd session"
 "${VG[@]}" --log-file="$T/searchd.vg" "$BIN/searchd" --db "$T/db" --socket "$T/s" --foreground --threads 2 \
@@ -73,7 +83,8 @@ if [ $up = 0 ]; then
     echo "searchd did not come up under valgrind:"; cat "$T/searchd.out"; exit 1
 fi
 n=0 codes=
-for path in /health /health /metrics \
+overflow="/search?q=heart$(printf '&%.0s' $(seq 500))" # 414: arguments overflow libmicrohttpd's pool
+for path in /health /health /metrics "$overflow" \
     '/search?q=heart+attack' '/search?q=%22chest+pain%22+AND+angina&limit=3' '/search?q=covid-19+-influenza' \
     '/search?q=insomn*&category=sleep' '/search?q=slep+apnia' '/search?q=%E5%A4%B1%E7%9C%A0' \
     '/search?q=title%3Acancer+OR+melanoma&offset=2' '/search?q=%ZZ' '/search?q=a&q=b' \
