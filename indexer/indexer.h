@@ -12,6 +12,7 @@
 #define MEDSEARCH_INDEXER_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,7 +50,9 @@ struct indexer_stats {
     double started;        /* monotonic seconds */
 };
 
-extern volatile sig_atomic_t indexer_interrupted;
+/* Set by SIGINT/SIGTERM, read by every thread: a lock-free atomic (safe
+ * in a signal handler, and no data race between threads). */
+extern atomic_int indexer_interrupted;
 
 /* walk.c: call cb(path, root, ud) for every input file, recursively for
  * directories (hidden entries skipped, symlink loops detected). "-" is

@@ -15,12 +15,13 @@
 #include "log.h"
 #include "xap.h"
 
-volatile sig_atomic_t indexer_interrupted;
+atomic_int indexer_interrupted;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the signal handler needs a lock-free atomic_int");
 
 static void on_signal(int sig)
 {
     (void)sig;
-    indexer_interrupted = 1;
+    atomic_store(&indexer_interrupted, 1);
 }
 
 static void usage(FILE *f)

@@ -54,7 +54,7 @@ struct run {
     unsigned n_writers;
     pthread_mutex_t mu;   /* live_readers, live_builders */
     unsigned live_readers, live_builders;
-    volatile int failed;  /* a writer gave up: stop everything */
+    atomic_int failed;    /* a writer gave up: stop everything */
 };
 
 /* A side writer's thread. */

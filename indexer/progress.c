@@ -34,19 +34,21 @@ void progress_update(const struct indexer_stats *st, const char *current, int fo
     if (!force && now - last < every)
         return;
     last = now;
+    /* The worker threads count with atomic adds while this runs. */
+#define LOAD(field) __atomic_load_n(&st->field, __ATOMIC_RELAXED)
+    unsigned long long files = LOAD(files), articles = LOAD(articles);
     double el = now - st->started;
-    double mb = (double)st->bytes / 1048576.0;
-    double rate = el > 0 ? (double)st->articles / el : 0;
-    uint64_t errors = st->failed + st->files_failed;
+    double mb = (double)LOAD(bytes) / 1048576.0;
+    double rate = el > 0 ? (double)articles / el : 0;
+    unsigned long long errors = LOAD(failed) + LOAD(files_failed);
+#undef LOAD
     if (tty) {
-        fprintf(stderr, "\r\033[K%llu files, %llu docs, %.1f MB, %.0f docs/s, %.1f MB/s, %llu errors  %.40s",
-                (unsigned long long)st->files, (unsigned long long)st->articles, mb, rate,
-                el > 0 ? mb / el : 0, (unsigned long long)errors, current ? current : "");
+        fprintf(stderr, "\r\033[K%llu files, %llu docs, %.1f MB, %.0f docs/s, %.1f MB/s, %llu errors  %.40s", files,
+                articles, mb, rate, el > 0 ? mb / el : 0, errors, current ? current : "");
         line_open = 1;
     } else {
-        fprintf(stderr, "indexer: %llu files, %llu docs, %.1f MB, %.0f docs/s, %llu errors, %.0f s\n",
-                (unsigned long long)st->files, (unsigned long long)st->articles, mb, rate,
-                (unsigned long long)errors, el);
+        fprintf(stderr, "indexer: %llu files, %llu docs, %.1f MB, %.0f docs/s, %llu errors, %.0f s\n", files,
+                articles, mb, rate, errors, el);
     }
 }
 
