@@ -377,6 +377,9 @@ static int is_nospace_script(const char *s, size_t len)
                               sc == USCRIPT_MYANMAR);
 }
 
+/* An ASCII letter. */
+static int is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+
 /* ICU gives "B12" the number status (its last rule); TOK_NUMERIC wants
  * digits and separators only. */
 static int has_letter(const char *s, size_t len)
@@ -385,7 +388,7 @@ static int has_letter(const char *s, size_t len)
     for (int32_t i = 0; i < n;) {
         UChar32 c;
         U8_NEXT(s, i, n, c);
-        if (c >= 0 && (c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') : u_isalpha(c)))
+        if (c >= 0 && (c < 0x80 ? is_alpha((unsigned char)c) : u_isalpha(c)))
             return 1;
     }
     return 0;
@@ -401,7 +404,7 @@ static int has_alnum(const char *s, size_t len)
         U8_NEXT(s, i, n, c);
         if (c < 0)
             continue;
-        if (c < 0x80 ? ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) : u_isalnum(c))
+        if (c < 0x80 ? ((c >= '0' && c <= '9') || is_alpha((unsigned char)c)) : u_isalnum(c))
             return 1;
     }
     return 0;
@@ -588,8 +591,6 @@ static int add_segment(struct tokenizer *tk, const char *in, size_t limit, const
     tk->group[tk->ngroup++] = *sg;
     return 0;
 }
-
-static int is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 
 /* ICU keeps letters joined by a '.' as one word ("H.pylori", "E.coli",
  * and "cancer.Here" where a scraped abstract lost the space after a

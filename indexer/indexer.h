@@ -61,6 +61,8 @@ extern atomic_int indexer_interrupted;
 typedef int (*walk_cb)(const char *path, const char *root, void *ud);
 typedef void (*walk_err_cb)(const char *path, const char *reason, void *ud);
 int walk_inputs(char *const *inputs, size_t n, walk_cb cb, walk_err_cb err, void *ud);
+/* Does the file name end in ".gz"? */
+int walk_is_gz(const char *name);
 
 /* writer.c */
 struct writer;

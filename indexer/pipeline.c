@@ -335,12 +335,11 @@ static int add_size(const char *path, const char *root, void *ud)
 {
     struct size_ctx *c = ud;
     struct stat sb;
-    size_t len = strlen(path);
     (void)root;
     if (strcmp(path, "-") == 0)
         c->bytes += BULK_MIN_BYTES;
     else if (stat(path, &sb) == 0)
-        c->bytes += (uint64_t)sb.st_size * (len > 3 && strcmp(path + len - 3, ".gz") == 0 ? 4 : 1);
+        c->bytes += (uint64_t)sb.st_size * (walk_is_gz(path) ? 4 : 1);
     return c->bytes >= BULK_MIN_BYTES; /* enough: stop walking */
 }
 

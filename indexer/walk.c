@@ -34,11 +34,17 @@ static int cmp_names(const void *a, const void *b)
 /* Inside directories only article files are read (README.md, images and
  * the like are not articles); a file named on the command line is read
  * whatever its name, its format detected by content. */
+int walk_is_gz(const char *name)
+{
+    size_t len = strlen(name);
+    return len > 3 && strcmp(name + len - 3, ".gz") == 0;
+}
+
 static int is_article_file(const char *name)
 {
     static const char *const exts[] = { ".txt", ".jsonl", ".json", ".ndjson", ".html", ".htm" };
     size_t len = strlen(name);
-    if (len > 3 && strcmp(name + len - 3, ".gz") == 0)
+    if (walk_is_gz(name))
         len -= 3;
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
         size_t el = strlen(exts[i]);

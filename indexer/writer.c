@@ -43,7 +43,6 @@ struct writer {
     unsigned since_commit;
     struct writer *sides[WRITER_MAX_SIDES]; /* side writers (main writer only) */
     unsigned n_sides;
-    int is_side;
 };
 
 #define ADD(field, n) __atomic_fetch_add(&st->field, (n), __ATOMIC_RELAXED)
@@ -203,7 +202,8 @@ fail:
 
 /* ---- side writers --------------------------------------------------------- */
 
-static void side_free(struct writer *s, int remove)
+/* Close a side writer without committing and remove its database. */
+static void side_free(struct writer *s)
 {
     if (!s)
         return;
@@ -211,8 +211,8 @@ static void side_free(struct writer *s, int remove)
         xap_db_cancel(s->db);
         xap_db_close(s->db);
     }
-    if (remove)
-        indexdir_remove(s->path);
+    indexdir_remove(s->path);
+    strmap_free(&s->known);
     strmap_free(&s->seen);
     strmap_free(&s->spell);
     free(s);
@@ -222,7 +222,7 @@ unsigned writer_open_sides(struct writer *w, unsigned want)
 {
     /* Only where the run ends in a merge anyway: a first build (the live
      * index was empty) or a rebuild, behind a stub (DIR/XAPIANDB). */
-    if (!w->db || w->is_side || !(w->fresh || w->rebuilding) || strcmp(w->live, w->dir) == 0)
+    if (!w->db || !(w->fresh || w->rebuilding) || strcmp(w->live, w->dir) == 0)
         return 1;
     if (want > WRITER_MAX_SIDES + 1)
         want = WRITER_MAX_SIDES + 1;
@@ -231,19 +231,16 @@ unsigned writer_open_sides(struct writer *w, unsigned want)
         if (!s)
             break;
         s->o = w->o;
-        s->is_side = 1;
         strmap_init(&s->known);
         strmap_init(&s->seen);
         strmap_init(&s->spell);
         indexdir_side(w->dir, w->n_sides + 1, s->path, sizeof s->path);
-        snprintf(s->dir, sizeof s->dir, "%s", w->dir);
-        snprintf(s->live, sizeof s->live, "%s", s->path);
         indexdir_remove(s->path);
         xap_status st = xap_db_open(s->path, XAP_DB_CREATE_OR_OVERWRITE, &s->db);
         if (st != XAP_OK) {
             log_warn("%s: cannot create a side database (%s); going on with %u writer(s)", s->path, xap_errmsg(),
                      w->n_sides + 1);
-            side_free(s, 1);
+            side_free(s);
             break;
         }
         w->sides[w->n_sides++] = s;
@@ -544,7 +541,7 @@ static int finish_sides(struct writer *w, struct indexer_stats *st)
 static void drop_sides(struct writer *w)
 {
     for (unsigned i = 0; i < w->n_sides; i++)
-        side_free(w->sides[i], 1);
+        side_free(w->sides[i]);
     w->n_sides = 0;
 }
 
@@ -602,8 +599,7 @@ void writer_abort(struct writer *w)
 {
     if (!w)
         return;
-    for (unsigned i = 0; i < w->n_sides; i++)
-        side_free(w->sides[i], 1);
+    drop_sides(w);
     if (w->db) {
         /* Discard what was not committed (close() would commit it): the
          * index stays at its last commit, a committed batch boundary. */

@@ -108,7 +108,6 @@ static int hexval(unsigned char c)
     return -1;
 }
 
-
 /* Decode src[0..n) ('+' is a space) into dst, NUL-terminated. Returns the
  * decoded length, or -1 with *why set. */
 static long decode(const char *src, size_t n, char *dst, const char **why)
