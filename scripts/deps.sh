@@ -1,11 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # deps.sh: install the Debian packages medsearch needs, only those missing.
-# Idempotent and quiet; uses sudo when not root.  Called by make.
+# The list lives in one place, scripts/packages.txt: every "lib" package,
+# and the package of every command that a test names on its `need` line
+# (tests/lib.sh) or that make demo / make site run.  Extra package names
+# may be given as arguments; --tools also installs the developer tools.  Idempotent and quiet; uses sudo when not root.
 set -eu
-PKGS="g++ make pkg-config libxapian-dev xapian-tools libicu-dev zlib1g-dev
-libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libxml2-dev libcmocka-dev
-hunspell-en-med hunspell-en-us curl python3 time procps"
+here=$(dirname "$0")
+table=$here/packages.txt
+tools=0
+[ "${1:-}" = --tools ] && { tools=1; shift; }
+PKGS=$(awk -v t=$tools '$1 == "lib" { print $2 } $1 == "cmd" || (t && $1 == "tool") { print $3 }' "$table" | sort -u)
 [ $# -gt 0 ] && PKGS="$PKGS $*"
 missing=""
 for p in $PKGS; do

@@ -31,6 +31,19 @@ _cleanup() {
     for h in "${_cleanup_hooks[@]+"${_cleanup_hooks[@]}"}"; do eval "$h" || true; done
     [ -n "${T:-}" ] && rm -rf "$T"
 }
+# need CMD...: the commands this script runs.  A missing one is a failure
+# (never a quiet skip) naming the command and the Debian package that has
+# it (scripts/packages.txt, which scripts/deps.sh installs).
+need() {
+    local c pkg missing=0
+    for c in "$@"; do
+        command -v "$c" > /dev/null 2>&1 && continue
+        pkg=$(awk -v c="$c" '($1 == "cmd" || $1 == "tool") && ($2 == c || $2 ~ "/" c "$") { print $3; exit }' "$ROOT/scripts/packages.txt")
+        ok 1 "need $c: command not found (Debian package ${pkg:-unknown, add it to scripts/packages.txt}; run scripts/deps.sh)"
+        missing=1
+    done
+    if [ $missing -ne 0 ]; then done_testing; exit 1; fi
+}
 done_testing() { echo "1..$_tap_n"; [ $_tap_fail -eq 0 ]; }
 
 # start_searchd DB SOCKET [args...]: start build/searchd in the foreground
