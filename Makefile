@@ -7,6 +7,7 @@
 #   make SAN=1 ...    AddressSanitizer + UndefinedBehaviorSanitizer build
 #   make TSAN=1 ...   ThreadSanitizer build
 #   make install PREFIX=/usr/local DESTDIR=
+#   make fresh-check  make check + make demo in a fresh Debian 12 root
 #   make bench, make eval, make fuzz, make clean
 #
 # Sources are found by folder: common/*.c|*.cc -> libmedsearch.a,
@@ -81,7 +82,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c bench/*.c)
 TOOL_BIN := $(patsubst %.c,$(B)/%,$(notdir $(TOOL_SRC)))
 
-.PHONY: all check demo demo-stop bench eval fuzz install clean tests
+.PHONY: all check demo demo-stop bench eval fuzz install clean tests fresh-check
 all: $(PROGRAMS)
 tests: all $(TEST_BIN) $(TOOL_BIN)
 
@@ -128,6 +129,10 @@ eval: all
 
 fuzz:
 	@tests/fuzz/run.sh
+
+# The README's two commands in a minimal Debian 12 root (needs root or sudo).
+fresh-check:
+	@scripts/fresh-check.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)

@@ -5,6 +5,7 @@
 # answers), --run on bad input; and, when build/searchd can serve, answers
 # from a real searchd on a temporary socket.
 . "$(dirname "$0")/../lib.sh"
+need curl python3 timeout cmp
 tmpdir
 S=$BIN/search
 

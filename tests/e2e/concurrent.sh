@@ -3,6 +3,7 @@
 # 16 concurrent clients search while the indexer commits changes and then
 # swaps in a rebuilt index: no request may fail, and searchd follows both.
 . "$(dirname "$0")/../lib.sh"
+need curl python3
 tmpdir
 IDX=$BIN/indexer
 "$BIN/gencorpus" 800 "$ROOT/corpus" > "$T/gen.jsonl"

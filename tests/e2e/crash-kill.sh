@@ -10,6 +10,7 @@
 # and leaves no stray generation behind.
 # CRASH_SEED=N replays the same kill moments; CRASH_N=N sets the corpus size.
 . "$(dirname "$0")/../lib.sh"
+need curl python3 xapian-check xapian-delve
 tmpdir
 IDX=$BIN/indexer
 N=${CRASH_N:-20000}

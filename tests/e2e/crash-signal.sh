@@ -5,6 +5,7 @@
 # again finishes the job. An interrupted --rebuild is abandoned: the live
 # index is unchanged and nothing is left beside it.
 . "$(dirname "$0")/../lib.sh"
+need curl xapian-check xapian-delve
 tmpdir
 IDX=$BIN/indexer
 N=4000

@@ -7,6 +7,7 @@
 # served by searchd. A --rebuild on the full disk fails the same way and
 # leaves nothing behind. DISKFULL_FS=loop skips the tmpfs attempt.
 . "$(dirname "$0")/../lib.sh"
+need curl xapian-check xapian-delve timeout truncate dd df
 tmpdir
 IDX=$BIN/indexer
 CE=200

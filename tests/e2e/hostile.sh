@@ -10,9 +10,9 @@
 # HOSTILE_STRICT=1: the raw-NUL cases that libmicrohttpd 0.9.75 cannot
 # report fail instead of being skipped with the reason.
 . "$(dirname "$0")/../lib.sh"
+need curl python3 pgrep timeout stat
 tmpdir
 umask 022
-command -v python3 > /dev/null || { skip "hostile" "python3 missing"; done_testing; exit; }
 
 "$BIN/indexer" --db "$T/db" -q "$ROOT/corpus" 2> "$T/index.log" || { echo "Bail out! indexer failed"; cat "$T/index.log"; exit 1; }
 S=$T/s.sock

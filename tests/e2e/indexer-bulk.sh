@@ -7,6 +7,7 @@
 # and full-disk cases of a multi-writer build are in crash-kill.sh and
 # disk-full.sh.
 . "$(dirname "$0")/../lib.sh"
+need python3 xapian-check xapian-delve diff stat
 tmpdir
 IDX=$BIN/indexer
 live() { echo "$1/$(awk '{print $2}' "$1/XAPIANDB")"; }

@@ -3,6 +3,7 @@
 # indexer end to end: index corpus/, then replace/skip/prune/delete/rebuild
 # semantics, bad inputs, a kill -9 in the middle of a run.
 . "$(dirname "$0")/../lib.sh"
+need curl python3 xapian-check xapian-delve gzip zcat stat du
 tmpdir
 chmod 755 "$T"
 IDX=$BIN/indexer

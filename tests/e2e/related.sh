@@ -5,6 +5,7 @@
 # resolved by title and by id, deterministic, limit honoured, 404/400/422,
 # and the client's --related.
 . "$(dirname "$0")/../lib.sh"
+need curl python3 cmp
 tmpdir
 user=()
 [ "$(id -u)" = 0 ] && user=(--user nobody)

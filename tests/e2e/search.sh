@@ -4,6 +4,7 @@
 # ranking, the query language, filters, pagination, snippets, did you mean,
 # synonyms, Chinese, malformed syntax, limits, and the search client.
 . "$(dirname "$0")/../lib.sh"
+need curl python3
 tmpdir
 chmod 755 "$T"
 

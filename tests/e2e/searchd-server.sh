@@ -4,8 +4,8 @@
 # metrics, errors, hostile requests, socket hygiene, signals, connection
 # pressure, privilege dropping, TCP and socket activation.
 . "$(dirname "$0")/../lib.sh"
+need curl python3 pgrep stat
 tmpdir
-command -v python3 > /dev/null || { skip "searchd-server" "python3 missing"; done_testing; exit; }
 
 # As root, searchd refuses to start without --user; tests run as root
 # say so explicitly (one test below checks the refusal and the drop).

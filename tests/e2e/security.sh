@@ -8,9 +8,9 @@
 # is loopback unless explicitly allowed; stored text comes out as valid,
 # escaped JSON (snippets HTML-escaped); ids never become file paths.
 . "$(dirname "$0")/../lib.sh"
+need curl python3 pgrep ss setpriv getent md5sum stat cmp diff
 tmpdir
 umask 022
-command -v python3 > /dev/null || { skip "security" "python3 missing"; done_testing; exit; }
 ISROOT=0
 [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1 && ISROOT=1
 # Non-root runs cannot switch users; as root searchd drops to nobody.

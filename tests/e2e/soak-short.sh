@@ -5,8 +5,8 @@
 # index in. Zero failed requests, bounded RSS growth, no descriptor leak,
 # the swap followed under load, a clean exit.
 . "$(dirname "$0")/../lib.sh"
+need curl python3
 tmpdir
-command -v python3 > /dev/null || { skip "soak-short" "python3 missing"; done_testing; exit; }
 [ -x "$BIN/loadgen" ] && [ -x "$BIN/gencorpus" ] || { echo "Bail out! build/loadgen or build/gencorpus missing (make tests)"; exit 1; }
 
 export MEDSEARCH_SHARED=$SHARED

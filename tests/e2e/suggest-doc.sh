@@ -5,6 +5,7 @@
 # function words, limits and errors; the stored article with headings and
 # links; and the client's --suggest and --doc.
 . "$(dirname "$0")/../lib.sh"
+need curl python3 cmp
 tmpdir
 user=()
 [ "$(id -u)" = 0 ] && user=(--user nobody)

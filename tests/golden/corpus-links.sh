@@ -6,6 +6,7 @@
 # each folder, and the articles the search tests rely on say (and do not
 # say) what those tests expect.  Pure bash + awk + zcat, byte-exact (LC_ALL=C).
 . "$(dirname "$0")/../lib.sh"
+need python3 gzip zcat cmp
 export LC_ALL=C
 tmpdir
 C=$ROOT/corpus

@@ -5,6 +5,7 @@
 # the fuzz targets built normally (build/fuzzreplay), over a small index
 # of corpus/ for the query and request targets.
 . "$(dirname "$0")/../lib.sh"
+need sed
 tmpdir
 if [ ! -x "$BIN/fuzzreplay" ] || [ ! -x "$BIN/indexer" ]; then
     skip fuzz-regress "build/fuzzreplay or build/indexer is missing (make tests)"

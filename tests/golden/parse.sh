@@ -5,6 +5,7 @@
 # "exit N") and compared with NAME.out through diff -u.
 # UPDATE=1 tests/golden/parse.sh rewrites the .out files (review the diff!).
 . "$(dirname "$0")/../lib.sh"
+need diff
 tmpdir
 DIR=$ROOT/tests/golden/parse
 ART=$BIN/artdump

@@ -5,6 +5,7 @@
 # Regenerate after a deliberate change (then READ the diff):
 #   for f in tests/golden/tokenizer/*.in; do build/tokdump "$f" > "${f%.in}.out"; done
 . "$(dirname "$0")/../lib.sh"
+need diff
 tmpdir
 dir=$ROOT/tests/golden/tokenizer
 if [ ! -x "$BIN/tokdump" ]; then
