@@ -15,13 +15,29 @@ if [ -f "$D/searchd.pid" ] && kill -0 "$(cat "$D/searchd.pid")" 2>/dev/null; the
 fi
 bold "indexing corpus/ into demo/db"
 build/indexer --db "$D/db" corpus
+# Started as root, searchd serves as `nobody`, who must be able to read the
+# index.  A clone under /root (mode 0700) hides it: then the demo, and only
+# the demo, keeps root deliberately (--user root) and says why.
+USER_ARG=()
+if [ "$(id -u)" = 0 ] && ! setpriv --reuid=nobody --regid=nogroup --clear-groups test -r "$D/db/XAPIANDB" 2>/dev/null; then
+    echo "note: user nobody cannot read $D (a parent directory is private);"
+    echo "      for this demo searchd keeps root (--user root). A real install serves as its own user."
+    USER_ARG=(--user root)
+fi
 bold "starting searchd on demo/searchd.sock (log: demo/searchd.log)"
-nohup build/searchd --db "$D/db" --socket "$D/searchd.sock" --foreground > "$D/searchd.log" 2>&1 &
+nohup build/searchd --db "$D/db" --socket "$D/searchd.sock" --foreground "${USER_ARG[@]+"${USER_ARG[@]}"}" > "$D/searchd.log" 2>&1 &
 echo $! > "$D/searchd.pid"
+up=0
 for _ in $(seq 100); do
-    curl -s -o /dev/null --unix-socket "$D/searchd.sock" http://x/health && break
+    curl -s -o /dev/null --unix-socket "$D/searchd.sock" http://x/health && { up=1; break; }
+    kill -0 "$(cat "$D/searchd.pid")" 2>/dev/null || break
     sleep 0.1
 done
+if [ $up = 0 ]; then
+    echo "demo: searchd did not start; its log (demo/searchd.log):" >&2
+    tail -5 "$D/searchd.log" >&2
+    exit 1
+fi
 export MEDSEARCH_SOCKET=$D/searchd.sock
 S=build/search
 run() { bold "search $*"; "$S" "$@" || true; }

@@ -110,11 +110,12 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 t=$SECONDS
 tar -C "$W" -xf "$BASE" || die "cannot unpack $BASE"
+chmod 755 "$W"          # mktemp's 0700 would hide / from every other user
 cp /etc/resolv.conf "$W/etc/resolv.conf"
 mnt() { mount "$@" && MOUNTS+=("${!#}"); }
 mnt --rbind /dev "$W/dev" && mount --make-rslave "$W/dev"
 mnt -t sysfs sysfs "$W/sys"
-mnt -t tmpfs tmpfs "$W/tmp"
+mnt -t tmpfs -o mode=1777 tmpfs "$W/tmp"
 REV=$(git -C "$ROOT" rev-parse HEAD) || die "not a git checkout: $ROOT"
 git clone -q --no-hardlinks "$ROOT" "$W/root/medsearch" && git -C "$W/root/medsearch" checkout -q --detach "$REV" ||
     die "cannot clone $ROOT"
@@ -150,6 +151,7 @@ case $summary in *" 0 failed") ;; *) fail=1; grep -E '^FAIL|^ +not ok' "$LOG/che
 phase demo "make demo && make demo-stop"
 grep -q 'searchd stopped' "$LOG/demo.log" || { say "make demo-stop did not stop searchd"; fail=1; }
 grep -qE '^ *1[.] ' "$LOG/demo.log" || { say "make demo showed no results"; fail=1; }
+grep -q "^Related articles:" "$LOG/demo.log" || { say "make demo showed no related articles"; fail=1; }
 tail -25 "$LOG/demo.log" | sed 's/^/  demo| /'
 say "total $((SECONDS - t_all)) s: $([ $fail -eq 0 ] && echo PASSED || echo FAILED)"
 exit $fail
