@@ -112,6 +112,9 @@ t=$SECONDS
 tar -C "$W" -xf "$BASE" || die "cannot unpack $BASE"
 chmod 755 "$W"          # mktemp's 0700 would hide / from every other user
 cp /etc/resolv.conf "$W/etc/resolv.conf"
+# debootstrap writes no /etc/hosts; every installed Debian system has the
+# one its installer writes, so `localhost` resolves there.
+[ -s "$W/etc/hosts" ] || printf '127.0.0.1\tlocalhost\n127.0.1.1\tfresh\n::1\tlocalhost ip6-localhost ip6-loopback\n' > "$W/etc/hosts"
 mnt() { mount "$@" && MOUNTS+=("${!#}"); }
 mnt --rbind /dev "$W/dev" && mount --make-rslave "$W/dev"
 mnt -t sysfs sysfs "$W/sys"
