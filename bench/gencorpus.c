@@ -5,7 +5,7 @@
  *   gencorpus [--seed S] [--start K] N SOURCE...  > out.jsonl
  *
  * SOURCE files (any format the indexer reads, e.g. a corpus.jsonl.gz or
- * the corpus/ folder's .txt files) are parsed with common/input and cut
+ * the corpus/ folder's .txt files) are parsed with indexer/input and cut
  * into sentences and titles. Each generated article (JSON Lines: id,
  * title, body, category, lang) takes a title from one article, 6-40
  * sentences drawn from others and a numeric variant word, so that
@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <dirent.h>
 
-#include "input.h"
+#include "../indexer/input.h"
 
 struct pool {
     char **s;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "input.h"
+#include "textfile.h"
 #include "log.h"
 #include "tokenizer.h"
 

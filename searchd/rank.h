@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* rank: a parsed query (common/query.h) -> the weighted Xapian query that
+/* rank: a parsed query (query.h) -> the weighted Xapian query that
  * ranks articles. All relevance choices live here, driven by rank_opts
  * (the [ranking] section of the config):
  *

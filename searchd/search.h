@@ -2,7 +2,7 @@
 /* search: GET /search, ranked hits with snippets, "did you mean" and the
  * related block (docs/protocol.md says every field and limit).
  *
- * A request is: check the parameters and limits, parse q (common/query.h:
+ * A request is: check the parameters and limits, parse q (query.h:
  * the query language, or plain words with mode=plain), compile it
  * (rank.h), add the category/lang filters, run it with BM25 under the
  * time budget, then decode the stored record of each hit for its fields

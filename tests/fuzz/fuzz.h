@@ -26,7 +26,7 @@ __attribute__((noreturn, format(printf, 1, 2))) void fuzz_fail(const char *fmt, 
 /* 1 when s[0..n) is valid UTF-8 (no overlong forms, no surrogates). */
 int fuzz_utf8_valid(const char *s, size_t n);
 
-#include "input.h"
+#include "../../indexer/input.h"
 
 /* Parse data with input_parse_buffer (format forced or INPUT_AUTO, under
  * the source name `name`) and check every article and every reported

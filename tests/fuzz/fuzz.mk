@@ -24,6 +24,7 @@ FCXXFLAGS := -std=c++17 -Wall -Wextra $(FFLAGS) $(PKG_CFLAGS)
 F_COMMON := $(patsubst %.c,$(FZO)/%.o,$(wildcard common/*.c)) $(patsubst %.cc,$(FZO)/%.o,$(wildcard common/*.cc))
 F_SEARCHD := $(patsubst %.c,$(FZO)/%.o,$(filter-out searchd/main.c,$(wildcard searchd/*.c)))
 F_INDEXER := $(patsubst %.c,$(FZO)/%.o,$(wildcard indexer/*.c))
+F_READERS := $(filter-out $(FZO)/indexer/main.o,$(F_INDEXER))
 F_UTIL   := $(FZO)/tests/fuzz/fuzzutil.o
 F_NAMES  := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 F_BINS   := $(addprefix $(FZ)/fuzz_,$(F_NAMES))
@@ -39,9 +40,9 @@ $(FZO)/%.o: %.cc
 	@mkdir -p $(dir $@)
 	$(FCXX) $(FCPPFLAGS) $(FCXXFLAGS) -c -o $@ $<
 
-# Every target links the searchd objects: only fuzz_query and
-# fuzz_request use them, and the linker drops what is not referenced.
-$(FZ)/fuzz_%: $(FZO)/tests/fuzz/fuzz_%.o $(F_UTIL) $(F_SEARCHD) $(F_COMMON)
+# Every target links the indexer's input readers and the searchd objects:
+# the input targets use the former, fuzz_query and fuzz_request the latter.
+$(FZ)/fuzz_%: $(FZO)/tests/fuzz/fuzz_%.o $(F_UTIL) $(F_READERS) $(F_SEARCHD) $(F_COMMON)
 	$(FCXX) $(SAN) -fsanitize=fuzzer -pthread -o $@ $^ $(PKG_LIBS) -lm
 
 $(FZ)/indexer: $(F_INDEXER) $(F_COMMON)

@@ -18,7 +18,7 @@
 
 #include <string.h>
 
-#include "query.h"
+#include "../../searchd/query.h"
 #include "tokenizer.h"
 #include "xap.h"
 #include "../../searchd/rank.h"

@@ -9,7 +9,7 @@
  * Exit status: 0 when every file was read to its end, 1 otherwise.
  */
 #include "article.h"
-#include "input.h"
+#include "../../indexer/input.h"
 
 #include <stdio.h>
 #include <stdlib.h>

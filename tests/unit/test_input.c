@@ -3,7 +3,7 @@
  * JSONL lines among good ones; long lines; a 50 MB article; hostile HTML;
  * UTF-8 repair; format detection; the real datasets when present. */
 #include "article.h"
-#include "input.h"
+#include "../../indexer/input.h"
 
 #include <stdarg.h>
 #include <stddef.h>

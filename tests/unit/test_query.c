@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "query.h"
+#include "../../searchd/query.h"
 #include "tokenizer.h"
 
 static int setup(void **state)

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "../../searchd/spell.h"
-#include "query.h"
+#include "../../searchd/query.h"
 #include "schema.h"
 #include "tokenizer.h"
 #include "xap.h"

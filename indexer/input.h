@@ -27,20 +27,10 @@
 
 #include <stddef.h>
 #include "article.h"
+#include "textfile.h"
 
 enum input_format { INPUT_AUTO, INPUT_TEXT, INPUT_JSONL, INPUT_HTML };
 
-enum input_status {
-    INPUT_OK = 0,
-    INPUT_ERR_IO,        /* cannot open/read the file (errno-based reason) */
-    INPUT_ERR_GZIP,      /* corrupt or truncated gzip stream */
-    INPUT_ERR_BINARY,    /* looks like a binary file (NUL bytes, not text) */
-    INPUT_ERR_EMPTY,     /* nothing in it */
-    INPUT_ERR_TOO_BIG,   /* larger than the configured maximum */
-    INPUT_ERR_PARSE,     /* one record could not be parsed (JSONL line, ...) */
-    INPUT_ERR_ENCODING,  /* invalid UTF-8 (repaired: reported as a warning) */
-    INPUT_ERR_NOMEM
-};
 
 /* Called for every parsed article. The callee takes ownership of `a`
  * (must article_free it). Return 0 to go on, non-zero to stop reading. */
@@ -67,19 +57,5 @@ enum input_status input_parse_file(const char *path, const struct input_opts *op
 enum input_status input_parse_buffer(const char *name, const char *data, size_t len,
                                      const struct input_opts *opts, input_article_cb cb,
                                      input_error_cb err, void *ud);
-const char *input_status_name(enum input_status st);
-
-/* Read a whole file, gunzipping if it starts with the gzip magic. *out is
- * malloc'd with a NUL after *len bytes. Used by input_parse_file and
- * anyone who needs a file's text (synonym lists, ...). On failure returns
- * the status and writes a reason into errbuf. */
-enum input_status input_read_file(const char *path, size_t max_bytes, char **out /* OUT */,
-                                  size_t *len /* OUT */, char *errbuf, size_t errcap);
-/* Decompress a gzip buffer (several members allowed). */
-enum input_status input_gunzip(const char *data, size_t len, size_t max_bytes, char **out /* OUT */,
-                               size_t *outlen /* OUT */, char *errbuf, size_t errcap);
-/* Copy s replacing invalid UTF-8 sequences with U+FFFD and removing NUL
- * and C0 controls other than \t \n; *repaired (may be NULL) = count fixed. */
-char *input_utf8_repair(const char *s, size_t len, size_t *outlen /* OUT */, size_t *repaired /* OUT */);
 
 #endif
