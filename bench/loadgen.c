@@ -147,6 +147,14 @@ static atomic_uint_fast64_t issued;
 static atomic_uint shown;
 static atomic_uint running; /* worker threads still running */
 static uint64_t t0, t_end; /* t_end 0: no time bound */
+/* SIGUSR1: issue no new request; the ones in flight finish and the report
+ * is printed (a caller that ends the load on an event, not a clock). */
+static atomic_int stop_requested; /* lock-free: safe in a handler */
+static void on_usr1(int sig)
+{
+    (void)sig;
+    atomic_store(&stop_requested, 1);
+}
 
 static uint64_t now_ns(void)
 {
@@ -668,7 +676,7 @@ static void conn_read(struct conn *c)
 static void conn_start(struct conn *c)
 {
     uint64_t now = now_ns();
-    if ((t_end && now >= t_end) || (opt.count && atomic_fetch_add(&issued, 1) >= opt.count)) {
+    if (atomic_load(&stop_requested) || (t_end && now >= t_end) || (opt.count && atomic_fetch_add(&issued, 1) >= opt.count)) {
         conn_close(c);
         c->state = C_DONE;
         c->w->active--;
@@ -808,6 +816,7 @@ static void usage(FILE *f)
             "  --show-errors N      print the first N failed requests and the start of\n"
             "                       their answers (stderr)\n"
             "  --json               print the report as JSON\n"
+            "SIGUSR1 ends the run early: no new request, the report as usual.\n"
             "Exit status: 0 every request got a 2xx; 1 some failed; 2 usage or set-up error.\n");
 }
 
@@ -982,6 +991,7 @@ int main(int argc, char **argv)
     if (load_mix() < 0 || resolve() < 0)
         return 2;
     signal(SIGPIPE, SIG_IGN);
+    signal(SIGUSR1, on_usr1);
 
     /* Room for every connection and a few files. */
     struct rlimit rl;

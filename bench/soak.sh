@@ -17,7 +17,7 @@
 #   SOAK_WARMUP_PCT % of the run) < 10 %; descriptors once idle again no
 #   more than before the load and none on a deleted file (no leak, no old
 #   index generation kept open); the rebuilt index is served (the marker
-#   is found) within 10 s of the swap, while the load still runs; searchd
+#   is found) within SOAK_PICKUP_S of the swap, while the load still runs; searchd
 #   alive throughout and exits 0 on SIGTERM.
 # Prints a Markdown report; writes key=value results to WORK/soak.result.
 # Exit status 0 when every check passes, 1 otherwise, 2 on a set-up error.
@@ -29,7 +29,10 @@
 # fresh /var/tmp/medsearch-soak.XXXXXX, removed unless SOAK_KEEP=1),
 # SOAK_REPORT (also write the report there; default
 # bench/results/soak-DATE.md for runs of 5 minutes or more),
-# MEDSEARCH_SHARED (default ../shared).
+# MEDSEARCH_SHARED (default ../shared),
+# SOAK_UNTIL_SWAP=1 (for tests on a loaded machine: the load goes on past
+# SOAK_SECONDS until the rebuild is served, at most SOAK_MAX_SECONDS (600),
+# and the pickup may take up to SOAK_PICKUP_S (default 10, 120 with it)).
 set -u
 umask 022
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,6 +49,10 @@ WARM_PCT=${SOAK_WARMUP_PCT:-20}
 THREADS=${SOAK_THREADS:-0}
 REBUILD_AT=${SOAK_REBUILD_AT:-$((SECS / 2))}
 REPORT=${SOAK_REPORT:-}
+UNTIL_SWAP=${SOAK_UNTIL_SWAP:-0}
+MAX_SECS=$SECS
+[ "$UNTIL_SWAP" = 1 ] && MAX_SECS=${SOAK_MAX_SECONDS:-600}
+PICKUP_MAX=${SOAK_PICKUP_S:-$([ "$UNTIL_SWAP" = 1 ] && echo 120 || echo 10)}
 [ -z "$REPORT" ] && [ "$SECS" -ge 300 ] && REPORT=$ROOT/bench/results/soak-$(date +%F).md
 
 die() { echo "soak: $*" >&2; exit 2; }
@@ -218,13 +225,14 @@ PIDS+=("$UPD_PID")
         tries=$((tries + 1))
         "$BIN/indexer" --db "$DB" --rebuild -q "$W/corpus.jsonl" "$W/marker.jsonl" 2>> "$W/rebuild.log"
         rc=$?
-        [ $rc = 3 ] && [ $tries -lt 100 ] && { sleep 0.2; continue; }
+        [ $rc = 3 ] && [ $tries -lt 600 ] && { sleep 0.2; continue; }
         break
     done
     t1=$(date +%s.%N)
     # The swap is followed when /health counts the marker article.
     picked=-1
-    for i in $(seq 100); do
+    deadline=$((SECONDS + PICKUP_MAX))
+    while [ $SECONDS -lt $deadline ]; do
         n=$(curl -s --max-time 5 --unix-socket "$S" http://x/health | python3 -c 'import json,sys; print(json.load(sys.stdin).get("documents"))' 2> /dev/null)
         [ "$n" = $((DOCS + 1)) ] && { picked=$(python3 -c "import time; print('%.2f' % (time.time() - $t1))"); break; }
         sleep 0.1
@@ -236,13 +244,26 @@ PIDS+=("$RB_PID")
 
 # ---- load ----
 log "load: $CONNS connections of $MAIN_DESC, $MIX_CONNS of $ENDPOINTS, for $SECS s"
-"$BIN/loadgen" --socket "$S" "${MAIN[@]}" -c "$CONNS" -d "$SECS" --timeout 10 --interval "$SAMPLE" \
+"$BIN/loadgen" --socket "$S" "${MAIN[@]}" -c "$CONNS" -d "$MAX_SECS" --timeout 10 --interval "$SAMPLE" \
     --show-errors 20 --json > "$W/load.json" 2> "$W/load.log" &
 LG_PID=$!
-"$BIN/loadgen" --socket "$S" --paths "$W/mix.paths" -c "$MIX_CONNS" -d "$SECS" --timeout 10 \
+"$BIN/loadgen" --socket "$S" --paths "$W/mix.paths" -c "$MIX_CONNS" -d "$MAX_SECS" --timeout 10 \
     --show-errors 20 --json > "$W/mix.json" 2> "$W/mix.log" &
 MX_PID=$!
 PIDS+=("$LG_PID" "$MX_PID")
+if [ "$UNTIL_SWAP" = 1 ]; then
+    # End the load (SIGUSR1: loadgen reports as usual) once SOAK_SECONDS
+    # have passed and the rebuild's outcome is known.
+    (
+        t=$SECONDS
+        while [ $((SECONDS - t)) -lt "$SECS" ] || [ ! -e "$W/rebuild.result" ]; do
+            kill -0 "$LG_PID" 2> /dev/null || exit 0
+            sleep 0.5
+        done
+        kill -USR1 "$LG_PID" "$MX_PID" 2> /dev/null
+    ) &
+    PIDS+=($!)
+fi
 
 # ---- samples until the load ends ----
 T0=$SECONDS
@@ -259,6 +280,7 @@ while kill -0 "$LG_PID" 2> /dev/null; do
 done
 wait "$LG_PID"
 wait "$MX_PID"
+LOAD_SECS=$(python3 -c "import time; print('%.1f' % (time.time() - $LOAD_START))")
 touch "$W/stop-updates"
 wait "$UPD_PID"
 wait "$RB_PID"
@@ -326,7 +348,7 @@ verdict() { if [ "$1" = 0 ]; then echo "pass"; else echo "FAIL"; pass=0; fi; }
 V_FAILED=$(verdict $([ "$load_failed" = 0 ] && [ "$mix_failed" = 0 ]; echo $?))
 V_RSS=$(verdict $(python3 -c "import sys; sys.exit(0 if $rss_growth_pct < 10 else 1)"; echo $?))
 V_FD=$(verdict $([ "$FD_END" -le "$FD_BASE" ] && [ "$FD_DELETED" = 0 ]; echo $?))
-UNDER_LOAD=$(python3 -c "print(1 if 0 <= $RB_DONE_AT and $RB_DONE_AT + max($RB_PICKUP_S, 0) < $SECS else 0)")
+UNDER_LOAD=$(python3 -c "print(1 if 0 <= $RB_DONE_AT and $RB_DONE_AT + max($RB_PICKUP_S, 0) < $LOAD_SECS else 0)")
 V_SWAP=$(verdict $([ "$RB_RC" = 0 ] && [ "$RB_PICKUP_S" != -1 ] && [ "$UNDER_LOAD" = 1 ] &&
     { [ "$MARKER" = 200 ] || [ "$MARKER" = -1 ]; }; echo $?))
 V_ALIVE=$(verdict $([ "$ALIVE" = 1 ] && [ "$HEALTH_END" = 200 ] && [ "$SD_RC" = 0 ]; echo $?))
@@ -349,7 +371,7 @@ cat <<EOF
 | failed requests | search $load_failed of $load_requests, mix $mix_failed of $mix_requests | $V_FAILED |
 | RSS growth after warm-up ($WARM_PCT %) | $rss_warm_kb -> peak $rss_peak_kb kB (+$rss_growth_pct %), last $rss_last_kb kB, idle before load $RSS_IDLE kB, after $RSS_END kB | $V_RSS |
 | descriptors (idle) | before $FD_BASE, after $FD_END, on deleted files $FD_DELETED, max under load $fd_max | $V_FD |
-| rebuild swap followed under load | done at $RB_DONE_AT s of $SECS, pickup $RB_PICKUP_S s, marker $MARKER | $V_SWAP |
+| rebuild swap followed under load | done at $RB_DONE_AT s of $LOAD_SECS, pickup $RB_PICKUP_S s, marker $MARKER | $V_SWAP |
 | searchd alive, /health, clean exit | alive=$ALIVE health=$HEALTH_END exit=$SD_RC | $V_ALIVE |
 | update loop | $UPD_OK ok, $UPD_BAD failed | $V_UPD |
 

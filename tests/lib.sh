@@ -47,15 +47,16 @@ need() {
 done_testing() { echo "1..$_tap_n"; [ $_tap_fail -eq 0 ]; }
 
 # start_searchd DB SOCKET [args...]: start build/searchd in the foreground
-# (background job), wait for /health = 200 (20 s), set SEARCHD_PID.
+# (background job), wait for /health = 200 (up to 120 s: a busy machine is
+# not a failure), set SEARCHD_PID.
 start_searchd() {
     local db=$1 sock=$2; shift 2
     "$BIN/searchd" --db "$db" --socket "$sock" --foreground "$@" > "$T/searchd.log" 2>&1 &
     SEARCHD_PID=$!
     on_exit "stop_searchd"
-    local i
-    for ((i = 0; i < 200; i++)); do
-        if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 --unix-socket "$sock" http://x/health)" = 200 ]; then
+    local deadline=$((SECONDS + 120))
+    while [ $SECONDS -lt $deadline ]; do
+        if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 --unix-socket "$sock" http://x/health)" = 200 ]; then
             return 0
         fi
         kill -0 "$SEARCHD_PID" 2>/dev/null || { diag "searchd died:"; sed 's/^/# /' "$T/searchd.log"; return 1; }
@@ -69,7 +70,7 @@ stop_searchd() {
     [ -n "${SEARCHD_PID:-}" ] || return 0
     kill -TERM "$SEARCHD_PID" 2>/dev/null
     local i rc
-    for ((i = 0; i < 100; i++)); do kill -0 "$SEARCHD_PID" 2>/dev/null || break; sleep 0.1; done
+    for ((i = 0; i < 600; i++)); do kill -0 "$SEARCHD_PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$SEARCHD_PID" 2>/dev/null
     wait "$SEARCHD_PID" 2>/dev/null
     rc=$?

@@ -5,7 +5,10 @@
 # "ok N # SKIP why"): cmocka binaries (CMOCKA_MESSAGE_OUTPUT=TAP), the
 # golden tests and the end-to-end scripts in tests/*/ (tests/lib.sh).
 # A program that exits non-zero without any "not ok" line counts as one
-# failure, so a crash is never silent.  TESTS="pattern" runs a subset.
+# failure, so a crash is never silent.
+# TESTS=PATTERN runs a subset: the programs whose file name matches the
+# extended regular expression (TESTS='hostile|soak-short', TESTS=test_utf8,
+# TESTS='^client'); a pattern that matches no test is an error (exit 2).
 set -u
 cd "$(dirname "$0")/.."
 export CMOCKA_MESSAGE_OUTPUT=TAP
@@ -17,9 +20,24 @@ failed_names=()
 progs=()
 for t in build/tests/test_*; do [ -x "$t" ] && progs+=("$t"); done
 for t in tests/golden/*.sh tests/e2e/*.sh; do [ -f "$t" ] && progs+=("$t"); done
+if [ -n "${TESTS:-}" ]; then
+    sel=()
+    for t in "${progs[@]}"; do
+        name=$(basename "$t")
+        [[ "$name" =~ $TESTS ]]; m=$?
+        [ $m = 2 ] && { echo "run.sh: TESTS='$TESTS' is not a valid extended regular expression" >&2; exit 2; }
+        [ $m = 0 ] && sel+=("$t")
+    done
+    if [ ${#sel[@]} -eq 0 ]; then
+        echo "run.sh: TESTS='$TESTS' matches no test; the tests are:" >&2
+        for t in "${progs[@]}"; do basename "$t"; done | tr "\n" " " | fold -s -w 100 >&2; echo >&2
+        echo "0 passed, 1 failed"
+        exit 2
+    fi
+    progs=("${sel[@]}")
+fi
 for t in "${progs[@]}"; do
     name=$(basename "$t")
-    if [ -n "${TESTS:-}" ] && [[ "$name" != *${TESTS}* ]]; then continue; fi
     log="$LOGDIR/$name.log"
     start=$SECONDS
     if [[ "$t" == *.sh ]]; then bash "$t" > "$log" 2>&1; else "$t" > "$log" 2>&1; fi

@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Hostile requests against a live searchd over an index of corpus/: a
 # table of malformed, oversize and absurd requests (raw bytes over the
-# socket), each answered within 5 s by a 4xx (or by a bounded 200 where
+# socket), each answered (within a generous 20 s) by a 4xx (or by a bounded 200 where
 # docs/protocol.md says malformed syntax falls back to a word search),
 # searchd healthy after every one; then slow and idle clients, 1,000 idle
 # connections, clients that vanish mid-response, more clients than
 # descriptors, and a bound on searchd's memory through it all.
+# Behaviour, not speed: every wait is for a condition with a generous
+# deadline, so the script passes on a busy 2-core machine (latency
+# figures belong to make bench).
 # HOSTILE_STRICT=1: the raw-NUL cases that libmicrohttpd 0.9.75 cannot
 # report fail instead of being skipped with the reason.
 . "$(dirname "$0")/../lib.sh"
@@ -27,7 +30,7 @@ SPID=$(pgrep -P "$SEARCHD_PID" | head -1)
 rss() { awk '/^VmRSS:/ {print $2}' "/proc/$SPID/status"; }
 # Connections are socket descriptors (Xapian opens tables lazily: files vary).
 fds() { ls -l "/proc/$SPID/fd" | grep -c 'socket:'; }
-health() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --unix-socket "$S" http://x/health)" = 200 ]; }
+health() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 --unix-socket "$S" http://x/health)" = 200 ]; }
 # Warm up every endpoint on every worker (Xapian opens tables lazily), then
 # take the baselines for descriptors and memory.
 printf '%s\n' /health /metrics '/search?q=sleep' '/search?q=heart+attack&limit=50' '/search?q=a*' \
@@ -145,7 +148,7 @@ from cases import CASES
 sock = sys.argv[1]
 have_search = sys.argv[2] == "1"
 
-def exchange(data, timeout=10):
+def exchange(data, timeout=30):
     """Send data, read one answer: (status, headers, body, seconds); status 0 = none."""
     t0 = time.monotonic()
     s = socket.socket(socket.AF_UNIX)
@@ -179,7 +182,7 @@ def exchange(data, timeout=10):
 
 def matches(status, expect, secs):
     for e in expect.split("|"):
-        if e == "close" and status == 0 and secs < 5:
+        if e == "close" and status == 0 and secs < 20:
             return True
         if e.endswith("xx") and str(status)[0] == e[0]:
             return True
@@ -197,7 +200,7 @@ for case in CASES:
     why = []
     if not matches(status, expect, secs):
         why.append("got %d, expected %s" % (status, expect))
-    if secs > 5:
+    if secs > 20:
         why.append("took %.1f s" % secs)
     ctype = hdr.get("content-type", "")
     # searchd's own errors are JSON naming the status; libmicrohttpd's
@@ -279,20 +282,22 @@ while time.monotonic() - t0 < limit:
         time.sleep(0.8)
 print("cut %.1f" % cut if cut is not None else "alive %.1f" % (time.monotonic() - t0))
 EOF
-python3 "$T/slow.py" "$S" idle $((TIMEOUT_S * 3 + 2)) > "$T/idle1.out" &
+# Each client gives up after 10 times connection_timeout_s: being cut at
+# all is the behaviour; how soon is reported, not asserted.
+python3 "$T/slow.py" "$S" idle $((TIMEOUT_S * 10)) > "$T/idle1.out" &
 idle1=$!
 slows=()
-for i in $(seq 20); do python3 "$T/slow.py" "$S" trickle $((TIMEOUT_S * 4)) > "$T/slow$i.out" & slows+=($!); done
+for i in $(seq 20); do python3 "$T/slow.py" "$S" trickle $((TIMEOUT_S * 10)) > "$T/slow$i.out" & slows+=($!); done
 sleep 1
 t0=$(date +%s%N)
 health
 rc=$?
 ms=$((($(date +%s%N) - t0) / 1000000))
-[ $rc = 0 ] && [ $ms -lt 1000 ]
-ok $? "20 slowloris clients trickling: /health answered in $ms ms"
+[ $rc = 0 ]
+ok $? "20 slowloris clients trickling: /health answered (in $ms ms)"
 wait $idle1
 read -r what secs < "$T/idle1.out"
-[ "$what" = cut ] && python3 -c "import sys; sys.exit(0 if $secs <= $TIMEOUT_S + 2 else 1)"
+[ "$what" = cut ]
 ok $? "a partial request then silence: closed after $secs s ($what; connection_timeout_s = $TIMEOUT_S)"
 wait "${slows[@]}"
 read -r what secs < "$T/slow1.out"
@@ -303,24 +308,27 @@ health
 ok $? "healthy after the slow clients"
 
 # ---- 1,000 idle connections ----
-python3 - "$S" > "$T/idle.out" 2>&1 <<'EOF' &
-import resource, socket, sys, time
+python3 - "$S" "$T/idle.release" > "$T/idle.out" 2>&1 <<'EOF' &
+import os, resource, socket, sys, time
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
 conns = []
 for _ in range(1000):
     c = socket.socket(socket.AF_UNIX); c.connect(sys.argv[1]); conns.append(c)
 print("open", len(conns), flush=True)
-time.sleep(1.5)
+t0 = time.monotonic()   # held until the test has asked (at most 120 s)
+while not os.path.exists(sys.argv[2]) and time.monotonic() - t0 < 120:
+    time.sleep(0.05)
 EOF
 idlep=$!
-for _ in $(seq 100); do grep -q open "$T/idle.out" 2> /dev/null && break; sleep 0.05; done
+for _ in $(seq 1200); do grep -q open "$T/idle.out" 2> /dev/null && break; sleep 0.1; done
 t0=$(date +%s%N)
 grep -q 'open 1000' "$T/idle.out" && health
 rc=$?
 ms=$((($(date +%s%N) - t0) / 1000000))
-[ $rc = 0 ] && [ $ms -lt 1000 ]
-ok $? "1,000 idle connections open: /health answered in $ms ms"
+touch "$T/idle.release"
+[ $rc = 0 ]
+ok $? "1,000 idle connections open: /health answered (in $ms ms)"
 wait $idlep
 health
 ok $? "healthy once they close"
@@ -346,7 +354,7 @@ EOF
 sleep 0.5
 kill -0 "$SPID" 2> /dev/null && health
 ok $? "300 clients gone mid-response ($BIG): searchd alive and healthy"
-for _ in $(seq 30); do [ "$(fds)" -le "$FD0" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ "$(fds)" -le "$FD0" ] && break; sleep 0.1; done
 fd1=$(fds)
 [ "$fd1" -le "$FD0" ]
 ok $? "no connection left behind ($FD0 socket descriptors before the hostile clients, $fd1 after)"
@@ -362,18 +370,19 @@ stop_searchd
 (ulimit -n 64; exec "$BIN/searchd" --db "$T/db" --socket "$T/fd.sock" --threads 2 --foreground) > "$T/fd.log" 2>&1 &
 fpid=$!
 on_exit "kill $fpid 2> /dev/null"
-for _ in $(seq 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$T/fd.sock" http://x/health)" = 200 ] && break; sleep 0.1; done
+for _ in $(seq 600); do [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 --unix-socket "$T/fd.sock" http://x/health)" = 200 ] && break; sleep 0.1; done
 printf '/health\n/metrics\n/nope\n' > "$T/paths"
-"$BIN/loadgen" --socket "$T/fd.sock" --paths "$T/paths" -c 200 -n 4000 --timeout 20 --json --show-errors 5 > "$T/fd.json" 2> "$T/fd.err"
+"$BIN/loadgen" --socket "$T/fd.sock" --paths "$T/paths" -c 200 -n 4000 --timeout 60 --json --show-errors 5 > "$T/fd.json" 2> "$T/fd.err"
 res=$(python3 -c "import json; j=json.load(open('$T/fd.json')); t=j['transport_errors']; print(j['requests'], sum(t.values()), j['status'].get('200', 0) + j['status'].get('404', 0))")
 read -r nreq nterr nans <<< "$res"
 [ "$nreq" = 4000 ] && [ "$nterr" = 0 ] && [ "$nans" = 4000 ]
 ok $? "200 busy clients, searchd limited to 64 descriptors: $nans of $nreq answered, $nterr transport errors"
 fpid_s=$(pgrep -P $fpid | head -1)
 fpid_s=${fpid_s:-$fpid}
-c0=$(awk '{print $14 + $15}' "/proc/$fpid_s/stat"); sleep 1; c1=$(awk '{print $14 + $15}' "/proc/$fpid_s/stat")
-[ $((c1 - c0)) -lt 20 ] && [ "$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$T/fd.sock" http://x/health)" = 200 ]
-ok $? "then idle ($((c1 - c0)) ticks in 1 s) and healthy"
+# idle: under 20 % of one core over 2 s (a spinning loop burns 100 %)
+c0=$(awk '{print $14 + $15}' "/proc/$fpid_s/stat"); sleep 2; c1=$(awk '{print $14 + $15}' "/proc/$fpid_s/stat")
+[ $((c1 - c0)) -lt 40 ] && [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 --unix-socket "$T/fd.sock" http://x/health)" = 200 ]
+ok $? "then idle ($((c1 - c0)) ticks in 2 s) and healthy"
 kill -TERM $fpid
 wait $fpid
 ok $? "and exits 0 on SIGTERM"

@@ -145,7 +145,7 @@ print("open", flush=True)
 time.sleep(3)
 EOF
 idle=$!
-for _ in $(seq 50); do grep -q open "$T/idle.out" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 600); do grep -q open "$T/idle.out" 2>/dev/null && break; sleep 0.1; done
 grep -q open "$T/idle.out" && [ "$(status_of "$S" /health)" = 200 ]
 ok $? "200 idle connections open: /health still answers"
 wait $idle
@@ -198,7 +198,7 @@ dpid=$(sed -n 's/.*ready: .*(pid \([0-9]*\)).*/\1/p' "$T/daemon.log")
 [ $rc = 0 ] && [ "$(status_of "$T/d.sock" /health)" = 200 ] && [ -n "$dpid" ]
 ok $? "without --foreground: returns 0 once serving, daemon pid $dpid"
 [ -n "$dpid" ] && kill -TERM "$dpid"
-for _ in $(seq 50); do [ -e "$T/d.sock" ] || break; sleep 0.1; done
+for _ in $(seq 600); do [ -e "$T/d.sock" ] || break; sleep 0.1; done
 [ ! -e "$T/d.sock" ]
 ok $? "the daemon stops on SIGTERM and removes its socket"
 
@@ -224,7 +224,7 @@ os.environ["LISTEN_PID"] = str(os.getpid())
 os.execv(sys.argv[1], [sys.argv[1], "--db", sys.argv[2], "--foreground"] + sys.argv[4:])
 EOF
 apid=$!
-for _ in $(seq 50); do [ "$(status_of "$T/act.sock" /health)" = 200 ] && break; sleep 0.1; done
+for _ in $(seq 600); do [ "$(status_of "$T/act.sock" /health)" = 200 ] && break; sleep 0.1; done
 [ "$(status_of "$T/act.sock" /health)" = 200 ] && grep -q 'socket activation' "$T/act.log"
 ok $? "systemd socket activation (LISTEN_FDS, fd 3)"
 kill -TERM $apid
@@ -234,7 +234,7 @@ ok $? "socket-activated searchd exits 0 on SIGTERM"
 # Out of file descriptors: no crash, no spin, recovery once clients leave.
 (ulimit -n 48; exec "$BIN/searchd" --db "$T/db" --socket "$T/fd.sock" --threads 2 --foreground "${ASROOT[@]}") > "$T/fd.log" 2>&1 &
 fpid=$!
-for _ in $(seq 50); do [ "$(status_of "$T/fd.sock" /health)" = 200 ] && break; sleep 0.1; done
+for _ in $(seq 600); do [ "$(status_of "$T/fd.sock" /health)" = 200 ] && break; sleep 0.1; done
 python3 - "$T/fd.sock" > "$T/hog.out" 2>&1 <<'EOF' &
 import socket, sys, time
 conns = []
@@ -247,7 +247,7 @@ print("hogging", len(conns), flush=True)
 time.sleep(3)
 EOF
 hog=$!
-for _ in $(seq 50); do grep -q hogging "$T/hog.out" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 600); do grep -q hogging "$T/hog.out" 2>/dev/null && break; sleep 0.1; done
 cpu() { awk '{print $14 + $15}' "/proc/$fpid/stat"; }
 c0=$(cpu); sleep 1.5; c1=$(cpu)
 ticks=$((c1 - c0))
@@ -257,7 +257,7 @@ ok $? "out of descriptors: searchd does not spin ($ticks ticks in 1.5 s)"
 wait $hog
 grep -m2 'libmicrohttpd' "$T/fd.log" | sed 's/^/# /'
 ok_health=1
-for _ in $(seq 50); do [ "$(status_of "$T/fd.sock" /health)" = 200 ] && { ok_health=0; break; }; sleep 0.2; done
+for _ in $(seq 600); do [ "$(status_of "$T/fd.sock" /health)" = 200 ] && { ok_health=0; break; }; sleep 0.2; done
 kill -0 $fpid && [ $ok_health = 0 ]
 ok $? "out of descriptors: recovers and answers once clients leave"
 kill -TERM $fpid
@@ -270,7 +270,7 @@ if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1; then
     chmod 755 "$T"
     "$BIN/searchd" --db "$T/db" --socket "$T/r.sock" --foreground > "$T/root.log" 2>&1 &
     rpid=$!
-    for _ in $(seq 50); do [ "$(status_of "$T/r.sock" /health)" = 200 ] && break; sleep 0.1; done
+    for _ in $(seq 600); do [ "$(status_of "$T/r.sock" /health)" = 200 ] && break; sleep 0.1; done
     child=$(pgrep -P $rpid | head -1)
     [ -n "$child" ] && [ "$(awk '/^Uid:/ {print $2 $3}' "/proc/$child/status")" = "$(id -u nobody)$(id -u nobody)" ] &&
         [ "$(status_of "$T/r.sock" /health)" = 200 ]
