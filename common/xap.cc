@@ -11,6 +11,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -26,6 +27,7 @@ struct xap_db {
     Xapian::WritableDatabase wdb; /* only meaningful when writable */
     bool writable = false;
     bool multi = false;          /* opened by xap_db_open_many */
+    bool remote = false;         /* at least one part is a remote database */
 };
 
 struct xap_doc {
@@ -38,11 +40,14 @@ struct xap_query {
 
 struct xap_enquire {
     Xapian::Enquire enq;
-    explicit xap_enquire(const Xapian::Database &db) : enq(db) {}
+    bool remote;
+    xap_enquire(const Xapian::Database &db, bool r) : enq(db), remote(r) {}
 };
 
 struct xap_mset {
     Xapian::MSet m;
+    bool remote = false;
+    bool fetched = false; /* documents requested in one batch already */
 };
 
 struct xap_eset {
@@ -94,6 +99,10 @@ static xap_status map_exception(const char *fn) noexcept
         return fail(XAP_ERR_INVALID, fn, e.get_description().c_str());
     } catch (const Xapian::InvalidOperationError &e) {
         return fail(XAP_ERR_INVALID, fn, e.get_description().c_str());
+    } catch (const Xapian::NetworkTimeoutError &e) {
+        return fail(XAP_ERR_TIMEOUT, fn, e.get_description().c_str());
+    } catch (const Xapian::NetworkError &e) {
+        return fail(XAP_ERR_NETWORK, fn, e.get_description().c_str());
     } catch (const Xapian::Error &e) {
         return fail(XAP_ERR_XAPIAN, fn, e.get_description().c_str());
     } catch (const std::bad_alloc &) {
@@ -156,6 +165,8 @@ const char *xap_status_name(xap_status st)
     case XAP_ERR_NOMEM: return "XAP_ERR_NOMEM";
     case XAP_ERR_XAPIAN: return "XAP_ERR_XAPIAN";
     case XAP_ERR_UNKNOWN: return "XAP_ERR_UNKNOWN";
+    case XAP_ERR_NETWORK: return "XAP_ERR_NETWORK";
+    case XAP_ERR_TIMEOUT: return "XAP_ERR_TIMEOUT";
     }
     return "XAP_ERR_?";
 }
@@ -174,6 +185,12 @@ xap_status xap_db_open(const char *path, enum xap_open_mode mode, xap_db **out)
     *out = NULL;
     if (!path)
         return NULL_ARG(__func__, "path");
+    if (mode == XAP_DB_READONLY && std::strncmp(path, "tcp:", 4) == 0) {
+        xap_status st = xap_db_open_many(&path, 1, out);
+        if (st == XAP_OK)
+            (*out)->multi = false;
+        return st;
+    }
     xap_db *db = NULL;
     try {
         db = new xap_db;
@@ -202,6 +219,18 @@ xap_status xap_db_open(const char *path, enum xap_open_mode mode, xap_db **out)
         delete db;
         return map_exception(__func__);
     }
+}
+
+static std::atomic<unsigned> remote_timeout_ms{0};
+
+void xap_set_remote_timeout(unsigned ms)
+{
+    remote_timeout_ms.store(ms);
+}
+
+int xap_db_is_remote(const xap_db *db)
+{
+    return db && db->remote ? 1 : 0;
 }
 
 xap_status xap_db_open_many(const char *const *paths, size_t n, xap_db **out)
@@ -236,7 +265,10 @@ xap_status xap_db_open_many(const char *const *paths, size_t n, xap_db **out)
                                 (std::string("bad remote address, want tcp:HOST:PORT: ") + p).c_str());
                 }
                 std::string host(p + 4, static_cast<size_t>(colon - (p + 4)));
-                db->db.add_database(Xapian::Remote::open(host, static_cast<unsigned>(port)));
+                unsigned ms = remote_timeout_ms.load();
+                db->db.add_database(ms ? Xapian::Remote::open(host, static_cast<unsigned>(port), ms, ms)
+                                       : Xapian::Remote::open(host, static_cast<unsigned>(port)));
+                db->remote = true;
             } else {
                 db->db.add_database(Xapian::Database(p));
             }
@@ -336,8 +368,8 @@ xap_status xap_db_revision(xap_db *db, uint64_t *out)
     *out = 0;
     if (!db)
         return NULL_ARG(__func__, "db");
-    if (db->multi)
-        return XAP_OK; /* a revision only means something for one db */
+    if (db->multi || db->remote)
+        return XAP_OK; /* one local db only: Xapian 1.4 has no remote revision */
     try {
         *out = db->db.get_revision();
         return XAP_OK;
@@ -620,6 +652,36 @@ xap_status xap_db_positions(xap_db *db, uint32_t docid, const char *term, xap_po
     }
 }
 
+} // extern "C"
+
+/* Over remote shards a termlist iterator's get_termfreq() asks every shard,
+ * one round trip per term (a document has hundreds). The statistics
+ * exchange of a match carries the termfreq of every query term from every
+ * shard at once, so run an empty-page match over an OR of the list's terms
+ * and read the merged frequencies from the MSet: exact, in two exchanges. */
+static xap_status termlist_batched(xap_db *db, uint32_t docid, xap_doc_term_cb cb, void *ud)
+{
+    std::vector<std::pair<std::string, Xapian::termcount>> terms;
+    for (Xapian::TermIterator t = db->db.termlist_begin(docid); t != db->db.termlist_end(docid); ++t)
+        terms.emplace_back(*t, t.get_wdf());
+    if (terms.empty())
+        return XAP_OK;
+    std::vector<Xapian::Query> leaves;
+    leaves.reserve(terms.size());
+    for (const auto &t : terms)
+        leaves.emplace_back(t.first);
+    Xapian::Enquire enq(db->db);
+    enq.set_query(Xapian::Query(Xapian::Query::OP_OR, leaves.begin(), leaves.end()));
+    enq.set_weighting_scheme(Xapian::BoolWeight());
+    Xapian::MSet m = enq.get_mset(0, 0);
+    for (const auto &t : terms)
+        if (cb(t.first.c_str(), t.first.size(), t.second, m.get_termfreq(t.first), ud))
+            break;
+    return XAP_OK;
+}
+
+extern "C" {
+
 xap_status xap_db_termlist(xap_db *db, uint32_t docid, xap_doc_term_cb cb, void *ud)
 {
     if (!db)
@@ -627,6 +689,8 @@ xap_status xap_db_termlist(xap_db *db, uint32_t docid, xap_doc_term_cb cb, void 
     if (!cb)
         return NULL_ARG(__func__, "cb");
     try {
+        if (db->remote)
+            return termlist_batched(db, docid, cb, ud);
         for (Xapian::TermIterator t = db->db.termlist_begin(docid); t != db->db.termlist_end(docid); ++t) {
             const std::string term = *t;
             if (cb(term.c_str(), term.size(), t.get_wdf(), t.get_termfreq(), ud))
@@ -1250,7 +1314,7 @@ xap_status xap_enquire_new(xap_db *db, xap_enquire **out)
     if (!db)
         return NULL_ARG(__func__, "db");
     try {
-        *out = new xap_enquire(db->db);
+        *out = new xap_enquire(db->db, db->remote);
         return XAP_OK;
     } catch (...) {
         return map_exception(__func__);
@@ -1352,6 +1416,7 @@ xap_status xap_enquire_mset(xap_enquire *e, uint32_t offset, uint32_t limit, uin
     xap_mset *m = NULL;
     try {
         m = new xap_mset;
+        m->remote = e->remote;
         if (n_rset) {
             Xapian::RSet rs = make_rset(rset, n_rset);
             m->m = e->enq.get_mset(offset, limit, check_at_least, &rs);
@@ -1470,6 +1535,12 @@ xap_status xap_mset_doc(const xap_mset *m, size_t i, xap_doc **out)
     try {
         if (i >= m->m.size())
             return fail(XAP_ERR_INVALID, __func__, "item index out of range");
+        if (m->remote && !m->fetched) {
+            /* Ask every shard for all the page's documents at once, then
+             * read the answers: one exchange instead of one per hit. */
+            const_cast<xap_mset *>(m)->m.fetch();
+            const_cast<xap_mset *>(m)->fetched = true;
+        }
         d = new xap_doc;
         d->doc = m->m[static_cast<Xapian::doccount>(i)].get_document();
         *out = d;

@@ -37,7 +37,9 @@ typedef enum xap_status {
     XAP_ERR_IO,         /* DatabaseError that is not one of the above (disk full...) */
     XAP_ERR_NOMEM,      /* std::bad_alloc */
     XAP_ERR_XAPIAN,     /* any other Xapian::Error */
-    XAP_ERR_UNKNOWN     /* anything else (catch (...)) */
+    XAP_ERR_UNKNOWN,    /* anything else (catch (...)) */
+    XAP_ERR_NETWORK,    /* NetworkError: a remote shard is unreachable or hung up */
+    XAP_ERR_TIMEOUT     /* NetworkTimeoutError: a remote shard did not answer in time */
 } xap_status;
 
 /* Readable message of the last failure on this thread ("" if none), as
@@ -75,8 +77,15 @@ enum xap_open_mode {
 xap_status xap_db_open(const char *path, enum xap_open_mode mode, xap_db **out /* OUT */);
 /* Open several databases read-only and search them as one (Xapian merges
  * their statistics). A path of the form "tcp:HOST:PORT" opens a remote
- * database served by xapian-tcpsrv. */
+ * database served by xapian-tcpsrv (xap_db_open takes one too). */
 xap_status xap_db_open_many(const char *const *paths, size_t n, xap_db **out /* OUT */);
+/* Bound, in milliseconds, on every wait for a remote database opened from
+ * now on: connecting, and each read or write (Xapian's remote timeout and
+ * connect timeout). 0 restores Xapian's default (10 s). Process-wide. */
+void xap_set_remote_timeout(unsigned ms);
+/* 1 when db reads through at least one remote database: then each call
+ * that reads it may cost a network round trip per shard. */
+int xap_db_is_remote(const xap_db *db);
 /* Close and free; NULL is a no-op. A writable db commits pending changes
  * (Xapian's behaviour) unless xap_db_cancel() was called. Enquires and
  * msets made from it then fail with XAP_ERR_IO: free them first. */
@@ -88,7 +97,8 @@ xap_status xap_db_cancel(xap_db *db);
  * NULL) is set to 1 if the revision changed. */
 xap_status xap_db_reopen(xap_db *db, int *changed /* OUT */);
 xap_status xap_db_commit(xap_db *db);
-/* Number of documents, and revision (0 for a multi-db). */
+/* Number of documents, and revision (0 for a multi-db or a remote db:
+ * Xapian 1.4 cannot tell a remote revision). */
 xap_status xap_db_doccount(xap_db *db, uint32_t *out /* OUT */);
 xap_status xap_db_revision(xap_db *db, uint64_t *out /* OUT */);
 xap_status xap_db_avlength(xap_db *db, double *out /* OUT */);
@@ -126,7 +136,8 @@ xap_status xap_db_postlist(xap_db *db, const char *term, xap_post_cb cb, void *u
 typedef int (*xap_pos_cb)(uint32_t pos, void *ud);
 xap_status xap_db_positions(xap_db *db, uint32_t docid, const char *term, xap_pos_cb cb, void *ud);
 /* The terms of stored document `docid` with wdf and collection termfreq,
- * in sorted (byte) order. */
+ * in sorted (byte) order. Over remote shards the termfreqs of the whole
+ * list are fetched in one exchange (not one round trip per term). */
 typedef int (*xap_doc_term_cb)(const char *term, size_t len, uint32_t wdf, uint32_t termfreq, void *ud);
 xap_status xap_db_termlist(xap_db *db, uint32_t docid, xap_doc_term_cb cb, void *ud);
 
@@ -268,7 +279,9 @@ uint32_t xap_mset_upper(const xap_mset *m);
 /* Item i (0-based within this page). rank is absolute (offset + i). */
 xap_status xap_mset_item(const xap_mset *m, size_t i, uint32_t *docid /* OUT */, uint32_t *rank /* OUT */,
                          double *weight /* OUT */, int *percent /* OUT */);
-/* The document of item i; free with xap_doc_free. */
+/* The document of item i; free with xap_doc_free. Over remote shards the
+ * first call fetches every document of the mset in one pipelined exchange
+ * (Xapian's MSet::fetch), not one round trip per hit. */
 xap_status xap_mset_doc(const xap_mset *m, size_t i, xap_doc **out /* OUT */);
 void xap_mset_free(xap_mset *m);
 

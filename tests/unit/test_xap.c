@@ -217,6 +217,31 @@ static int coll_find(const struct coll *c, const char *s)
     return -1;
 }
 
+/* A termlist as (term, termfreq) pairs, for comparing two databases. */
+struct terms {
+    char *s[256];
+    uint32_t tf[256];
+    size_t n;
+};
+
+static int terms_cb(const char *term, size_t len, uint32_t wdf, uint32_t tf, void *ud)
+{
+    (void)wdf;
+    struct terms *t = ud;
+    if (t->n == 256)
+        return 1;
+    t->s[t->n] = strndup(term, len);
+    t->tf[t->n++] = tf;
+    return 0;
+}
+
+static void terms_free(struct terms *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->s[i]);
+    t->n = 0;
+}
+
 /* ---- tests ------------------------------------------------------------------ */
 
 static void test_version_and_names(void **state)
@@ -225,6 +250,24 @@ static void test_version_and_names(void **state)
     assert_true(strncmp(xap_version(), "1.", 2) == 0);
     assert_string_equal(xap_status_name(XAP_ERR_MODIFIED), "XAP_ERR_MODIFIED");
     assert_string_equal(xap_status_name(XAP_ERR_UNKNOWN), "XAP_ERR_UNKNOWN");
+    assert_string_equal(xap_status_name(XAP_ERR_NETWORK), "XAP_ERR_NETWORK");
+    assert_string_equal(xap_status_name(XAP_ERR_TIMEOUT), "XAP_ERR_TIMEOUT");
+}
+
+/* A remote shard nobody serves is a network error, whether opened alone
+ * or among others, and never a "Couldn't stat" of a path named tcp:... */
+static void test_remote_unreachable(void **state)
+{
+    (void)state;
+    xap_db *db = NULL;
+    xap_set_remote_timeout(2000);
+    assert_int_equal(xap_db_open("tcp:127.0.0.1:1", XAP_DB_READONLY, &db), XAP_ERR_NETWORK);
+    assert_null(db);
+    assert_non_null(strstr(xap_errmsg(), "127.0.0.1:1"));
+    const char *two[] = { "tcp:127.0.0.1:1", "tcp:127.0.0.1:2" };
+    assert_int_equal(xap_db_open_many(two, 2, &db), XAP_ERR_NETWORK);
+    assert_null(db);
+    xap_set_remote_timeout(0);
 }
 
 static void test_open_modes(void **state)
@@ -1215,13 +1258,27 @@ static void test_open_many_remote(void **state)
     /* Assert only after the server is gone, so a failure cannot leave it
      * running. */
     uint32_t n = 0, bits = 0;
-    xap_status st2 = XAP_ERR_UNKNOWN;
+    xap_status st2 = XAP_ERR_UNKNOWN, st3 = XAP_ERR_UNKNOWN, st4 = XAP_ERR_UNKNOWN;
+    uint64_t rev = 1;
+    struct terms remote_tl = { 0 }, local_tl = { 0 };
+    int is_remote = 0;
     if (st == XAP_OK) {
         st2 = xap_db_doccount(db, &n);
         xap_query *q = T("heart");
         bits = match_bits(db, q);
         xap_query_free(q);
         xap_db_close(db);
+        /* One remote database alone opens through xap_db_open too; its
+         * revision is unknown (0), and a termlist's frequencies, fetched
+         * in one exchange, equal the local ones. */
+        st3 = xap_db_open(addr, XAP_DB_READONLY, &db);
+        if (st3 == XAP_OK) {
+            is_remote = xap_db_is_remote(db);
+            st4 = xap_db_revision(db, &rev);
+            if (st4 == XAP_OK)
+                st4 = xap_db_termlist(db, 1, terms_cb, &remote_tl);
+            xap_db_close(db);
+        }
     }
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
@@ -1230,6 +1287,22 @@ static void test_open_many_remote(void **state)
     assert_int_equal(st2, XAP_OK);
     assert_int_equal(n, 6);
     assert_int_equal(bits, B(1) | B(2) | B(5) | B(6));
+    assert_int_equal(st3, XAP_OK);
+    assert_int_equal(st4, XAP_OK);
+    assert_true(is_remote);
+    assert_int_equal(rev, 0);
+    OK(xap_db_open(f->path, XAP_DB_READONLY, &db));
+    assert_false(xap_db_is_remote(db));
+    OK(xap_db_termlist(db, 1, terms_cb, &local_tl));
+    xap_db_close(db);
+    assert_true(local_tl.n > 0);
+    assert_int_equal(remote_tl.n, local_tl.n);
+    for (size_t i = 0; i < local_tl.n; i++) {
+        assert_string_equal(remote_tl.s[i], local_tl.s[i]);
+        assert_int_equal(remote_tl.tf[i], local_tl.tf[i]);
+    }
+    terms_free(&remote_tl);
+    terms_free(&local_tl);
 }
 
 /* The other branches of the exception mapper, each provoked for real. */
@@ -1255,10 +1328,9 @@ static void test_error_mapping(void **state)
     assert_non_null(strstr(xap_errmsg(), "DatabaseClosedError"));
     xap_enquire_free(e);
 
-    /* Any other Xapian::Error (NetworkError) -> XAP_ERR_XAPIAN: nothing
-     * listens on port 1. */
+    /* NetworkError -> XAP_ERR_NETWORK: nothing listens on port 1. */
     const char *remote[1] = { "tcp:127.0.0.1:1" };
-    assert_int_equal(xap_db_open_many(remote, 1, &db), XAP_ERR_XAPIAN);
+    assert_int_equal(xap_db_open_many(remote, 1, &db), XAP_ERR_NETWORK);
     assert_non_null(strstr(xap_errmsg(), "NetworkError"));
 
     /* DatabaseCorruptError -> XAP_ERR_CORRUPT: garbage over the postlist
@@ -1521,6 +1593,7 @@ int main(void)
 #define T_(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T_(test_version_and_names),
+        T_(test_remote_unreachable),
         T_(test_open_modes),
         T_(test_second_writer_locked),
         T_(test_missing_path),
