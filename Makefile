@@ -44,6 +44,13 @@ endif
 DEPS_OK := $(shell scripts/deps.sh >&2 && echo 1)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Each program links only the libraries it uses, with --no-as-needed so
+# that its NEEDED entries are exactly these lists in every build (Debian's
+# gcc drops --as-needed under SAN=1 anyway); tests/e2e/00-programs.sh
+# checks them. The tests and tools link every library.
+indexer_LIBS := $(shell pkg-config --libs xapian-core icu-uc zlib jansson libxml-2.0 2>/dev/null)
+searchd_LIBS := $(shell pkg-config --libs xapian-core icu-uc zlib libmicrohttpd jansson 2>/dev/null) -lm
+search_LIBS  := $(shell pkg-config --libs jansson libcurl 2>/dev/null) -lm
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CPPFLAGS += -Icommon -D_GNU_SOURCE -DMEDSEARCH_VERSION='"$(VERSION)"' \
@@ -51,7 +58,7 @@ CPPFLAGS += -Icommon -D_GNU_SOURCE -DMEDSEARCH_VERSION='"$(VERSION)"' \
 CFLAGS   += -std=c11 $(WARN) $(OPT) $(SANFLAGS) -pthread $(PKG_CFLAGS)
 CXXFLAGS += -std=c++17 $(CXXWARN) $(OPT) $(SANFLAGS) -pthread $(PKG_CFLAGS)
 LDFLAGS  += $(SANFLAGS) -pthread
-LDLIBS   += $(PKG_LIBS) -lm
+LDLIBS   += -lm
 
 # Rebuild everything when the flags change (SAN=1 after a plain build).
 FLAGS_STAMP := $(B)/.flags-$(shell echo '$(CC) $(CXX) $(CFLAGS) $(CXXFLAGS) $(CPPFLAGS)' | md5sum | cut -c1-12)
@@ -69,13 +76,14 @@ $$($(1)_LIB): $$($(1)_LIBO)
 	@rm -f $$@
 	ar rcs $$@ $$^
 $(B)/$(1): $(O)/$(2)/main.o $$($(1)_LIB) $(LIBCOMMON)
-	$$(CXX) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+	$$($(3)) $$(LDFLAGS) -o $$@ $$^ -Wl,--no-as-needed $$($(1)_LIBS)
 PROGRAMS += $(B)/$(1)
 PROGLIBS += $$($(1)_LIB)
 endef
-$(eval $(call program,indexer,indexer))
-$(eval $(call program,searchd,searchd))
-$(eval $(call program,search,client))
+# program NAME,FOLDER,LINKER: the client has no C++ and links with $(CC).
+$(eval $(call program,indexer,indexer,CXX))
+$(eval $(call program,searchd,searchd,CXX))
+$(eval $(call program,search,client,CC))
 
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -104,13 +112,13 @@ $(LIBCOMMON): $(COMMON_OBJ)
 
 $(B)/tests/%: $(O)/tests/unit/%.o $(PROGLIBS) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
-	$(CXX) $(LDFLAGS) -o $@ $< $(PROGLIBS) $(LIBCOMMON) $(LDLIBS) $(CMOCKA_LIBS)
+	$(CXX) $(LDFLAGS) -o $@ $< $(PROGLIBS) $(LIBCOMMON) $(PKG_LIBS) $(LDLIBS) $(CMOCKA_LIBS)
 
 # Small helper programs used by tests and benchmarks (load generator, ...).
 $(B)/%: $(O)/tests/tools/%.o $(PROGLIBS) $(LIBCOMMON)
-	$(CXX) $(LDFLAGS) -o $@ $< $(PROGLIBS) $(LIBCOMMON) $(LDLIBS)
+	$(CXX) $(LDFLAGS) -o $@ $< $(PROGLIBS) $(LIBCOMMON) $(PKG_LIBS) $(LDLIBS)
 $(B)/%: $(O)/bench/%.o $(PROGLIBS) $(LIBCOMMON)
-	$(CXX) $(LDFLAGS) -o $@ $< $(PROGLIBS) $(LIBCOMMON) $(LDLIBS)
+	$(CXX) $(LDFLAGS) -o $@ $< $(PROGLIBS) $(LIBCOMMON) $(PKG_LIBS) $(LDLIBS)
 
 check: tests
 	@tests/run.sh
