@@ -22,124 +22,6 @@
 
 #define DEFAULT_MAX_BYTES ((size_t)256 << 20)
 
-/* ---- shared helpers for the parsers ---- */
-
-void input_report(struct parse_ctx *c, long line, enum input_status st, int fatal, const char *fmt, ...)
-{
-    char reason[512];
-    va_list ap;
-
-    if (!c->err)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(reason, sizeof(reason), fmt, ap);
-    va_end(ap);
-    c->err(c->name, line, st, fatal, reason, c->ud);
-}
-
-char *input_path_id(const struct parse_ctx *c, long line)
-{
-    const char *p = c->name, *root = c->opts->root;
-    char *id;
-
-    if (root && *root) {
-        size_t rl = strlen(root);
-        while (rl > 1 && root[rl - 1] == '/')
-            rl--;
-        if (strncmp(p, root, rl) == 0 && p[rl] == '/')
-            p += rl + 1;
-        else if (rl == 1 && root[0] == '/' && p[0] == '/')
-            p += 1;
-    }
-    while (p[0] == '.' && p[1] == '/')
-        p += 2;
-    if (line > 0) {
-        if (asprintf(&id, "%s#%ld", p, line) < 0)
-            return NULL;
-        return id;
-    }
-    return strdup(p);
-}
-
-enum input_status input_emit(struct parse_ctx *c, struct article *a, long line, int path_id_with_line)
-{
-    if (article_set(&a->source, c->name) < 0)
-        goto oom;
-    a->line = line;
-    if (!a->id || !*a->id) {
-        free(a->id);
-        a->id = a->url && *a->url ? strdup(a->url) : input_path_id(c, path_id_with_line ? line : 0);
-        if (!a->id)
-            goto oom;
-    }
-    if (a->lang) {
-        /* "en-US", "ZH_cn" -> "en", "zh": the index wants ISO 639-1. */
-        char *p;
-        for (p = a->lang; *p; p++) {
-            if (*p == '-' || *p == '_') {
-                *p = '\0';
-                break;
-            }
-            if (*p >= 'A' && *p <= 'Z')
-                *p += 'a' - 'A';
-        }
-    }
-    if (!a->lang || !*a->lang) {
-        struct buf b = { 0 };
-        buf_add(&b, a->title, strlen(a->title));
-        buf_add(&b, "\n", 1);
-        buf_add(&b, a->body, strlen(a->body));
-        if (b.oom || article_set(&a->lang, article_detect_lang(b.s, b.len)) < 0) {
-            buf_free(&b);
-            goto oom;
-        }
-        buf_free(&b);
-    }
-    if (c->cb) {
-        if (c->cb(a, c->ud) != 0)
-            c->stop = 1;
-    } else {
-        article_free(a);
-    }
-    return INPUT_OK;
-oom:
-    article_free(a);
-    return INPUT_ERR_NOMEM;
-}
-
-const char *input_trim(const char *s, size_t *len)
-{
-    size_t n = *len;
-
-    for (;;) {
-        if (n && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\f' || *s == '\v')) {
-            s++;
-            n--;
-        } else if (n >= 2 && memcmp(s, "\xC2\xA0", 2) == 0) {
-            s += 2;
-            n -= 2;
-        } else if (n >= 3 && memcmp(s, "\xE3\x80\x80", 3) == 0) {
-            s += 3;
-            n -= 3;
-        } else {
-            break;
-        }
-    }
-    for (;;) {
-        if (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\f' ||
-                  s[n - 1] == '\v'))
-            n--;
-        else if (n >= 2 && memcmp(s + n - 2, "\xC2\xA0", 2) == 0)
-            n -= 2;
-        else if (n >= 3 && memcmp(s + n - 3, "\xE3\x80\x80", 3) == 0)
-            n -= 3;
-        else
-            break;
-    }
-    *len = n;
-    return s;
-}
-
 /* ---- format detection and dispatch ---- */
 
 static int has_suffix(const char *name, const char *suf)
@@ -198,11 +80,11 @@ static enum input_status parse_checked(struct parse_ctx *c, const char *data, si
     enum input_status st;
 
     if (!text) {
-        input_report(c, 0, INPUT_ERR_NOMEM, 1, "out of memory");
+        parse_report(c, 0, INPUT_ERR_NOMEM, 1, "out of memory");
         return INPUT_ERR_NOMEM;
     }
     if (badline)
-        input_report(c, badline, INPUT_ERR_ENCODING, 0,
+        parse_report(c, badline, INPUT_ERR_ENCODING, 0,
                      "invalid UTF-8: %zu bad sequence%s replaced with U+FFFD (first on this line)", nbad,
                      nbad == 1 ? "" : "s");
     t = text;
@@ -211,10 +93,10 @@ static enum input_status parse_checked(struct parse_ctx *c, const char *data, si
         tlen -= 3;
     }
     trimmed = tlen;
-    input_trim(t, &trimmed);
+    parse_trim(t, &trimmed);
     if (trimmed == 0) {
         free(text);
-        input_report(c, 0, INPUT_ERR_EMPTY, 1, "only white space");
+        parse_report(c, 0, INPUT_ERR_EMPTY, 1, "only white space");
         return INPUT_ERR_EMPTY;
     }
     if (fmt == INPUT_AUTO)
@@ -226,7 +108,7 @@ static enum input_status parse_checked(struct parse_ctx *c, const char *data, si
     }
     free(text);
     if (st == INPUT_ERR_NOMEM)
-        input_report(c, 0, st, 1, "out of memory");
+        parse_report(c, 0, st, 1, "out of memory");
     return st;
 }
 
@@ -249,20 +131,20 @@ enum input_status input_parse_buffer(const char *name, const char *data, size_t 
             if (st == INPUT_OK)
                 st = parse_checked(&c, plain, plen);
             else
-                input_report(&c, 0, st, 1, "%s", errbuf);
+                parse_report(&c, 0, st, 1, "%s", errbuf);
         } else {
-            input_report(&c, 0, st, 1, "%s", errbuf);
+            parse_report(&c, 0, st, 1, "%s", errbuf);
         }
         free(plain);
         return st;
     }
     if (len > max) {
-        input_report(&c, 0, INPUT_ERR_TOO_BIG, 1, "%zu bytes, more than the limit of %zu", len, max);
+        parse_report(&c, 0, INPUT_ERR_TOO_BIG, 1, "%zu bytes, more than the limit of %zu", len, max);
         return INPUT_ERR_TOO_BIG;
     }
     st = input_check_text(data, len, errbuf, sizeof(errbuf));
     if (st != INPUT_OK) {
-        input_report(&c, 0, st, 1, "%s", errbuf);
+        parse_report(&c, 0, st, 1, "%s", errbuf);
         return st;
     }
     return parse_checked(&c, data, len);
@@ -300,7 +182,7 @@ static enum input_status stream_block(struct stream *sm, const char *data, size_
     size_t tlen, nbad;
     long badline = input_first_bad_utf8(data, len, &nbad);
     if (badline && !sm->reported_utf8) {
-        input_report(c, c->line_base + badline, INPUT_ERR_ENCODING, 0,
+        parse_report(c, c->line_base + badline, INPUT_ERR_ENCODING, 0,
                      "invalid UTF-8: bad sequences replaced with U+FFFD (first on this line)");
         sm->reported_utf8 = 1;
     }
@@ -342,7 +224,7 @@ static enum input_status stream_jsonl(struct parse_ctx *c, gzFile gz, char *buf,
     char *b = realloc(buf, cap + 1);
     if (!b) {
         free(buf);
-        input_report(c, 0, INPUT_ERR_NOMEM, 1, "out of memory");
+        parse_report(c, 0, INPUT_ERR_NOMEM, 1, "out of memory");
         return INPUT_ERR_NOMEM;
     }
     buf = b;
@@ -372,7 +254,7 @@ static enum input_status stream_jsonl(struct parse_ctx *c, gzFile gz, char *buf,
             if (zerr != Z_OK && zerr != Z_STREAM_END) {
                 /* a truncated stream ends "cleanly" with its last line cut */
                 st = INPUT_ERR_GZIP;
-                input_report(c, c->line_base + 1, st, 1, "corrupt or truncated gzip data after line %ld: %s",
+                parse_report(c, c->line_base + 1, st, 1, "corrupt or truncated gzip data after line %ld: %s",
                              c->line_base, msg ? msg : "read error");
             } else if (have && !skipping) {
                 st = stream_block(&sm, buf, have);
@@ -381,7 +263,7 @@ static enum input_status stream_jsonl(struct parse_ctx *c, gzFile gz, char *buf,
         }
         if (have >= max && !skipping) {
             /* One line longer than the limit: refuse it, skip to its end. */
-            input_report(c, c->line_base + 1, INPUT_ERR_TOO_BIG, 0, "line longer than the limit of %zu bytes, skipped",
+            parse_report(c, c->line_base + 1, INPUT_ERR_TOO_BIG, 0, "line longer than the limit of %zu bytes, skipped",
                          max);
             skipping = 1;
             have = 0;
@@ -393,7 +275,7 @@ static enum input_status stream_jsonl(struct parse_ctx *c, gzFile gz, char *buf,
             b = realloc(buf, ncap + 1);
             if (!b) {
                 st = INPUT_ERR_NOMEM;
-                input_report(c, 0, st, 1, "out of memory");
+                parse_report(c, 0, st, 1, "out of memory");
                 break;
             }
             buf = b;
@@ -404,7 +286,7 @@ static enum input_status stream_jsonl(struct parse_ctx *c, gzFile gz, char *buf,
             int zerr;
             const char *msg = gzerror(gz, &zerr);
             st = INPUT_ERR_GZIP;
-            input_report(c, c->line_base + 1, st, 1, "corrupt or truncated gzip data after line %ld: %s",
+            parse_report(c, c->line_base + 1, st, 1, "corrupt or truncated gzip data after line %ld: %s",
                          c->line_base, msg ? msg : "read error");
             break;
         }
@@ -478,7 +360,7 @@ enum input_status input_parse_file(const char *path, const struct input_opts *op
         return st;
     st = input_read_file(path, c.opts->max_bytes, &data, &len, errbuf, sizeof(errbuf));
     if (st != INPUT_OK) {
-        input_report(&c, 0, st, 1, "%s", errbuf);
+        parse_report(&c, 0, st, 1, "%s", errbuf);
         return st;
     }
     st = parse_checked(&c, data, len);

@@ -3,7 +3,8 @@
  * (parse_text.c, parse_jsonl.c, parse_html.c). Not for other modules.
  *
  * input.c reads, gunzips, checks and repairs the data, then calls one
- * parser with text that is valid UTF-8, NUL-terminated, without NUL
+ * parser; the parsers use only the helpers below (parse.c), never
+ * input.c, so the dependency runs one way. Each parser gets text that is valid UTF-8, NUL-terminated, without NUL
  * bytes, without '\r' (CRLF and lone CR became '\n') and without a BOM.
  */
 #ifndef MEDSEARCH_PARSE_H
@@ -26,20 +27,20 @@ struct parse_ctx {
 };
 
 /* Report a problem through ctx->err (if any); reason is printf-style. */
-void input_report(struct parse_ctx *c, long line, enum input_status st, int fatal, const char *fmt, ...)
+void parse_report(struct parse_ctx *c, long line, enum input_status st, int fatal, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 /* The id of a url-less article: the source path under opts->root, plus
  * "#line" when line > 0. malloc'd, NULL when out of memory. */
-char *input_path_id(const struct parse_ctx *c, long line);
+char *parse_path_id(const struct parse_ctx *c, long line);
 /* Finish `a` (source, line, id from url or path when unset, lang by
  * detection when unset) and hand it to ctx->cb, which takes ownership.
  * Returns INPUT_OK, or INPUT_ERR_NOMEM (a is freed). Sets c->stop when
  * the callback asked to stop. */
-enum input_status input_emit(struct parse_ctx *c, struct article *a, long line, int path_id_with_line);
+enum input_status parse_emit(struct parse_ctx *c, struct article *a, long line, int path_id_with_line);
 
 /* Trim ASCII white space, NBSP (U+00A0) and the ideographic space
  * (U+3000) from both ends of s[0..*len); returns the new start. */
-const char *input_trim(const char *s, size_t *len);
+const char *parse_trim(const char *s, size_t *len);
 
 /* The parsers. Return INPUT_OK when the text was consumed (bad records
  * are reported and skipped), INPUT_ERR_NOMEM otherwise. */

@@ -107,7 +107,7 @@ static char *text_of(xmlNode *n)
         return NULL;
     }
     len = b.len;
-    t = input_trim(b.s, &len);
+    t = parse_trim(b.s, &len);
     s = strndup(t, len);
     buf_free(&b);
     return s;
@@ -135,7 +135,7 @@ static void end_para(struct walk *w)
         w->nomem = 1;
     if (!w->para.s)
         return;
-    t = input_trim(w->para.s, &len);
+    t = parse_trim(w->para.s, &len);
     if (len) {
         if (w->body.len)
             buf_add(&w->body, "\n\n", 2);
@@ -270,7 +270,7 @@ enum input_status parse_html_run(struct parse_ctx *c, const char *text, size_t l
     if (!doc || !(root = xmlDocGetRootElement(doc))) {
         if (doc)
             xmlFreeDoc(doc);
-        input_report(c, 0, INPUT_ERR_PARSE, 1, "HTML parser found no document");
+        parse_report(c, 0, INPUT_ERR_PARSE, 1, "HTML parser found no document");
         return INPUT_ERR_PARSE;
     }
     w.a = article_new();
@@ -318,5 +318,5 @@ enum input_status parse_html_run(struct parse_ctx *c, const char *text, size_t l
         article_free(w.a);
         return INPUT_ERR_NOMEM;
     }
-    return input_emit(c, w.a, 0, 0);
+    return parse_emit(c, w.a, 0, 0);
 }

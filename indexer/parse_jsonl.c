@@ -118,11 +118,11 @@ static enum input_status one_line(struct parse_ctx *c, const char *s, size_t n, 
     int rc;
 
     if (!obj) {
-        input_report(c, line, INPUT_ERR_PARSE, 0, "invalid JSON at column %d: %s", e.column, e.text);
+        parse_report(c, line, INPUT_ERR_PARSE, 0, "invalid JSON at column %d: %s", e.column, e.text);
         return INPUT_OK;
     }
     if (!json_is_object(obj)) {
-        input_report(c, line, INPUT_ERR_PARSE, 0, "not a JSON object");
+        parse_report(c, line, INPUT_ERR_PARSE, 0, "not a JSON object");
         json_decref(obj);
         return INPUT_OK;
     }
@@ -137,10 +137,10 @@ static enum input_status one_line(struct parse_ctx *c, const char *s, size_t n, 
         article_free(a);
         if (rc < 0)
             return INPUT_ERR_NOMEM;
-        input_report(c, line, INPUT_ERR_PARSE, 0, "%s", reason);
+        parse_report(c, line, INPUT_ERR_PARSE, 0, "%s", reason);
         return INPUT_OK;
     }
-    return input_emit(c, a, line, 1);
+    return parse_emit(c, a, line, 1);
 }
 
 enum input_status parse_jsonl_run(struct parse_ctx *c, const char *text, size_t len)
@@ -151,7 +151,7 @@ enum input_status parse_jsonl_run(struct parse_ctx *c, const char *text, size_t 
     while (s < end && !c->stop) {
         const char *nl = memchr(s, '\n', (size_t)(end - s));
         size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
-        const char *t = input_trim(s, &n);
+        const char *t = parse_trim(s, &n);
         enum input_status st;
 
         line++;

@@ -84,7 +84,7 @@ static int nav_line(const char *s, size_t n, const char **title, size_t *tlen)
     else
         return -1;
     *tlen = n - skip;
-    *title = input_trim(s + skip, tlen);
+    *title = parse_trim(s + skip, tlen);
     return kind;
 }
 
@@ -286,7 +286,7 @@ static void build_body(struct state *st)
         while (s < end) {
             const char *nl = memchr(s, '\n', (size_t)(end - s));
             size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
-            const char *t = input_trim(s, &n);
+            const char *t = parse_trim(s, &n);
             if (n) {
                 if (s != p->s)
                     buf_add(&b, "\n", 1);
@@ -321,7 +321,7 @@ enum input_status parse_text_run(struct parse_ctx *c, const char *text, size_t l
     while (s < end && !st.nomem) {
         const char *nl = memchr(s, '\n', (size_t)(end - s));
         size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
-        const char *t = input_trim(s, &n), *nt;
+        const char *t = parse_trim(s, &n), *nt;
         size_t ntl;
         int kind;
 
@@ -381,5 +381,5 @@ enum input_status parse_text_run(struct parse_ctx *c, const char *text, size_t l
         article_free(st.a);
         return INPUT_ERR_NOMEM;
     }
-    return input_emit(c, st.a, 0, 0);
+    return parse_emit(c, st.a, 0, 0);
 }
