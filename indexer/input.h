@@ -26,26 +26,7 @@
 #define MEDSEARCH_INPUT_H
 
 #include <stddef.h>
-#include "article.h"
-#include "textfile.h"
-
-enum input_format { INPUT_AUTO, INPUT_TEXT, INPUT_JSONL, INPUT_HTML };
-
-
-/* Called for every parsed article. The callee takes ownership of `a`
- * (must article_free it). Return 0 to go on, non-zero to stop reading. */
-typedef int (*input_article_cb)(struct article *a, void *ud);
-/* Called for every problem. `line` is 0 when the problem is the whole file.
- * `fatal` is 1 when nothing (more) could be read from the file, 0 for a
- * skipped record or a repaired one. */
-typedef void (*input_error_cb)(const char *file, long line, enum input_status st, int fatal,
-                               const char *reason, void *ud);
-
-struct input_opts {
-    enum input_format format; /* INPUT_AUTO unless forced */
-    const char *root;         /* input root: ids of url-less articles are paths under it (NULL = path as given) */
-    size_t max_bytes;         /* refuse files whose uncompressed size exceeds this (0 = 256 MiB) */
-};
+#include "reader.h"
 
 /* Parse the file at `path` ("-" = standard input). Returns INPUT_OK when
  * the file was read to its end (even if some records were bad and

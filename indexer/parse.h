@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include "article.h"
 #include "buf.h"
-#include "input.h"
+#include "reader.h"
 
 
 struct parse_ctx {

@@ -18,3 +18,5 @@ const struct server_route server_routes[] = {
     { "/suggest", "suggest", suggest_handle },
     { NULL, NULL, NULL }
 };
+
+const server_observer server_reply_observer = metrics_observe;

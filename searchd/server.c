@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "metrics.h"
 #include "utf8.h"
 #include "worker.h"
 
@@ -262,7 +261,8 @@ static int queue(struct server_req *req, unsigned status, struct MHD_Response *r
     req->replied = 1;
     req->status = status;
     double took = since(&req->t0);
-    metrics_observe(req->route, status, took);
+    if (server_reply_observer)
+        server_reply_observer(req->route, status, took);
     if (req->srv->access_log) {
         char target[512];
         loggable(req->uri, req->uri_len, target, sizeof target);

@@ -38,6 +38,13 @@ struct server_route {
 /* routes.c: the table, ended by { NULL, NULL, NULL }. */
 extern const struct server_route server_routes[];
 
+/* Told of every reply: route = index in server_routes (-1: none), its HTTP
+ * status and the seconds it took. routes.c names it (metrics_observe), as
+ * it names the handlers, so server.c knows no endpoint module and
+ * metrics.c depends on server.c, not the other way round. */
+typedef void (*server_observer)(int route, unsigned status, double seconds);
+extern const server_observer server_reply_observer;
+
 /* ---- for handlers: parameters ---------------------------------------------- */
 
 /* The decoded value of query parameter `name` (valid UTF-8, no NUL), or
