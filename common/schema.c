@@ -2,9 +2,11 @@
 #include "schema.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tokenizer.h"
+#include "xap.h"
 
 uint64_t schema_hash(const void *data, size_t len, uint64_t seed)
 {
@@ -42,24 +44,53 @@ size_t schema_id_term(char *buf, const char *id)
     return schema_term(buf, PFX_ID, id, strlen(id));
 }
 
+size_t schema_titlekey_tokens(char *buf, const void *tokv, size_t n)
+{
+    const struct tok_token *toks = tokv;
+    uint64_t h = SCHEMA_HASH_SEED;
+    int any = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (toks[i].flags & TOK_COMPOUND)
+            continue; /* parts carry the words */
+        if (any)
+            h = schema_hash(" ", 1, h);
+        h = schema_hash(toks[i].text, toks[i].len, h);
+        any = 1;
+    }
+    return (size_t)snprintf(buf, SCHEMA_MAX_TERM + 1, "%s%016llx", PFX_TITLEKEY, (unsigned long long)h);
+}
+
 size_t schema_titlekey_term(char *buf, void *tkv, const char *title)
 {
     struct tokenizer *tk = tkv;
-    const struct tok_token *toks;
-    size_t n;
-    uint64_t h = SCHEMA_HASH_SEED;
-    int any = 0;
-    if (title && tokenizer_run(tk, title, strlen(title), 1, &toks, &n) == 0) {
-        for (size_t i = 0; i < n; i++) {
-            if (toks[i].flags & TOK_COMPOUND)
-                continue; /* parts carry the words */
-            if (any)
-                h = schema_hash(" ", 1, h);
-            h = schema_hash(toks[i].text, toks[i].len, h);
-            any = 1;
-        }
+    const struct tok_token *toks = NULL;
+    size_t n = 0;
+    if (!title || tokenizer_run(tk, title, strlen(title), 1, &toks, &n) != 0)
+        n = 0;
+    return schema_titlekey_tokens(buf, toks, n);
+}
+
+int schema_check(void *dbv, char *err, size_t errlen)
+{
+    xap_db *db = dbv;
+    uint32_t docs = 0;
+    if (xap_db_doccount(db, &docs) != XAP_OK || docs == 0)
+        return 0; /* unreadable: the caller's next call says why; empty: any schema */
+    char *v = NULL;
+    size_t len = 0;
+    if (xap_db_get_metadata(db, SCHEMA_META_KEY, &v, &len) != XAP_OK) {
+        snprintf(err, errlen, "cannot read the index's schema version: %s", xap_errmsg());
+        free(v);
+        return -1;
     }
-    return (size_t)snprintf(buf, SCHEMA_MAX_TERM + 1, "%s%016llx", PFX_TITLEKEY, (unsigned long long)h);
+    int same = v && len == strlen(SCHEMA_VERSION) && memcmp(v, SCHEMA_VERSION, len) == 0;
+    if (!same)
+        snprintf(err, errlen,
+                 "the index has schema version %.*s, this program needs %s: "
+                 "rebuild it with indexer --rebuild",
+                 v && len ? (int)(len > 16 ? 16 : len) : 4, v && len ? v : "none", SCHEMA_VERSION);
+    free(v);
+    return same ? 0 : -1;
 }
 
 int schema_phrase_append(char *buf, size_t *len, size_t cap, const char *w, size_t wlen)

@@ -6,9 +6,13 @@
  * Terms (all words are tokenizer output: NFKC + case fold + diacritics
  * folded; CJK unstemmed):
  *   word          every word of title, headings and body, with positions
- *                 (title from 1, body after a gap of SCHEMA_FIELD_GAP)
- *   S word        title words, with positions
- *   H word        heading words, with positions (the body's positions)
+ *                 (title from 1, body after a gap of SCHEMA_FIELD_GAP);
+ *                 a word with diacritics also as its case-folded form
+ *                 ("sjögren" beside "sjogren"), without positions (no
+ *                 query reads them: queries are diacritic-folded)
+ *   S word        title words, with positions (title: phrases, related)
+ *   H word        heading words, no positions (related reads only the
+ *                 seed's termlist; phrases use the unprefixed words)
  *   Z stem        stem of every non-CJK word (no positions)
  *   ZS stem       stem of title words;  ZH stem: of heading words
  *   B xy          overlapping CJK character bigrams of the text
@@ -30,7 +34,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SCHEMA_VERSION "5"
+/* The layout version, stored in the index's metadata (SCHEMA_META_KEY).
+ * Bump it whenever what the indexer writes changes (tests/golden/schema.sh
+ * shows the layout). 6: no positions on H and diacritic forms, spelling
+ * words met at least twice. */
+#define SCHEMA_VERSION "6"
+#define SCHEMA_META_KEY "medsearch_schema"
 
 #define PFX_TITLE    "S"
 #define PFX_HEADING  "H"
@@ -80,5 +89,13 @@ size_t schema_id_term(char *buf, const char *id);
 /* The XT term of a title (folded words joined by one space, hashed). tk is a
  * struct tokenizer * (void * to keep this header light). */
 size_t schema_titlekey_term(char *buf, void *tk, const char *title);
+/* The same from the title's tokens (struct tok_token[n]), for a caller
+ * that has tokenized the title already. */
+size_t schema_titlekey_tokens(char *buf, const void *toks, size_t n);
+
+/* Is db (a struct xap_db *) an index of this SCHEMA_VERSION? Returns 0
+ * (also for an empty index), or -1 with a message in err naming both
+ * versions and the cure ("rebuild it with indexer --rebuild"). */
+int schema_check(void *db, char *err, size_t errlen);
 
 #endif

@@ -93,6 +93,8 @@ struct emit {
     void *ud;
     uint32_t nwords;
     int failed;
+    char titlekey[SCHEMA_MAX_TERM + 1]; /* XT term of the title */
+    size_t titlekey_len;
 };
 
 static void add_posting(struct emit *e, const char *prefix, const char *s, size_t len, uint32_t pos)
@@ -178,6 +180,9 @@ static uint32_t emit_text(struct emit *e, struct tokenizer *tk, const char *text
         e->failed = 1;
         return pos;
     }
+    int title = field_prefix && strcmp(field_prefix, PFX_TITLE) == 0;
+    if (title) /* the title is tokenized once, here */
+        e->titlekey_len = schema_titlekey_tokens(e->titlekey, toks, n);
     char stem[SCHEMA_MAX_TERM + 1];
     if (field_prefix)
         add_phrases(e, toks, n);
@@ -187,10 +192,14 @@ static uint32_t emit_text(struct emit *e, struct tokenizer *tk, const char *text
     for (size_t i = 0; i < n; i++) {
         const struct tok_token *t = &toks[i];
         add_posting(e, "", t->text, t->len, t->pos);
+        /* Positions only where a query reads them (schema.h): phrases and
+         * proximity use the folded words, and title: phrases S words. */
         if (t->flags & TOK_FOLDED)
-            add_posting(e, "", t->form, t->form_len, t->pos);
-        if (field_prefix)
+            add_term(e, "", t->form, t->form_len);
+        if (title)
             add_posting(e, field_prefix, t->text, t->len, t->pos);
+        else if (field_prefix)
+            add_term(e, field_prefix, t->text, t->len);
         if (!(t->flags & TOK_COMPOUND))
             e->nwords++;
         if (t->flags & TOK_CJK) {
@@ -336,8 +345,9 @@ int termgen_document(struct termgen *tg, const struct article *a, xap_doc **out,
     }
     if (a->title && *a->title) {
         /* With a wdf: a query that is the whole title can rank by it. */
-        schema_titlekey_term(term, tg->tk, a->title);
-        if (xap_doc_add_term(doc, term, 1) != XAP_OK)
+        if (e.titlekey_len == 0)
+            schema_titlekey_tokens(e.titlekey, NULL, 0);
+        if (xap_doc_add_term(doc, e.titlekey, 1) != XAP_OK)
             e.failed = 1;
     }
 

@@ -15,6 +15,7 @@
 #include "indexer.h"
 
 #include <ftw.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,12 +188,18 @@ struct writer *writer_open(const struct indexer_opts *o, int *status)
         if (indexdir_next(w->dir, unused, sizeof unused, err, sizeof err) != 0)
             log_warn("%s", err);
     }
+    if (!w->rebuilding && schema_check(w->db, err, sizeof err) != 0) {
+        /* Mixing layouts would give wrong results: the old articles keep
+         * the old layout. */
+        log_err("%s: %s", w->path, err);
+        goto fail;
+    }
     if (!w->rebuilding && load_known(w) != 0)
         goto fail;
     uint32_t docs = 0;
     if (!w->rebuilding && xap_db_doccount(w->db, &docs) == XAP_OK && docs == 0)
         w->fresh = 1;
-    xap_db_set_metadata(w->db, "medsearch_schema", SCHEMA_VERSION, strlen(SCHEMA_VERSION));
+    xap_db_set_metadata(w->db, SCHEMA_META_KEY, SCHEMA_VERSION, strlen(SCHEMA_VERSION));
     *status = EXIT_DONE;
     return w;
 fail:
@@ -289,6 +296,52 @@ void writer_add_spelling(struct writer *w, const char *word, size_t len, uint32_
         e->u32 += count;
 }
 
+/* Spelling words: only a word met at least twice in a run (or already in
+ * the spelling table) enters it: a word met once is as likely a typo as
+ * a word, and the table is for correcting typos. One map for every
+ * writer of the run (ids are spread over the side writers, words are
+ * not): word -> 1 met once, not yet added; 2 added. Bounded: when full it
+ * starts again (a word then needs two meetings in the new window). */
+#define SPELL_SEEN_MAX 1000000
+static pthread_mutex_t spell_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct strmap spell_seen;
+
+/* How much to add to w's spelling table for `count` new occurrences of
+ * word in this batch (0: hold it back as a single). */
+static uint32_t spell_amount(struct writer *w, const char *word, size_t len, uint32_t count)
+{
+    pthread_mutex_lock(&spell_lock);
+    if (spell_seen.len >= SPELL_SEEN_MAX) {
+        strmap_free(&spell_seen);
+        strmap_init(&spell_seen);
+    }
+    int created = 0;
+    struct strmap_entry *e = strmap_put(&spell_seen, word, len, &created);
+    uint32_t add = count;
+    if (!e) {
+        /* out of memory: no threshold for this word */
+    } else if (created) {
+        uint32_t known = 0;
+        if (count == 1 && !(xap_db_spelling_freq(w->db, word, &known) == XAP_OK && known > 0))
+            add = 0;
+        e->u32 = add ? 2 : 1;
+    } else if (e->u32 == 1) {
+        add = count + 1; /* the one held back */
+        e->u32 = 2;
+    }
+    pthread_mutex_unlock(&spell_lock);
+    return add;
+}
+
+/* Forget the run's spelling singles (end of a run). */
+static void spell_reset(void)
+{
+    pthread_mutex_lock(&spell_lock);
+    strmap_free(&spell_seen);
+    strmap_init(&spell_seen);
+    pthread_mutex_unlock(&spell_lock);
+}
+
 int writer_commit(struct writer *w, struct indexer_stats *st)
 {
     w->since_commit = 0;
@@ -298,7 +351,8 @@ int writer_commit(struct writer *w, struct indexer_stats *st)
     }
     for (size_t i = 0; i < w->spell.cap; i++) {
         struct strmap_entry *e = &w->spell.slots[i];
-        if (e->key && xap_db_add_spelling(w->db, e->key, e->u32) != XAP_OK) {
+        uint32_t add = e->key ? spell_amount(w, e->key, e->klen, e->u32) : 0;
+        if (add && xap_db_add_spelling(w->db, e->key, add) != XAP_OK) {
             log_err("%s: cannot add spelling data: %s", w->path, xap_errmsg());
             return -1;
         }
@@ -592,6 +646,7 @@ int writer_finish(struct writer *w, struct indexer_stats *st)
     strmap_free(&w->seen);
     strmap_free(&w->spell);
     free(w);
+    spell_reset();
     return rc;
 }
 
@@ -613,6 +668,7 @@ void writer_abort(struct writer *w)
     strmap_free(&w->seen);
     strmap_free(&w->spell);
     free(w);
+    spell_reset();
 }
 
 /* ---- --stats ---------------------------------------------------------- */

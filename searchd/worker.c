@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "schema.h"
 #include "tokenizer.h"
 
 /* A configuration shared by the workers that run with it; freed when the
@@ -174,6 +175,15 @@ static xap_status open_db(xap_db **db, struct stub_id *stubs, char *err, size_t 
         snprintf(err, errlen, "cannot open index %s%s: %s", db_paths[0], db_npaths > 1 ? ",..." : "",
                  xap_errmsg());
         *db = NULL;
+        return st;
+    }
+    /* An index of another layout would answer wrongly, not fail: refuse it. */
+    char why[256];
+    if (schema_check(*db, why, sizeof why) != 0) {
+        snprintf(err, errlen, "index %s%s: %s", db_paths[0], db_npaths > 1 ? ",..." : "", why);
+        xap_db_close(*db);
+        *db = NULL;
+        return XAP_ERR_OPENING;
     }
     return st;
 }

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "schema.h"
 #include "xap.h"
 
 static int die_xap(const char *what, xap_status st)
@@ -85,7 +86,9 @@ int main(int argc, char **argv)
         }
         xap_doc_free(doc);
     }
-    if ((st = xap_db_commit(db)) != XAP_OK)
+    /* searchd serves only an index of its schema version */
+    if ((st = xap_db_set_metadata(db, SCHEMA_META_KEY, SCHEMA_VERSION, strlen(SCHEMA_VERSION))) != XAP_OK ||
+        (st = xap_db_commit(db)) != XAP_OK)
         return die_xap("commit", st);
     xap_db_close(db);
 
