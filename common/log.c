@@ -11,7 +11,6 @@ static enum log_level cur_level = LOG_LEVEL_INFO;
 static const char *cur_ident = "medsearch";
 
 void log_set_level(enum log_level level) { cur_level = level; }
-enum log_level log_get_level(void) { return cur_level; }
 void log_set_ident(const char *ident) { cur_ident = ident; }
 
 static void vlog(enum log_level level, int with_errno, const char *fmt, va_list ap)

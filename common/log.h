@@ -10,7 +10,6 @@ enum log_level { LOG_LEVEL_DEBUG, LOG_LEVEL_INFO, LOG_LEVEL_WARN, LOG_LEVEL_ERR,
 
 /* Messages below `level` are dropped (default LOG_LEVEL_INFO). */
 void log_set_level(enum log_level level);
-enum log_level log_get_level(void);
 /* Program name printed before each line ("indexer"). Not copied. */
 void log_set_ident(const char *ident);
 

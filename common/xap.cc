@@ -393,21 +393,6 @@ xap_status xap_db_avlength(xap_db *db, double *out)
     }
 }
 
-xap_status xap_db_lastdocid(xap_db *db, uint32_t *out)
-{
-    if (!out)
-        return NULL_ARG(__func__, "out");
-    *out = 0;
-    if (!db)
-        return NULL_ARG(__func__, "db");
-    try {
-        *out = db->db.get_lastdocid();
-        return XAP_OK;
-    } catch (...) {
-        return map_exception(__func__);
-    }
-}
-
 xap_status xap_db_termfreq(xap_db *db, const char *term, uint32_t *out)
 {
     if (!out)
@@ -419,23 +404,6 @@ xap_status xap_db_termfreq(xap_db *db, const char *term, uint32_t *out)
         return NULL_ARG(__func__, "term");
     try {
         *out = db->db.get_termfreq(term);
-        return XAP_OK;
-    } catch (...) {
-        return map_exception(__func__);
-    }
-}
-
-xap_status xap_db_collfreq(xap_db *db, const char *term, uint64_t *out)
-{
-    if (!out)
-        return NULL_ARG(__func__, "out");
-    *out = 0;
-    if (!db)
-        return NULL_ARG(__func__, "db");
-    if (!term)
-        return NULL_ARG(__func__, "term");
-    try {
-        *out = db->db.get_collection_freq(term);
         return XAP_OK;
     } catch (...) {
         return map_exception(__func__);
@@ -490,21 +458,6 @@ xap_status xap_db_delete_by_term(xap_db *db, const char *term, uint32_t *deleted
         db->wdb.delete_document(term);
         if (deleted)
             *deleted = n;
-        return XAP_OK;
-    } catch (...) {
-        return map_exception(__func__);
-    }
-}
-
-xap_status xap_db_delete_docid(xap_db *db, uint32_t docid)
-{
-    if (!db)
-        return NULL_ARG(__func__, "db");
-    xap_status st;
-    if (!need_writable(db, __func__, &st))
-        return st;
-    try {
-        db->wdb.delete_document(docid);
         return XAP_OK;
     } catch (...) {
         return map_exception(__func__);
@@ -609,24 +562,6 @@ xap_status xap_db_allterms(xap_db *db, const char *prefix, xap_term_cb cb, void 
             if (cb(term.c_str(), term.size(), t.get_termfreq(), ud))
                 break;
         }
-        return XAP_OK;
-    } catch (...) {
-        return map_exception(__func__);
-    }
-}
-
-xap_status xap_db_postlist(xap_db *db, const char *term, xap_post_cb cb, void *ud)
-{
-    if (!db)
-        return NULL_ARG(__func__, "db");
-    if (!term)
-        return NULL_ARG(__func__, "term");
-    if (!cb)
-        return NULL_ARG(__func__, "cb");
-    try {
-        for (Xapian::PostingIterator p = db->db.postlist_begin(term); p != db->db.postlist_end(term); ++p)
-            if (cb(*p, p.get_wdf(), ud))
-                break;
         return XAP_OK;
     } catch (...) {
         return map_exception(__func__);
@@ -854,11 +789,6 @@ xap_status xap_db_synonym_keys(xap_db *db, const char *prefix, xap_str_cb cb, vo
     } catch (...) {
         return map_exception(__func__);
     }
-}
-
-xap_status xap_compact(const char *src, const char *dst)
-{
-    return xap_compact_many(&src, 1, dst);
 }
 
 xap_status xap_compact_many(const char *const *srcs, size_t n, const char *dst)
@@ -1225,29 +1155,6 @@ xap_status xap_query_wildcard_db(xap_db *db, const char *prefix, uint32_t max_ex
     }
 }
 
-xap_status xap_query_value_range(unsigned slot, const char *lo, const char *hi, xap_query **out)
-{
-    if (!out)
-        return NULL_ARG(__func__, "out");
-    *out = NULL;
-    try {
-        Xapian::Query q;
-        if (lo && hi)
-            q = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
-        else if (lo)
-            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
-        else if (hi)
-            q = Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
-        else /* both ends open: every document with a value in the slot.
-              * (VALUE_GE "" would be MatchAll; every non-empty value is
-              * >= "\0", and Xapian stores no empty value.) */
-            q = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, std::string(1, '\0'));
-        return new_query(std::move(q), out);
-    } catch (...) {
-        return map_exception(__func__);
-    }
-}
-
 xap_status xap_query_scale(const xap_query *q, double factor, xap_query **out)
 {
     if (!out)
@@ -1382,21 +1289,6 @@ xap_status xap_enquire_set_time_limit(xap_enquire *e, double seconds)
         return fail(XAP_ERR_INVALID, __func__, "time limit must be finite and >= 0");
     try {
         e->enq.set_time_limit(seconds);
-        return XAP_OK;
-    } catch (...) {
-        return map_exception(__func__);
-    }
-}
-
-xap_status xap_enquire_set_sort_by_value(xap_enquire *e, int slot, int reverse)
-{
-    if (!e)
-        return NULL_ARG(__func__, "e");
-    try {
-        if (slot < 0)
-            e->enq.set_sort_by_relevance();
-        else
-            e->enq.set_sort_by_value_then_relevance(static_cast<Xapian::valueno>(slot), reverse != 0);
         return XAP_OK;
     } catch (...) {
         return map_exception(__func__);

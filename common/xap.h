@@ -102,10 +102,8 @@ xap_status xap_db_commit(xap_db *db);
 xap_status xap_db_doccount(xap_db *db, uint32_t *out /* OUT */);
 xap_status xap_db_revision(xap_db *db, uint64_t *out /* OUT */);
 xap_status xap_db_avlength(xap_db *db, double *out /* OUT */);
-xap_status xap_db_lastdocid(xap_db *db, uint32_t *out /* OUT */);
-/* Documents containing `term`, and its total wdf over the collection. */
+/* Documents containing `term`. */
 xap_status xap_db_termfreq(xap_db *db, const char *term, uint32_t *out /* OUT */);
-xap_status xap_db_collfreq(xap_db *db, const char *term, uint64_t *out /* OUT */);
 
 /* Add `doc`, or replace the document that has the unique term `idterm`
  * (e.g. "Qarticle-id"); `doc` must contain idterm. *docid may be NULL. */
@@ -113,7 +111,6 @@ xap_status xap_db_replace_by_term(xap_db *db, const char *idterm, const xap_doc 
                                   uint32_t *docid /* OUT */);
 /* Delete every document indexed by `term`. *deleted (may be NULL) = count. */
 xap_status xap_db_delete_by_term(xap_db *db, const char *term, uint32_t *deleted /* OUT */);
-xap_status xap_db_delete_docid(xap_db *db, uint32_t docid);
 /* The first docid of the posting list of `term`; XAP_ERR_NOT_FOUND if none. */
 xap_status xap_db_docid_by_term(xap_db *db, const char *term, uint32_t *docid /* OUT */);
 /* The stored document; free with xap_doc_free. XAP_ERR_NOT_FOUND if none. */
@@ -129,9 +126,6 @@ xap_status xap_db_get_metadata(xap_db *db, const char *key, char **out /* OUT */
  * cb returns 0 to go on, non-zero to stop (then XAP_OK is returned). */
 typedef int (*xap_term_cb)(const char *term, size_t len, uint32_t termfreq, void *ud);
 xap_status xap_db_allterms(xap_db *db, const char *prefix, xap_term_cb cb, void *ud);
-/* Posting list of `term`: cb(docid, wdf, ud); non-zero stops. */
-typedef int (*xap_post_cb)(uint32_t docid, uint32_t wdf, void *ud);
-xap_status xap_db_postlist(xap_db *db, const char *term, xap_post_cb cb, void *ud);
 /* Positions of `term` in `docid`: cb(pos, ud); non-zero stops. */
 typedef int (*xap_pos_cb)(uint32_t pos, void *ud);
 xap_status xap_db_positions(xap_db *db, uint32_t docid, const char *term, xap_pos_cb cb, void *ud);
@@ -162,13 +156,10 @@ xap_status xap_db_synonyms(xap_db *db, const char *key, xap_str_cb cb, void *ud)
 /* cb(key) for each synonym key starting with prefix. */
 xap_status xap_db_synonym_keys(xap_db *db, const char *prefix, xap_str_cb cb, void *ud);
 
-/* Compact the database at `src` into a new database at `dst` (which must
+/* Compact and merge srcs[0..n) into one new database at `dst` (which must
  * not exist: XAP_ERR_INVALID), as a glass directory with one file per
- * table, like xapian-compact (so it can sit behind a stub). Docids are
- * kept (no renumbering). */
-xap_status xap_compact(const char *src, const char *dst);
-/* Compact and merge srcs[0..n) into one new database at dst (same rules
- * as xap_compact). With n > 1 docids are renumbered: each source's
+ * table, like xapian-compact (so it can sit behind a stub). One source
+ * keeps its docids. With n > 1 docids are renumbered: each source's
  * documents follow the previous source's, in order; spelling frequencies
  * are summed, synonyms united, and a metadata key present in several
  * sources keeps the first source's value. */
@@ -231,9 +222,6 @@ xap_status xap_query_wildcard(const char *prefix, uint32_t max_expansion, int as
  * with no term gives the empty query. */
 xap_status xap_query_wildcard_db(xap_db *db, const char *prefix, uint32_t max_expansion, int as_synonym,
                                  xap_query **out /* OUT */);
-/* Documents whose value in `slot` lies in [lo, hi] (byte comparison);
- * lo or hi NULL = open end. */
-xap_status xap_query_value_range(unsigned slot, const char *lo, const char *hi, xap_query **out /* OUT */);
 /* Sub-query with every weight multiplied by factor (>= 0). */
 xap_status xap_query_scale(const xap_query *q, double factor, xap_query **out /* OUT */);
 xap_status xap_query_match_all(xap_query **out /* OUT */);
@@ -255,9 +243,6 @@ xap_status xap_enquire_set_bm25(xap_enquire *e, double k1, double k2, double k3,
 xap_status xap_enquire_set_collapse(xap_enquire *e, int slot, uint32_t collapse_max);
 /* Stop matching after `seconds` (0: no limit); results are then approximate. */
 xap_status xap_enquire_set_time_limit(xap_enquire *e, double seconds);
-/* Sort by value in slot (after relevance ties) instead of relevance when
- * slot >= 0. */
-xap_status xap_enquire_set_sort_by_value(xap_enquire *e, int slot, int reverse);
 /* Run the query: results [offset, offset+limit), counting at least
  * check_at_least matches for the estimate. rset: optional docids marked
  * relevant (for weighting feedback), n_rset entries. */

@@ -47,8 +47,6 @@ void termgen_free(struct termgen *tg)
     free(tg);
 }
 
-struct tokenizer *termgen_tokenizer(struct termgen *tg) { return tg->tk; }
-
 xap_stem *termgen_stemmer(struct termgen *tg, const char *lang)
 {
     if (!lang || !*lang)

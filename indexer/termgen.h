@@ -24,8 +24,6 @@ typedef void (*termgen_word_cb)(const char *word, size_t len, void *ud);
 
 struct termgen *termgen_new(void);
 void termgen_free(struct termgen *tg);
-/* The tokenizer inside (for callers that also need one, e.g. titlekeys). */
-struct tokenizer *termgen_tokenizer(struct termgen *tg);
 
 /* Build the full Xapian document of `a` (terms, values, filters, data) into
  * *out (free with xap_doc_free). *hash (may be NULL) receives the content
