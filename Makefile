@@ -25,7 +25,7 @@ VERSION := 0.1.0
 
 CC  ?= cc
 CXX ?= c++
-PKGS := xapian-core icu-uc icu-i18n zlib libmicrohttpd jansson libcurl libxml-2.0
+PKGS := xapian-core icu-uc icu-i18n zlib libmicrohttpd jansson libcurl libxml-2.0 hunspell
 
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CXXWARN  := -Wall -Wextra -Wshadow

@@ -1,17 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* spell.c: the word lists (a compact string set: one arena, a table of
- * offsets) and the correction of unknown query words. */
+/* spell.c: the word lists (hunspell with its affix rules, and a compact
+ * string set for plain lists: one arena, a table of offsets) and the
+ * correction of unknown query words: candidates from the index, Xapian's
+ * spelling table and hunspell, ranked by spellcost.c, frequency and the
+ * query's other words. */
 #include "spell.h"
 
 #include <errno.h>
+#include <hunspell.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "schema.h"
+#include "spellcost.h"
 #include "tokenizer.h"
 
 /* ---- a string set ----------------------------------------------------------- */
@@ -95,6 +102,46 @@ static int ws_add(struct wordset *ws, const char *w, size_t len)
 static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
 static int loaded;
 static struct wordset words, stems;
+/* hunspell knows inflections by its affix rules; it keeps state while it
+ * works, so every call holds hun_lock */
+static Hunhandle *hun;
+static pthread_mutex_t hun_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A .dic with a readable .aff beside it opens hunspell; later .dic files
+ * (the medical list has no .aff of its own) are added to it. */
+static int hun_load(const char *dic)
+{
+    size_t n = strlen(dic);
+    if (n < 4 || strcmp(dic + n - 4, ".dic") != 0 || access(dic, R_OK) != 0)
+        return 0;
+    if (hun)
+        return Hunspell_add_dic(hun, dic) == 0;
+    char aff[4096];
+    if (n >= sizeof aff)
+        return 0;
+    memcpy(aff, dic, n - 4);
+    memcpy(aff + n - 4, ".aff", 5);
+    if (access(aff, R_OK) == 0)
+        hun = Hunspell_create(aff, dic);
+    return hun != NULL;
+}
+
+static int hun_knows(const char *w, size_t len)
+{
+    char buf[SCHEMA_MAX_TERM + 1];
+    if (!hun || len == 0 || len >= sizeof buf)
+        return 0;
+    memcpy(buf, w, len);
+    buf[len] = '\0';
+    pthread_mutex_lock(&hun_lock);
+    int ok = Hunspell_spell(hun, buf);
+    if (!ok && buf[0] >= 'a' && buf[0] <= 'z') { /* a name: "fabry" is "Fabry" */
+        buf[0] = (char)(buf[0] - 32);
+        ok = Hunspell_spell(hun, buf);
+    }
+    pthread_mutex_unlock(&hun_lock);
+    return ok;
+}
 
 static int is_ascii(const char *s, size_t len)
 {
@@ -164,13 +211,15 @@ size_t spell_init(const char *paths, struct tokenizer *tk, xap_stem *stem)
             if (n > 0 && n < sizeof path) {
                 memcpy(path, p, n);
                 path[n] = '\0';
-                load_file(path, tk, stem);
+                /* a list hunspell reads is inflected by its rules; the
+                 * stems of a plain list stand in for them */
+                load_file(path, tk, hun_load(path) ? NULL : stem);
             }
             p += n;
             if (*p == ',')
                 p++;
         }
-        log_info("spelling: %zu dictionary words", words.n);
+        log_info("spelling: %zu dictionary words%s", words.n, hun ? ", hunspell affix rules" : "");
     }
     loaded = 1;
     size_t n = words.n;
@@ -178,83 +227,23 @@ size_t spell_init(const char *paths, struct tokenizer *tk, xap_stem *stem)
     return n;
 }
 
+/* The stem of word when stemming only cut an ending off ("jerks" ->
+ * "jerk"), else 0: "primari" is the stem of "primary", but a user who
+ * typed "primari" did not inflect anything. */
+static size_t cut_stem(xap_stem *stem, const char *word, size_t len, char *st, size_t cap)
+{
+    size_t sl = stem ? xap_stem_apply(stem, word, len, st, cap) : 0;
+    return sl && sl < len && memcmp(st, word, sl) == 0 ? sl : 0;
+}
+
 /* After spell_init the sets are read-only: no lock needed. */
 int spell_dictionary_knows(const char *word, size_t len, xap_stem *stem)
 {
-    if (ws_has(&words, word, len))
+    if (ws_has(&words, word, len) || hun_knows(word, len))
         return 1;
     char st[SCHEMA_MAX_TERM + 1];
-    size_t sl = stem ? xap_stem_apply(stem, word, len, st, sizeof st) : 0;
+    size_t sl = cut_stem(stem, word, len, st, sizeof st);
     return sl && ws_has(&stems, st, sl);
-}
-
-/* ---- corrections ------------------------------------------------------------- */
-
-/* Optimal string alignment distance (Damerau-Levenshtein without repeated
- * edits of a substring), over bytes; big inputs are capped. */
-static unsigned edit_distance(const char *a, size_t la, const char *b, size_t lb)
-{
-    enum { MAXL = 64 };
-    if (la > MAXL || lb > MAXL)
-        return 99;
-    unsigned d[MAXL + 1][MAXL + 1];
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = (unsigned)i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = (unsigned)j;
-    for (size_t i = 1; i <= la; i++)
-        for (size_t j = 1; j <= lb; j++) {
-            unsigned cost = a[i - 1] != b[j - 1];
-            unsigned v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < v)
-                v = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    return d[la][lb];
-}
-
-struct cand {
-    char *word;
-    unsigned dist;
-    uint32_t freq;
-};
-
-struct cands {
-    struct cand *c;
-    size_t n, cap;
-};
-
-static void cands_free(struct cands *cs)
-{
-    for (size_t i = 0; i < cs->n; i++)
-        free(cs->c[i].word);
-    free(cs->c);
-    cs->c = NULL;
-    cs->n = cs->cap = 0;
-}
-
-static int cands_add(struct cands *cs, const char *w, size_t len, unsigned dist, uint32_t freq)
-{
-    for (size_t i = 0; i < cs->n; i++)
-        if (strlen(cs->c[i].word) == len && memcmp(cs->c[i].word, w, len) == 0)
-            return 0;
-    if (cs->n == cs->cap) {
-        size_t cap = cs->cap ? cs->cap * 2 : 8;
-        struct cand *nc = realloc(cs->c, cap * sizeof *nc);
-        if (!nc)
-            return -1;
-        cs->c = nc;
-        cs->cap = cap;
-    }
-    char *d = strndup(w, len);
-    if (!d)
-        return -1;
-    cs->c[cs->n++] = (struct cand){ d, dist, freq };
-    return 0;
 }
 
 static int spellable(const struct qnode *n)
@@ -262,7 +251,7 @@ static int spellable(const struct qnode *n)
     if (n->tok_flags & (TOK_CJK | TOK_NUMERIC | TOK_COMPOUND | TOK_PART))
         return 0;
     size_t len = strlen(n->text);
-    if (len < 3 || len > 64)
+    if (len < 3 || len > SPELLCOST_MAXLEN)
         return 0;
     for (size_t i = 0; i < len; i++)
         if (n->text[i] >= '0' && n->text[i] <= '9')
@@ -281,113 +270,246 @@ static void index_term(xap_stem *stem, const char *w, size_t len, char *buf)
         schema_term(buf, "", w, len);
 }
 
-static xap_status known_to_index(xap_db *db, xap_stem *stem, const char *w, int *known)
+enum known { UNKNOWN, KNOWN, STEM_ONLY };
+
+/* Does anybody know w? The index as a word, a word list, or the index
+ * through w's stem when w is that stem plus an ending ("jerks"); *freq:
+ * the stem's articles then. */
+static xap_status who_knows(xap_db *db, xap_stem *stem, const char *w, enum known *known, uint32_t *freq)
 {
     uint32_t tf = 0;
-    char t[SCHEMA_MAX_TERM + 1];
-    *known = 0;
+    size_t len = strlen(w);
+    *known = UNKNOWN;
+    *freq = 0;
     xap_status st = xap_db_termfreq(db, w, &tf);
-    if (st != XAP_OK || tf > 0) {
-        *known = tf > 0;
+    if (st != XAP_OK || tf > 0 || spell_dictionary_knows(w, len, stem)) {
+        *known = KNOWN;
         return st;
     }
-    index_term(stem, w, strlen(w), t);
+    char cs[SCHEMA_MAX_TERM + 1], t[SCHEMA_MAX_TERM + 1];
+    size_t sl = cut_stem(stem, w, len, cs, sizeof cs);
+    if (!sl)
+        return XAP_OK;
+    schema_term(t, PFX_STEM, cs, sl);
     st = xap_db_termfreq(db, t, &tf);
-    *known = tf > 0;
+    if (st == XAP_OK && tf > 0) {
+        *known = STEM_ONLY;
+        *freq = tf;
+    }
     return st;
 }
 
-/* The index's words one edit away from an ASCII word. */
-static xap_status edits1(xap_db *db, const char *w, struct cands *cs)
+/* ---- corrections ------------------------------------------------------------- */
+
+#define MAX_CANDS 64        /* candidates weighed per word */
+#define MAX_FIX 4           /* unknown words corrected per query (each costs lookups) */
+#define MAX_HUN_LEN 24      /* hunspell's suggestions are slow on long strings */
+#define MAX_VARIANTS 12     /* phonetic respellings looked up per word */
+#define W_FREQ 0.05         /* per unit of ln(articles): the common word wins close calls */
+#define W_PHRASE 0.5        /* the candidate stands next to a query word somewhere */
+#define W_WITH 0.2          /* the candidate is in articles with the other words */
+#define W_STEM 0.3          /* "primari" -> "primary": the same stem */
+#define STEM_ONLY_COST 0.6  /* a word known only by its stem: a clear slip only, */
+#define STEM_ONLY_RATIO 4   /* ...to a word that many times commoner */
+
+struct cand {
+    char *word;
+    double cost;     /* spellcost from the typed word */
+    uint32_t freq;   /* articles having it */
+    double score;    /* lower is better */
+};
+
+struct cands {
+    struct cand *c;
+    size_t n, cap;
+};
+
+static void cands_free(struct cands *cs)
 {
-    size_t len = strlen(w);
-    char buf[80];
-    for (size_t i = 0; i < len; i++)
-        if (!((w[i] >= 'a' && w[i] <= 'z') || w[i] == '-' || w[i] == '\''))
-            return XAP_OK;
-    if (len + 2 > sizeof buf)
+    for (size_t i = 0; i < cs->n; i++)
+        free(cs->c[i].word);
+    free(cs->c);
+    cs->c = NULL;
+    cs->n = cs->cap = 0;
+}
+
+/* What we know about the word being corrected while candidates come in. */
+struct target {
+    xap_db *db;
+    const char *w;
+    size_t len;
+    double limit;
+    struct cands cs;
+};
+
+/* Add word c if the index has it and it is close enough; 0 or a status. */
+static xap_status consider(struct target *t, const char *c, size_t len)
+{
+    if (len < 2 || len > SPELLCOST_MAXLEN || (len == t->len && memcmp(c, t->w, len) == 0))
         return XAP_OK;
-    for (int kind = 0; kind < 4; kind++) {
-        size_t positions = kind == 3 ? len + 1 : len;
-        for (size_t i = 0; i < positions; i++) {
-            for (char c = 'a'; c <= 'z'; c++) {
-                size_t bl;
-                switch (kind) {
-                case 0: /* deletion */
-                    if (c != 'a')
-                        goto next_pos;
-                    memcpy(buf, w, i);
-                    memcpy(buf + i, w + i + 1, len - i - 1);
-                    bl = len - 1;
-                    break;
-                case 1: /* transposition */
-                    if (c != 'a' || i + 1 >= len || w[i] == w[i + 1])
-                        goto next_pos;
-                    memcpy(buf, w, len);
-                    buf[i] = w[i + 1];
-                    buf[i + 1] = w[i];
-                    bl = len;
-                    break;
-                case 2: /* substitution */
-                    if (c == w[i])
-                        continue;
-                    memcpy(buf, w, len);
-                    buf[i] = c;
-                    bl = len;
-                    break;
-                default: /* insertion */
-                    memcpy(buf, w, i);
-                    buf[i] = c;
-                    memcpy(buf + i + 1, w + i, len - i);
-                    bl = len + 1;
-                    break;
-                }
-                buf[bl] = '\0';
-                if (bl < 2)
-                    continue;
-                uint32_t tf = 0;
-                xap_status st = xap_db_termfreq(db, buf, &tf);
-                if (st != XAP_OK)
-                    return st;
-                if (tf > 0 && cands_add(cs, buf, bl, 1, tf) != 0)
-                    return XAP_ERR_NOMEM;
-            }
-        next_pos:;
-        }
+    for (size_t i = 0; i < t->cs.n; i++)
+        if (strlen(t->cs.c[i].word) == len && memcmp(t->cs.c[i].word, c, len) == 0)
+            return XAP_OK;
+    if (t->cs.n >= MAX_CANDS)
+        return XAP_OK;
+    char term[SPELLCOST_MAXLEN + 1];
+    memcpy(term, c, len);
+    term[len] = '\0';
+    uint32_t tf = 0;
+    xap_status st = xap_db_termfreq(t->db, term, &tf);
+    if (st != XAP_OK || tf == 0)
+        return st;
+    double cost = spellcost(t->w, t->len, c, len);
+    if (cost > t->limit)
+        return XAP_OK;
+    if (t->cs.n == t->cs.cap) {
+        size_t cap = t->cs.cap ? t->cs.cap * 2 : 8;
+        struct cand *nc = realloc(t->cs.c, cap * sizeof *nc);
+        if (!nc)
+            return XAP_ERR_NOMEM;
+        t->cs.c = nc;
+        t->cs.cap = cap;
     }
+    char *d = strndup(c, len);
+    if (!d)
+        return XAP_ERR_NOMEM;
+    t->cs.c[t->cs.n++] = (struct cand){ d, cost, tf, 0 };
     return XAP_OK;
 }
 
-/* Articles holding `cand` together with the other known words. */
-static xap_status cooccurrence(xap_db *db, xap_stem *stem, const char *cand, char **others, size_t n_others,
-                               uint32_t *count)
+static int plain_word(const char *w, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!((w[i] >= 'a' && w[i] <= 'z') || w[i] == '-' || w[i] == '\''))
+            return 0;
+    return 1;
+}
+
+/* The index's words one plain edit from w (ASCII letters): insertion,
+ * deletion, substitution, transposition. */
+static xap_status edits1(struct target *t, const char *w, size_t len)
+{
+    char buf[SPELLCOST_MAXLEN + 2];
+    if (!plain_word(w, len) || len + 1 > SPELLCOST_MAXLEN)
+        return XAP_OK;
+    xap_status st = XAP_OK;
+    for (size_t i = 0; i <= len && st == XAP_OK; i++) {
+        if (i < len) { /* deletion */
+            memcpy(buf, w, i);
+            memcpy(buf + i, w + i + 1, len - i - 1);
+            st = consider(t, buf, len - 1);
+        }
+        if (st == XAP_OK && i + 1 < len && w[i] != w[i + 1]) { /* transposition */
+            memcpy(buf, w, len);
+            buf[i] = w[i + 1];
+            buf[i + 1] = w[i];
+            st = consider(t, buf, len);
+        }
+        for (char c = 'a'; c <= 'z' && st == XAP_OK; c++) {
+            if (i < len && c != w[i]) { /* substitution */
+                memcpy(buf, w, len);
+                buf[i] = c;
+                st = consider(t, buf, len);
+            }
+            if (st == XAP_OK) { /* insertion */
+                memcpy(buf, w, i);
+                buf[i] = c;
+                memcpy(buf + i + 1, w + i, len - i);
+                st = consider(t, buf, len + 1);
+            }
+        }
+    }
+    return st;
+}
+
+static xap_status from_xapian(struct target *t, const char *w)
+{
+    char *xs = NULL;
+    xap_status st = xap_db_spelling_suggestion(t->db, w, 2, &xs);
+    if (st == XAP_OK && xs)
+        st = consider(t, xs, strlen(xs));
+    free(xs);
+    return st;
+}
+
+/* hunspell's suggestions (its REP table and n-gram search find phonetic
+ * and far spellings), when the index has them. */
+static xap_status from_hunspell(struct target *t)
+{
+    if (!hun || t->len > MAX_HUN_LEN)
+        return XAP_OK;
+    char w[MAX_HUN_LEN + 1];
+    memcpy(w, t->w, t->len);
+    w[t->len] = '\0';
+    char **list = NULL;
+    pthread_mutex_lock(&hun_lock);
+    int n = Hunspell_suggest(hun, &list, w);
+    xap_status st = XAP_OK;
+    for (int i = 0; i < n && st == XAP_OK; i++) {
+        char f[SPELLCOST_MAXLEN + 1];
+        size_t fl = strlen(list[i]);
+        if (fl > SPELLCOST_MAXLEN || strpbrk(list[i], " -"))
+            continue;
+        for (size_t k = 0; k <= fl; k++)
+            f[k] = (char)(list[i][k] >= 'A' && list[i][k] <= 'Z' ? list[i][k] + 32 : list[i][k]);
+        st = consider(t, f, fl);
+    }
+    if (list)
+        Hunspell_free_list(hun, &list, n);
+    pthread_mutex_unlock(&hun_lock);
+    return st;
+}
+
+struct variants {
+    struct target *t;
+    xap_status st;
+};
+
+static void on_variant(const char *v, size_t len, void *ud)
+{
+    struct variants *vs = ud;
+    if (vs->st == XAP_OK)
+        vs->st = consider(vs->t, v, len);
+    if (vs->st == XAP_OK)
+        vs->st = from_xapian(vs->t, v);
+}
+
+/* Articles having `cand` next to `other` (before it when before != 0),
+ * or with all of `others` when other is NULL. */
+static xap_status together(xap_db *db, xap_stem *stem, const char *cand, const char *other, int before,
+                           char **others, size_t n_others, uint32_t *count)
 {
     *count = 0;
     xap_query *sub[17] = { NULL };
     size_t n = 0;
     char t[SCHEMA_MAX_TERM + 1];
     xap_status st = XAP_OK;
-    index_term(stem, cand, strlen(cand), t);
-    st = xap_query_term(t, 1, 0, &sub[n]);
-    if (st == XAP_OK)
-        n++;
-    for (size_t i = 0; i < n_others && n < 17 && st == XAP_OK; i++) {
-        index_term(stem, others[i], strlen(others[i]), t);
-        st = xap_query_term(t, 1, 0, &sub[n]);
-        if (st == XAP_OK)
+    if (other) {
+        const char *pair[2] = { before ? cand : other, before ? other : cand };
+        for (size_t i = 0; i < 2 && st == XAP_OK; i++)
+            if ((st = xap_query_term(pair[i], 1, (uint32_t)i + 1, &sub[n])) == XAP_OK)
+                n++;
+    } else {
+        index_term(stem, cand, strlen(cand), t);
+        if ((st = xap_query_term(t, 1, 0, &sub[n])) == XAP_OK)
             n++;
+        for (size_t i = 0; i < n_others && n < 17 && st == XAP_OK; i++) {
+            index_term(stem, others[i], strlen(others[i]), t);
+            if ((st = xap_query_term(t, 1, 0, &sub[n])) == XAP_OK)
+                n++;
+        }
     }
     xap_query *q = NULL;
     xap_enquire *e = NULL;
     xap_mset *m = NULL;
     if (st == XAP_OK)
-        st = xap_query_combine(XAP_OP_AND, sub, n, 0, &q);
+        st = xap_query_combine(other ? XAP_OP_PHRASE : XAP_OP_AND, sub, n, other ? 2 : 0, &q);
     if (st == XAP_OK)
         st = xap_enquire_new(db, &e);
     if (st == XAP_OK)
         st = xap_enquire_set_query(e, q);
     if (st == XAP_OK)
-        st = xap_enquire_mset(e, 0, 0, 100000, NULL, 0, &m);
+        st = xap_enquire_mset(e, 0, 0, 1000, NULL, 0, &m);
     if (st == XAP_OK)
         *count = xap_mset_estimated(m);
     xap_mset_free(m);
@@ -398,73 +520,66 @@ static xap_status cooccurrence(xap_db *db, xap_stem *stem, const char *cand, cha
     return st;
 }
 
+/* The query's context of the word being corrected. */
+struct context {
+    const char *prev, *next; /* the known words typed right before and after it */
+    char **others;           /* every known word of the query */
+    size_t n_others;
+    int stem_only;           /* the word itself is known by its stem alone */
+    uint32_t stem_freq;
+};
+
 /* The correction of one unknown word, or *out = NULL. */
-static xap_status correct(xap_db *db, xap_stem *stem, const char *w, char **others, size_t n_others,
-                          char **out)
+static xap_status correct(xap_db *db, xap_stem *stem, const char *w, const struct context *cx, char **out)
 {
     *out = NULL;
-    struct cands cs = { 0 };
-    char *xs = NULL;
-    xap_status st = xap_db_spelling_suggestion(db, w, 2, &xs);
-    if (st == XAP_OK && xs) {
-        uint32_t tf = 0;
-        st = xap_db_termfreq(db, xs, &tf);
-        if (st == XAP_OK && cands_add(&cs, xs, strlen(xs), edit_distance(w, strlen(w), xs, strlen(xs)), tf) != 0)
-            st = XAP_ERR_NOMEM;
-    }
+    struct target t = { db, w, strlen(w), spellcost_limit(strlen(w)), { 0 } };
+    if (cx->stem_only)
+        t.limit = STEM_ONLY_COST;
+    xap_status st = from_xapian(&t, w);
     if (st == XAP_OK)
-        st = edits1(db, w, &cs);
-    if (st != XAP_OK || cs.n == 0) {
-        free(xs);
-        cands_free(&cs);
-        return st;
+        st = edits1(&t, w, t.len);
+    if (st == XAP_OK) {
+        struct variants vs = { &t, XAP_OK };
+        spellcost_variants(w, t.len, MAX_VARIANTS, on_variant, &vs);
+        st = vs.st;
     }
-    unsigned best_d = 99;
-    for (size_t i = 0; i < cs.n; i++)
-        if (cs.c[i].dist < best_d)
-            best_d = cs.c[i].dist;
-    size_t n_best = 0;
-    for (size_t i = 0; i < cs.n; i++)
-        n_best += cs.c[i].dist == best_d;
-    /* Equally close: the one found with the other words wins, then the
-     * more frequent, then Xapian's choice, then byte order. */
+    /* hunspell searches its whole list (tens of ms): the last resort */
+    if (st == XAP_OK && t.cs.n == 0)
+        st = from_hunspell(&t);
+    char wst[SCHEMA_MAX_TERM + 1], cst[SCHEMA_MAX_TERM + 1];
+    size_t wsl = stem ? xap_stem_apply(stem, w, t.len, wst, sizeof wst) : 0;
     long best = -1;
-    uint32_t best_co = 0;
-    for (size_t i = 0; i < cs.n && st == XAP_OK; i++) {
-        struct cand *c = &cs.c[i];
-        if (c->dist != best_d)
+    for (size_t i = 0; i < t.cs.n && st == XAP_OK; i++) {
+        struct cand *c = &t.cs.c[i];
+        c->score = c->cost - W_FREQ * log(1.0 + c->freq);
+        size_t csl = stem ? xap_stem_apply(stem, c->word, strlen(c->word), cst, sizeof cst) : 0;
+        if (wsl && csl == wsl && memcmp(cst, wst, wsl) == 0)
+            c->score -= W_STEM;
+        else if (cx->stem_only && c->freq < STEM_ONLY_RATIO * cx->stem_freq)
             continue;
-        uint32_t co = 0;
-        if (n_best > 1 && n_others > 0)
-            st = cooccurrence(db, stem, c->word, others, n_others, &co);
-        if (best < 0)
-            goto take;
-        struct cand *b = &cs.c[best];
-        if (co != best_co) {
-            if (co > best_co)
-                goto take;
-            continue;
+        /* the query's other words decide between close candidates */
+        if (t.cs.n > 1) {
+            uint32_t nb = 0, k = 0;
+            if (cx->prev && (st = together(db, stem, c->word, cx->prev, 0, NULL, 0, &k)) == XAP_OK)
+                nb += k;
+            if (st == XAP_OK && cx->next && (st = together(db, stem, c->word, cx->next, 1, NULL, 0, &k)) == XAP_OK)
+                nb += k;
+            if (st == XAP_OK && nb > 0)
+                c->score -= W_PHRASE + 0.03 * log(1.0 + nb);
+            else if (st == XAP_OK && cx->n_others > 0 &&
+                     (st = together(db, stem, c->word, NULL, 0, cx->others, cx->n_others, &k)) == XAP_OK && k > 0)
+                c->score -= W_WITH + 0.03 * log(1.0 + k);
         }
-        if (c->freq != b->freq) {
-            if (c->freq > b->freq)
-                goto take;
-            continue;
-        }
-        if (xs && strcmp(b->word, xs) == 0)
-            continue;
-        if ((xs && strcmp(c->word, xs) == 0) || strcmp(c->word, b->word) < 0)
-            goto take;
-        continue;
-    take:
-        best = (long)i;
-        best_co = co;
+        if (best < 0 || c->score < t.cs.c[best].score ||
+            (c->score == t.cs.c[best].score && strcmp(c->word, t.cs.c[best].word) < 0))
+            best = (long)i;
     }
     if (st == XAP_OK && best >= 0) {
-        *out = cs.c[best].word;
-        cs.c[best].word = NULL;
+        *out = t.cs.c[best].word;
+        t.cs.c[best].word = NULL;
     }
-    free(xs);
-    cands_free(&cs);
+    cands_free(&t.cs);
     return st;
 }
 
@@ -537,28 +652,32 @@ xap_status spell_suggest(xap_db *db, xap_stem *stem, const char *text, size_t le
     xap_status st = XAP_OK;
     char **fix = calloc(c.n + 1, sizeof *fix);
     char **others = calloc(c.n + 1, sizeof *others);
-    int *known = calloc(c.n + 1, sizeof *known);
-    if (!fix || !others || !known)
+    enum known *known = calloc(c.n + 1, sizeof *known);
+    uint32_t *stem_freq = calloc(c.n + 1, sizeof *stem_freq);
+    if (!fix || !others || !known || !stem_freq)
         st = XAP_ERR_NOMEM;
-    size_t n_fix = 0;
+    size_t n_fix = 0, tried = 0;
     for (size_t i = 0; i < c.n && st == XAP_OK; i++) {
-        const struct qnode *t = c.t[i];
-        if (!spellable(t)) {
-            known[i] = 1;
-            continue;
-        }
-        st = known_to_index(db, stem, t->text, &known[i]);
-        if (st == XAP_OK && !known[i])
-            known[i] = spell_dictionary_knows(t->text, strlen(t->text), stem);
+        if (!spellable(c.t[i]))
+            known[i] = KNOWN;
+        else
+            st = who_knows(db, stem, c.t[i]->text, &known[i], &stem_freq[i]);
     }
-    for (size_t i = 0; i < c.n && st == XAP_OK; i++) {
-        if (known[i])
+    for (size_t i = 0; i < c.n && st == XAP_OK && tried < MAX_FIX; i++) {
+        if (known[i] == KNOWN)
             continue;
-        size_t no = 0;
-        for (size_t j = 0; j < c.n; j++)
-            if (j != i && known[j])
-                others[no++] = c.t[j]->text;
-        st = correct(db, stem, c.t[i]->text, others, no, &fix[i]);
+        tried++;
+        struct context cx = { .others = others, .stem_only = known[i] == STEM_ONLY, .stem_freq = stem_freq[i] };
+        for (size_t j = 0; j < c.n; j++) {
+            if (j == i || known[j] != KNOWN)
+                continue;
+            others[cx.n_others++] = c.t[j]->text;
+            if (c.t[j]->pos + 1 == c.t[i]->pos)
+                cx.prev = c.t[j]->text;
+            if (c.t[j]->pos == c.t[i]->pos + 1)
+                cx.next = c.t[j]->text;
+        }
+        st = correct(db, stem, c.t[i]->text, &cx, &fix[i]);
         n_fix += fix[i] != NULL;
     }
     if (st == XAP_OK && n_fix > 0) {
@@ -592,6 +711,7 @@ xap_status spell_suggest(xap_db *db, xap_stem *stem, const char *text, size_t le
     free(fix);
     free(others);
     free(known);
+    free(stem_freq);
     free(c.t);
     return st;
 }

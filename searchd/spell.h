@@ -1,18 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* spell: "did you mean" for /search.
  *
- * A query word is corrected only when nobody knows it: not the index
- * (neither the word nor its stem is a term), and not a word list (the
- * hunspell en_US and medical dictionaries by default), so one real drug or
- * disease name is never "corrected" into another (dysphasia stays, it is
- * not dysphagia). Candidates are the index's words one edit away
- * (insertion, deletion, substitution, transposition) and the best of
- * Xapian's spelling table within two edits; the closest wins, and among
- * equally close ones the candidate that occurs together with the query's
- * other words in the most articles (then the more frequent word).
+ * A query word is corrected only when nobody knows it: not the index (the
+ * word is no term), not hunspell (en_US and the medical list, with their
+ * affix rules: "dysphasias" is a word), and not a plain word list. So one
+ * real drug or disease name is never "corrected" into another (dysphasia
+ * stays, it is not dysphagia). A word the index knows only through its
+ * stem ("impairred" -> impair) is corrected only by a clear slip.
+ *
+ * Candidates are index words: one plain edit away, Xapian's spelling
+ * table's best within two edits, the same for phonetic respellings
+ * ("dehydrashun" -> dehydration), and hunspell's suggestions as a last
+ * resort. They are ranked by spellcost (how people misspell: doubled
+ * letters, swaps, vowels, near keys, phonetic spellings are cheap), then
+ * by how common they are, and by the query's other words: a candidate
+ * found next to its neighbour ("cloves syndrome") or with the other words
+ * wins a close call. A candidate dearer than spellcost_limit for the
+ * word's length is never offered.
  *
  * The word lists are loaded once per process (spell_init) and are
- * read-only afterwards, shared by every thread.
+ * read-only afterwards, shared by every thread (hunspell calls are
+ * serialized inside).
  */
 #ifndef MEDSEARCH_SPELL_H
 #define MEDSEARCH_SPELL_H

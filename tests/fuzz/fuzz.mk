@@ -12,7 +12,7 @@ FZ       := build/fuzz
 FZO      := $(FZ)/obj
 FCC      ?= clang-14
 FCXX     ?= clang++-14
-PKGS     := xapian-core icu-uc icu-i18n zlib libmicrohttpd jansson libcurl libxml-2.0
+PKGS     := xapian-core icu-uc icu-i18n zlib libmicrohttpd jansson libcurl libxml-2.0 hunspell
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* did_you_mean on a real Xapian database in a temporary directory, with a
  * word list file written here plus Debian's hunspell lists when they are
- * installed: unknown words are corrected, words the index or a dictionary
+ * installed: unknown words are corrected (plain and phonetic slips), words the index or a dictionary
  * knows never are, neighbouring words decide between equally close
  * candidates, the answer is escaped. */
 #include <stdarg.h>
@@ -81,6 +81,8 @@ static void build_index(void)
         { "zorblix", "heart", NULL },
         { "zorblix", "heart", NULL },
         { "zorblix", "heart", NULL },
+        { "primary", "care", NULL },
+        { "infection", "fever", NULL },
     };
     for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
         char id[32];
@@ -148,6 +150,9 @@ static void test_corrects_unknown_words(void **state)
     expect("insmnia", "insomnia");               /* deletion */
     expect("Insomina treatment", "insomnia treatment");
     expect("title:insomina -x", "title:insomnia -x"); /* the rest of the query as typed */
+    expect("primari care", "primary care");     /* its stem is primary's, but it is no word */
+    expect("infecshun", "infection");           /* phonetic: -tion typed as it sounds */
+    expect("fevver", "fever");                  /* a doubled letter */
 }
 
 static void test_known_words_stay(void **state)
