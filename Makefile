@@ -49,7 +49,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # gcc drops --as-needed under SAN=1 anyway); tests/e2e/00-programs.sh
 # checks them. The tests and tools link every library.
 indexer_LIBS := $(shell pkg-config --libs xapian-core icu-uc zlib jansson libxml-2.0 2>/dev/null)
-searchd_LIBS := $(shell pkg-config --libs xapian-core icu-uc zlib libmicrohttpd jansson 2>/dev/null) -lm
+searchd_LIBS := $(shell pkg-config --libs xapian-core icu-uc zlib libmicrohttpd jansson hunspell 2>/dev/null) -lm
 search_LIBS  := $(shell pkg-config --libs jansson libcurl 2>/dev/null) -lm
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 

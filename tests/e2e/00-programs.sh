@@ -24,8 +24,8 @@ links() {
     [ $_tap_fail -eq 0 ] || diag "$p NEEDED:" $libs
 }
 links indexer yes libxapian libicuuc libz libjansson libxml2
-links indexer no  libmicrohttpd libcurl
-links searchd yes libxapian libicuuc libmicrohttpd libjansson
+links indexer no  libmicrohttpd libcurl libhunspell-1
+links searchd yes libxapian libicuuc libmicrohttpd libjansson libhunspell-1
 links searchd no  libcurl libxml2
 links search  yes libcurl libjansson
 links search  no  libxapian libicuuc libicui18n libicudata libxml2 libmicrohttpd libstdc++
