@@ -10,6 +10,7 @@
  *     socket_group = "www data"   # quotes keep spaces and '#'
  *
  * Sections: [index] (indexer), [searchd], [ranking] (searchd's ranking),
+ * [related] (searchd's related articles),
  * [client] (the search CLI). Every key is read through one table (config.c)
  * that gives its type, default and range; adding a key is one line there
  * plus the field in struct config. Errors name file:line and the key and
@@ -76,6 +77,23 @@ struct config {
         bool spelling;        /* offer did_you_mean */
         char *dictionaries;   /* word lists never corrected (comma-separated paths) */
     } ranking;
+    struct {                  /* /related and the see-also of /search */
+        int expand_terms;     /* distinctive body stems of the seed in the query */
+        double term_max_df;   /* stems in more than this share of articles are too common */
+        double body_weight;   /* weight of those stems */
+        double title_boost;   /* selection factor of a stem in the seed's title */
+        double heading_boost; /* ... in its headings */
+        double body_title_weight; /* a selected stem in a candidate's title */
+        double title_weight;  /* a specific seed title word in a candidate's title */
+        double title_max_df;  /* title words in more than this share of titles are templates */
+        double title_all_weight; /* all specific seed title words in a candidate's title */
+        int title_all_max;    /* ... when the seed title has at most this many */
+        double phrase_weight; /* a seed title/heading phrase in a candidate's title/headings */
+        double link_weight;   /* a linked article: bonus, as a share of the best similarity */
+        bool dedupe;          /* drop near-duplicates (same body start) */
+        double bm25_k1;
+        double bm25_b;
+    } related;
     struct {
         char *socket;         /* searchd socket the client talks to */
     } client;

@@ -1,26 +1,30 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* related: GET /related and the "see also" of /search.
  *
- * An article's related articles are scored by one weighted OR query:
- *  - its title words matched in other titles (S terms): the strongest
- *    signal, because a title names the article's subject, while whole-body
- *    statistics pick up boilerplate (templated paragraphs shared by many
- *    articles about different subjects). Title words that are in a large
- *    share of all titles ("what", "symptoms", "treatment": templates) are
- *    dropped, and BM25's idf over the title space weights the rest;
+ * An article's related articles are scored by one weighted OR query
+ * (BM25; the levers are the [related] configuration keys):
+ *  - its most distinctive body stems (Z terms; CJK words as themselves):
+ *    (1 + ln wdf) * idf, stems of its title and headings boosted, stems in
+ *    a large share of all articles or in the seed alone left out, so one
+ *    common word cannot make two articles related. This carries topical
+ *    relatedness (two studies one explanation cites);
+ *  - its specific title words matched in other titles (S terms), and a
+ *    bonus when a candidate's title has all of them (short titles only):
+ *    a title names the article's subject, while whole-body statistics
+ *    pick up boilerplate (templated paragraphs shared by many articles
+ *    about different subjects). Title words in a large share of all titles
+ *    ("what", "symptoms", "treatment": templates) count for nothing;
  *  - its 2-3 word title/heading phrases (XP terms) matched in other titles
  *    and headings: "type iv" tells two subtypes apart;
- *  - the best words of its expand set (Xapian's relevance feedback with the
- *    article as the relevant set), words of its title and headings boosted;
  * excluding the article and its near-duplicates (VAL_DUPKEY). The links the
  * scraper captured (Recommend, prev/next, JSONL related) are added with a
- * bonus, resolved by id (Q term) or by title (XT term).
+ * bonus above the best similarity, resolved by id (Q term) or by title
+ * (XT term): an editor's link is not beaten by a weak lexical match.
  */
 #include "related.h"
 
 #include <ctype.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,70 +36,43 @@
 #include "tokenizer.h"
 #include "worker.h"
 
-/* Tunables; the defaults are the measured best on MedQuAD's related seeds
- * (docs/relevance.md has the ablation). */
+/* The method's levers: [related] in the configuration (config.h says what
+ * each is; docs/relevance.md has the measurements behind the defaults). */
 struct rel_opts {
-    unsigned eset_terms;      /* expand-set words in the query */
+    unsigned eset_terms;      /* body stems in the query */
+    double max_df;            /* stems in more than this share of articles are too common */
+    double body_w;            /* weight of the body stems */
+    double eset_title_boost;  /* selection factor of title stems */
+    double head_boost;        /* selection factor of heading stems */
+    double body_title_w;      /* selected stems matched in candidate titles (ZS) */
     double title_w;           /* seed title words in candidate titles (S) */
-    double title_any_w;       /* seed title words anywhere in candidates */
-    double phrase_w;          /* seed title/heading phrases (XP) */
-    double body_w;            /* expand-set words */
-    double eset_title_boost;  /* expand weight factor of title/heading words */
     double max_title_df;      /* title words in more titles than this share are templates
                                * (and in more than TEMPLATE_MIN_DF titles) */
-    int eset_scaled;          /* scale each expand word by its expand weight */
+    double title_all_w;       /* all specific seed title words in a candidate's title */
+    unsigned title_all_max;   /* ... when the seed has at most this many */
+    double phrase_w;          /* seed title/heading phrases (XP) */
     double link_w;            /* link bonus, as a share of the best similarity */
     int dedupe;               /* drop near-duplicates (VAL_DUPKEY) */
     double bm25_k1, bm25_b;
 };
 
-static void rel_opts_default(struct rel_opts *o)
+static void rel_opts_from_config(struct rel_opts *o, const struct config *cfg)
 {
-    o->eset_terms = 20;
-    o->title_w = 3.0;
-    o->title_any_w = 0.0;
-    o->phrase_w = 1.0;
-    o->body_w = 0.3;
-    o->eset_title_boost = 2.0;
-    o->max_title_df = 0.02;
-    o->eset_scaled = 1;
-    o->link_w = 0.5;
-    o->dedupe = 1;
-    o->bm25_k1 = 1.0;
-    o->bm25_b = 0.5;
-}
-
-/* For measuring (bench/related-eval.sh, the ablation in docs/relevance.md):
- * MEDSEARCH_REL_<NAME> environment variables override the defaults, read
- * once at the first request. Not a configuration interface. */
-static struct rel_opts opts;
-static pthread_once_t opts_once = PTHREAD_ONCE_INIT;
-
-static void opts_init(void)
-{
-    struct rel_opts *o = &opts;
-    const char *s;
-    rel_opts_default(o);
-#define ENVD(name, field) if ((s = getenv("MEDSEARCH_REL_" name)) != NULL) o->field = atof(s)
-    ENVD("ESET", eset_terms);
-    ENVD("TITLE", title_w);
-    ENVD("TITLE_ANY", title_any_w);
-    ENVD("PHRASE", phrase_w);
-    ENVD("BODY", body_w);
-    ENVD("ESET_BOOST", eset_title_boost);
-    ENVD("MAX_TITLE_DF", max_title_df);
-    ENVD("ESET_SCALED", eset_scaled);
-    ENVD("LINK", link_w);
-    ENVD("DEDUPE", dedupe);
-    ENVD("K1", bm25_k1);
-    ENVD("B", bm25_b);
-#undef ENVD
-}
-
-static const struct rel_opts *rel_opts(void)
-{
-    pthread_once(&opts_once, opts_init);
-    return &opts;
+    o->eset_terms = (unsigned)cfg->related.expand_terms;
+    o->max_df = cfg->related.term_max_df;
+    o->body_w = cfg->related.body_weight;
+    o->eset_title_boost = cfg->related.title_boost;
+    o->head_boost = cfg->related.heading_boost;
+    o->body_title_w = cfg->related.body_title_weight;
+    o->title_w = cfg->related.title_weight;
+    o->max_title_df = cfg->related.title_max_df;
+    o->title_all_w = cfg->related.title_all_weight;
+    o->title_all_max = (unsigned)cfg->related.title_all_max;
+    o->phrase_w = cfg->related.phrase_weight;
+    o->link_w = cfg->related.link_weight;
+    o->dedupe = cfg->related.dedupe;
+    o->bm25_k1 = cfg->related.bm25_k1;
+    o->bm25_b = cfg->related.bm25_b;
 }
 
 /* ---- words not worth a query term ---------------------------------------- */
@@ -282,78 +259,96 @@ static void qlist_term(struct qlist *l, const char *term, double factor)
         qlist_scaled(l, t, factor);
 }
 
-struct eset_ctx {
-    const struct seed *seed;
-};
+/* Articles a word (title word) may be in before it is too common to
+ * relate two articles (a template word): a share of the collection, but
+ * never so few that a small site loses its topics. */
+#define TEMPLATE_MIN_DF 20
 
-static int eset_decider(const char *term, size_t len, void *ud)
+/* A CJK word (its first character in U+2E80..U+9FFF or U+AC00..U+D7AF,
+ * Hangul): no stem, the word itself is the body term. */
+static int cjk_word(const char *w)
 {
-    const struct eset_ctx *c = ud;
-    if (!useful_word(term, len))
-        return 0;
-    const struct sterm *t = seed_find(c->seed, term);
-    return !t || t->tf > 1; /* a word of the seed alone finds nothing */
+    unsigned char c = (unsigned char)w[0];
+    return c >= 0xE2 && c <= 0xED && !(c == 0xE2 && (unsigned char)w[1] < 0xBA);
 }
 
-/* Add the expand set of rset to l: the best `max` words, title and heading
- * words of the seed boosted. */
-static xap_status add_eset(xap_db *db, const uint32_t *rset, size_t n_rset, const struct seed *seed,
-                           const struct rel_opts *o, double weight, struct qlist *l)
+struct wterm {
+    const char *term; /* into the seed */
+    double w;
+};
+
+static int wterm_cmp(const void *a, const void *b)
 {
-    if (weight <= 0 || o->eset_terms == 0)
+    const struct wterm *x = a, *y = b;
+    if (x->w != y->w)
+        return x->w > y->w ? -1 : 1;
+    return strcmp(x->term, y->term);
+}
+
+/* The seed's body terms by distinctiveness: each stem (Z term; a CJK word
+ * as itself) weighted (1 + ln wdf) * ln(N / df), times title_boost... when
+ * the seed's title (heading) has it. Stems in more than max_df of all
+ * articles cannot make two articles related, nor can one found only in
+ * the seed. The best eset_terms go into the query, each scaled by its
+ * weight over the best one's, and matched in candidate titles too. */
+static xap_status add_body_terms(xap_db *db, const struct seed *seed, const struct rel_opts *o, struct qlist *l)
+{
+    if (o->body_w <= 0 || o->eset_terms == 0)
         return XAP_OK;
-    xap_enquire *e;
-    xap_status st = xap_enquire_new(db, &e);
-    if (st != XAP_OK)
-        return st;
-    struct eset_ctx c = { seed };
-    xap_eset *es;
-    /* ask for more: the title boost reorders them */
-    st = xap_enquire_eset(e, o->eset_terms * 2, rset, n_rset, eset_decider, &c, &es);
-    xap_enquire_free(e);
-    if (st != XAP_OK)
-        return st;
-    size_t n = xap_eset_size(es);
-    struct ew {
-        const char *term;
-        double w;
-    } *ws = calloc(n ? n : 1, sizeof *ws);
-    if (!ws) {
-        xap_eset_free(es);
+    uint32_t ndocs = 1;
+    xap_db_doccount(db, &ndocs);
+    /* a small site keeps its topics (see template_df) */
+    double max_df = o->max_df * ndocs > TEMPLATE_MIN_DF ? o->max_df * ndocs : TEMPLATE_MIN_DF;
+    struct wterm *ws = malloc((seed->n + 1) * sizeof *ws);
+    if (!ws)
         return XAP_ERR_NOMEM;
-    }
-    char buf[SCHEMA_MAX_TERM + 2];
-    for (size_t i = 0; i < n; i++) {
-        xap_eset_item(es, i, &ws[i].term, &ws[i].w);
-        snprintf(buf, sizeof buf, "%s%s", PFX_TITLE, ws[i].term);
-        int in_title = seed_find(seed, buf) != NULL;
-        snprintf(buf, sizeof buf, "%s%s", PFX_HEADING, ws[i].term);
-        if (in_title || seed_find(seed, buf))
-            ws[i].w *= o->eset_title_boost;
-    }
-    /* best first; ties by term for determinism (n is small) */
-    for (size_t a = 1; a < n; a++) {
-        struct ew x = ws[a];
-        size_t b = a;
-        while (b > 0 && (ws[b - 1].w < x.w || (ws[b - 1].w == x.w && strcmp(ws[b - 1].term, x.term) > 0))) {
-            ws[b] = ws[b - 1];
-            b--;
+    size_t n = 0;
+    char buf[SCHEMA_MAX_TERM + 4];
+    for (size_t i = 0; i < seed->n; i++) {
+        const struct sterm *t = &seed->t[i];
+        const char *w;
+        const char *tp, *hp;
+        if (t->term[0] == 'Z' && t->term[1] >= 'a') { /* Z stem (ZS, ZH: uppercase) */
+            w = t->term + 1;
+            tp = PFX_STEM_TITLE, hp = PFX_STEM_HEADING;
+        } else if (cjk_word(t->term)) {
+            w = t->term;
+            tp = PFX_TITLE, hp = PFX_HEADING;
+        } else
+            continue;
+        if (t->tf < 2 || t->tf > max_df || !useful_word(w, strlen(w)))
+            continue;
+        double x = (1.0 + log((double)t->wdf)) * log((double)ndocs / t->tf);
+        snprintf(buf, sizeof buf, "%s%s", tp, w);
+        if (seed_find(seed, buf))
+            x *= o->eset_title_boost;
+        else {
+            snprintf(buf, sizeof buf, "%s%s", hp, w);
+            if (seed_find(seed, buf))
+                x *= o->head_boost;
         }
-        ws[b] = x;
+        ws[n++] = (struct wterm){ t->term, x };
     }
+    if (n > 1)
+        qsort(ws, n, sizeof *ws, wterm_cmp);
     if (n > o->eset_terms)
         n = o->eset_terms;
     double top = n ? ws[0].w : 1;
-    for (size_t i = 0; i < n; i++)
-        qlist_term(l, ws[i].term, weight * (o->eset_scaled && top > 0 ? ws[i].w / top : 1.0));
+    for (size_t i = 0; i < n && l->st == XAP_OK; i++) {
+        double f = ws[i].w / top;
+        qlist_term(l, ws[i].term, o->body_w * f);
+        if (o->body_title_w > 0 && ws[i].term[0] == 'Z') {
+            snprintf(buf, sizeof buf, "%s%s", PFX_STEM_TITLE, ws[i].term + 1);
+            if (seed_find(seed, buf))
+                qlist_term(l, buf, o->body_w * o->body_title_w * f);
+        }
+    }
     free(ws);
-    xap_eset_free(es);
     return l->st;
 }
 
 /* Titles a word may be in before it counts as a template word: a share
  * of the collection, but never so few that a small site loses its topics. */
-#define TEMPLATE_MIN_DF 20
 static double template_df(xap_db *db, const struct rel_opts *o)
 {
     uint32_t ndocs = 0;
@@ -367,7 +362,8 @@ static void add_title_terms(xap_db *db, const struct seed *seed, const struct re
 {
     double max_df = template_df(db, o);
     size_t plen = strlen(PFX_TITLE);
-    for (size_t i = 0; i < seed->n; i++) {
+    struct qlist all = { 0 };
+    for (size_t i = 0; i < seed->n && l->st == XAP_OK; i++) {
         const struct sterm *t = &seed->t[i];
         const char *w = t->term + plen;
         if (strncmp(t->term, PFX_TITLE, plen) != 0 || !useful_word(w, strlen(w)))
@@ -376,8 +372,18 @@ static void add_title_terms(xap_db *db, const struct seed *seed, const struct re
         if (o->max_title_df < 1 && t->tf > max_df)
             continue;
         qlist_term(l, t->term, o->title_w);
-        qlist_term(l, w, o->title_any_w);
+        qlist_term(&all, t->term, 1.0);
     }
+    /* every specific title word in the candidate's title: the same
+     * subject. A long title (a study's) is never matched whole, and one
+     * shared word of it says little. */
+    if (l->st == XAP_OK && all.st == XAP_OK && all.n > 0 && all.n <= o->title_all_max && o->title_all_w > 0) {
+        xap_query *q;
+        if ((l->st = xap_query_combine(XAP_OP_AND, all.q, all.n, 0, &q)) == XAP_OK)
+            qlist_scaled(l, q, o->title_all_w);
+    } else if (all.st != XAP_OK && l->st == XAP_OK)
+        l->st = all.st;
+    qlist_free(&all);
 }
 
 /* The seed title's adjacent word pairs as title phrases (OP_PHRASE of S
@@ -630,8 +636,7 @@ struct rel_job {
 
 /* The similarity query of the articles rset[0..n_rset) (their merged
  * termlist in seed); with a title, its words and phrases too. */
-static xap_status build_query(xap_db *db, struct tokenizer *tk, const uint32_t *rset, size_t n_rset,
-                              const struct seed *seed, const char *title, const struct rel_opts *o,
+static xap_status build_query(xap_db *db, struct tokenizer *tk, const struct seed *seed, const char *title, const struct rel_opts *o,
                               xap_query **out)
 {
     *out = NULL;
@@ -642,7 +647,7 @@ static xap_status build_query(xap_db *db, struct tokenizer *tk, const uint32_t *
     }
     xap_status st = l.st;
     if (st == XAP_OK)
-        st = add_eset(db, rset, n_rset, seed, o, o->body_w, &l);
+        st = add_body_terms(db, seed, o, &l);
     if (st == XAP_OK)
         st = xap_query_combine(XAP_OP_OR, l.q, l.n, 0, out);
     qlist_free(&l);
@@ -664,7 +669,7 @@ static xap_status rel_run(xap_db *db, void *ud)
     struct cands cs = { 0 };
     xap_query *q = NULL;
     if ((st = doc_load(db, seed_id, 0, &a, &seed_key)) != XAP_OK || (st = seed_load(db, &seed_id, 1, &seed)) != XAP_OK ||
-        (st = build_query(db, j->tk, &seed_id, 1, &seed, a->title, &j->o, &q)) != XAP_OK)
+        (st = build_query(db, j->tk, &seed, a->title, &j->o, &q)) != XAP_OK)
         goto out;
     uint32_t want = (uint32_t)(j->limit * 2 + 10);
     if ((st = similar(db, q, &j->o, &seed_id, 1, want, &cs)) != XAP_OK ||
@@ -697,7 +702,7 @@ void related_handle(struct server_req *req)
         return;
     struct worker *w = server_worker(req);
     struct rel_job j = { id, (size_t)limit, worker_tokenizer(w), { 0 }, NULL };
-    j.o = *rel_opts();
+    rel_opts_from_config(&j.o, cfg);
     xap_status st = worker_retry(w, rel_run, &j);
     if (st == XAP_ERR_NOT_FOUND)
         server_reply_error(req, 404, "not_found", "id", -1, "no article with this id");
@@ -729,8 +734,8 @@ static int cjk_fragment(const char *p)
  * skipping template phrases, phrases with a stop word or a number, and
  * phrases made only of query words. (CJK phrases have no spaces: one
  * word for this check.) */
-static xap_status hit_terms(xap_db *db, struct tokenizer *tk, const uint32_t *docids, size_t n,
-                            size_t n_terms, const char *query_text, json_t *out)
+static xap_status hit_terms(xap_db *db, struct tokenizer *tk, const struct rel_opts *o, const uint32_t *docids,
+                            size_t n, size_t n_terms, const char *query_text, json_t *out)
 {
     if (n_terms == 0 || n == 0)
         return XAP_OK;
@@ -756,8 +761,7 @@ static xap_status hit_terms(xap_db *db, struct tokenizer *tk, const uint32_t *do
     struct seed counts = { 0 };
     uint32_t ndocs = 1;
     xap_db_doccount(db, &ndocs);
-    struct rel_opts o = *rel_opts();
-    double max_df = template_df(db, &o);
+    double max_df = template_df(db, o);
     xap_status st = XAP_OK;
     /* count each hit's XP terms once: wdf summed over hits = hits having it
      * is not exact (wdf may exceed 1), so merge one termlist at a time */
@@ -850,7 +854,8 @@ xap_status related_for_hits(struct worker *w, xap_db *db, const uint32_t *docids
         json_decref(tms);
         return XAP_ERR_NOMEM;
     }
-    struct rel_opts o = *rel_opts();
+    struct rel_opts o;
+    rel_opts_from_config(&o, worker_config(w));
     /* the best few hits are the relevant set */
     size_t n_rset = n < 5 ? n : 5;
     struct seed seed = { 0 };
@@ -859,12 +864,12 @@ xap_status related_for_hits(struct worker *w, xap_db *db, const uint32_t *docids
     xap_status st = XAP_OK;
     if (n_rset > 0 && limit > 0) {
         if ((st = seed_load(db, docids, n_rset, &seed)) == XAP_OK &&
-            (st = build_query(db, NULL, docids, n_rset, &seed, NULL, &o, &q)) == XAP_OK &&
+            (st = build_query(db, NULL, &seed, NULL, &o, &q)) == XAP_OK &&
             (st = similar(db, q, &o, docids, n, (uint32_t)(limit * 2 + 5), &cs)) == XAP_OK)
             st = emit(db, &cs, limit, NULL, o.dedupe, 0, arts);
     }
     if (st == XAP_OK)
-        st = hit_terms(db, worker_tokenizer(w), docids, n < 10 ? n : 10, n_terms, query_text, tms);
+        st = hit_terms(db, worker_tokenizer(w), &o, docids, n < 10 ? n : 10, n_terms, query_text, tms);
     xap_query_free(q);
     free(cs.c);
     seed_free(&seed);
