@@ -26,6 +26,10 @@
  *                 titles/headings of 3-8 words; words joined by one space
  *                 (none between two CJK words): the completions of
  *                 /suggest ("heart att" -> "heart attack")
+ *   XK topic      what the article is about (its input's topic/focus field,
+ *                 a short title, or a question title's subject: "What
+ *                 causes X ?" -> X), words joined as in XP: /suggest's
+ *                 completions, ranked by how many articles have it
  * Values: see enum schema_value. Data: docrec (zlib-compressed JSON).
  */
 #ifndef MEDSEARCH_SCHEMA_H
@@ -38,7 +42,7 @@
  * Bump it whenever what the indexer writes changes (tests/golden/schema.sh
  * shows the layout). 6: no positions on H and diacritic forms, spelling
  * words met at least twice. */
-#define SCHEMA_VERSION "6"
+#define SCHEMA_VERSION "7"
 #define SCHEMA_META_KEY "medsearch_schema"
 
 #define PFX_TITLE    "S"
@@ -55,6 +59,7 @@
 #define PFX_FILE     "XF"
 #define PFX_TITLEKEY "XT"
 #define PFX_PHRASE   "XP"
+#define PFX_TOPIC    "XK"
 
 enum schema_value {
     VAL_DATE = 0,    /* "YYYY-MM-DD" (sorts as bytes) */

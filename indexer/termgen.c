@@ -167,6 +167,105 @@ static void add_phrases(struct emit *e, const struct tok_token *toks, size_t n)
         e->failed = 1;
 }
 
+/* ---- the article's topic (XK) ------------------------------------------------ */
+
+/* Question titles name their topic after a frame: "What are the symptoms
+ * of X ?", "Is X inherited ?". Frames in folded words, longest first
+ * where one starts another; the words after the frame are the topic. */
+static const char *const frames[] = {
+    "what research or clinical trials is being done for", "what are the genetic changes related to",
+    "how many people are affected by", "what are the signs and symptoms of", "do you have information about",
+    "what are the complications of", "what are the treatments for", "what is the treatment for",
+    "what are the symptoms of", "what are the stages of", "what i need to know about", "what is the outlook for",
+    "what is the cause of", "who is at risk for", "how can i prevent", "how to diagnose", "how to prevent",
+    "what to do for", "what is are", "what causes", "what is", "what are", "is", "are",
+};
+/* ...and trailing words of the frame ("Is X inherited ?") */
+static const char *const frame_tails[] = { "inherited", "contagious", "curable", "serious" };
+
+#define TOPIC_MAX_WORDS 6
+
+/* Does words w[0..n) start with the words of frame f? Returns how many. */
+static size_t frame_match(const struct tok_token *const *w, size_t n, const char *f)
+{
+    size_t k = 0;
+    while (*f) {
+        size_t fl = strcspn(f, " ");
+        if (k >= n || w[k]->len != fl || memcmp(w[k]->text, f, fl) != 0)
+            return 0;
+        k++;
+        f += fl;
+        while (*f == ' ')
+            f++;
+    }
+    return k;
+}
+
+/* XK: the topic an article is about, for /suggest ("dro" -> drowning). A
+ * "topic" or "focus" field of the input names it; else the title does,
+ * when it is short (its part before ":" or " - "), or a question in one
+ * of the frames above. No topic: no term. */
+static void add_topic(struct emit *e, struct tokenizer *tk, const struct article *a)
+{
+    const char *src = NULL;
+    int question = 0;
+    for (size_t i = 0; i < a->n_meta && !src; i++)
+        if ((strcmp(a->meta_keys[i], "topic") == 0 || strcmp(a->meta_keys[i], "focus") == 0) &&
+            a->meta_values[i] && *a->meta_values[i])
+            src = a->meta_values[i];
+    size_t sl = 0;
+    if (src)
+        sl = strlen(src);
+    else if (a->title && *a->title) {
+        src = a->title;
+        sl = strlen(src);
+        question = sl > 0 && strchr(src, '?') != NULL;
+        const char *cut = strstr(src, ": ");
+        const char *dash = strstr(src, " - ");
+        const char *bar = strstr(src, " | ");
+        if (dash && (!cut || dash < cut))
+            cut = dash;
+        if (bar && (!cut || bar < cut))
+            cut = bar;
+        if (cut)
+            sl = (size_t)(cut - src);
+    }
+    if (!src || sl == 0)
+        return;
+    const struct tok_token *toks;
+    size_t nt;
+    if (tokenizer_run(tk, src, sl, 1, &toks, &nt) != 0)
+        return;
+    const struct tok_token *w[64];
+    size_t n = 0;
+    for (size_t i = 0; i < nt && n < 64; i++)
+        if (!(toks[i].flags & TOK_PART))
+            w[n++] = &toks[i];
+    size_t from = 0, to = n;
+    if (question || (n > 0 && frame_match(w, n, "what") + frame_match(w, n, "how") + frame_match(w, n, "is") > 0)) {
+        size_t k = 0;
+        for (size_t f = 0; f < sizeof frames / sizeof frames[0] && !k; f++)
+            k = frame_match(w, n, frames[f]);
+        if (!k)
+            return; /* a question we cannot read: no topic rather than a wrong one */
+        from = k;
+        for (size_t t = 0; t < sizeof frame_tails / sizeof frame_tails[0]; t++)
+            if (to > from + 1 && frame_match(w + to - 1, 1, frame_tails[t]))
+                to--;
+    }
+    if (to <= from || to - from > TOPIC_MAX_WORDS)
+        return;
+    char ph[SCHEMA_MAX_TERM + 1], term[SCHEMA_MAX_TERM + 1];
+    size_t len = 0;
+    ph[0] = '\0';
+    for (size_t i = from; i < to; i++)
+        if (schema_phrase_append(ph, &len, sizeof ph - 8, w[i]->text, w[i]->len) != 0)
+            return;
+    schema_term(term, PFX_TOPIC, ph, len);
+    if (xap_doc_add_boolean_term(e->doc, term) != XAP_OK)
+        e->failed = 1;
+}
+
 /* Tokenize one span of text and emit its terms. field_prefix: "S" (title),
  * "H" (heading) or NULL (body). */
 static uint32_t emit_text(struct emit *e, struct tokenizer *tk, const char *text, size_t len,
@@ -341,6 +440,7 @@ int termgen_document(struct termgen *tg, const struct article *a, xap_doc **out,
         schema_term(term, PFX_FILE, a->source, strlen(a->source));
         xap_doc_add_boolean_term(doc, term);
     }
+    add_topic(&e, tg->tk, a);
     if (a->title && *a->title) {
         /* With a wdf: a query that is the whole title can rank by it. */
         if (e.titlekey_len == 0)

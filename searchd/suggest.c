@@ -3,6 +3,7 @@
 #include "suggest.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #define KEY_CAP 200     /* synonym keys examined */
 #define MAX_WORDS 8     /* typed words considered (the last ones) */
 #define MAX_TITLES 2    /* article titles at the end of the list */
+#define POOL 32         /* completions kept from the scans, then ranked */
 #define MAX_NEXT 6      /* word completions after other words, checked as phrases */
 #define TEXT_CAP (SCHEMA_MAX_TERM + 1)
 
@@ -222,6 +224,20 @@ static int on_key(const char *key, size_t len, void *ud)
     return c->out->oom;
 }
 
+/* XK: the topics articles are about, completed from what was typed. */
+static int on_topic(const char *term, size_t len, uint32_t tf, void *ud)
+{
+    struct scan *c = ud;
+    if (++c->seen > SCAN_CAP)
+        return 1;
+    const char *p = term + strlen(PFX_TOPIC);
+    size_t pl = len - strlen(PFX_TOPIC);
+    if (pl == 0 || bad_end(p, pl))
+        return 0;
+    sugs_add(c->out, p, pl, K_TOPIC, tf, NULL);
+    return c->out->oom;
+}
+
 static int on_phrase(const char *term, size_t len, uint32_t tf, void *ud)
 {
     struct scan *c = ud;
@@ -229,8 +245,8 @@ static int on_phrase(const char *term, size_t len, uint32_t tf, void *ud)
         return 1;
     const char *p = term + strlen(PFX_PHRASE);
     size_t pl = len - strlen(PFX_PHRASE);
-    if (bad_end(p, pl))
-        return 0;
+    if (bad_end(p, pl) || (!c->head_len && stopword_is(p, strcspn(p, " "))))
+        return 0; /* "signs of a", "about hepatitis" */
     /* terms come sorted: a 3-word phrase follows its 2-word start; when
      * both are in the same articles the longer one adds nothing */
     const char *sp = memchr(p, ' ', pl);
@@ -352,6 +368,53 @@ static xap_status add_titles(xap_db *db, const struct tok_token *const *w, size_
     return st;
 }
 
+/* What a person typing a prefix most likely wants: a topic many articles
+ * are about, then a word or phrase many titles use, then one the text
+ * uses much. Each is counted in articles; logs keep one very common word
+ * from drowning a topic. A topic (an XK term, or a synonym file's name)
+ * also gets a fixed step up: it names something to read about. */
+#define W_TOPIC_DF 1.0
+#define W_TOPIC 1.0
+#define W_TITLE_DF 0.5
+#define W_TEXT_DF 0.5
+
+static void rescore(xap_db *db, struct sug *g)
+{
+    char ph[TEXT_CAP], term[TEXT_CAP + 4];
+    size_t len = 0;
+    ph[0] = '\0';
+    for (const char *w = g->text; *w;) {
+        size_t wl = strcspn(w, " ");
+        if (schema_phrase_append(ph, &len, sizeof ph, w, wl) != 0)
+            return;
+        w += wl;
+        while (*w == ' ')
+            w++;
+    }
+    schema_term(term, PFX_TOPIC, ph, len);
+    uint32_t kdf = df_of(db, term), sdf, df;
+    if (!strchr(g->text, ' ')) {
+        schema_term(term, PFX_TITLE, ph, len);
+        sdf = df_of(db, term);
+        df = df_of(db, ph);
+    } else {
+        schema_term(term, PFX_PHRASE, ph, len);
+        sdf = df_of(db, term);
+        df = g->score > sdf ? (uint32_t)g->score : sdf;
+    }
+    int topic = kdf > 0 || g->kind == K_TOPIC;
+    g->kind = topic ? K_TOPIC : g->kind;
+    g->score = W_TOPIC_DF * log1p(kdf) + (topic ? W_TOPIC : 0) + W_TITLE_DF * log1p(sdf) + W_TEXT_DF * log1p(df);
+}
+
+static int score_cmp(const void *a, const void *b)
+{
+    const struct sug *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return strcmp(x->text, y->text);
+}
+
 struct sug_job {
     const char *q;
     size_t qlen;
@@ -364,7 +427,7 @@ static xap_status sug_run(xap_db *db, void *ud)
 {
     struct sug_job *j = ud;
     sugs_free(&j->res);
-    j->res.keep = j->limit;
+    j->res.keep = j->limit * 4 > POOL ? j->limit * 4 : POOL; /* rescored below, then cut to limit */
     const struct tok_token *toks;
     size_t nt;
     if (tokenizer_run(j->tk, j->q, j->qlen, 1, &toks, &nt) != 0)
@@ -411,6 +474,11 @@ static xap_status sug_run(xap_db *db, void *ud)
     xap_status st = xap_db_synonym_keys(db, key, on_key, &c);
     char term[TEXT_CAP + 4];
     if (st == XAP_OK && !j->res.oom) {
+        snprintf(term, sizeof term, "%s%s", PFX_TOPIC, typed);
+        c.seen = 0;
+        st = xap_db_allterms(db, term, on_topic, &c);
+    }
+    if (st == XAP_OK && !j->res.oom) {
         snprintf(term, sizeof term, "%s%s", PFX_PHRASE, typed);
         c.seen = 0;
         st = xap_db_allterms(db, term, on_phrase, &c);
@@ -425,23 +493,31 @@ static xap_status sug_run(xap_db *db, void *ud)
             st = check_next(db, term, &c);
         }
     }
-    /* titles go after the others, in the slots left (at least one when the
-     * list is long enough to spare it) */
+    for (size_t i = 0; st == XAP_OK && i < j->res.n; i++)
+        rescore(db, &j->res.v[i]);
+    if (j->res.n > 1)
+        qsort(j->res.v, j->res.n, sizeof *j->res.v, score_cmp);
+    /* One word typed completes to words and to topics, not to fragments
+     * of titles ("changes related"). */
+    size_t kept = 0;
+    for (size_t i = 0; i < j->res.n; i++) {
+        struct sug *g = &j->res.v[i];
+        int drop = kept >= j->limit || (n == 1 && !trailing && g->kind != K_TOPIC && strchr(g->text, ' '));
+        if (drop) {
+            free(g->text);
+            free(g->id);
+        } else
+            j->res.v[kept++] = *g;
+    }
+    j->res.n = kept;
+    /* titles go after the others, in the slots left */
     struct sugs titles = { .keep = MAX_TITLES };
     if (st == XAP_OK && !j->res.oom && j->qlen >= 3) {
-        size_t spare = j->limit > j->res.n ? j->limit - j->res.n : 0;
-        titles.keep = spare > MAX_TITLES ? spare : (j->limit >= 4 ? 1 : 0);
+        titles.keep = j->limit > j->res.n ? j->limit - j->res.n : 0;
         if (titles.keep)
             st = add_titles(db, w, n, trailing, &titles, titles.keep);
     }
     if (st == XAP_OK && !j->res.oom && !titles.oom) {
-        if (j->res.n > 1)
-            qsort(j->res.v, j->res.n, sizeof *j->res.v, sug_cmp);
-        while (j->res.n + titles.n > j->limit && j->res.n > 0) {
-            j->res.n--;
-            free(j->res.v[j->res.n].text);
-            free(j->res.v[j->res.n].id);
-        }
         j->res.keep = j->res.n + titles.n;
         for (size_t i = 0; i < titles.n && !j->res.oom; i++) /* kept in mset order */
             sugs_add(&j->res, titles.v[i].text, strlen(titles.v[i].text), K_TITLE, titles.v[i].score,

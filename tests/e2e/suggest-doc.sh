@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # GET /suggest and GET /doc on a real searchd over corpus/: completions of
-# a last word and of whole phrases, topic names first, no dangling
+# a last word and of whole phrases, topic names ranked high, no dangling
 # function words, limits and errors; the stored article with headings and
 # links; and the client's --suggest and --doc.
 . "$(dirname "$0")/../lib.sh"
@@ -49,11 +49,12 @@ assert 'vitamin d' in t and 'vitamin b12' in t, t
 assert all(x.lower().startswith('vitamin') for x in t), t"
 
 fetch "$T/s.json" "/suggest?q=a"
-jcheck "one letter: 8 suggestions, topic names first, no function words" "$T/s.json" "
+jcheck "one letter: 8 suggestions, a topic name first, ranked by score, no function words" "$T/s.json" "
 s = j['suggestions']
 assert len(s) == 8, s
-topics = [x.get('topic', False) for x in s]
-assert topics == sorted(topics, reverse=True), s
+assert s[0].get('topic') is True, s
+sc = [x['score'] for x in s if x['kind'] != 'title']
+assert sc == sorted(sc, reverse=True), s
 assert not any(x['text'] in ('a', 'and', 'about', 'after', 'all', 'are') for x in s), s"
 jcheck "no completion ends in a function word" "$T/s.json" "
 stop = {'a', 'an', 'and', 'of', 'the', 'to', 'in', 'for', 'with', 'is', 'are', 'why', 'what', 'you'}
