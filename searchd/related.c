@@ -272,34 +272,30 @@ static int cjk_word(const char *w)
     return c >= 0xE2 && c <= 0xED && !(c == 0xE2 && (unsigned char)w[1] < 0xBA);
 }
 
-struct wterm {
-    const char *term; /* into the seed */
-    double w;
-};
-
-static int wterm_cmp(const void *a, const void *b)
+static int rterm_cmp(const void *a, const void *b)
 {
-    const struct wterm *x = a, *y = b;
-    if (x->w != y->w)
-        return x->w > y->w ? -1 : 1;
+    const struct related_term *x = a, *y = b;
+    if (x->weight != y->weight)
+        return x->weight > y->weight ? -1 : 1;
     return strcmp(x->term, y->term);
 }
 
 /* The seed's body terms by distinctiveness: each stem (Z term; a CJK word
- * as itself) weighted (1 + ln wdf) * ln(N / df), times title_boost... when
- * the seed's title (heading) has it. Stems in more than max_df of all
- * articles cannot make two articles related, nor can one found only in
- * the seed. The best eset_terms go into the query, each scaled by its
- * weight over the best one's, and matched in candidate titles too. */
-static xap_status add_body_terms(xap_db *db, const struct seed *seed, const struct rel_opts *o, struct qlist *l)
+ * as itself) weighted (1 + ln wdf) * ln(N / df), times title_boost
+ * (heading_boost) when the seed's title (a heading) has it. A stem in more
+ * than max_df of all articles cannot make two articles related, nor can
+ * one found only in the seed. *out (malloc'd; its terms point into seed)
+ * gets the best eset_terms, best first. */
+static xap_status select_terms(xap_db *db, const struct seed *seed, const struct rel_opts *o,
+                               struct related_term **out /* OUT */, size_t *n_out /* OUT */)
 {
-    if (o->body_w <= 0 || o->eset_terms == 0)
-        return XAP_OK;
+    *out = NULL;
+    *n_out = 0;
     uint32_t ndocs = 1;
     xap_db_doccount(db, &ndocs);
     /* a small site keeps its topics (see template_df) */
     double max_df = o->max_df * ndocs > TEMPLATE_MIN_DF ? o->max_df * ndocs : TEMPLATE_MIN_DF;
-    struct wterm *ws = malloc((seed->n + 1) * sizeof *ws);
+    struct related_term *ws = malloc((seed->n + 1) * sizeof *ws);
     if (!ws)
         return XAP_ERR_NOMEM;
     size_t n = 0;
@@ -327,23 +323,41 @@ static xap_status add_body_terms(xap_db *db, const struct seed *seed, const stru
             if (seed_find(seed, buf))
                 x *= o->head_boost;
         }
-        ws[n++] = (struct wterm){ t->term, x };
+        ws[n++] = (struct related_term){ t->term, x };
     }
     if (n > 1)
-        qsort(ws, n, sizeof *ws, wterm_cmp);
-    if (n > o->eset_terms)
-        n = o->eset_terms;
-    double top = n ? ws[0].w : 1;
+        qsort(ws, n, sizeof *ws, rterm_cmp);
+    *out = ws;
+    *n_out = n > o->eset_terms ? o->eset_terms : n;
+    return XAP_OK;
+}
+
+/* The weighted terms into the query: each scaled by body_w times its
+ * weight over the best one's; a stem also in candidate titles (ZS), when
+ * the seed's title has it (seed NULL: always). */
+static xap_status add_terms(const struct related_term *terms, size_t n, const struct seed *seed,
+                            const struct rel_opts *o, struct qlist *l)
+{
+    if (o->body_w <= 0 || n == 0)
+        return l->st;
+    double top = 0;
+    for (size_t i = 0; i < n; i++)
+        if (terms[i].weight > top)
+            top = terms[i].weight;
+    if (top <= 0)
+        return l->st;
+    char buf[SCHEMA_MAX_TERM + 4];
     for (size_t i = 0; i < n && l->st == XAP_OK; i++) {
-        double f = ws[i].w / top;
-        qlist_term(l, ws[i].term, o->body_w * f);
-        if (o->body_title_w > 0 && ws[i].term[0] == 'Z') {
-            snprintf(buf, sizeof buf, "%s%s", PFX_STEM_TITLE, ws[i].term + 1);
-            if (seed_find(seed, buf))
+        if (!terms[i].term || !*terms[i].term || strlen(terms[i].term) > SCHEMA_MAX_TERM)
+            continue;
+        double f = terms[i].weight / top;
+        qlist_term(l, terms[i].term, o->body_w * f);
+        if (o->body_title_w > 0 && terms[i].term[0] == 'Z' && terms[i].term[1] >= 'a') {
+            snprintf(buf, sizeof buf, "%s%s", PFX_STEM_TITLE, terms[i].term + 1);
+            if (!seed || seed_find(seed, buf))
                 qlist_term(l, buf, o->body_w * o->body_title_w * f);
         }
     }
-    free(ws);
     return l->st;
 }
 
@@ -645,9 +659,12 @@ static xap_status build_query(xap_db *db, struct tokenizer *tk, const struct see
         add_title_terms(db, seed, o, &l);
         add_title_phrases(db, tk, title, seed, o, &l);
     }
+    struct related_term *terms = NULL;
+    size_t n = 0;
     xap_status st = l.st;
-    if (st == XAP_OK)
-        st = add_body_terms(db, seed, o, &l);
+    if (st == XAP_OK && (st = select_terms(db, seed, o, &terms, &n)) == XAP_OK)
+        st = add_terms(terms, n, seed, o, &l);
+    free(terms);
     if (st == XAP_OK)
         st = xap_query_combine(XAP_OP_OR, l.q, l.n, 0, out);
     qlist_free(&l);
@@ -843,6 +860,51 @@ static xap_status hit_terms(xap_db *db, struct tokenizer *tk, const struct rel_o
     return st;
 }
 
+/* The scorer of both entry points without a seed article: terms into one
+ * query, candidates (none in exclude), near-duplicates dropped. */
+static xap_status terms_run(xap_db *db, const struct rel_opts *o, const struct related_term *terms, size_t n,
+                            const struct seed *seed, const uint32_t *exclude, size_t n_exclude, size_t limit,
+                            json_t *out)
+{
+    struct qlist l = { 0 };
+    struct cands cs = { 0 };
+    xap_query *q = NULL;
+    xap_status st = add_terms(terms, n, seed, o, &l);
+    if (st == XAP_OK && l.n == 0) {
+        qlist_free(&l);
+        return XAP_OK; /* nothing to go by: no related articles */
+    }
+    if (st == XAP_OK && (st = xap_query_combine(XAP_OP_OR, l.q, l.n, 0, &q)) == XAP_OK &&
+        (st = similar(db, q, o, exclude, n_exclude, (uint32_t)(limit * 2 + 5), &cs)) == XAP_OK)
+        st = emit(db, &cs, limit, NULL, o->dedupe, 0, out);
+    xap_query_free(q);
+    qlist_free(&l);
+    free(cs.c);
+    return st;
+}
+
+xap_status related_for_terms(struct worker *w, xap_db *db, const struct related_term *terms, size_t n,
+                             const uint32_t *exclude, size_t n_exclude, size_t limit, json_t *out)
+{
+    if (!out || (n && !terms))
+        return XAP_ERR_INVALID;
+    struct rel_opts o;
+    rel_opts_from_config(&o, worker_config(w));
+    if (limit == 0 || n == 0)
+        return XAP_OK;
+    return terms_run(db, &o, terms, n, NULL, exclude, n_exclude, limit, out);
+}
+
+xap_status related_hit_terms(struct worker *w, xap_db *db, const uint32_t *docids, size_t n, size_t n_terms,
+                             const char *query_text, json_t *out)
+{
+    if (!out)
+        return XAP_ERR_INVALID;
+    struct rel_opts o;
+    rel_opts_from_config(&o, worker_config(w));
+    return hit_terms(db, worker_tokenizer(w), &o, docids, n < 10 ? n : 10, n_terms, query_text, out);
+}
+
 xap_status related_for_hits(struct worker *w, xap_db *db, const uint32_t *docids, size_t n, size_t limit,
                             size_t n_terms, const char *query_text, json_t **articles, json_t **terms)
 {
@@ -856,22 +918,18 @@ xap_status related_for_hits(struct worker *w, xap_db *db, const uint32_t *docids
     }
     struct rel_opts o;
     rel_opts_from_config(&o, worker_config(w));
-    /* the best few hits are the relevant set */
+    /* the best few hits are the seed: their merged termlist */
     size_t n_rset = n < 5 ? n : 5;
     struct seed seed = { 0 };
-    struct cands cs = { 0 };
-    xap_query *q = NULL;
+    struct related_term *sel = NULL;
+    size_t n_sel = 0;
     xap_status st = XAP_OK;
-    if (n_rset > 0 && limit > 0) {
-        if ((st = seed_load(db, docids, n_rset, &seed)) == XAP_OK &&
-            (st = build_query(db, NULL, &seed, NULL, &o, &q)) == XAP_OK &&
-            (st = similar(db, q, &o, docids, n, (uint32_t)(limit * 2 + 5), &cs)) == XAP_OK)
-            st = emit(db, &cs, limit, NULL, o.dedupe, 0, arts);
-    }
+    if (n_rset > 0 && limit > 0 && (st = seed_load(db, docids, n_rset, &seed)) == XAP_OK &&
+        (st = select_terms(db, &seed, &o, &sel, &n_sel)) == XAP_OK)
+        st = terms_run(db, &o, sel, n_sel, &seed, docids, n, limit, arts);
     if (st == XAP_OK)
         st = hit_terms(db, worker_tokenizer(w), &o, docids, n < 10 ? n : 10, n_terms, query_text, tms);
-    xap_query_free(q);
-    free(cs.c);
+    free(sel);
     seed_free(&seed);
     if (st != XAP_OK) {
         json_decref(arts);

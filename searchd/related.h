@@ -24,6 +24,31 @@ struct worker;
 /* GET /related */
 void related_handle(struct server_req *req);
 
+/* A weighted index term: a Z stem ("Zdiabet"), an unprefixed word or a
+ * CJK word, as an expand set or select_terms gives them; weight > 0, only
+ * relative weights matter. */
+struct related_term {
+    const char *term;
+    double weight;
+};
+
+/* The scorer of /related, for any weighted terms (e.g. the expand set the
+ * search computed once for PRF and the related block): up to `limit`
+ * articles (none in exclude[0..n_exclude), no two near-duplicates) are
+ * appended to the JSON array `out` as {id, title, url, score}. Each term is
+ * matched with weight body_weight * weight / (the best weight), a Z stem
+ * also in titles (body_title_weight), BM25 as configured in [related].
+ * XAP_OK (also for n = 0: nothing appended), XAP_ERR_INVALID (out NULL),
+ * or a seam status (XAP_ERR_MODIFIED: the caller retries). */
+xap_status related_for_terms(struct worker *w, xap_db *db, const struct related_term *terms, size_t n,
+                             const uint32_t *exclude, size_t n_exclude, size_t limit, json_t *out);
+
+/* Related search terms for the hits docids[0..n) (the first 10 are read):
+ * up to n_terms title/heading phrases (not made only of query_text's
+ * words) appended to the JSON array `out` as strings. */
+xap_status related_hit_terms(struct worker *w, xap_db *db, const uint32_t *docids, size_t n, size_t n_terms,
+                             const char *query_text, json_t *out);
+
 /* For /search: up to `limit` articles related to the hits docids[0..n)
  * (none of them among the hits) and up to `n_terms` related search terms
  * (words or phrases not in the query). *articles and *terms are new JSON
