@@ -49,6 +49,10 @@ struct config {
         int max_connections;  /* open client connections */
         char *user;           /* user to become when started as root */
         bool access_log;      /* one log line per request */
+        int shard_timeout_ms; /* bound on each wait for a remote shard */
+        int deadline_ms;      /* end-to-end bound on a request's retries over failed shards */
+        bool allow_partial;   /* answer without a failed shard (partial) instead of 503 */
+        int shard_probe_ms;   /* how often a down shard is tried again */
     } searchd;
     struct {
         double bm25_k1;

@@ -63,6 +63,8 @@ struct xap_stem {
 /* ---- errors ------------------------------------------------------------- */
 
 static thread_local std::string t_errmsg;
+/* xap_set_remote_timeout(): for remote databases opened from then on. */
+static std::atomic<unsigned> remote_timeout_ms{0};
 
 /* Keep "fn: message" as this thread's last error; never throws. */
 static xap_status fail(xap_status st, const char *fn, const char *msg) noexcept
@@ -221,8 +223,6 @@ xap_status xap_db_open(const char *path, enum xap_open_mode mode, xap_db **out)
     }
 }
 
-static std::atomic<unsigned> remote_timeout_ms{0};
-
 void xap_set_remote_timeout(unsigned ms)
 {
     remote_timeout_ms.store(ms);
@@ -231,6 +231,62 @@ void xap_set_remote_timeout(unsigned ms)
 int xap_db_is_remote(const xap_db *db)
 {
     return db && db->remote ? 1 : 0;
+}
+
+} // extern "C"
+
+/* Add the database at p ("tcp:HOST:PORT" for a remote one) to db. */
+static xap_status add_part(xap_db *db, const char *p, const char *fn)
+{
+    if (std::strncmp(p, "tcp:", 4) == 0) {
+        /* "tcp:HOST:PORT"; the last colon separates the port. */
+        const char *colon = std::strrchr(p + 4, ':');
+        char *end = NULL;
+        errno = 0;
+        long port = colon ? std::strtol(colon + 1, &end, 10) : 0;
+        if (!colon || colon == p + 4 || end == colon + 1 || *end != '\0' || errno || port < 1 || port > 65535)
+            return fail(XAP_ERR_INVALID, fn, (std::string("bad remote address, want tcp:HOST:PORT: ") + p).c_str());
+        std::string host(p + 4, static_cast<size_t>(colon - (p + 4)));
+        unsigned ms = remote_timeout_ms.load();
+        db->db.add_database(ms ? Xapian::Remote::open(host, static_cast<unsigned>(port), ms, ms)
+                               : Xapian::Remote::open(host, static_cast<unsigned>(port)));
+        db->remote = true;
+    } else {
+        db->db.add_database(Xapian::Database(p));
+    }
+    return XAP_OK;
+}
+
+extern "C" {
+
+xap_status xap_db_new_multi(xap_db **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    try {
+        xap_db *db = new xap_db;
+        db->multi = true;
+        *out = db;
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_add(xap_db *db, const char *path)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!path)
+        return NULL_ARG(__func__, "path");
+    if (db->writable)
+        return fail(XAP_ERR_INVALID, __func__, "cannot add to a writable database");
+    try {
+        return add_part(db, path, __func__);
+    } catch (...) {
+        return map_exception(__func__);
+    }
 }
 
 xap_status xap_db_open_many(const char *const *paths, size_t n, xap_db **out)
@@ -247,30 +303,10 @@ xap_status xap_db_open_many(const char *const *paths, size_t n, xap_db **out)
         db = new xap_db;
         db->multi = true;
         for (size_t i = 0; i < n; i++) {
-            const char *p = paths[i];
-            if (!p) {
+            xap_status st = paths[i] ? add_part(db, paths[i], __func__) : NULL_ARG(__func__, "paths[i]");
+            if (st != XAP_OK) {
                 delete db;
-                return NULL_ARG(__func__, "paths[i]");
-            }
-            if (std::strncmp(p, "tcp:", 4) == 0) {
-                /* "tcp:HOST:PORT"; the last colon separates the port. */
-                const char *colon = std::strrchr(p + 4, ':');
-                char *end = NULL;
-                errno = 0;
-                long port = colon ? std::strtol(colon + 1, &end, 10) : 0;
-                if (!colon || colon == p + 4 || end == colon + 1 || *end != '\0' || errno ||
-                    port < 1 || port > 65535) {
-                    delete db;
-                    return fail(XAP_ERR_INVALID, __func__,
-                                (std::string("bad remote address, want tcp:HOST:PORT: ") + p).c_str());
-                }
-                std::string host(p + 4, static_cast<size_t>(colon - (p + 4)));
-                unsigned ms = remote_timeout_ms.load();
-                db->db.add_database(ms ? Xapian::Remote::open(host, static_cast<unsigned>(port), ms, ms)
-                                       : Xapian::Remote::open(host, static_cast<unsigned>(port)));
-                db->remote = true;
-            } else {
-                db->db.add_database(Xapian::Database(p));
+                return st;
             }
         }
         *out = db;

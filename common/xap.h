@@ -79,6 +79,11 @@ xap_status xap_db_open(const char *path, enum xap_open_mode mode, xap_db **out /
  * their statistics). A path of the form "tcp:HOST:PORT" opens a remote
  * database served by xapian-tcpsrv (xap_db_open takes one too). */
 xap_status xap_db_open_many(const char *const *paths, size_t n, xap_db **out /* OUT */);
+/* An empty read-only database, and adding one database to it (a path or
+ * "tcp:HOST:PORT"; several parts are searched as one, as with
+ * xap_db_open_many). Lets a caller learn which part failed to open. */
+xap_status xap_db_new_multi(xap_db **out /* OUT */);
+xap_status xap_db_add(xap_db *db, const char *path);
 /* Bound, in milliseconds, on every wait for a remote database opened from
  * now on: connecting, and each read or write (Xapian's remote timeout and
  * connect timeout). 0 restores Xapian's default (10 s). Process-wide. */

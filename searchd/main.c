@@ -39,6 +39,7 @@
 #include "xap.h"
 #include "log.h"
 #include "server.h"
+#include "shards.h"
 #include "worker.h"
 #include "xap.h"
 
@@ -506,11 +507,17 @@ int main(int argc, char **argv)
     if (fit_connections(&cfg, (size_t)nfds, npaths) < 0)
         goto out;
 
+    char err[1024];
+    if (shards_init((const char *const *)paths, npaths, (unsigned)cfg.searchd.shard_timeout_ms,
+                    (unsigned)cfg.searchd.shard_probe_ms, err, sizeof err) < 0) {
+        log_err("%s", err);
+        status = EXIT_STARTUP;
+        goto out;
+    }
     if (worker_init((const char *const *)paths, npaths, &cfg) < 0) {
         log_err("out of memory");
         goto out;
     }
-    char err[1024];
     uint32_t docs;
     if (worker_probe(err, sizeof err, &docs) < 0) {
         log_err("%s", err);
@@ -526,6 +533,8 @@ int main(int argc, char **argv)
         xap_stem_free(stem);
         tokenizer_free(tk);
     }
+    if (shards_start() < 0)
+        goto out;
     if (!(srv = server_start(&cfg, fds, (size_t)nfds)))
         goto out;
     log_info("ready: %u documents in %s (pid %ld)", docs, cfg.index.db, (long)getpid());
@@ -550,6 +559,7 @@ int main(int argc, char **argv)
 out:
     listen_unix_cleanup();
     worker_shutdown();
+    shards_stop();
     for (size_t i = 0; i < npaths; i++)
         free(paths[i]);
     free(paths);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "server.h"
+#include "shards.h"
 #include "worker.h"
 #include "xap.h"
 
@@ -104,7 +105,17 @@ static void write_metrics(FILE *f, struct server_req *req)
     xap_db *db;
     uint32_t docs = 0;
     uint64_t rev = 0;
-    int up = worker_db(server_worker(req), &db) == XAP_OK && xap_db_doccount(db, &docs) == XAP_OK &&
+    int up;
+    if (shards_remote()) {
+        /* No network here: the prober's view (a hung shard must not hang
+         * /metrics). */
+        size_t ok;
+        unsigned long long d;
+        json_decref(shards_health(&ok, &d));
+        up = ok > 0;
+        docs = (uint32_t)d;
+    } else
+        up = worker_db(server_worker(req), &db) == XAP_OK && xap_db_doccount(db, &docs) == XAP_OK &&
              xap_db_revision(db, &rev) == XAP_OK;
     fprintf(f,
             "# HELP medsearch_index_up 1 when the index can be opened.\n"
@@ -130,6 +141,7 @@ static void write_metrics(FILE *f, struct server_req *req)
             "# TYPE medsearch_worker_threads gauge\n"
             "medsearch_worker_threads %u\n",
             (unsigned long long)worker_reopens_total(), server_uptime(), worker_live());
+    shards_metrics(f);
 }
 
 void metrics_handle(struct server_req *req)

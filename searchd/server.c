@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "utf8.h"
+#include "shards.h"
 #include "worker.h"
 
 #define MAX_LISTENERS 8
@@ -41,6 +42,7 @@ struct server_req {
     unsigned status;
     struct worker *w;
     struct timespec t0;
+    int used_db;            /* asked server_db: answers say which shards */
 };
 
 struct server {
@@ -288,6 +290,13 @@ int server_reply_json(struct server_req *req, unsigned status, json_t *body)
         json_decref(body);
         return -1;
     }
+    const struct shard_view *v = req->used_db && req->w ? worker_view(req->w) : NULL;
+    if (v && status == 200 && json_is_object(body)) {
+        /* Over shards every answer says whether each was heard from. */
+        json_object_set_new(body, "partial", json_boolean(shards_missing(v) > 0));
+        json_object_set_new(body, "shards", shards_answer(v));
+        shards_served(v);
+    }
     char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
     json_decref(body);
     if (!text) {
@@ -332,8 +341,16 @@ int server_reply_error(struct server_req *req, unsigned status, const char *type
 xap_db *server_db(struct server_req *req)
 {
     xap_db *db;
+    req->used_db = 1;
     if (worker_db(req->w, &db) != XAP_OK) {
         server_reply_error(req, 503, "unavailable", NULL, -1, "index unavailable: %s", worker_error(req->w));
+        return NULL;
+    }
+    const struct shard_view *v = worker_view(req->w);
+    if (v && shards_missing(v) && !worker_config(req->w)->searchd.allow_partial) {
+        json_t *err = json_pack("{s:i, s:s, s:s, s:o}", "status", 503, "type", "unavailable", "message",
+                                "a shard is unavailable and allow_partial is off", "shards", shards_answer(v));
+        server_reply_json(req, 503, err ? json_pack("{s:o}", "error", err) : NULL);
         return NULL;
     }
     return db;

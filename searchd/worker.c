@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "log.h"
 #include "schema.h"
+#include "shards.h"
 #include "tokenizer.h"
 
 /* A configuration shared by the workers that run with it; freed when the
@@ -36,6 +38,9 @@ struct worker {
     unsigned gen;             /* generation of snap / of the last SIGHUP seen */
     int checked;              /* db made current for this request already */
     struct stub_id *stubs;    /* one per path, as of the last full open */
+    struct shard_view view;   /* which shards (mirrors) db reads */
+    double t0;                /* start of the current request */
+    double last_reopen;       /* of a remote db: a reopen is a round trip */
     char err[256];
 };
 
@@ -76,6 +81,7 @@ static void worker_free(void *p)
     if (!w)
         return;
     xap_db_close(w->db);
+    shards_view_free(&w->view);
     tokenizer_free(w->tk);
     snapshot_release(w->snap);
     free(w->stubs);
@@ -160,20 +166,32 @@ static int stub_same(const struct stub_id *a, const struct stub_id *b)
            a->size == b->size;
 }
 
-/* Open the databases afresh. One path is opened directly, so that its
- * revision is known; several are searched as one. */
-static xap_status open_db(xap_db **db, struct stub_id *stubs, char *err, size_t errlen)
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Open the databases afresh. One local path is opened directly, so that
+ * its revision is known; shards (several, or remote) go through shards.c,
+ * which leaves out those that are down and records it in *view. */
+static xap_status open_db(xap_db **db, struct stub_id *stubs, struct shard_view *view, char *err, size_t errlen)
 {
     /* Stat first: if a swap happens between stat and open we reopen once
      * more on the next request, never miss it. */
     if (stubs)
         for (size_t i = 0; i < db_npaths; i++)
             stub_stat(db_paths[i], &stubs[i]);
-    xap_status st = db_npaths == 1 ? xap_db_open(db_paths[0], XAP_DB_READONLY, db)
-                                   : xap_db_open_many((const char *const *)db_paths, db_npaths, db);
-    if (st != XAP_OK) {
-        snprintf(err, errlen, "cannot open index %s%s: %s", db_paths[0], db_npaths > 1 ? ",..." : "",
-                 xap_errmsg());
+    xap_status st;
+    if (db_npaths > 1 || shards_remote()) {
+        st = shards_open(db, view, err, errlen);
+        if (st != XAP_OK) {
+            *db = NULL;
+            return st;
+        }
+    } else if ((st = xap_db_open(db_paths[0], XAP_DB_READONLY, db)) != XAP_OK) {
+        snprintf(err, errlen, "cannot open index %s: %s", db_paths[0], xap_errmsg());
         *db = NULL;
         return st;
     }
@@ -192,8 +210,29 @@ int worker_probe(char *err, size_t errlen, uint32_t *docs)
 {
     *docs = 0;
     xap_db *db;
-    if (open_db(&db, NULL, err, errlen) != XAP_OK)
+    struct shard_view view = { 0 };
+    xap_status st = open_db(&db, NULL, &view, err, errlen);
+    size_t missing = st == XAP_OK ? shards_missing(&view) : 0;
+    for (size_t i = 0; st == XAP_OK && i < view.n; i++)
+        if (view.mirror[i] < 0)
+            log_warn("starting without shard %s: %s", db_paths[i], view.err[i]);
+    shards_view_free(&view);
+    if (shards_remote() && (st != XAP_OK || missing)) {
+        /* Remote shards come and go: start degraded, the prober picks
+         * them up when they answer. */
+        if (st != XAP_OK)
+            log_warn("%s; starting degraded", err);
+        if (st == XAP_OK)
+            xap_db_close(db);
+        return 0;
+    }
+    if (st != XAP_OK)
         return -1;
+    if (missing) {
+        snprintf(err, errlen, "cannot open every shard of %s (see above)", db_paths[0]);
+        xap_db_close(db);
+        return -1;
+    }
     if (xap_db_doccount(db, docs) != XAP_OK) {
         snprintf(err, errlen, "cannot read index %s: %s", db_paths[0], xap_errmsg());
         xap_db_close(db);
@@ -236,6 +275,7 @@ struct worker *worker_begin(void)
     }
     w->checked = 0;
     w->err[0] = '\0';
+    w->t0 = mono();
     return w;
 }
 
@@ -258,7 +298,7 @@ static xap_status full_open(struct worker *w)
 {
     xap_db_close(w->db);
     w->db = NULL;
-    xap_status st = open_db(&w->db, w->stubs, w->err, sizeof w->err);
+    xap_status st = open_db(&w->db, w->stubs, &w->view, w->err, sizeof w->err);
     if (st == XAP_OK)
         atomic_fetch_add(&reopens, 1);
     else
@@ -273,15 +313,21 @@ xap_status worker_db(struct worker *w, xap_db **db)
         *db = w->db;
         return XAP_OK;
     }
-    xap_status st;
-    if (!w->db || swapped(w)) {
+    xap_status st = XAP_OK;
+    if (!w->db || swapped(w) || (w->view.n && w->view.gen != shards_generation())) {
         if (w->db)
-            log_info("index swapped: reopening %s", db_paths[0]);
+            log_info("index swapped or a shard went down or up: reopening %s", db_paths[0]);
         st = full_open(w);
+    } else if (xap_db_is_remote(w->db) && w->t0 - w->last_reopen < 1.0) {
+        /* A remote reopen costs a round trip per shard: at most one a
+         * second, so new commits show within a second. */
     } else if ((st = xap_db_reopen(w->db, NULL)) != XAP_OK) {
+        if (st == XAP_ERR_NETWORK || st == XAP_ERR_TIMEOUT)
+            shards_fail(&w->view, xap_errmsg());
         log_warn("reopen %s: %s; opening again", db_paths[0], xap_errmsg());
         st = full_open(w);
-    }
+    } else
+        w->last_reopen = w->t0;
     if (st != XAP_OK)
         return st;
     w->checked = 1;
@@ -300,16 +346,33 @@ xap_status worker_retry(struct worker *w, worker_fn fn, void *ud)
     st = fn(db, ud);
     /* The revision we read was overwritten by a writer: catch up and try
      * again. Under a writer committing very often a retry can meet the
-     * next commit too, so a few attempts are allowed before giving up. */
-    for (int attempt = 1; st == XAP_ERR_MODIFIED && attempt <= WORKER_RETRIES; attempt++) {
-        log_debug("database modified during a request; reopening and retrying (%d)", attempt);
-        if (xap_db_reopen(w->db, NULL) != XAP_OK && full_open(w) != XAP_OK)
-            return XAP_ERR_OPENING;
+     * next commit too, so a few attempts are allowed before giving up.
+     * A shard that failed under the request (refused, hung up, timed
+     * out) is marked down and the request runs again without it, while
+     * the deadline allows. */
+    double deadline = w->t0 + worker_config(w)->searchd.deadline_ms / 1000.0;
+    for (int attempt = 1; attempt <= WORKER_RETRIES; attempt++) {
+        if (st == XAP_ERR_MODIFIED) {
+            log_debug("database modified during a request; reopening and retrying (%d)", attempt);
+            if (xap_db_reopen(w->db, NULL) != XAP_OK && full_open(w) != XAP_OK)
+                return XAP_ERR_OPENING;
+        } else if ((st == XAP_ERR_NETWORK || st == XAP_ERR_TIMEOUT) && w->view.n) {
+            if (shards_fail(&w->view, xap_errmsg()) == 0 || mono() >= deadline)
+                return st; /* xap_errmsg() still says why */
+            if (full_open(w) != XAP_OK)
+                return XAP_ERR_OPENING;
+        } else
+            break;
         st = fn(w->db, ud);
     }
     if (st == XAP_ERR_MODIFIED)
         log_warn("database modified during a request %d times in a row; giving up on it", WORKER_RETRIES + 1);
     return st;
+}
+
+const struct shard_view *worker_view(struct worker *w)
+{
+    return w->view.n ? &w->view : NULL;
 }
 
 struct tokenizer *worker_tokenizer(struct worker *w)

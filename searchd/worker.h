@@ -62,10 +62,17 @@ const char *worker_error(struct worker *w);
 
 /* Run fn(db, ud) on the current database; when it returns
  * XAP_ERR_MODIFIED (a writer committed under the reader), reopen and run
- * it again (up to 5 more times). fn must be safe to run twice (reset its outputs first).
+ * it again (up to 5 more times). When a remote shard fails under it
+ * (XAP_ERR_NETWORK, XAP_ERR_TIMEOUT), that shard is marked down and fn runs
+ * again without it, within [searchd] deadline_ms of the request's start. fn must be safe to run twice (reset its outputs first).
  * Returns fn's status, or worker_db's when the index cannot be opened. */
 typedef xap_status (*worker_fn)(xap_db *db, void *ud);
 xap_status worker_retry(struct worker *w, worker_fn fn, void *ud);
+
+/* Which shards the current database reads (NULL for one local index):
+ * for the "partial" and "shards" fields of an answer. */
+struct shard_view;
+const struct shard_view *worker_view(struct worker *w);
 
 /* This thread's tokenizer (made on first use); NULL when ICU fails. */
 struct tokenizer *worker_tokenizer(struct worker *w);
