@@ -16,7 +16,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <new>
+#include <set>
 #include <string>
 #include <sys/stat.h>
 #include <utility>
@@ -40,8 +42,9 @@ struct xap_query {
 
 struct xap_enquire {
     Xapian::Enquire enq;
+    Xapian::Database db; /* for the expand set, computed here */
     bool remote;
-    xap_enquire(const Xapian::Database &db, bool r) : enq(db), remote(r) {}
+    xap_enquire(const Xapian::Database &d, bool r) : enq(d), db(d), remote(r) {}
 };
 
 struct xap_mset {
@@ -1359,21 +1362,46 @@ xap_status xap_enquire_mset(xap_enquire *e, uint32_t offset, uint32_t limit, uin
     }
 }
 
-namespace {
-/* Lets a C callback decide which expand terms to keep. */
-class CDecider : public Xapian::ExpandDecider {
-    xap_term_decider fn_;
-    void *ud_;
 
-public:
-    CDecider(xap_term_decider fn, void *ud) : fn_(fn), ud_(ud) {}
-    bool operator()(const std::string &term) const override
-    {
-        return fn_(term.c_str(), term.size(), ud_) != 0;
+} // extern "C"
+
+/* Exact termfreqs of terms (sorted, unique) in db. A local db answers each
+ * directly; over remote shards one match's statistics exchange carries
+ * them all (see termlist_batched). */
+static std::vector<Xapian::doccount> exact_termfreqs(const Xapian::Database &db, bool remote,
+                                                     const std::vector<std::string> &terms)
+{
+    std::vector<Xapian::doccount> tf(terms.size());
+    if (!remote) {
+        for (size_t i = 0; i < terms.size(); i++)
+            tf[i] = db.get_termfreq(terms[i]);
+        return tf;
     }
-};
-} // namespace
+    if (terms.empty())
+        return tf;
+    Xapian::Enquire enq(db);
+    enq.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+    enq.set_weighting_scheme(Xapian::BoolWeight());
+    Xapian::MSet m = enq.get_mset(0, 0);
+    for (size_t i = 0; i < terms.size(); i++)
+        tf[i] = m.get_termfreq(terms[i]);
+    return tf;
+}
 
+extern "C" {
+
+/* The expand set is computed here rather than by Enquire::get_eset, with
+ * the same scheme as Xapian 1.4's default ("trad", k = 1): for each term of
+ * the relevant documents' termlists that the decider accepts and that is
+ * not a term of the enquire's query,
+ *   w = M * log((r + .5)(N - n - (R - r) + .5) / ((n - r + .5)(R - r + .5)))
+ * with M = sum over relevant documents holding it of 2 wdf / (len/avlen +
+ * wdf), r of R relevant documents holding it, n of N documents holding
+ * it, n always exact (Xapian's USE_EXACT_TERMFREQ). Why not Xapian's: over
+ * remote shards it asks every shard for two frequencies per candidate
+ * term, one round trip each (hundreds per request); here all frequencies
+ * come in one exchange, and one index, local shards and remote shards give
+ * the same set by construction. Ties go to the smaller term, as Xapian's. */
 xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, size_t n_rset,
                             xap_term_decider decider, void *ud, xap_eset **out)
 {
@@ -1387,12 +1415,66 @@ xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, 
     xap_eset *es = NULL;
     try {
         es = new xap_eset;
-        Xapian::RSet rs = make_rset(rset, n_rset);
-        CDecider d(decider, ud);
-        Xapian::ESet x = e->enq.get_eset(max, rs, decider ? &d : NULL);
-        es->items.reserve(x.size());
-        for (Xapian::ESetIterator it = x.begin(); it != x.end(); ++it)
-            es->items.emplace_back(*it, it.get_weight());
+        std::vector<Xapian::docid> docs(rset, rset + n_rset);
+        std::sort(docs.begin(), docs.end());
+        docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
+        if (max == 0 || docs.empty()) {
+            *out = es;
+            return XAP_OK;
+        }
+        const Xapian::Database &db = e->db;
+        const double avlen = db.get_avlength();
+        const double k = 1.0;
+        /* term -> (multiplier, r), over the relevant documents in docid
+         * order (the order Xapian accumulates in). */
+        std::map<std::string, std::pair<double, Xapian::doccount>> cand;
+        for (Xapian::docid did : docs) {
+            std::vector<std::pair<std::string, Xapian::termcount>> tl;
+            Xapian::termcount len = 0;
+            for (Xapian::TermIterator t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
+                tl.emplace_back(*t, t.get_wdf());
+                len += t.get_wdf();
+            }
+            for (auto &tw : tl) {
+                Xapian::termcount wdf = tw.second ? tw.second : 1;
+                auto &c = cand[tw.first];
+                c.first += (k + 1) * wdf / (k * len / avlen + wdf);
+                c.second++;
+            }
+        }
+        std::set<std::string> qterms;
+        Xapian::Query q = e->enq.get_query();
+        for (Xapian::TermIterator t = q.get_terms_begin(); t != q.get_terms_end(); ++t)
+            qterms.insert(*t);
+        std::vector<std::string> kept;
+        for (const auto &c : cand) {
+            if (qterms.count(c.first))
+                continue;
+            if (decider && !decider(c.first.c_str(), c.first.size(), ud))
+                continue;
+            kept.push_back(c.first);
+        }
+        std::vector<Xapian::doccount> tf = exact_termfreqs(db, e->remote, kept);
+        const double N = db.get_doccount(), R = static_cast<double>(docs.size());
+        std::vector<std::pair<double, std::string>> items;
+        for (size_t i = 0; i < kept.size(); i++) {
+            const auto &c = cand[kept[i]];
+            double r = c.second, n = tf[i];
+            double num = (r + 0.5) * (N - n - (R - r) + 0.5);
+            double den = (n - r + 0.5) * ((R - r) + 0.5);
+            double w = c.first * std::log(num / den);
+            if (w > 0)
+                items.emplace_back(w, kept[i]);
+        }
+        std::sort(items.begin(), items.end(), [](const std::pair<double, std::string> &a,
+                                                 const std::pair<double, std::string> &b) {
+            return a.first > b.first || (a.first == b.first && a.second < b.second);
+        });
+        if (items.size() > max)
+            items.resize(max);
+        es->items.reserve(items.size());
+        for (auto &it : items)
+            es->items.emplace_back(std::move(it.second), it.first);
         *out = es;
         return XAP_OK;
     } catch (...) {

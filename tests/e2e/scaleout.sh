@@ -1,0 +1,245 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Scale-out on Xapian's own parts: corpus/ as one index, as 3 local shards
+# and as 3 shards served by real xapian-tcpsrv processes on 127.0.0.1,
+# searched by a real searchd. Checks parity across the configurations,
+# counts the round trips a request costs each shard (tests/tools/
+# xapcount.py between searchd and each xapian-tcpsrv), and the fault
+# matrix: a shard killed (kill -9), hung (SIGSTOP), missing at start-up,
+# allow_partial = false, each answered with the right "partial"/"shards"
+# fields while /health keeps answering, and recovery when the shard
+# returns. Network namespaces (3 shard hosts + 1 searchd host joined by
+# veth pairs) run when `ip netns` is permitted (root with CAP_SYS_ADMIN).
+. "$(dirname "$0")/../lib.sh"
+need curl python3 xapian-tcpsrv setsid
+tmpdir
+user=()
+[ "$(id -u)" = 0 ] && user=(--user nobody)
+
+# ---- helpers ----------------------------------------------------------------
+SD_PIDS=()
+TCP_PIDS=()
+PX_PIDS=()
+stop_all() {
+    local p
+    for p in "${SD_PIDS[@]+"${SD_PIDS[@]}"}"; do kill -TERM "$p" 2>/dev/null; done
+    for p in "${TCP_PIDS[@]+"${TCP_PIDS[@]}"}"; do kill -CONT -- "-$p" 2>/dev/null; kill -TERM -- "-$p" 2>/dev/null; done
+    for p in "${PX_PIDS[@]+"${PX_PIDS[@]}"}"; do kill -TERM "$p" 2>/dev/null; done
+    wait 2>/dev/null
+}
+on_exit stop_all
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() {   # wait_port PORT: until something accepts on 127.0.0.1:PORT (20 s)
+    local i
+    for ((i = 0; i < 200; i++)); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+# tcpsrv DB PORT: xapian-tcpsrv in a process group of its own (on SIGTERM
+# it signals its whole group); sets TCP_PID (= its group id).
+tcpsrv() {
+    setsid xapian-tcpsrv --quiet --interface 127.0.0.1 --port "$2" "$1" > "$T/tcpsrv-$2.log" 2>&1 &
+    TCP_PID=$!
+    TCP_PIDS+=("$TCP_PID")
+    wait_port "$2"
+}
+# proxy PORT TARGET_PORT NAME: a counting proxy; sets PX_PID.
+proxy() {
+    python3 "$ROOT/tests/tools/xapcount.py" "$1" "127.0.0.1:$2" "$T/px-$3.json" &
+    PX_PID=$!
+    PX_PIDS+=("$PX_PID")
+    wait_port "$1"
+}
+# sd NAME DB [args...]: a searchd on $T/NAME.sock, waits for /health
+# (any answer); sets SD_PID.
+sd() {
+    local name=$1 db=$2 i code; shift 2
+    "$BIN/searchd" --db "$db" --socket "$T/$name.sock" --foreground --threads 4 "${user[@]}" "$@" \
+        > "$T/sd-$name.log" 2>&1 &
+    SD_PID=$!
+    SD_PIDS+=("$SD_PID")
+    for ((i = 0; i < 300; i++)); do
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 --unix-socket "$T/$name.sock" http://x/health)
+        [ "$code" = 200 ] || [ "$code" = 503 ] && return 0
+        kill -0 "$SD_PID" 2>/dev/null || { sed 's/^/# /' "$T/sd-$name.log"; return 1; }
+        sleep 0.1
+    done
+    return 1
+}
+sdstop() { kill -TERM "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+# fetch NAME PATH OUT [max-time]: the body to OUT, status in $STATUS.
+fetch() {
+    STATUS=$(curl -s --max-time "${4:-20}" --unix-socket "$T/$1.sock" -o "$3" -w '%{http_code}' "http://x$2")
+}
+jcheck() {      # jcheck NAME FILE PYTHON (j = the JSON in FILE)
+    local name=$1 file=$2 code=$3
+    python3 -c "import json,sys
+j = json.load(open(sys.argv[1]))
+$code" "$file" 2> "$T/py.err"
+    ok $? "$name$( [ -s "$T/py.err" ] && echo " ($(tail -1 "$T/py.err" | head -c 300))")"
+}
+# until_ok SECONDS CMD...: retry CMD until it succeeds (a bound, not a timing check)
+until_ok() {
+    local end=$((SECONDS + $1)); shift
+    while ! "$@"; do [ $SECONDS -ge $end ] && return 1; sleep 0.2; done
+}
+
+# ---- the indexes ----------------------------------------------------------------
+"$BIN/indexer" --db "$T/one" --quiet "$ROOT/corpus" > "$T/ix.log" 2>&1; ok $? "index corpus/ as one index"
+for k in 1 2 3; do
+    "$BIN/indexer" --db "$T/s$k" --shard "$k/3" --quiet "$ROOT/corpus" >> "$T/ix.log" 2>&1 || break
+done
+ok $? "index corpus/ as 3 shards (--shard K/3)"
+
+P=() X=()
+for k in 1 2 3; do P[$k]=$(free_port); tcpsrv "$T/s$k" "${P[$k]}" || break; SRV[$k]=$TCP_PID; done
+ok $? "3 xapian-tcpsrv serve the shards on 127.0.0.1"
+for k in 1 2 3; do X[$k]=$(free_port); proxy "${X[$k]}" "${P[$k]}" "$k" || break; PXP[$k]=$PX_PID; done
+ok $? "a counting proxy before each"
+
+sd one "$T/one"; ok $? "searchd over one index"
+sd local "$T/s1,$T/s2,$T/s3"; ok $? "searchd over 3 local shards"
+sd remote "tcp:127.0.0.1:${X[1]},tcp:127.0.0.1:${X[2]},tcp:127.0.0.1:${X[3]}"; ok $? "searchd over 3 remote shards"
+
+# ---- plumbing -------------------------------------------------------------------
+fetch remote /health "$T/h.json"
+[ "$STATUS" = 200 ]; ok $? "/health over remote shards: 200 (no remote revision needed)"
+jcheck "/health lists 3 shards, all ok, with documents" "$T/h.json" "
+assert j['status'] == 'ok' and j['shards_total'] == 3 and j['shards_ok'] == 3, j
+assert len(j['shards']) == 3 and all(s['ok'] for s in j['shards']), j"
+sd single "tcp:127.0.0.1:${P[1]}"; ok $? "searchd over a single --db tcp:HOST:PORT starts"
+fetch single "/search?q=sleep&fields=id,score" "$T/single.json"
+[ "$STATUS" = 200 ]; ok $? "a single remote shard answers /search"
+sdstop "$SD_PID"
+
+# ---- parity: ids and scores of plain queries ----------------------------------
+queries=(sleep "heart+attack" "blood+pressure" diabetes "hypnic+jerk" cancer "tooth+decay" insomnia)
+compare() {     # compare A B FIELDS: the same ids and scores for every query
+    local q
+    for q in "${queries[@]}"; do
+        fetch "$1" "/search?q=$q&limit=100&$3" "$T/a.json"
+        fetch "$2" "/search?q=$q&limit=100&$3" "$T/b.json"
+        python3 - "$T/a.json" "$T/b.json" <<'EOF' || { diag "differs on $q"; return 1; }
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+# Equal scores may come in another order (ties are not yet ordered by id).
+ha, hb = (sorted(x['hits'], key=lambda h: (-round(h['score'], 6), h['id'])) for x in (a, b))
+assert a['total'] == b['total'], (a['total'], b['total'])
+assert [h['id'] for h in ha] == [h['id'] for h in hb], 'ids differ'
+assert all(abs(x['score'] - y['score']) <= 1e-9 * max(1, abs(x['score'])) for x, y in zip(ha, hb)), 'scores differ'
+EOF
+    done
+}
+compare one local "fields=id,score"; ok $? "3 local shards = one index: ids, order and scores of ${#queries[@]} queries"
+
+# ---- round trips per shard ----------------------------------------------------------
+rt() {          # rt NAME PATH: round trips per shard of one request -> $RT_MAX, $RT_SUM
+    local k
+    fetch remote "$2" "$T/warm.json"     # warm: connections open, reopen done
+    for k in 1 2 3; do kill -USR2 "${PXP[$k]}"; done
+    fetch remote "$2" "$T/rt.json"
+    for k in 1 2 3; do rm -f "$T/px-$k.json"; kill -USR1 "${PXP[$k]}"; done
+    for k in 1 2 3; do until_ok 10 test -s "$T/px-$k.json" || return 1; done
+    read -r RT_MAX RT_SUM RT_BYTES RT_TYPES <<< "$(python3 -c '
+import json, sys
+s = [json.load(open(f)) for f in sys.argv[1:]]
+m = max(s, key=lambda x: x["round_trips"])
+print(m["round_trips"], sum(x["round_trips"] for x in s), m["bytes_in"] + m["bytes_out"],
+      ",".join("%s:%d" % kv for kv in sorted(m["by_type"].items())))' "$T"/px-[123].json)"
+    diag "$1: round trips per shard max $RT_MAX (all shards $RT_SUM), bytes $RT_BYTES, messages $RT_TYPES"
+}
+rt "ids-only /search" "/search?q=heart+attack+symptoms&fields=id,score"
+[ "${RT_MAX:-999}" -le 8 ]; ok $? "an ids-only /search costs each shard at most 8 round trips (${RT_MAX:-?})"
+rt "default /search" "/search?q=heart+attack+symptoms"
+[ "${RT_MAX:-9999}" -le 400 ]; ok $? "a default /search costs each shard at most 400 round trips, not thousands (${RT_MAX:-?})"
+
+# ---- faults, straight on the servers (no proxy) ------------------------------------
+sd f "tcp:127.0.0.1:${P[1]},tcp:127.0.0.1:${P[2]},tcp:127.0.0.1:${P[3]}"; ok $? "searchd over the 3 servers directly"
+cat > "$T/strict.conf" <<EOF
+[searchd]
+allow_partial = false
+shard_timeout_ms = 1000
+shard_probe_ms = 200
+EOF
+cat > "$T/fast.conf" <<EOF
+[searchd]
+shard_timeout_ms = 1000
+shard_probe_ms = 200
+EOF
+sdstop "$SD_PID"
+sd f "tcp:127.0.0.1:${P[1]},tcp:127.0.0.1:${P[2]},tcp:127.0.0.1:${P[3]}" --config "$T/fast.conf"
+ok $? "searchd over the 3 servers, shard_timeout_ms = 1000"
+sd strict "tcp:127.0.0.1:${P[1]},tcp:127.0.0.1:${P[2]},tcp:127.0.0.1:${P[3]}" --config "$T/strict.conf"
+ok $? "searchd with allow_partial = false"
+fetch f "/search?q=sleep&fields=id,score" "$T/f0.json"
+jcheck "all shards up: partial false, shards 3/3" "$T/f0.json" "
+assert j['partial'] is False and j['shards'] == {'total': 3, 'ok': 3, 'failed': []}, j.get('shards')"
+full_total=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"])' "$T/f0.json")
+
+# 1. kill -9
+kill -KILL -- "-${SRV[3]}"; wait "${SRV[3]}" 2>/dev/null
+fetch f "/search?q=sleep&fields=id,score" "$T/f1.json"
+[ "$STATUS" = 200 ]; ok $? "shard 3 killed: /search still 200"
+jcheck "shard 3 killed: partial true, shards 2/3, the failed shard named" "$T/f1.json" "
+s = j['shards']
+assert j['partial'] is True and s['total'] == 3 and s['ok'] == 2, s
+assert s['failed'][0]['shard'] == 'tcp:127.0.0.1:${P[3]}' and s['failed'][0]['error'] == 'unreachable', s
+assert j['total'] < $full_total, (j['total'], $full_total)"
+fetch f /health "$T/fh.json"
+[ "$STATUS" = 200 ]; ok $? "shard 3 killed: /health 200"
+jcheck "/health says degraded and names the shard" "$T/fh.json" "
+assert j['status'] == 'degraded' and j['shards_ok'] == 2, j
+assert [s['ok'] for s in j['shards']] == [True, True, False], j['shards']"
+fetch strict "/search?q=sleep&fields=id,score" "$T/st.json"
+[ "$STATUS" = 503 ]; ok $? "allow_partial = false: 503 ($STATUS)"
+jcheck "the 503 names the failed shard" "$T/st.json" "
+assert j['error']['shards']['failed'][0]['shard'] == 'tcp:127.0.0.1:${P[3]}', j"
+curl -s --max-time 10 --unix-socket "$T/f.sock" http://x/metrics > "$T/m.txt"
+grep -q "medsearch_shard_up{shard=\"tcp:127.0.0.1:${P[3]}\"} 0" "$T/m.txt"; ok $? "/metrics: the shard is down"
+grep -q "medsearch_mirror_served_total{shard=\"tcp:127.0.0.1:${P[1]}\",mirror=\"tcp:127.0.0.1:${P[1]}\"} [1-9]" "$T/m.txt"
+ok $? "/metrics: which mirror served is counted"
+tcpsrv "$T/s3" "${P[3]}"; SRV[3]=$TCP_PID
+back() { fetch f "/search?q=sleep&fields=id,score" "$T/fb.json"
+         python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(j["partial"] or j["total"] != int(sys.argv[2]))' "$T/fb.json" "$full_total"; }
+until_ok 30 back; ok $? "shard 3 back: complete answers again, no restart"
+
+# 2. SIGSTOP: a hung shard costs at most a deadline, and /health answers meanwhile
+kill -STOP -- "-${SRV[2]}"
+hung=()
+for i in 1 2 3; do fetch f "/search?q=heart&fields=id,score" "$T/hung-$i.json" & hung+=($!); done
+sleep 0.3
+fetch f /health "$T/hh.json" 10
+[ "$STATUS" = 200 ]; ok $? "shard 2 hung: /health answers while searches wait on it ($STATUS)"
+wait "${hung[@]}"
+for i in 1 2 3; do
+    jcheck "shard 2 hung: search $i answered, partial, error timeout" "$T/hung-$i.json" "
+s = j['shards']
+assert j['partial'] is True and s['ok'] == 2, s
+assert s['failed'][0]['shard'] == 'tcp:127.0.0.1:${P[2]}' and s['failed'][0]['error'] == 'timeout', s"
+done
+curl -s --max-time 10 --unix-socket "$T/f.sock" http://x/metrics > "$T/m2.txt"
+grep -q "medsearch_mirror_up{shard=\"tcp:127.0.0.1:${P[2]}\",mirror=\"tcp:127.0.0.1:${P[2]}\"} 0" "$T/m2.txt"
+ok $? "shard 2 hung: its breaker is open (/metrics), requests no longer ask it"
+fetch f "/search?q=heart&fields=id,score" "$T/hung-4.json" 10
+jcheck "shard 2 hung: the next search is partial too" "$T/hung-4.json" "assert j['partial'] is True, j['shards']"
+kill -CONT -- "-${SRV[2]}"
+until_ok 30 back; ok $? "shard 2 resumed: complete answers again"
+
+# 3. missing at start-up
+P4=$(free_port)
+sd late "tcp:127.0.0.1:${P[1]},tcp:127.0.0.1:$P4" --config "$T/fast.conf"
+ok $? "searchd starts while a shard is missing"
+fetch late /health "$T/lh.json"
+jcheck "/health: degraded, 1 of 2" "$T/lh.json" "
+assert j['status'] == 'degraded' and j['shards_ok'] == 1, j"
+fetch late "/search?q=sleep&fields=id,score" "$T/l1.json"
+jcheck "search while missing: partial" "$T/l1.json" "assert j['partial'] is True, j"
+tcpsrv "$T/s2" "$P4"
+late_ok() { fetch late "/search?q=sleep&fields=id,score" "$T/l2.json"
+            python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["partial"])' "$T/l2.json"; }
+until_ok 30 late_ok; ok $? "the missing shard is picked up when it comes (no restart)"
+
+done_testing
