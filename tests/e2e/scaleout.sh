@@ -152,9 +152,9 @@ print(m["round_trips"], sum(x["round_trips"] for x in s), m["bytes_in"] + m["byt
     diag "$1: round trips per shard max $RT_MAX (all shards $RT_SUM), bytes $RT_BYTES, messages $RT_TYPES"
 }
 rt "ids-only /search" "/search?q=heart+attack+symptoms&fields=id,score"
-[ "${RT_MAX:-999}" -le 8 ]; ok $? "an ids-only /search costs each shard at most 8 round trips (${RT_MAX:-?})"
+[ "${RT_MAX:-999}" -le 20 ]; ok $? "an ids-only /search costs each shard at most 20 round trips (${RT_MAX:-?})"
 rt "default /search" "/search?q=heart+attack+symptoms"
-[ "${RT_MAX:-9999}" -le 400 ]; ok $? "a default /search costs each shard at most 400 round trips, not thousands (${RT_MAX:-?})"
+[ "${RT_MAX:-9999}" -le 80 ]; ok $? "a default /search costs each shard at most 80 round trips, not thousands (${RT_MAX:-?})"
 
 # ---- faults, straight on the servers (no proxy) ------------------------------------
 sd f "tcp:127.0.0.1:${P[1]},tcp:127.0.0.1:${P[2]},tcp:127.0.0.1:${P[3]}"; ok $? "searchd over the 3 servers directly"
