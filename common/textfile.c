@@ -155,21 +155,13 @@ enum input_status input_check_text(const char *data, size_t len, char *errbuf, s
                (size_t)((const char *)nul - data));
         return INPUT_ERR_BINARY;
     }
-    while (i < n) {
-        size_t l = utf8_len(u + i, n - i);
-        if (l == 0) {
-            /* A sequence cut by the 8 KB window is not evidence. */
-            if (n < len && n - i < 4 && u[i] >= 0xC2)
-                break;
+    /* Bytes above 0x7F are not evidence: GBK, Big5 or Latin-1 text is
+     * mostly or partly such bytes (the reader converts it). */
+    for (i = 0; i < n; i++)
+        if (u[i] < 0x20 && !strchr("\t\n\r\f\v\x1b", u[i]))
             bad++;
-            l = 1;
-        } else if (l == 1 && u[i] < 0x20 && !strchr("\t\n\r\f\v\x1b", u[i])) {
-            bad++;
-        }
-        i += l;
-    }
     if (bad * 10 > n * 3) {
-        setmsg(errbuf, errcap, "binary data: %zu of the first %zu bytes are not text", bad, n);
+        setmsg(errbuf, errcap, "binary data: %zu of the first %zu bytes are control bytes", bad, n);
         return INPUT_ERR_BINARY;
     }
     return INPUT_OK;

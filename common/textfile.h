@@ -36,8 +36,8 @@ enum input_status input_gunzip(const char *data, size_t len, size_t max_bytes, c
 char *input_utf8_repair(const char *s, size_t len, size_t *outlen /* OUT */, size_t *repaired /* OUT */);
 
 /* EMPTY when len is 0; BINARY when the first 8 KB hold a NUL byte or are
- * more than 30% control bytes and invalid UTF-8 (text with a few bad bytes
- * is repaired instead); else OK. */
+ * more than 30% control bytes (bytes above 0x7F are text in some
+ * encoding: the indexer converts or repairs them); else OK. */
 enum input_status input_check_text(const char *data, size_t len, char *errbuf, size_t errcap);
 /* 1 when data starts with the gzip magic 1f 8b. */
 int input_is_gzip(const char *data, size_t len);

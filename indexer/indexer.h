@@ -48,6 +48,10 @@ struct indexer_stats {
     uint64_t bytes;        /* input text read (uncompressed) */
     uint64_t commits;
     double started;        /* monotonic seconds */
+    /* files read from another encoding than UTF-8, by encoding (the
+     * pipeline's readers add under its lock) */
+    struct { char name[32]; uint64_t files; } charsets[8];
+    unsigned n_charsets;
 };
 
 /* Set by SIGINT/SIGTERM, read by every thread: a lock-free atomic (safe

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "charset.h"
 #include "utf8.h"
 
 #define DEFAULT_MAX_BYTES ((size_t)256 << 20)
@@ -69,16 +70,47 @@ static enum input_format detect(const char *name, const char *t, size_t len)
     return INPUT_TEXT;
 }
 
-/* data: decompressed, checked bytes (any encoding damage still there). */
+/* Convert data[0..len) to UTF-8 when charset.c says it is in another
+ * encoding: returns the malloc'd UTF-8 text (and its length), or NULL
+ * when it stays as it is (UTF-8, or a conversion that failed: reported). */
+static char *to_utf8(struct parse_ctx *c, const char *data, size_t len, int is_html, size_t *outlen)
+{
+    struct charset_choice cc;
+    char eb[256], *conv;
+    size_t bad;
+
+    if (!charset_choose(data, len, is_html, &cc))
+        return NULL;
+    if (charset_to_utf8(cc.name, data + cc.skip, len - cc.skip, &conv, outlen, &bad, eb, sizeof eb) != 0) {
+        input_report(c, 0, INPUT_ERR_ENCODING, 0, "%s (%s); read as UTF-8 instead", eb, cc.how);
+        return NULL;
+    }
+    if (c->opts->on_charset)
+        c->opts->on_charset(c->name, cc.name, cc.how, c->ud);
+    if (bad)
+        input_report(c, 0, INPUT_ERR_ENCODING, 0, "read as %s (%s): %zu byte sequence%s not valid in it replaced with U+FFFD",
+                     cc.name, cc.how, bad, bad == 1 ? "" : "s");
+    return conv;
+}
+
+/* data: decompressed, checked bytes in any encoding. */
 static enum input_status parse_checked(struct parse_ctx *c, const char *data, size_t len)
 {
     enum input_format fmt = c->opts->format;
-    size_t tlen, nbad, trimmed;
+    size_t tlen, nbad, trimmed, clen = 0;
+    size_t skip = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    enum input_format guess = fmt != INPUT_AUTO ? fmt : detect(c->name, data + skip, len - skip);
+    char *conv = to_utf8(c, data, len, guess == INPUT_HTML, &clen);
+    if (conv) {
+        data = conv;
+        len = clen;
+    }
     long badline = input_first_bad_utf8(data, len, &nbad);
     char *text = input_utf8_repair(data, len, &tlen, NULL);
     const char *t;
     enum input_status st;
 
+    free(conv);
     if (!text) {
         parse_report(c, 0, INPUT_ERR_NOMEM, 1, "out of memory");
         return INPUT_ERR_NOMEM;
@@ -116,7 +148,7 @@ enum input_status input_parse_buffer(const char *name, const char *data, size_t 
                                      const struct input_opts *opts, input_article_cb cb, input_error_cb err,
                                      void *ud)
 {
-    static const struct input_opts defaults = { INPUT_AUTO, NULL, 0 };
+    static const struct input_opts defaults = { INPUT_AUTO, NULL, 0, NULL };
     struct parse_ctx c = { name ? name : "(buffer)", opts ? opts : &defaults, cb, err, ud, 0, 0 };
     size_t max = c.opts->max_bytes ? c.opts->max_bytes : DEFAULT_MAX_BYTES;
     char errbuf[256] = "";
@@ -164,6 +196,7 @@ struct stream {
     struct parse_ctx *c;
     int reported_utf8;
     int first;       /* the next block starts the file (BOM) */
+    const char *charset; /* convert each block from it (NULL: UTF-8) */
 };
 
 static long count_lines(const char *s, size_t len)
@@ -179,7 +212,20 @@ static long count_lines(const char *s, size_t len)
 static enum input_status stream_block(struct stream *sm, const char *data, size_t len)
 {
     struct parse_ctx *c = sm->c;
-    size_t tlen, nbad;
+    size_t tlen, nbad, raw_len = len;
+    const char *raw = data;
+    char *conv = NULL;
+    if (sm->charset) {
+        /* blocks end at '\n', never a trail byte in these encodings */
+        char eb[256];
+        size_t bad;
+        if (charset_to_utf8(sm->charset, data, len, &conv, &tlen, &bad, eb, sizeof eb) != 0) {
+            input_report(c, c->line_base + 1, INPUT_ERR_NOMEM, 1, "%s", eb);
+            return INPUT_ERR_NOMEM;
+        }
+        data = conv;
+        len = tlen;
+    }
     long badline = input_first_bad_utf8(data, len, &nbad);
     if (badline && !sm->reported_utf8) {
         parse_report(c, c->line_base + badline, INPUT_ERR_ENCODING, 0,
@@ -187,6 +233,7 @@ static enum input_status stream_block(struct stream *sm, const char *data, size_
         sm->reported_utf8 = 1;
     }
     char *text = input_utf8_repair(data, len, &tlen, NULL);
+    free(conv);
     if (!text)
         return INPUT_ERR_NOMEM;
     const char *t = text;
@@ -197,7 +244,7 @@ static enum input_status stream_block(struct stream *sm, const char *data, size_
     sm->first = 0;
     enum input_status st = parse_jsonl_run(c, t, tlen);
     free(text);
-    c->line_base += count_lines(data, len);
+    c->line_base += count_lines(raw, raw_len);
     return st;
 }
 
@@ -217,9 +264,10 @@ static long gz_fill(gzFile gz, char *buf, size_t want)
     return (long)got;
 }
 
-static enum input_status stream_jsonl(struct parse_ctx *c, gzFile gz, char *buf, size_t have, size_t max)
+static enum input_status stream_jsonl(struct parse_ctx *c, gzFile gz, char *buf, size_t have, size_t max,
+                                      const char *charset)
 {
-    struct stream sm = { c, 0, 1 };
+    struct stream sm = { c, 0, 1, charset };
     size_t cap = STREAM_BLOCK * 2;
     char *b = realloc(buf, cap + 1);
     if (!b) {
@@ -341,7 +389,17 @@ static int try_stream(struct parse_ctx *c, const char *path, enum input_status *
         return 0; /* the whole-file path reports it */
     }
     size_t max = c->opts->max_bytes ? c->opts->max_bytes : DEFAULT_MAX_BYTES;
-    *st = stream_jsonl(c, gz, head, (size_t)n, max);
+    struct charset_choice cc;
+    if (charset_choose(head, (size_t)n, 0, &cc)) {
+        if (cc.skip) { /* UTF-16: not split into blocks at '\n' bytes */
+            free(head);
+            gzclose(gz);
+            return 0;
+        }
+        if (c->opts->on_charset)
+            c->opts->on_charset(c->name, cc.name, cc.how, c->ud);
+    }
+    *st = stream_jsonl(c, gz, head, (size_t)n, max, cc.name[0] ? cc.name : NULL);
     gzclose(gz);
     return 1;
 }
@@ -349,7 +407,7 @@ static int try_stream(struct parse_ctx *c, const char *path, enum input_status *
 enum input_status input_parse_file(const char *path, const struct input_opts *opts, input_article_cb cb,
                                    input_error_cb err, void *ud)
 {
-    static const struct input_opts defaults = { INPUT_AUTO, NULL, 0 };
+    static const struct input_opts defaults = { INPUT_AUTO, NULL, 0, NULL };
     struct parse_ctx c = { path, opts ? opts : &defaults, cb, err, ud, 0, 0 };
     char errbuf[256] = "";
     char *data;

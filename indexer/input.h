@@ -7,16 +7,18 @@
  * non-blank byte '{'), HTML ('<' followed by html/!doctype/head/body/...),
  * otherwise the scraped text layout (see corpus/README.md).
  *
- * Encoding policy: invalid UTF-8 is REPAIRED, not rejected. Each bad
- * byte becomes U+FFFD and the file is still parsed; this is reported once
- * per file as a non-fatal INPUT_ERR_ENCODING with the line of the first
- * bad byte and the count. Scraped text is often slightly damaged (cut
- * multi-byte characters, stray Latin-1), and losing a whole page for one
- * byte would hurt recall more than one replacement character. NUL and C0
- * controls other than tab and newline are dropped; CRLF and lone CR
- * become LF; a leading BOM is skipped. A file is BINARY (fatal) when its
- * first 8 KB (after gunzip) hold a NUL byte or are more than 30% control
- * bytes and invalid UTF-8; EMPTY when it has no byte or only white space.
+ * Encoding policy: a file in another encoding is converted to UTF-8
+ * first (charset.h: the BOM, then HTML's <meta charset>/http-equiv/XML
+ * declaration, then valid UTF-8, then ICU's detector), and the caller is
+ * told (on_charset). What is left of invalid UTF-8 is REPAIRED, not
+ * rejected: each bad byte becomes U+FFFD and the file is still parsed;
+ * this is reported once per file as a non-fatal INPUT_ERR_ENCODING with
+ * the line of the first bad byte and the count. NUL and C0 controls other
+ * than tab and newline are dropped; CRLF and lone CR become LF; a leading
+ * BOM is skipped. A file is BINARY (fatal) when its first 8 KB (after
+ * gunzip) hold a NUL byte or are more than 30% control bytes (bytes
+ * above 0x7F are text in some encoding); EMPTY when it has no byte or
+ * only white space.
  *
  * Bad input never stops a batch: each problem is reported through the
  * error callback with file, line and reason, and parsing goes on with the

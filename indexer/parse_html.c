@@ -266,7 +266,7 @@ enum input_status parse_html_run(struct parse_ctx *c, const char *text, size_t l
     int size = len > 0x7fffffff ? 0x7fffffff : (int)len;
 
     doc = htmlReadMemory(text, size, NULL, "UTF-8",
-                         HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+                         HTML_PARSE_IGNORE_ENC | HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
     if (!doc || !(root = xmlDocGetRootElement(doc))) {
         if (doc)
             xmlFreeDoc(doc);

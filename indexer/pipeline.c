@@ -247,6 +247,27 @@ static void on_error(const char *file, long line, enum input_status s, int fatal
         ADD(failed, 1);
 }
 
+static void on_charset(const char *file, const char *charset, const char *how, void *ud)
+{
+    struct worker *w = ud;
+    struct indexer_stats *st = w->run->st;
+    if (w->run->o->verbose)
+        log_info("%s: read as %s (%s)", file, charset, how);
+    pthread_mutex_lock(&w->run->mu);
+    unsigned i = 0;
+    while (i < st->n_charsets && strcmp(st->charsets[i].name, charset) != 0)
+        i++;
+    if (i == st->n_charsets && i < sizeof st->charsets / sizeof st->charsets[0]) {
+        snprintf(st->charsets[i].name, sizeof st->charsets[i].name, "%s", charset);
+        st->n_charsets++;
+    } else if (i == st->n_charsets) {
+        i--; /* the last slot counts the rest */
+        snprintf(st->charsets[i].name, sizeof st->charsets[i].name, "other encodings");
+    }
+    st->charsets[i].files++;
+    pthread_mutex_unlock(&w->run->mu);
+}
+
 static void *builder_main(void *arg)
 {
     struct worker *w = arg;
@@ -273,7 +294,8 @@ static void *reader_main(void *arg)
     struct job *job;
     while ((job = queue_pop(&r->files))) {
         if (!indexer_interrupted && !r->failed) {
-            struct input_opts io = { .format = INPUT_AUTO, .root = job->root, .max_bytes = r->o->max_file_bytes };
+            struct input_opts io = { .format = INPUT_AUTO, .root = job->root, .max_bytes = r->o->max_file_bytes,
+                                     .on_charset = on_charset };
             __atomic_fetch_add(&r->st->files, 1, __ATOMIC_RELAXED);
             input_parse_file(job->path, &io, on_article, on_error, w);
         }

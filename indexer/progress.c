@@ -78,4 +78,11 @@ void progress_summary(const struct indexer_stats *st, const char *db, double ind
     if (index_mb > 0 && mb > 0)
         fprintf(stderr, "; index %.1f MB = %.2f MB per MB of text", index_mb, index_mb / mb);
     fputc('\n', stderr);
+    if (st->n_charsets) {
+        fprintf(stderr, "indexer: converted to UTF-8:");
+        for (unsigned i = 0; i < st->n_charsets; i++)
+            fprintf(stderr, "%s %llu file%s from %s", i ? "," : "", (unsigned long long)st->charsets[i].files,
+                    st->charsets[i].files == 1 ? "" : "s", st->charsets[i].name);
+        fputc('\n', stderr);
+    }
 }

@@ -25,6 +25,9 @@ struct input_opts {
     enum input_format format; /* INPUT_AUTO unless forced */
     const char *root;         /* input root: ids of url-less articles are paths under it (NULL = path as given) */
     size_t max_bytes;         /* refuse files whose uncompressed size exceeds this (0 = 256 MiB) */
+    /* Told once for each file read from an encoding other than UTF-8
+     * (charset.h: the ICU converter name and why it was chosen); may be NULL. */
+    void (*on_charset)(const char *file, const char *charset, const char *how, void *ud);
 };
 
 #endif
