@@ -43,6 +43,7 @@ struct article {
     size_t n_meta;
     char *source;   /* file the article came from ("-" for stdin) */
     long line;      /* 1-based line in source where it starts (0 = whole file) */
+    unsigned file_seq; /* the indexer's input order of source (0 = first), for duplicates */
 };
 
 struct article *article_new(void);

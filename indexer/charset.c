@@ -38,8 +38,8 @@ static const struct {
 
 const char *charset_from_label(const char *label, size_t len)
 {
-    char key[64], name[64];
-    size_t i, n = 0;
+    char key[80], name[64];
+    size_t i;
 
     while (len && (*label == ' ' || *label == '\t' || *label == '\n')) {
         label++;
@@ -56,8 +56,7 @@ const char *charset_from_label(const char *label, size_t len)
             return NULL;
     }
     name[len] = 0;
-    n = (size_t)snprintf(key, sizeof key, " %s ", name);
-    (void)n;
+    snprintf(key, sizeof key, " %s ", name);
     for (i = 0; i < sizeof families / sizeof families[0]; i++)
         if (strstr(families[i].labels, key))
             return families[i].icu;

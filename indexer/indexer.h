@@ -40,11 +40,13 @@ struct indexer_opts {
     const char **synonyms;     /* synonym files, in load order */
     size_t n_synonyms;
     size_t max_file_bytes;
+    enum { DUP_LAST, DUP_FIRST, DUP_ERROR } duplicates; /* which of an id met twice is kept */
+    const char *stdin_id;      /* the id of an article on standard input that has none */
 };
 
 struct indexer_stats {
     uint64_t files, files_failed, articles, added, updated, unchanged, deleted, failed, skipped_shard,
-        duplicates;
+        duplicates; /* articles whose id an earlier one in this run had */
     uint64_t bytes;        /* input text read (uncompressed) */
     uint64_t commits;
     double started;        /* monotonic seconds */

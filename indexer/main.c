@@ -56,6 +56,14 @@ static void usage(FILE *f)
             "  --dry-run           parse and report, write nothing\n"
             "  --stats             print what the index holds and exit\n"
             "  --max-file-mb N     refuse input files larger than N MB uncompressed (default 256)\n"
+            "  --duplicates=last|first|error\n"
+            "                      an id met twice in one run (two roots, a JSONL file): each\n"
+            "                      duplicate is reported with both places and counted; keep\n"
+            "                      the last in input order (default), the first, or keep the\n"
+            "                      first and count it as a failed record (exit status 1)\n"
+            "  --stdin-id ID       the id of an article on standard input (-) that has no id\n"
+            "                      of its own (JSONL \"id\", URL); JSONL lines get ID#LINE.\n"
+            "                      Without it such an article is refused, never given id -\n"
             "  --quiet, -q         no progress and no summary (warnings still go to stderr)\n"
             "  --verbose, -v       more detail\n"
             "  --help, --version\n"
@@ -141,7 +149,7 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
     o.max_file_bytes = (size_t)256 << 20;
     int no_synonyms = 0;
     enum { O_DB = 256, O_CONFIG, O_THREADS, O_COMMIT, O_REBUILD, O_COMPACT, O_PRUNE, O_DELETE, O_SHARD,
-           O_SYN, O_DRY, O_STATS, O_MAXMB, O_HELP, O_VERSION };
+           O_SYN, O_DRY, O_STATS, O_MAXMB, O_HELP, O_VERSION, O_DUP, O_STDIN_ID };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, O_DB },
         { "config", required_argument, NULL, O_CONFIG },
@@ -156,6 +164,8 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
         { "dry-run", no_argument, NULL, O_DRY },
         { "stats", no_argument, NULL, O_STATS },
         { "max-file-mb", required_argument, NULL, O_MAXMB },
+        { "duplicates", required_argument, NULL, O_DUP },
+        { "stdin-id", required_argument, NULL, O_STDIN_ID },
         { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, O_HELP },
@@ -226,6 +236,16 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
         case O_MAXMB:
             if (parse_uint(optarg, 1, 1u << 20, &u)) { log_err("--max-file-mb: expected a positive number, got '%s'", optarg); return EXIT_USAGE; }
             o.max_file_bytes = (size_t)u << 20;
+            break;
+        case O_DUP:
+            if (strcmp(optarg, "last") == 0) o.duplicates = DUP_LAST;
+            else if (strcmp(optarg, "first") == 0) o.duplicates = DUP_FIRST;
+            else if (strcmp(optarg, "error") == 0) o.duplicates = DUP_ERROR;
+            else { log_err("--duplicates: expected last, first or error, got '%s'", optarg); return EXIT_USAGE; }
+            break;
+        case O_STDIN_ID:
+            if (!*optarg) { log_err("--stdin-id: the id must not be empty"); return EXIT_USAGE; }
+            o.stdin_id = optarg;
             break;
         case 'q': o.quiet = 1; break;
         case 'v': o.verbose = 1; break;

@@ -29,6 +29,7 @@
 struct job {
     char *path;
     char *root;
+    unsigned seq; /* input order */
 };
 
 struct spell_word {
@@ -40,6 +41,7 @@ struct item {
     char id_term[SCHEMA_MAX_TERM + 1];
     xap_doc *doc;
     uint64_t hash;
+    uint64_t order; /* file seq << 32 | line: which of a duplicated id wins */
     struct spell_word *words;
     size_t n_words;
     char *where; /* file:line, for messages */
@@ -55,6 +57,12 @@ struct run {
     pthread_mutex_t mu;   /* live_readers, live_builders */
     unsigned live_readers, live_builders;
     atomic_int failed;    /* a writer gave up: stop everything */
+    /* Ids met in this run: Q term -> order of the copy that is kept
+     * (u64), for duplicates; the files by seq, for their messages. */
+    pthread_mutex_t ids_mu;
+    struct strmap ids;
+    char **paths;
+    size_t n_paths, cap_paths;
 };
 
 /* A side writer's thread. */
@@ -67,6 +75,7 @@ struct side {
 
 struct worker {
     struct run *run;
+    unsigned seq;         /* a reader's current file */
     struct termgen *tg;
     struct strmap spell;  /* words of the current article */
 };
@@ -132,11 +141,80 @@ static int on_article(struct article *a, void *ud)
 {
     struct worker *w = ud;
     struct run *r = w->run;
+    a->file_seq = w->seq;
     if (queue_push(&r->articles, a) != 0) {
         article_free(a);
         return 1;
     }
     return indexer_interrupted || r->failed;
+}
+
+static uint64_t order_of(const struct article *a)
+{
+    return (uint64_t)a->file_seq << 32 | (uint32_t)(a->line > 0 ? a->line : 0);
+}
+
+/* "file:line" of an order, for messages (into buf). */
+static const char *where_of(struct run *r, uint64_t order, char *buf, size_t cap)
+{
+    unsigned seq = (unsigned)(order >> 32);
+    long line = (long)(order & 0xffffffffu);
+    const char *path = seq < r->n_paths ? r->paths[seq] : "?";
+    if (line)
+        snprintf(buf, cap, "%s:%ld", path, line);
+    else
+        snprintf(buf, cap, "%s", path);
+    return buf;
+}
+
+/* Record the id of a; returns 1 when a is kept (for now: a later copy
+ * may still win), 0 when it loses to a copy already met. Each duplicate is
+ * reported with both places and counted; *dup = 1 when the id was met
+ * before. */
+static int claim_id(struct run *r, const char *id_term, const struct article *a, int *dup)
+{
+    struct indexer_stats *st = r->st;
+    uint64_t ord = order_of(a);
+    int created = 0, keep = 1;
+    char here[600], there[600];
+    pthread_mutex_lock(&r->ids_mu);
+    struct strmap_entry *e = strmap_put(&r->ids, id_term, strlen(id_term), &created);
+    *dup = e && !created;
+    if (e && created) {
+        e->u64 = ord;
+    } else if (e) {
+        uint64_t other = e->u64;
+        int later = ord > other;
+        /* last: the copy later in input order; first and error: the earlier */
+        keep = r->o->duplicates == DUP_LAST ? later : !later;
+        if (keep)
+            e->u64 = ord;
+        where_of(r, ord, here, sizeof here);
+        where_of(r, other, there, sizeof there);
+        const char *first = later ? there : here, *second = later ? here : there;
+        ADD(duplicates, 1);
+        if (r->o->duplicates == DUP_ERROR) {
+            ADD(failed, 1);
+            log_warn("%s: duplicate id '%s' (first at %s): an error (--duplicates=error); the first is kept", second,
+                     a->id, first);
+        } else {
+            log_warn("%s: duplicate id '%s' (also at %s): the %s is kept (--duplicates=%s)", second, a->id, first,
+                     r->o->duplicates == DUP_LAST ? "last" : "first", r->o->duplicates == DUP_LAST ? "last" : "first");
+        }
+    }
+    pthread_mutex_unlock(&r->ids_mu);
+    return keep;
+}
+
+/* Writer side: is this document still the kept copy of its id? (A copy
+ * queued before a later one won is dropped here.) */
+static int still_kept(struct run *r, const struct item *it)
+{
+    pthread_mutex_lock(&r->ids_mu);
+    struct strmap_entry *e = strmap_get(&r->ids, it->id_term, strlen(it->id_term));
+    int kept = !e || e->u64 == it->order;
+    pthread_mutex_unlock(&r->ids_mu);
+    return kept;
 }
 
 /* Builder side: skip, or tokenize into a document for the writer. */
@@ -159,11 +237,17 @@ static void build_article(struct worker *w, struct article *a)
     }
     default_category(a);
     schema_id_term(it->id_term, a->id);
+    it->order = order_of(a);
+    int again;
+    if (!claim_id(r, it->id_term, a, &again)) {
+        free(it);
+        article_free(a);
+        return;
+    }
     uint64_t h = termgen_content_hash(a);
     struct strmap_entry *k = strmap_get(r->known, it->id_term, strlen(it->id_term));
-    /* An id met a second time in this run is never skipped: its first
-     * occurrence may have been written, and the last one must win. */
-    int again = k && __atomic_exchange_n(&k->mark, 1, __ATOMIC_RELAXED);
+    /* The kept copy of an id met twice is never skipped as unchanged: the
+     * other copy may have been written. */
     if (k && k->u64 == h && !again && !r->o->rebuild) {
         ADD(unchanged, 1);
         free(it);
@@ -207,7 +291,7 @@ static int write_docs(struct run *r, struct writer *w, struct queue *q, int prog
     int rc = 0;
     struct item *it;
     while ((it = queue_pop(q))) {
-        if (!r->failed) {
+        if (!r->failed && still_kept(r, it)) {
             if (writer_put(w, it->id_term, it->doc, it->hash, r->st) != 0) {
                 r->failed = 1;
                 queue_close(&r->files);
@@ -294,8 +378,9 @@ static void *reader_main(void *arg)
     struct job *job;
     while ((job = queue_pop(&r->files))) {
         if (!indexer_interrupted && !r->failed) {
+            w->seq = job->seq;
             struct input_opts io = { .format = INPUT_AUTO, .root = job->root, .max_bytes = r->o->max_file_bytes,
-                                     .on_charset = on_charset };
+                                     .on_charset = on_charset, .stdin_id = r->o->stdin_id };
             __atomic_fetch_add(&r->st->files, 1, __ATOMIC_RELAXED);
             input_parse_file(job->path, &io, on_article, on_error, w);
         }
@@ -318,7 +403,22 @@ static int walk_cb_push(const char *path, const char *root, void *ud)
         return 1;
     job->path = strdup(path);
     job->root = root ? strdup(root) : NULL;
-    if (!job->path || queue_push(&r->files, job) != 0) {
+    pthread_mutex_lock(&r->ids_mu);
+    if (r->n_paths == r->cap_paths) {
+        size_t ncap = r->cap_paths ? r->cap_paths * 2 : 256;
+        char **np = realloc(r->paths, ncap * sizeof *np);
+        if (np) {
+            r->paths = np;
+            r->cap_paths = ncap;
+        }
+    }
+    char *copy = r->n_paths < r->cap_paths ? strdup(path) : NULL;
+    if (copy)
+        r->paths[r->n_paths] = copy;
+    job->seq = (unsigned)r->n_paths;
+    r->n_paths += copy != NULL;
+    pthread_mutex_unlock(&r->ids_mu);
+    if (!copy || !job->path || queue_push(&r->files, job) != 0) {
         free(job->path);
         free(job->root);
         free(job);
@@ -394,6 +494,8 @@ int pipeline_run(const struct indexer_opts *o, struct writer *wr, struct indexer
         return EXIT_INDEX;
     }
     pthread_mutex_init(&r.mu, NULL);
+    pthread_mutex_init(&r.ids_mu, NULL);
+    strmap_init(&r.ids);
     /* workers[0..n): builders (with a termgen); workers[n..2n): readers */
     struct worker *workers = calloc(2 * n, sizeof *workers);
     pthread_t *tids = calloc(2 * n, sizeof *tids);
@@ -463,5 +565,10 @@ out:
     for (unsigned i = 0; i < r.n_writers; i++)
         queue_destroy(&r.docs[i]);
     pthread_mutex_destroy(&r.mu);
+    pthread_mutex_destroy(&r.ids_mu);
+    strmap_free(&r.ids);
+    for (size_t i = 0; i < r.n_paths; i++)
+        free(r.paths[i]);
+    free(r.paths);
     return rc;
 }

@@ -78,6 +78,9 @@ void progress_summary(const struct indexer_stats *st, const char *db, double ind
     if (index_mb > 0 && mb > 0)
         fprintf(stderr, "; index %.1f MB = %.2f MB per MB of text", index_mb, index_mb / mb);
     fputc('\n', stderr);
+    if (st->duplicates)
+        fprintf(stderr, "indexer: %llu duplicate id%s in this run (each reported above with both places)\n",
+                (unsigned long long)st->duplicates, st->duplicates == 1 ? "" : "s");
     if (st->n_charsets) {
         fprintf(stderr, "indexer: converted to UTF-8:");
         for (unsigned i = 0; i < st->n_charsets; i++)

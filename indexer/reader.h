@@ -28,6 +28,11 @@ struct input_opts {
     /* Told once for each file read from an encoding other than UTF-8
      * (charset.h: the ICU converter name and why it was chosen); may be NULL. */
     void (*on_charset)(const char *file, const char *charset, const char *how, void *ud);
+    /* The id of an article read from standard input ("-") that has none of
+     * its own (no JSONL "id", no URL); "ID#LINE" for the lines of a JSONL
+     * stream. NULL: such an article is refused (reported, counted), never
+     * given the id "-". */
+    const char *stdin_id;
 };
 
 #endif

@@ -270,8 +270,6 @@ int writer_put(struct writer *w, const char *id_term, xap_doc *doc, uint64_t has
         log_err("out of memory");
         return -1;
     }
-    if (!created)
-        ADD(duplicates, 1);
     struct strmap_entry *k = strmap_get(&w->known, id_term, len);
     if (w->db) {
         xap_status xs = xap_db_replace_by_term(w->db, id_term, doc, NULL);

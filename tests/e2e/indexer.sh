@@ -63,7 +63,8 @@ grep -q "no such article" "$T/out"; ok $? "--delete of an unknown id warns"
 # ---- bad inputs: reported, counted, the batch completes -------------------------
 B=$T/bad
 mkdir -p "$B"
-printf 'Good title\n\nGood body about \xff\xfe invalid bytes and insulin.\n' > "$B/invalid-utf8.txt"
+# UTF-8 (three valid multi-byte characters) with two bad bytes: repaired
+printf 'Good title\n\nGood body \xe2\x80\x94 about \xe2\x80\x9cinsulin\xe2\x80\x9d \xff\xfe invalid bytes and insulin.\n' > "$B/invalid-utf8.txt"
 head -c 4096 /dev/urandom > "$B/binary.txt"; printf '\0\0\0' >> "$B/binary.txt"
 gzip -c "$ROOT/corpus/en/heart/hypertension.txt" | head -c 300 > "$B/truncated.txt.gz"
 printf '{"id":"j1","title":"First","body":"one"}\n{"id": broken\n{"id":"j3","title":"Third","body":"three"}\n' > "$B/mixed.jsonl"
