@@ -48,7 +48,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # that its NEEDED entries are exactly these lists in every build (Debian's
 # gcc drops --as-needed under SAN=1 anyway); tests/e2e/00-programs.sh
 # checks them. The tests and tools link every library.
-indexer_LIBS := $(shell pkg-config --libs xapian-core icu-uc zlib jansson libxml-2.0 2>/dev/null)
+indexer_LIBS := $(shell pkg-config --libs xapian-core icu-uc icu-i18n zlib jansson libxml-2.0 2>/dev/null)
 searchd_LIBS := $(shell pkg-config --libs xapian-core icu-uc zlib libmicrohttpd jansson hunspell 2>/dev/null) -lm
 search_LIBS  := $(shell pkg-config --libs jansson libcurl 2>/dev/null) -lm
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)

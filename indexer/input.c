@@ -82,13 +82,13 @@ static char *to_utf8(struct parse_ctx *c, const char *data, size_t len, int is_h
     if (!charset_choose(data, len, is_html, &cc))
         return NULL;
     if (charset_to_utf8(cc.name, data + cc.skip, len - cc.skip, &conv, outlen, &bad, eb, sizeof eb) != 0) {
-        input_report(c, 0, INPUT_ERR_ENCODING, 0, "%s (%s); read as UTF-8 instead", eb, cc.how);
+        parse_report(c, 0, INPUT_ERR_ENCODING, 0, "%s (%s); read as UTF-8 instead", eb, cc.how);
         return NULL;
     }
     if (c->opts->on_charset)
         c->opts->on_charset(c->name, cc.name, cc.how, c->ud);
     if (bad)
-        input_report(c, 0, INPUT_ERR_ENCODING, 0, "read as %s (%s): %zu byte sequence%s not valid in it replaced with U+FFFD",
+        parse_report(c, 0, INPUT_ERR_ENCODING, 0, "read as %s (%s): %zu byte sequence%s not valid in it replaced with U+FFFD",
                      cc.name, cc.how, bad, bad == 1 ? "" : "s");
     return conv;
 }
@@ -220,7 +220,7 @@ static enum input_status stream_block(struct stream *sm, const char *data, size_
         char eb[256];
         size_t bad;
         if (charset_to_utf8(sm->charset, data, len, &conv, &tlen, &bad, eb, sizeof eb) != 0) {
-            input_report(c, c->line_base + 1, INPUT_ERR_NOMEM, 1, "%s", eb);
+            parse_report(c, c->line_base + 1, INPUT_ERR_NOMEM, 1, "%s", eb);
             return INPUT_ERR_NOMEM;
         }
         data = conv;

@@ -54,7 +54,27 @@ enum input_status parse_emit(struct parse_ctx *c, struct article *a, long line, 
     a->line = line;
     if (!a->id || !*a->id) {
         free(a->id);
-        a->id = a->url && *a->url ? strdup(a->url) : parse_path_id(c, path_id_with_line ? line : 0);
+        a->id = NULL;
+        if (a->url && *a->url) {
+            a->id = strdup(a->url);
+        } else if (strcmp(c->name, "-") == 0) {
+            /* Every article on stdin would be "-": one would replace the other. */
+            if (!c->opts->stdin_id || !*c->opts->stdin_id) {
+                parse_report(c, line, INPUT_ERR_PARSE, 0,
+                             "an article on standard input without an id (no JSONL \"id\", no URL): give one "
+                             "with --stdin-id ID");
+                article_free(a);
+                return INPUT_OK;
+            }
+            if (path_id_with_line && line > 0) {
+                if (asprintf(&a->id, "%s#%ld", c->opts->stdin_id, line) < 0)
+                    a->id = NULL;
+            } else {
+                a->id = strdup(c->opts->stdin_id);
+            }
+        } else {
+            a->id = parse_path_id(c, path_id_with_line ? line : 0);
+        }
         if (!a->id)
             goto oom;
     }

@@ -23,7 +23,7 @@ links() {
     done
     [ $_tap_fail -eq 0 ] || diag "$p NEEDED:" $libs
 }
-links indexer yes libxapian libicuuc libz libjansson libxml2
+links indexer yes libxapian libicuuc libicui18n libz libjansson libxml2  # i18n: the charset detector
 links indexer no  libmicrohttpd libcurl libhunspell-1
 links searchd yes libxapian libicuuc libmicrohttpd libjansson libhunspell-1
 links searchd no  libcurl libxml2
