@@ -41,8 +41,9 @@
 /* The layout version, stored in the index's metadata (SCHEMA_META_KEY).
  * Bump it whenever what the indexer writes changes (tests/golden/schema.sh
  * shows the layout). 6: no positions on H and diacritic forms, spelling
- * words met at least twice. */
-#define SCHEMA_VERSION "7"
+ * words met at least twice. 7: XK topic terms. 8: category and lang
+ * value slots (facets). */
+#define SCHEMA_VERSION "8"
 #define SCHEMA_META_KEY "medsearch_schema"
 
 #define PFX_TITLE    "S"
@@ -66,7 +67,9 @@ enum schema_value {
     VAL_LENGTH = 1,  /* words in the article, sortable_serialise */
     VAL_HASH = 2,    /* content hash, 16 hex digits: unchanged articles are skipped */
     VAL_SOURCE = 3,  /* (unused: the source path is in the stored record) */
-    VAL_DUPKEY = 4   /* hash of the normalized body start: near-duplicate collapse */
+    VAL_DUPKEY = 4,  /* hash of the normalized body start: near-duplicate collapse */
+    VAL_CATEGORY = 5, /* category, folded as its XC term: facet counts (searchd/facets.c) */
+    VAL_LANG = 6      /* language, folded as its L term: facet counts */
 };
 
 /* Xapian's term length limit is 245 bytes; we stay well under it. */

@@ -63,6 +63,12 @@ struct xap_stem {
     Xapian::Stem stem;
 };
 
+struct xap_spy {
+    /* Not release()d: we own it, enquires hold a plain pointer. */
+    Xapian::ValueCountMatchSpy spy;
+    explicit xap_spy(unsigned slot) : spy(slot) {}
+};
+
 /* ---- errors ------------------------------------------------------------- */
 
 static thread_local std::string t_errmsg;
@@ -1591,6 +1597,78 @@ xap_status xap_eset_item(const xap_eset *es, size_t i, const char **term, double
 void xap_eset_free(xap_eset *es)
 {
     delete es;
+}
+
+/* ---- match spies ------------------------------------------------------------------ */
+
+xap_status xap_spy_new(unsigned slot, xap_spy **out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    try {
+        *out = new xap_spy(slot);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_enquire_add_spy(xap_enquire *e, xap_spy *s)
+{
+    if (!e)
+        return NULL_ARG(__func__, "e");
+    if (!s)
+        return NULL_ARG(__func__, "s");
+    try {
+        e->enq.add_matchspy(&s->spy);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_enquire_clear_spies(xap_enquire *e)
+{
+    if (!e)
+        return NULL_ARG(__func__, "e");
+    try {
+        e->enq.clear_matchspies();
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+uint32_t xap_spy_total(const xap_spy *s)
+{
+    return s ? (uint32_t)s->spy.get_total() : 0;
+}
+
+xap_status xap_spy_top(const xap_spy *s, size_t max, xap_spy_cb cb, void *ud)
+{
+    if (!s)
+        return NULL_ARG(__func__, "s");
+    if (!cb)
+        return NULL_ARG(__func__, "cb");
+    try {
+        /* Copied first: the callback may not see a half-walked iterator
+         * if it fails, and no exception may cross it. */
+        std::vector<std::pair<std::string, Xapian::doccount>> top;
+        for (Xapian::TermIterator it = s->spy.top_values_begin(max); it != s->spy.top_values_end(max); ++it)
+            top.emplace_back(*it, it.get_termfreq());
+        for (const auto &v : top)
+            if (cb(v.first.data(), v.first.size(), (uint32_t)v.second, ud) != 0)
+                break;
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+void xap_spy_free(xap_spy *s)
+{
+    delete s;
 }
 
 /* ---- stemmers ------------------------------------------------------------------ */

@@ -58,6 +58,7 @@ typedef struct xap_enquire xap_enquire;
 typedef struct xap_mset xap_mset;
 typedef struct xap_eset xap_eset;
 typedef struct xap_stem xap_stem;
+typedef struct xap_spy xap_spy;
 
 /* ---- databases ---------------------------------------------------------- */
 
@@ -279,6 +280,26 @@ size_t xap_eset_size(const xap_eset *es);
 /* Term i: *term points into the eset (valid until xap_eset_free). */
 xap_status xap_eset_item(const xap_eset *es, size_t i, const char **term /* OUT */, double *weight /* OUT */);
 void xap_eset_free(xap_eset *es);
+
+/* ---- match spies (facet counts) ------------------------------------------------ */
+
+/* A value-count spy (Xapian::ValueCountMatchSpy) over value `slot`: once
+ * added to an enquire, every document the next xap_enquire_mset examines
+ * is counted by its value in the slot (documents without one are not).
+ * It sees the documents the matcher looks at: to count every match, pass
+ * check_at_least >= the database's document count. Owned by the caller;
+ * the enquire only borrows it, so free the enquire (or call
+ * xap_enquire_clear_spies) before xap_spy_free. */
+xap_status xap_spy_new(unsigned slot, xap_spy **out /* OUT */);
+xap_status xap_enquire_add_spy(xap_enquire *e, xap_spy *s);
+xap_status xap_enquire_clear_spies(xap_enquire *e);
+/* Documents the spy has seen. */
+uint32_t xap_spy_total(const xap_spy *s);
+/* The `max` most frequent values (ties: byte order), most frequent first:
+ * cb(value, len, count, ud) for each; cb returns non-zero to stop. */
+typedef int (*xap_spy_cb)(const char *value, size_t len, uint32_t count, void *ud);
+xap_status xap_spy_top(const xap_spy *s, size_t max, xap_spy_cb cb, void *ud);
+void xap_spy_free(xap_spy *s);
 
 /* ---- stemmers ------------------------------------------------------------------ */
 

@@ -341,7 +341,9 @@ static int is_heading(const struct emit *e, const char *p, size_t len)
     return 0;
 }
 
-static void add_filter(xap_doc *doc, struct tokenizer *tk, const char *prefix, const char *value)
+/* A boolean filter term of value (folded), and, when slot >= 0, the same
+ * folded value in that value slot for facet counts. */
+static void add_filter(xap_doc *doc, struct tokenizer *tk, const char *prefix, const char *value, int slot)
 {
     if (!value || !*value)
         return;
@@ -353,6 +355,11 @@ static void add_filter(xap_doc *doc, struct tokenizer *tk, const char *prefix, c
         schema_term(term, prefix, folded, n);
     }
     xap_doc_add_boolean_term(doc, term);
+    /* The value is the term without its prefix, so a facet value passed
+     * back as a filter (category=...) folds to the same term. */
+    size_t plen = strlen(prefix);
+    if (slot >= 0 && strlen(term) > plen)
+        xap_doc_set_value(doc, (unsigned)slot, term + plen, strlen(term) - plen);
 }
 
 /* Site: the url's host, else the first folder of the id. */
@@ -431,11 +438,11 @@ int termgen_document(struct termgen *tg, const struct article *a, xap_doc **out,
 
     schema_id_term(term, a->id);
     xap_doc_add_boolean_term(doc, term);
-    add_filter(doc, tg->tk, PFX_CATEGORY, a->category);
-    add_filter(doc, tg->tk, PFX_LANG, a->lang);
+    add_filter(doc, tg->tk, PFX_CATEGORY, a->category, VAL_CATEGORY);
+    add_filter(doc, tg->tk, PFX_LANG, a->lang, VAL_LANG);
     char site[256];
     site_of(a, site, sizeof site);
-    add_filter(doc, tg->tk, PFX_SITE, site);
+    add_filter(doc, tg->tk, PFX_SITE, site, -1);
     if (a->source && strcmp(a->source, "-") != 0) {
         schema_term(term, PFX_FILE, a->source, strlen(a->source));
         xap_doc_add_boolean_term(doc, term);

@@ -3,6 +3,7 @@
 #include "search.h"
 #include "stopword.h"
 #include "related.h"
+#include "facets.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -110,12 +111,15 @@ struct run {
     const char *category, *lang; /* folded filter values or NULL */
     uint32_t offset, limit;
     unsigned fields;
+    unsigned facet_mask;   /* facets= (facets.h); 0: none */
+    size_t facet_limit;
     /* out */
     json_t *hits;
     uint32_t total;
     int timed_out;
     json_t *dym;
     json_t *rel_articles, *rel_terms;
+    json_t *facets;
 };
 
 static void run_reset(struct run *r)
@@ -124,7 +128,8 @@ static void run_reset(struct run *r)
     json_decref(r->dym);
     json_decref(r->rel_articles);
     json_decref(r->rel_terms);
-    r->hits = r->dym = r->rel_articles = r->rel_terms = NULL;
+    json_decref(r->facets);
+    r->hits = r->dym = r->rel_articles = r->rel_terms = r->facets = NULL;
     r->total = 0;
     r->timed_out = 0;
 }
@@ -455,6 +460,7 @@ static xap_status run_search(xap_db *db, void *ud)
     xap_mset *m = NULL;
     struct snippet_query *sq = NULL;
     uint32_t *docids = NULL;
+    struct facets *fc = NULL;
     xap_status st = XAP_OK;
     r->hits = json_array();
     if (!r->hits)
@@ -478,8 +484,16 @@ static xap_status run_search(xap_db *db, void *ud)
     if (st != XAP_OK)
         goto done;
     uint32_t want = r->offset + r->limit;
+    if (want < COUNT_AT_LEAST)
+        want = COUNT_AT_LEAST;
+    /* Facet spies join the final pass only (not feedback's first one). */
+    st = facets_attach(e, r->facet_mask, &fc);
+    if (st != XAP_OK)
+        goto done;
     double t0 = now_s();
-    st = xap_enquire_mset(e, r->offset, r->limit, want > COUNT_AT_LEAST ? want : COUNT_AT_LEAST, NULL, 0, &m);
+    st = xap_enquire_mset(e, r->offset, r->limit, facets_check_at_least(fc, db, want), NULL, 0, &m);
+    if (st == XAP_OK && fc)
+        r->facets = facets_json(fc, r->facet_limit, &st);
     if (st != XAP_OK)
         goto done;
     /* Xapian does not say that it stopped early; the clock does. */
@@ -538,7 +552,8 @@ done:
     free(docids);
     snippet_query_free(sq);
     xap_mset_free(m);
-    xap_enquire_free(e);
+    xap_enquire_free(e); /* before the spies it borrows */
+    facets_free(fc);
     xap_query_free(q);
     return st;
 }
@@ -603,6 +618,16 @@ void search_handle(struct server_req *req)
         server_reply_error(req, 400, "bad_request", "fields", -1, "parameter 'fields': unknown field '%s'", bad);
         return;
     }
+    unsigned facet_mask = 0;
+    const char *facets_s = server_arg_str(req, "facets", NULL);
+    if (facets_s && facets_parse(facets_s, &facet_mask, bad, sizeof bad) != 0) {
+        server_reply_error(req, 400, "bad_request", "facets", -1,
+                           "parameter 'facets': unknown facet '%s' (known: category, lang)", bad);
+        return;
+    }
+    long facet_limit;
+    if (server_arg_int(req, "facet_limit", FACETS_DEFAULT_LIMIT, 1, FACETS_MAX_LIMIT, &facet_limit) < 0)
+        return;
     struct tokenizer *tk = worker_tokenizer(w);
     if (!tk) {
         server_reply_error(req, 500, "internal", NULL, -1, "tokenizer unavailable");
@@ -634,7 +659,8 @@ void search_handle(struct server_req *req)
         return;
     }
     struct run r = { cfg, tk, thread_stemmer(), w, q, text, len, category, lang, (uint32_t)offset,
-                     (uint32_t)limit, fields, NULL, 0, 0, NULL, NULL, NULL };
+                     (uint32_t)limit, fields, facet_mask, (size_t)facet_limit,
+                     NULL, 0, 0, NULL, NULL, NULL, NULL };
     xap_status st = worker_retry(w, run_search, &r);
     if (st != XAP_OK) {
         if (st == XAP_ERR_NOMEM)
@@ -669,6 +695,17 @@ void search_handle(struct server_req *req)
         if (fields & F_DYM)
             json_object_set_new(body, "did_you_mean", r.dym ? json_incref(r.dym) : json_null());
         json_object_set_new(body, "hits", json_incref(r.hits));
+        if (facet_mask) {
+            /* No words (nothing matched): every asked facet, empty. */
+            if (!r.facets) {
+                r.facets = json_object();
+                if (r.facets && (facet_mask & FACET_CATEGORY))
+                    json_object_set_new(r.facets, "category", json_array());
+                if (r.facets && (facet_mask & FACET_LANG))
+                    json_object_set_new(r.facets, "lang", json_array());
+            }
+            json_object_set_new(body, "facets", r.facets ? json_incref(r.facets) : json_object());
+        }
         if (fields & F_RELATED)
             json_object_set_new(body, "related", json_pack("{s:O, s:O}", "articles", r.rel_articles,
                                                            "terms", r.rel_terms));

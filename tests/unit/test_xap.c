@@ -1526,6 +1526,62 @@ static void test_null_args(void **state)
     xap_db_close(rdb);
 }
 
+struct spy_seen {
+    char values[4][16];
+    uint32_t counts[4];
+    size_t n;
+};
+
+static int spy_cb(const char *v, size_t len, uint32_t count, void *ud)
+{
+    struct spy_seen *s = ud;
+    if (s->n < 4) {
+        snprintf(s->values[s->n], sizeof s->values[0], "%.*s", (int)len, v);
+        s->counts[s->n++] = count;
+    }
+    return 0;
+}
+
+/* A value-count spy counts every match when check_at_least covers the
+ * database, not only the page; a second run counts afresh only when the
+ * caller makes a new spy (the facets module does). */
+static void test_spy(void **state)
+{
+    struct fx *f = *state;
+    xap_db *db = open_corpus(f);
+    xap_enquire *e;
+    xap_mset *m;
+    xap_spy *spy;
+    xap_query *q = T("chest"); /* a1, a4, a6: cardio x2, infection x1 */
+
+    OK(xap_enquire_new(db, &e));
+    OK(xap_enquire_set_query(e, q));
+    OK(xap_spy_new(SLOT_CAT, &spy));
+    OK(xap_enquire_add_spy(e, spy));
+    OK(xap_enquire_mset(e, 0, 1, 6, NULL, 0, &m));
+    assert_int_equal(xap_mset_size(m), 1);
+    assert_int_equal(xap_spy_total(spy), 3);
+    struct spy_seen seen = { 0 };
+    OK(xap_spy_top(spy, 10, spy_cb, &seen));
+    assert_int_equal(seen.n, 2);
+    assert_string_equal(seen.values[0], "cardio");
+    assert_int_equal(seen.counts[0], 2);
+    assert_string_equal(seen.values[1], "infection");
+    assert_int_equal(seen.counts[1], 1);
+    memset(&seen, 0, sizeof seen);
+    OK(xap_spy_top(spy, 1, spy_cb, &seen));
+    assert_int_equal(seen.n, 1);
+    xap_mset_free(m);
+    OK(xap_enquire_clear_spies(e));
+    assert_int_equal(xap_spy_top(NULL, 1, spy_cb, &seen), XAP_ERR_INVALID);
+    assert_int_equal(xap_enquire_add_spy(e, NULL), XAP_ERR_INVALID);
+    xap_enquire_free(e);
+    xap_spy_free(spy);
+    xap_spy_free(NULL);
+    xap_query_free(q);
+    xap_db_close(db);
+}
+
 int main(void)
 {
 #define T_(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1557,6 +1613,7 @@ int main(void)
         T_(test_error_mapping),
         T_(test_stem),
         T_(test_sortable),
+        T_(test_spy),
         T_(test_null_args),
     };
     /* XAP_TEST=pattern runs a subset (for debugging one test). */
