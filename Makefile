@@ -4,6 +4,7 @@
 #   make              build build/indexer, build/searchd, build/search
 #   make check        build and run every test (unit, golden, end-to-end)
 #   make demo         index corpus/, start searchd, run example searches
+#   make site         the search page: searchd + nginx on 127.0.0.1:8089 (site-stop)
 #   make SAN=1 ...    AddressSanitizer + UndefinedBehaviorSanitizer build
 #   make TSAN=1 ...   ThreadSanitizer build
 #   make install PREFIX=/usr/local DESTDIR=
@@ -90,7 +91,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c bench/*.c)
 TOOL_BIN := $(patsubst %.c,$(B)/%,$(notdir $(TOOL_SRC)))
 
-.PHONY: all check demo demo-stop bench eval fuzz install clean tests fresh-check
+.PHONY: all check demo demo-stop site site-stop bench eval fuzz install clean tests fresh-check
 all: $(PROGRAMS)
 tests: all $(TEST_BIN) $(TOOL_BIN)
 
@@ -128,6 +129,12 @@ demo: all
 
 demo-stop:
 	@if [ -f demo/searchd.pid ]; then kill -TERM $$(cat demo/searchd.pid) 2>/dev/null || true; rm -f demo/searchd.pid; echo "searchd stopped"; fi
+
+site: all
+	@scripts/site.sh
+
+site-stop:
+	@scripts/site.sh stop
 
 bench: all $(TOOL_BIN)
 	@bench/run.sh

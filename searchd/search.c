@@ -477,7 +477,10 @@ static xap_status run_search(xap_db *db, void *ud)
     if (st == XAP_OK)
         st = xap_enquire_set_bm25(e, query_k1(&o, r->q), 0, 1, o.bm25_b, 0.5);
     if (st == XAP_OK)
-        st = feedback(db, r->tk, e, &o, r->q, r->text, r->len, r->category || r->lang, &q);
+        /* With facets, expansion only reorders (as with filters): the
+         * counts, the total and a clicked facet then agree (design: the
+         * expansion never adds matches). */
+        st = feedback(db, r->tk, e, &o, r->q, r->text, r->len, r->category || r->lang || r->facet_mask, &q);
     double budget = cfg->searchd.query_timeout_ms / 1000.0;
     if (st == XAP_OK && budget > 0)
         st = xap_enquire_set_time_limit(e, budget);

@@ -12,12 +12,7 @@ ok $? "indexes corpus/" || { sed 's/^/# /' "$T/index.log"; done_testing; exit; }
 chmod -R a+rX "$T/db"
 S=$T/s.sock
 user=(); [ "$(id -u)" = 0 ] && user=(--user nobody)
-# Pseudo-relevance feedback is off here: today it ORs expansion terms
-# into an unfiltered query (more matches) but only reorders a filtered
-# one, so "heart (6)" would find 1 when clicked; the design says expansion
-# never adds matches (the plan work fixes that; then drop this).
-printf '[ranking]\nprf_docs = 0\n' > "$T/conf"
-start_searchd "$T/db" "$S" --config "$T/conf" "${user[@]}"
+start_searchd "$T/db" "$S" "${user[@]}"
 ok $? "searchd starts" || { done_testing; exit; }
 
 js() { printf '%s' "$1" | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if eval(sys.argv[1]) else 1)' "$2"; }
