@@ -21,7 +21,7 @@ enc() { python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1
 # The counts of a page of 1 hit equal the fields of all the hits.
 for query in "pain" "sleep" "infection OR 失眠" "heart"; do
     one=$(get "$S" "/search?q=$(enc "$query")&limit=1&facets=category,lang&facet_limit=100&fields=id")
-    all=$(get "$S" "/search?q=$(enc "$query")&limit=100&fields=category,lang")
+    all=$(get "$S" "/search?q=$(enc "$query")&limit=100&fields=category,lang&facets=lang")
     printf '%s\n%s\n' "$one" "$all" | python3 -c '
 import json, sys, collections
 one, every = (json.loads(l) for l in sys.stdin.read().splitlines())
