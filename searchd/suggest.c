@@ -373,8 +373,8 @@ static xap_status add_titles(xap_db *db, const struct tok_token *const *w, size_
  * uses much. Each is counted in articles; logs keep one very common word
  * from drowning a topic. A topic (an XK term, or a synonym file's name)
  * also gets a fixed step up: it names something to read about. */
-#define W_TOPIC_DF 1.0
-#define W_TOPIC 1.0
+#define W_TOPIC_DF 0.5
+#define W_TOPIC 2.0
 #define W_TITLE_DF 0.5
 #define W_TEXT_DF 0.5
 
