@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The search box's two helpers on a real searchd over corpus/: "did you
+# mean" corrects plain and phonetic slips (a neighbouring word decides),
+# and keeps quiet on real words the index lacks (a rare medical term, a
+# word hunspell inflects), numbers, ids, Chinese and absurdly long input;
+# /suggest completes prefixes to the articles' topics and words, ranked
+# by score, and answers Chinese and over-long input sanely.
+. "$(dirname "$0")/../lib.sh"
+need curl python3
+tmpdir
+user=()
+[ "$(id -u)" = 0 ] && user=(--user nobody)
+
+"$BIN/indexer" --db "$T/db" --quiet "$ROOT/corpus" > "$T/indexer.log" 2>&1; ok $? "index corpus/"
+sock=$T/s.sock
+start_searchd "$T/db" "$sock" "${user[@]}"; ok $? "searchd answers /health"
+
+# dym QUERY WANT: /search's did_you_mean.query is WANT ("" = none).
+dym() {
+    local q=$1 want=$2 got
+    got=$(curl -s --max-time 30 --unix-socket "$sock" -G "http://x/search" --data-urlencode "q=$q" \
+          --data-urlencode "limit=1" --data-urlencode "fields=id,did_you_mean" |
+          python3 -c 'import json,sys; d=json.load(sys.stdin).get("did_you_mean"); print(d["query"] if d else "")' 2>&1)
+    [ "$got" = "$want" ]; ok $? "did you mean: '$q' -> '${want:-(none)}'$( [ "$got" = "$want" ] || echo " (got '$got')")"
+}
+dym "insomina" "insomnia"                           # two letters swapped
+dym "conjunctivitus" "conjunctivitis"               # a vowel
+dym "atrial fibrilation" "atrial fibrillation"      # a doubled letter left out
+dym "hypertenshun" "hypertension"                   # phonetic: -sion as it sounds
+dym "dehydrashun treatment" "dehydration treatment"
+dym "Insomina and anxeity" "insomnia and anxiety"   # two words, the rest as typed
+dym "insomnia" ""                                   # in the index
+dym "dysphasia" ""                                  # a real word the index lacks: not dysphagia
+dym "myelomeningocele" ""                           # a rare medical term from the word lists
+dym "insomnias" ""                                  # an inflection hunspell knows
+dym "b12 2024 covid-19 il-6" ""                     # numbers and ids
+dym "xq7-4411" ""
+dym "失眠" ""                                       # Chinese is not spell-checked
+dym "zzqxv" ""                                      # nothing close: no guess
+
+# very long input: answered (a 200 or a 4xx naming the limit), searchd lives
+long=$(python3 -c 'print(" ".join(["insomina"] * 300))')
+st=$(curl -s -o "$T/long.json" -w '%{http_code}' --max-time 60 --unix-socket "$sock" -G "http://x/search" \
+     --data-urlencode "q=$long" --data-urlencode "fields=id,did_you_mean")
+case $st in 200|413|414|422) ok 0 "300 misspelled words: answered ($st)" ;; *) ok 1 "300 misspelled words: status $st" ;; esac
+many=$(python3 -c 'print(" ".join(["insomina", "anxeity", "conjunctivitus", "hypertenshun"] * 10))')
+st=$(curl -s -o "$T/many.json" -w '%{http_code}' --max-time 60 --unix-socket "$sock" -G "http://x/search" \
+     --data-urlencode "q=$many" --data-urlencode "fields=id,did_you_mean")
+[ "$st" = 200 ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["did_you_mean"]; assert d["query"].startswith("insomnia anxiety conjunctivitis hypertension "), d' "$T/many.json"
+ok $? "40 misspelled words: 200, the first ones corrected (a bounded number are tried)"
+st=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 --unix-socket "$sock" "http://x/health")
+[ "$st" = 200 ]; ok $? "searchd still answers after the long query"
+
+# ---- /suggest ----
+# sug PREFIX PYTHON: the check on s (the suggestions' texts) and j (the reply)
+sug() {
+    local p=$1 code=$2
+    curl -s --max-time 10 --unix-socket "$sock" -G "http://x/suggest" --data-urlencode "q=$p" \
+         --data-urlencode "limit=5" > "$T/s.json"
+    python3 -c "import json,sys
+j = json.load(open(sys.argv[1])); s = [x['text'] for x in j['suggestions']]
+$code" "$T/s.json" 2> "$T/py.err"
+    ok $? "suggest '$p'$( [ -s "$T/py.err" ] && echo " ($(tail -1 "$T/py.err" | head -c 200))")"
+}
+sug "insom" "assert s[0] == 'insomnia', s"
+sug "migr" "assert s[0] == 'migraine', s                      # the topic of 'Migraine: more than a bad headache'
+assert j['suggestions'][0].get('topic') is True, j"
+sug "hypert" "assert s[0] == 'hypertension', s"
+sug "atrial fib" "assert s[0] == 'atrial fibrillation', s"
+sug "conj" "assert 'conjunctivitis' in s[:2], s"
+sug "dehyd" "assert s[0] == 'dehydration', s"
+sug "a" "sc = [x['score'] for x in j['suggestions'] if x['kind'] != 'title']
+assert sc == sorted(sc, reverse=True), j"
+sug "失" "assert isinstance(s, list), j"
+sug "zzqxv" "assert s == [], s"
+st=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 --unix-socket "$sock" -G "http://x/suggest" \
+     --data-urlencode "q=$long")
+case $st in 200|413|414|422) ok 0 "a long prefix: answered ($st)" ;; *) ok 1 "a long prefix: status $st" ;; esac
+done_testing
