@@ -85,14 +85,20 @@ int docrec_encode(const struct article *a, char **out, size_t *len)
     return 0;
 }
 
-static char *inflate_all(const char *data, size_t len, size_t *outlen)
+/* Inflate the record's JSON. With `stop` (the body's key: the encoder
+ * writes it last), inflation stops once stop is out, and the text is cut
+ * there and closed with "}": a result list never inflates nor parses the
+ * body. (An unescaped '"' cannot occur inside a JSON string, so stop is
+ * only ever found as a key.) */
+static char *inflate_all(const char *data, size_t len, const char *stop, size_t *outlen)
 {
     z_stream zs;
     memset(&zs, 0, sizeof zs);
     if (inflateInit(&zs) != Z_OK)
         return NULL;
-    size_t cap = len * 4 + 256, used = 0;
-    char *buf = malloc(cap + 1);
+    size_t cap = stop ? 1024 : len * 4 + 256, used = 0;
+    size_t stop_len = stop ? strlen(stop) : 0;
+    char *buf = malloc(cap + 2);
     zs.next_in = (Bytef *)data;
     zs.avail_in = (uInt)len;
     int rc = Z_OK;
@@ -101,17 +107,28 @@ static char *inflate_all(const char *data, size_t len, size_t *outlen)
             if (cap > (size_t)256 << 20)
                 break; /* far more than we ever store */
             cap *= 2;
-            char *nb = realloc(buf, cap + 1);
+            char *nb = realloc(buf, cap + 2);
             if (!nb)
                 break;
             buf = nb;
         }
+        size_t before = used;
         zs.next_out = (Bytef *)buf + used;
         zs.avail_out = (uInt)(cap - used);
         rc = inflate(&zs, Z_NO_FLUSH);
         used = cap - zs.avail_out;
         if (rc != Z_OK && rc != Z_STREAM_END)
             break;
+        if (stop && used >= stop_len) {
+            size_t from = before >= stop_len ? before - stop_len + 1 : 0;
+            buf[used] = '\0';
+            char *hit = memmem(buf + from, used - from, stop, stop_len);
+            if (hit) {
+                used = (size_t)(hit - buf);
+                buf[used++] = '}';
+                rc = Z_STREAM_END;
+            }
+        }
     }
     inflateEnd(&zs);
     if (!buf || rc != Z_STREAM_END) {
@@ -135,7 +152,7 @@ int docrec_decode(const char *data, size_t len, int with_body, struct article **
     if (len < 2 || data[0] != 'z')
         return -1;
     size_t jl = 0;
-    char *js = inflate_all(data + 1, len - 1, &jl);
+    char *js = inflate_all(data + 1, len - 1, with_body ? NULL : ",\"body\":", &jl);
     if (!js)
         return -1;
     json_t *o = json_loadb(js, jl, 0, NULL);
