@@ -7,7 +7,7 @@
 #   make site         the search page: searchd + nginx on 127.0.0.1:8089 (site-stop)
 #   make SAN=1 ...    AddressSanitizer + UndefinedBehaviorSanitizer build
 #   make TSAN=1 ...   ThreadSanitizer build
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (see "install" below)
 #   make fresh-check  make check + make demo in a fresh Debian 12 root
 #   make bench, make eval, make fuzz, make clean
 #
@@ -20,6 +20,10 @@
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/medsearch
+DOCDIR  ?= $(PREFIX)/share/doc/medsearch
+MANDIR  ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
 B       := build
 O       := build/obj
 VERSION := 0.1.0
@@ -55,7 +59,7 @@ search_LIBS  := $(shell pkg-config --libs jansson libcurl 2>/dev/null) -lm
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CPPFLAGS += -Icommon -D_GNU_SOURCE -DMEDSEARCH_VERSION='"$(VERSION)"' \
-            -DMEDSEARCH_DATADIR='"$(DATADIR)"' -MMD -MP
+            -MMD -MP
 CFLAGS   += -std=c11 $(WARN) $(OPT) $(SANFLAGS) -pthread $(PKG_CFLAGS)
 CXXFLAGS += -std=c++17 $(CXXWARN) $(OPT) $(SANFLAGS) -pthread $(PKG_CFLAGS)
 LDFLAGS  += $(SANFLAGS) -pthread
@@ -91,7 +95,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c bench/*.c)
 TOOL_BIN := $(patsubst %.c,$(B)/%,$(notdir $(TOOL_SRC)))
 
-.PHONY: all check demo demo-stop site site-stop bench eval fuzz install clean tests fresh-check
+.PHONY: all check demo demo-stop site site-stop bench eval fuzz install clean tests fresh-check man
 all: $(PROGRAMS)
 tests: all $(TEST_BIN) $(TOOL_BIN)
 
@@ -149,10 +153,47 @@ fuzz:
 fresh-check:
 	@scripts/fresh-check.sh
 
-install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
+# install: the programs, data/, the example config, the docs, the manual
+# pages (help2man from each program's --help, medsearch.conf(5) from the
+# example config's comments: the text lives in one place) and the systemd
+# units with the paths filled in. No path is compiled in (the indexer finds
+# data/ beside its binary), so a PREFIX changes no object file.
+MANPAGES := $(B)/man/indexer.1 $(B)/man/search.1 $(B)/man/searchd.8 $(B)/man/medsearch.conf.5
+UNITS    := $(patsubst contrib/systemd/%.in,$(B)/systemd/%,$(wildcard contrib/systemd/*.in))
+man: $(MANPAGES)
+$(B)/man/indexer.1: $(B)/indexer docs/man/indexer.h2m
+	@mkdir -p $(dir $@)
+	help2man --no-info --section 1 --name "build and update the medsearch index" --include docs/man/indexer.h2m \
+	    --output $@ $<
+$(B)/man/search.1: $(B)/search docs/man/search.h2m
+	@mkdir -p $(dir $@)
+	help2man --no-info --section 1 --name "query searchd from the command line" --include docs/man/search.h2m \
+	    --output $@ $<
+$(B)/man/searchd.8: $(B)/searchd docs/man/searchd.h2m
+	@mkdir -p $(dir $@)
+	help2man --no-info --section 8 --name "the medsearch search daemon" --include docs/man/searchd.h2m \
+	    --output $@ $<
+$(B)/man/medsearch.conf.5: medsearch.conf.example scripts/conf2man.sh
+	@mkdir -p $(dir $@)
+	scripts/conf2man.sh $(VERSION) < $< > $@
+# The units depend on the install paths: made at each install, never stale.
+.PHONY: units
+units:
+	@mkdir -p $(B)/systemd
+	@for u in contrib/systemd/*.in; do \
+	    sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	        -e 's|@UNITDIR@|$(UNITDIR)|g' $$u > $(B)/systemd/$$(basename $$u .in); done
+
+install: all man units
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
 	install -m 644 data/* medsearch.conf.example $(DESTDIR)$(DATADIR)/
+	install -m 644 README.md LICENSE docs/*.md medsearch.conf.example $(DESTDIR)$(DOCDIR)/
+	install -m 644 $(B)/man/indexer.1 $(B)/man/search.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(B)/man/medsearch.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 $(B)/man/searchd.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 $(UNITS) $(DESTDIR)$(UNITDIR)/
 
 clean:
 	rm -rf $(B)

@@ -22,14 +22,18 @@
 #define DEFAULT_CONFIG "/etc/medsearch.conf"
 
 /* The socket: --socket, else $MEDSEARCH_SOCKET, else "[client] socket",
- * else "[searchd] socket" of --config FILE (or of /etc/medsearch.conf if
- * it exists), else ./medsearch.sock.  A config file given with --config
+ * else "[searchd] socket" of --config FILE (or of $MEDSEARCH_CONFIG, as
+ * the indexer and searchd read it, or of /etc/medsearch.conf if it
+ * exists), else ./medsearch.sock.  A config file given with --config
  * is always read, so that a broken one is reported.  Returns the path
  * (owned by *conf or the environment or static), or NULL after printing
  * the config error. */
 static const char *socket_path(const struct cliargs *a, struct config *conf)
 {
     const char *file = a->config;
+    const char *envconf = getenv("MEDSEARCH_CONFIG");
+    if (!file && envconf && *envconf)
+        file = envconf;
     if (!file && !a->socket && !(getenv("MEDSEARCH_SOCKET") && *getenv("MEDSEARCH_SOCKET")) &&
         access(DEFAULT_CONFIG, F_OK) == 0)
         file = DEFAULT_CONFIG;

@@ -49,6 +49,8 @@ struct indexer_stats {
         duplicates; /* articles whose id an earlier one in this run had */
     uint64_t bytes;        /* input text read (uncompressed) */
     uint64_t commits;
+    uint64_t in_total;     /* bytes of the input files on disk (0: unknown, e.g. stdin) */
+    uint64_t in_done;      /* of those, read so far */
     double started;        /* monotonic seconds */
     /* files read from another encoding than UTF-8, by encoding (the
      * pipeline's readers add under its lock) */
@@ -114,7 +116,7 @@ int pipeline_run(const struct indexer_opts *o, struct writer *w, struct indexer_
 void progress_init(int quiet);
 void progress_update(const struct indexer_stats *st, const char *current, int force);
 void progress_done(void);
-void progress_summary(const struct indexer_stats *st, const char *db, double index_mb);
+void progress_summary(const struct indexer_stats *st, const char *db, double index_mb, int dry_run);
 double progress_now(void);
 
 #endif

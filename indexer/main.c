@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* indexer: scraped articles -> the Xapian index. See indexer.h for the
  * parts and the README for the behaviour people rely on. */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -86,24 +87,28 @@ static int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
     return 0;
 }
 
-/* data/ beside the binary's checkout, else the installed data dir. */
+/* data/ beside the binary's checkout (build/../data), else the installed
+ * data dir beside the installed binary (PREFIX/bin/../share/medsearch),
+ * else the system's: no install path is compiled in. */
 static void default_synonyms(struct indexer_opts *o, const char **files)
 {
     static char a[PATH_MAX], b[PATH_MAX];
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    const char *dirs[2] = { NULL, MEDSEARCH_DATADIR };
-    char base[PATH_MAX + 16];
+    const char *dirs[3] = { NULL, NULL, "/usr/share/medsearch" };
+    char base[PATH_MAX + 16], inst[PATH_MAX + 32];
     if (n > 0) {
         exe[n] = '\0';
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
             snprintf(base, sizeof base, "%s/../data", exe);
+            snprintf(inst, sizeof inst, "%s/../share/medsearch", exe);
             dirs[0] = base;
+            dirs[1] = inst;
         }
     }
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
         if (!dirs[i])
             continue;
         snprintf(a, sizeof a, "%s/synonyms.txt", dirs[i]);
@@ -267,6 +272,15 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
         log_err("nothing to do: give INPUT files or directories, --delete ID, or --compact (see --help)");
         return EXIT_USAGE;
     }
+    /* A mistyped INPUT is a usage error, found before anything is created. */
+    for (size_t i = 0; i < o.n_inputs; i++) {
+        struct stat sb;
+        if (strcmp(o.inputs[i], "-") != 0 && lstat(o.inputs[i], &sb) != 0 && errno == ENOENT) {
+            log_err("%s: no such file or directory (INPUT is a file, a directory or -); nothing was done",
+                    o.inputs[i]);
+            return EXIT_USAGE;
+        }
+    }
     if (o.prune && o.n_inputs == 0) {
         log_err("--prune needs the INPUT roots whose vanished files to remove");
         return EXIT_USAGE;
@@ -322,13 +336,14 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
     }
     char path[4096];
     snprintf(path, sizeof path, "%s", writer_path(w));
+    progress_done(); /* the phases after the documents log their own lines */
     if (writer_finish(w, &st) != 0) {
         progress_done();
         return EXIT_INDEX;
     }
     if (interrupted)
         log_warn("interrupted: committed what was indexed; run the same command again to finish");
-    progress_summary(&st, o.db, o.dry_run ? 0 : dir_mb(o.db));
+    progress_summary(&st, o.db, o.dry_run ? 0 : dir_mb(o.db), o.dry_run);
     if (interrupted || st.files_failed || st.failed)
         return EXIT_INPUT_ERRORS;
     return EXIT_DONE;

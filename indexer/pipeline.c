@@ -76,6 +76,7 @@ struct side {
 struct worker {
     struct run *run;
     unsigned seq;         /* a reader's current file */
+    uint64_t file_done;   /* of it, bytes counted in in_done */
     struct termgen *tg;
     struct strmap spell;  /* words of the current article */
 };
@@ -352,6 +353,16 @@ static void on_charset(const char *file, const char *charset, const char *how, v
     pthread_mutex_unlock(&w->run->mu);
 }
 
+static void on_progress(unsigned long long pos, void *ud)
+{
+    struct worker *w = ud;
+    struct indexer_stats *st = w->run->st;
+    if (pos > w->file_done) {
+        ADD(in_done, pos - w->file_done);
+        w->file_done = pos;
+    }
+}
+
 static void *builder_main(void *arg)
 {
     struct worker *w = arg;
@@ -379,10 +390,15 @@ static void *reader_main(void *arg)
     while ((job = queue_pop(&r->files))) {
         if (!indexer_interrupted && !r->failed) {
             w->seq = job->seq;
+            w->file_done = 0;
             struct input_opts io = { .format = INPUT_AUTO, .root = job->root, .max_bytes = r->o->max_file_bytes,
-                                     .on_charset = on_charset, .stdin_id = r->o->stdin_id };
+                                     .on_charset = on_charset, .stdin_id = r->o->stdin_id,
+                                     .on_progress = on_progress };
             __atomic_fetch_add(&r->st->files, 1, __ATOMIC_RELAXED);
             input_parse_file(job->path, &io, on_article, on_error, w);
+            struct stat sb;
+            if (strcmp(job->path, "-") != 0 && stat(job->path, &sb) == 0)
+                on_progress((unsigned long long)sb.st_size, w);
         }
         free(job->path);
         free(job->root);
@@ -470,6 +486,23 @@ static void no_walk_err(const char *path, const char *reason, void *ud)
     (void)path, (void)reason, (void)ud; /* the real walk reports it */
 }
 
+struct total_ctx {
+    uint64_t bytes;
+    int unknown; /* standard input */
+};
+
+static int add_total(const char *path, const char *root, void *ud)
+{
+    struct total_ctx *c = ud;
+    struct stat sb;
+    (void)root;
+    if (strcmp(path, "-") == 0)
+        c->unknown = 1;
+    else if (stat(path, &sb) == 0)
+        c->bytes += (uint64_t)sb.st_size;
+    return 0;
+}
+
 static int big_input(const struct indexer_opts *o)
 {
     struct size_ctx c = { 0 };
@@ -480,6 +513,12 @@ static int big_input(const struct indexer_opts *o)
 int pipeline_run(const struct indexer_opts *o, struct writer *wr, struct indexer_stats *st)
 {
     struct run r = { .o = o, .st = st, .known = writer_known(wr) };
+    if (!o->quiet) {
+        /* the total for the progress line's percentage and ETA */
+        struct total_ctx tc = { 0, 0 };
+        walk_inputs(o->inputs, o->n_inputs, add_total, no_walk_err, &tc);
+        st->in_total = tc.unknown ? 0 : tc.bytes;
+    }
     unsigned n = o->threads ? o->threads : 1;
     r.n_writers = n > 1 && big_input(o) ? writer_open_sides(wr, n) : 1;
     if (r.n_writers > 1)
@@ -532,6 +571,7 @@ int pipeline_run(const struct indexer_opts *o, struct writer *wr, struct indexer
     }
     if (write_docs(&r, wr, &r.docs[0], 1) != 0)
         rc = EXIT_INDEX;
+    progress_update(st, NULL, 1); /* where reading ended (100 % unless stopped) */
     pthread_join(walker, NULL);
     for (unsigned i = 0; i < 2 * n; i++)
         pthread_join(tids[i], NULL);

@@ -33,6 +33,9 @@ struct input_opts {
      * stream. NULL: such an article is refused (reported, counted), never
      * given the id "-". */
     const char *stdin_id;
+    /* Told how far into the file (its bytes on disk, compressed or not)
+     * the reading is, now and then while a large file is streamed; may be NULL. */
+    void (*on_progress)(unsigned long long pos, void *ud);
 };
 
 #endif

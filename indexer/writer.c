@@ -14,8 +14,10 @@
 #define _XOPEN_SOURCE 700
 #include "indexer.h"
 
+#include <errno.h>
 #include <ftw.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,8 +56,41 @@ static int open_status(xap_status st)
     return EXIT_INDEX;
 }
 
+/* The real reason a writable open failed when it is permissions (Xapian
+ * says "locked" when it cannot create its lock file): 1 after logging. */
+static int report_unwritable(const char *path)
+{
+    static const char *const parts[] = { "", "/flintlock", "/iamglass", "/postlist.glass", "/termlist.glass", NULL };
+    char p[4200];
+    for (int i = 0; parts[i]; i++) {
+        snprintf(p, sizeof p, "%s%s", path, parts[i]);
+        if (access(p, F_OK) != 0 && i > 0)
+            continue;
+        if (access(p, W_OK) == 0)
+            continue;
+        int e = errno;
+        if (e != EACCES && e != EROFS && e != EPERM)
+            continue;
+        /* getpwuid's answer is overwritten by the next call: copy it */
+        struct passwd *pw = getpwuid(geteuid());
+        char me[64], owner[96] = "";
+        snprintf(me, sizeof me, "%s", pw ? pw->pw_name : "?");
+        struct stat sb;
+        if (stat(p, &sb) == 0 && (pw = getpwuid(sb.st_uid)))
+            snprintf(owner, sizeof owner, ", it belongs to %s", pw->pw_name);
+        log_err("%s: %s: you are %s (uid %u)%s; run the indexer as the index's owner or fix the permissions "
+                "(chown -R or chmod -R u+w %s)",
+                p, e == EROFS ? "read-only file system" : "permission denied, the index is not writable by you", me,
+                (unsigned)geteuid(), owner, path);
+        return 1;
+    }
+    return 0;
+}
+
 static void report_open_error(const char *path, xap_status st)
 {
+    if ((st == XAP_ERR_LOCKED || st == XAP_ERR_OPENING || st == XAP_ERR_IO) && report_unwritable(path))
+        return;
     if (st == XAP_ERR_LOCKED)
         log_err("%s: the index is locked by another writer (another indexer is running on it); "
                 "try again when it has finished", path);
@@ -541,16 +576,26 @@ static void following_generation(const char *gen, char *buf, size_t cap)
 /* Compact src (merged with the side writers' databases) into the next
  * generation and make that live. optional: a failure is a warning (the
  * caller keeps src live), not an error. */
+static double tree_mb(const char *path);
+
 static int compact_and_swap(struct writer *w, const char *src, int optional)
 {
     char dst[4096], err[512];
     const char *srcs[WRITER_MAX_SIDES + 1];
     size_t n = 0;
+    double before = 0, t0 = progress_now();
     srcs[n++] = src;
     for (unsigned i = 0; i < w->n_sides; i++)
         srcs[n++] = w->sides[i]->path;
+    for (size_t i = 0; i < n; i++)
+        before += tree_mb(srcs[i]);
     following_generation(src, dst, sizeof dst);
     indexdir_remove(dst);
+    /* the phase after the documents: say what it is, it can take minutes */
+    if (n > 1)
+        log_info("merging: %zu writers' databases (%.1f MB) into %s", n, before, dst);
+    else
+        log_info("compacting: %s (%.1f MB)", src, before);
     xap_status st = xap_compact_many(srcs, n, dst);
     if (st != XAP_OK) {
         if (optional)
@@ -571,6 +616,8 @@ static int compact_and_swap(struct writer *w, const char *src, int optional)
     if (w->rebuilding)
         indexdir_remove(src); /* the uncompacted build: never live */
     snprintf(w->path, sizeof w->path, "%s", dst);
+    log_info("%s: %.1f MB before, %.1f MB after, in %.1f s", n > 1 ? "merged" : "compacted", before, tree_mb(dst),
+             progress_now() - t0);
     return 0;
 }
 
@@ -720,6 +767,13 @@ static int print_term(const char *t, size_t len, uint32_t tf, void *ud)
     struct list_ctx *l = ud;
     printf("  %-24.*s %u\n", (int)(len - l->plen), t + l->plen, tf);
     return 0;
+}
+
+static double tree_mb(const char *path)
+{
+    du_total = 0;
+    nftw(path, du_add, 16, FTW_PHYS);
+    return (double)du_total / 1048576.0;
 }
 
 int writer_print_stats(const char *dbdir)

@@ -54,6 +54,8 @@ static struct override overrides[32];
 static size_t noverrides;
 static const char *config_path;
 static int ready_fd = -1;
+static int log_fd = -1;   /* --log FILE */
+static int daemonized;
 /* As configured, before start-up adjusted them, to spot changes on reload. */
 static int loaded_threads, loaded_max_connections;
 
@@ -72,9 +74,13 @@ static void usage(FILE *f)
             "  --threads N         worker threads, 0 = one per core ([searchd] threads)\n"
             "  --tcp HOST:PORT     also listen on TCP, loopback only unless tcp_allow_remote\n"
             "  --user NAME         started as root: the user to serve as, after binding\n"
-            "                      (default nobody; --user root: stay root deliberately)\n"
+            "                      (default nobody; --user root: stay root deliberately);\n"
+            "                      that user must be able to read the index\n"
             "  --socket-mode MODE  octal mode of the socket file (default 0660)\n"
             "  --log-level LEVEL   debug, info (default), warn or error\n"
+            "  --log FILE          append the log to FILE (default: stderr; a daemon\n"
+            "                      without --log discards it once it serves, so that\n"
+            "                      the caller's stdout and stderr are closed)\n"
             "  --help, --version\n"
             "\n"
             "Flags override the config file. Signals: TERM/INT stop after in-flight\n"
@@ -207,6 +213,18 @@ static void daemonize(void)
     if (null > 2)
         close(null);
     ready_fd = p[1];
+    daemonized = 1;
+}
+
+/* A daemon lets go of the caller's stderr (its log goes to --log FILE, or
+ * nowhere), so that `searchd ... 2>&1 | tail` returns. */
+static void detach_stderr(void)
+{
+    int fd = log_fd >= 0 ? log_fd : open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (fd >= 0 && fd != 2)
+        dup2(fd, 2);
+    if (fd >= 0 && fd != log_fd && fd != 2)
+        close(fd);
 }
 
 static void tell_ready(void)
@@ -217,6 +235,89 @@ static void tell_ready(void)
         log_warn_errno("telling the starting process we serve");
     close(ready_fd);
     ready_fd = -1;
+    if (daemonized)
+        detach_stderr();
+}
+
+/* The first place under path (its directories, the stub, the live
+ * generation and its files) that the current user cannot read, into
+ * where; 0 when all can be read (or the index is remote). */
+static int unreadable_part(const char *path, char *where, size_t cap)
+{
+    char p[4096];
+    if (strncmp(path, "tcp:", 4) == 0 || strlen(path) >= sizeof p - 64)
+        return 0;
+    snprintf(p, sizeof p, "%s", path);
+    for (char *s = p + 1; (s = strchr(s, '/')); s++) { /* the directories above it */
+        *s = '\0';
+        int bad = access(p, X_OK) != 0 && errno == EACCES;
+        *s = '/';
+        if (bad) {
+            snprintf(where, cap, "%.*s", (int)(s - p), p);
+            return 1;
+        }
+    }
+    if (access(path, R_OK | X_OK) != 0 && errno == EACCES) {
+        snprintf(where, cap, "%s", path);
+        return 1;
+    }
+    char stub[4200], line[256] = "", gen[4400];
+    snprintf(stub, sizeof stub, "%s/XAPIANDB", path);
+    FILE *f = fopen(stub, "r");
+    if (!f) {
+        if (errno == EACCES) {
+            snprintf(where, cap, "%s", stub);
+            return 1;
+        }
+        return 0;
+    }
+    if (!fgets(line, sizeof line, f))
+        line[0] = '\0';
+    fclose(f);
+    char *name = strchr(line, ' ');
+    if (!name)
+        return 0;
+    name[strcspn(name, "\n")] = '\0';
+    snprintf(gen, sizeof gen, "%s/%s", path, name + 1);
+    if (access(gen, R_OK | X_OK) != 0 && errno == EACCES) {
+        snprintf(where, cap, "%s", gen);
+        return 1;
+    }
+    static const char *const files[] = { "iamglass", "postlist.glass", "termlist.glass", "docdata.glass", NULL };
+    for (int i = 0; files[i]; i++) {
+        char fp[4500];
+        snprintf(fp, sizeof fp, "%s/%s", gen, files[i]);
+        if (access(fp, R_OK) != 0 && errno == EACCES) {
+            snprintf(where, cap, "%s", fp);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Before opening the index: name the user and the fix when it cannot
+ * read it (Xapian would only say "Couldn't detect type of database"). */
+static int check_index_access(char **paths, size_t npaths, const char *user_flag)
+{
+    char where[4600];
+    for (size_t i = 0; i < npaths; i++) {
+        if (!unreadable_part(paths[i], where, sizeof where))
+            continue;
+        struct passwd *pw = getpwuid(geteuid());
+        char uname[64], oname[96] = "";
+        snprintf(uname, sizeof uname, "%s", pw ? pw->pw_name : "?");
+        struct stat sb;
+        if (stat(paths[i], &sb) == 0 && (pw = getpwuid(sb.st_uid)))
+            snprintf(oname, sizeof oname, " (the index belongs to %s)", pw->pw_name);
+        log_err("as user %s: permission denied on %s; make the index readable by %s (chmod -R a+rX %s, "
+                "and a+x on the directories above it) or %s%s",
+                uname, where, uname, paths[i],
+                user_flag ? "start searchd as root with --user set to a user that can read it"
+                          : "run searchd as a user that can read it",
+                oname);
+        return -1;
+    }
+    return 0;
 }
 
 /* Root parent of the serving child: forwards signals, unlinks the socket
@@ -231,6 +332,16 @@ static int privsep_fork(const int *fds, int nfds, const sigset_t *sigs)
     if (child < 0) {
         log_err_errno("fork");
         return -1;
+    }
+    if (child > 0) {
+        /* the child tells the starting process; the parent's stderr goes
+         * where the daemon's log goes */
+        if (ready_fd >= 0) {
+            close(ready_fd);
+            ready_fd = -1;
+        }
+        if (daemonized)
+            detach_stderr();
     }
     if (child == 0) {
         pthread_sigmask(SIG_BLOCK, sigs, NULL);
@@ -355,7 +466,7 @@ static void reload(struct config *cur)
 int main(int argc, char **argv)
 {
     log_set_ident("searchd");
-    enum { O_DB = 256, O_SOCKET, O_CONFIG, O_FG, O_THREADS, O_TCP, O_USER, O_MODE, O_LOGLEVEL, O_HELP, O_VERSION };
+    enum { O_DB = 256, O_SOCKET, O_CONFIG, O_FG, O_THREADS, O_TCP, O_USER, O_MODE, O_LOGLEVEL, O_LOG, O_HELP, O_VERSION };
     static const struct option opts[] = {
         { "db", required_argument, NULL, O_DB },
         { "socket", required_argument, NULL, O_SOCKET },
@@ -366,11 +477,12 @@ int main(int argc, char **argv)
         { "user", required_argument, NULL, O_USER },
         { "socket-mode", required_argument, NULL, O_MODE },
         { "log-level", required_argument, NULL, O_LOGLEVEL },
+        { "log", required_argument, NULL, O_LOG },
         { "help", no_argument, NULL, O_HELP },
         { "version", no_argument, NULL, O_VERSION },
         { NULL, 0, NULL, 0 },
     };
-    int foreground = 0, c;
+    int foreground = 0, c, started_as_root = geteuid() == 0;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case O_DB: add_override("index", "db", optarg, "--db"); break;
@@ -392,6 +504,15 @@ int main(int argc, char **argv)
                 log_set_level(LOG_LEVEL_ERR);
             else {
                 log_err("--log-level %s: expected debug, info, warn or error", optarg);
+                return EXIT_STARTUP;
+            }
+            break;
+        case O_LOG:
+            if (log_fd >= 0)
+                close(log_fd);
+            log_fd = open(optarg, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+            if (log_fd < 0) {
+                log_err_errno("--log %s", optarg);
                 return EXIT_STARTUP;
             }
             break;
@@ -453,6 +574,8 @@ int main(int argc, char **argv)
     }
     if (!foreground)
         daemonize();
+    else if (log_fd >= 0)
+        dup2(log_fd, 2);
 
     /* Signals are taken by sigwait in this thread only; the serving threads
      * inherit the blocked mask. */
@@ -507,6 +630,8 @@ int main(int argc, char **argv)
     if (fit_connections(&cfg, (size_t)nfds, npaths) < 0)
         goto out;
 
+    if (check_index_access(paths, npaths, geteuid() != getuid() || started_as_root ? "--user" : NULL) < 0)
+        goto out;
     char err[1024];
     if (shards_init((const char *const *)paths, npaths, (unsigned)cfg.searchd.shard_timeout_ms,
                     (unsigned)cfg.searchd.shard_probe_ms, err, sizeof err) < 0) {
@@ -537,8 +662,8 @@ int main(int argc, char **argv)
         goto out;
     if (!(srv = server_start(&cfg, fds, (size_t)nfds)))
         goto out;
+    tell_ready(); /* a daemon's log goes to --log FILE (or nowhere) from here */
     log_info("ready: %u documents in %s (pid %ld)", docs, cfg.index.db, (long)getpid());
-    tell_ready();
 
     for (;;) {
         int sig;

@@ -192,8 +192,10 @@ rc=$?
 ok $? "a bad config: exit 2 with file:line: key"
 
 # Daemon mode: the command returns once the daemon serves.
-"$BIN/searchd" --db "$T/db" --socket "$T/d.sock" "${ASROOT[@]}" 2> "$T/daemon.log"
+# Once serving it logs to --log FILE (and lets go of the caller's stderr).
+"$BIN/searchd" --db "$T/db" --socket "$T/d.sock" --log "$T/daemon.log" "${ASROOT[@]}"
 rc=$?
+for _ in $(seq 600); do grep -q 'ready: ' "$T/daemon.log" && break; sleep 0.1; done
 dpid=$(sed -n 's/.*ready: .*(pid \([0-9]*\)).*/\1/p' "$T/daemon.log")
 [ $rc = 0 ] && [ "$(status_of "$T/d.sock" /health)" = 200 ] && [ -n "$dpid" ]
 ok $? "without --foreground: returns 0 once serving, daemon pid $dpid"
