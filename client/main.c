@@ -150,7 +150,8 @@ static int ask(const struct cliargs *a, const char *socket)
         if (a->json && len > 0 && body[0] == '{')
             printf("%s%s", body, body[len - 1] == '\n' ? "" : "\n");
         if (reply_is_unknown_id(&e)) {
-            fprintf(stderr, "search: no article with id '%s': %s\n", a->arg, msg);
+            /* searchd's message says the same thing: once is enough */
+            fprintf(stderr, "search: no article with id '%s' (HTTP %d)\n", a->arg, (int)status);
             rc = EXIT_NONE;
         } else {
             fprintf(stderr, "search: searchd: %s\n", msg);

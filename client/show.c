@@ -136,6 +136,8 @@ int show_search(FILE *f, const struct show_style *st, json_t *root)
     fprintf(f, "%s%lld result%s", on(st, DIM), total, total == 1 ? "" : "s");
     if (n > 0 && (offset > 0 || (long long)n < total))
         fprintf(f, ", showing %lld-%lld", offset + 1, offset + (long long)n);
+    else if (n == 0 && offset > 0 && total > 0)
+        fprintf(f, "; --offset %lld is past the last one", offset);
     if (json_is_number(jms))
         fprintf(f, " (took %.1f ms)", json_number_value(jms));
     if (json_is_true(json_object_get(root, "timed_out")))
@@ -232,11 +234,31 @@ int show_doc(FILE *f, const struct show_style *st, json_t *root)
     if (json_is_array(links) && json_array_size(links) > 0) {
         fprintf(f, "\n%sLinks:%s\n", on(st, BOLD), on(st, RESET));
         json_array_foreach(links, i, v) {
-            fputs("  - ", f);
-            if (str(v, "kind")) {
-                wrap_put_clean(f, str(v, "kind"));
-                fputs(": ", f);
+            /* one line per linked article: a page that is both "next" and
+             * "recommend" is listed once, with both kinds */
+            const char *t = str(v, "target") ? str(v, "target") : str(v, "title");
+            int seen = 0;
+            for (size_t k = 0; t && k < i && !seen; k++) {
+                json_t *u = json_array_get(links, k);
+                const char *tu = str(u, "target") ? str(u, "target") : str(u, "title");
+                seen = tu && strcmp(tu, t) == 0;
             }
+            if (seen)
+                continue;
+            fputs("  - ", f);
+            int kinds = 0;
+            for (size_t k = i; k < json_array_size(links); k++) {
+                json_t *u = json_array_get(links, k);
+                const char *tu = str(u, "target") ? str(u, "target") : str(u, "title");
+                if (k > i && !(t && tu && strcmp(tu, t) == 0))
+                    continue;
+                if (str(u, "kind")) {
+                    fputs(kinds++ ? ", " : "", f);
+                    wrap_put_clean(f, str(u, "kind"));
+                }
+            }
+            if (kinds)
+                fputs(": ", f);
             wrap_put_clean(f, str(v, "title") ? str(v, "title") : "(untitled)");
             if (str(v, "target")) {
                 fprintf(f, "  %s", on(st, DIM));

@@ -7,7 +7,8 @@
 # a mistyped input path), a daemonized searchd that lets go of the
 # caller's stdout/stderr (--log), progress with a total, the merge and
 # compaction phases, --dry-run marked, no ratios for tiny inputs, and the
-# client reading $MEDSEARCH_CONFIG.
+# client: $MEDSEARCH_CONFIG, --doc links listed once, a 404 said once,
+# --offset past the end.
 . "$(dirname "$0")/../lib.sh"
 need curl python3 xapian-delve setpriv timeout
 tmpdir
@@ -167,6 +168,17 @@ ok $? "search finds searchd through \$MEDSEARCH_CONFIG (exit $rc)"
 rc=$?
 [ $rc != 0 ] && grep -q 'missing.conf' "$T/out"
 ok $? "a \$MEDSEARCH_CONFIG that does not exist is named (exit $rc)"
+(cd "$T" && MEDSEARCH_CONFIG=$T/client.conf "$BIN/search" --doc en/sleep/hypnic-jerks.txt) > "$T/out" 2>&1
+links=$(sed -n '/^Links:/,$p' "$T/out" | grep '^  - ' | sed 's/^  - [a-z, ]*: //')
+[ -n "$links" ] && [ "$(sort <<< "$links" | uniq -d)" = "" ]
+ok $? "--doc lists each linked article once ($(grep -c '^  - .*,' <<< "$(sed -n '/^Links:/,$p' "$T/out")") with several kinds)"
+(cd "$T" && MEDSEARCH_CONFIG=$T/client.conf "$BIN/search" --doc no/such/page.txt) > "$T/out" 2> "$T/err"
+rc=$?
+[ $rc = 1 ] && [ "$(cat "$T/err")" = "search: no article with id 'no/such/page.txt' (HTTP 404)" ]
+ok $? "an unknown --doc id: one message that does not repeat itself ($(cat "$T/err"))"
+(cd "$T" && MEDSEARCH_CONFIG=$T/client.conf "$BIN/search" --offset 5000 sleep) > "$T/out" 2>&1
+grep -q -- '--offset 5000 is past the last one' "$T/out"
+ok $? "--offset past the end says so ($(tail -1 "$T/out"))"
 grep -q -A4 '^# Started as root, searchd binds' "$ROOT/medsearch.conf.example" && "$BIN/searchd" --help | grep -q 'default nobody'
 ok $? "the example config and searchd --help agree on user (default nobody)"
 done_testing
