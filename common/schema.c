@@ -19,6 +19,34 @@ uint64_t schema_hash(const void *data, size_t len, uint64_t seed)
     return h;
 }
 
+int schema_positional(const char *w, size_t len)
+{
+    /* sorted for bsearch; "no", "not" and "without" keep positions: they
+     * change what a phrase means */
+    static const char *const bare[] = {
+        "a",  "an",   "and", "are",  "as",    "at",   "be",    "been", "by",   "can",   "for", "from",
+        "has", "have", "if", "in",   "is",    "it",   "its",   "may",  "of",   "on",    "or",  "that",
+        "the", "their", "these", "they", "this", "to", "was", "which", "with", "you", "your",
+    };
+    if (len == 0 || len > 5)
+        return 1;
+    char buf[8];
+    memcpy(buf, w, len);
+    buf[len] = '\0';
+    size_t lo = 0, hi = sizeof bare / sizeof bare[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(buf, bare[mid]);
+        if (c == 0)
+            return 0;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return 1;
+}
+
 size_t schema_term(char *buf, const char *prefix, const char *s, size_t len)
 {
     size_t plen = strlen(prefix);

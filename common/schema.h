@@ -6,11 +6,16 @@
  * Terms (all words are tokenizer output: NFKC + case fold + diacritics
  * folded; CJK unstemmed):
  *   word          every word of title, headings and body, with positions
- *                 (title from 1, body after a gap of SCHEMA_FIELD_GAP);
+ *                 (title from 1, body after a gap of SCHEMA_FIELD_GAP),
+ *                 except the commonest function words (schema_positional:
+ *                 "the", "of", ...): a phrase skips them (its other words
+ *                 keep their distance) and proximity pairs leave them out;
  *                 a word with diacritics also as its case-folded form
  *                 ("sjögren" beside "sjogren"), without positions (no
  *                 query reads them: queries are diacritic-folded)
- *   S word        title words, with positions (title: phrases, related)
+ *   S word        title words, no positions: a title: phrase is the phrase
+ *                 of the unprefixed words filtered by the S words; a
+ *                 title's adjacent pairs are its XP terms
  *   H word        heading words, no positions (related reads only the
  *                 seed's termlist; phrases use the unprefixed words)
  *   Z stem        stem of every non-CJK word (no positions)
@@ -42,8 +47,8 @@
  * Bump it whenever what the indexer writes changes (tests/golden/schema.sh
  * shows the layout). 6: no positions on H and diacritic forms, spelling
  * words met at least twice. 7: XK topic terms. 8: category and lang
- * value slots (facets). */
-#define SCHEMA_VERSION "8"
+ * value slots (facets). 9: no positions on S and function words. */
+#define SCHEMA_VERSION "9"
 #define SCHEMA_META_KEY "medsearch_schema"
 
 #define PFX_TITLE    "S"
@@ -82,6 +87,11 @@ enum schema_value {
 /* Join word `w` to phrase buf (used length *len, capacity cap) as XP terms
  * do: a space unless both sides are CJK. Returns 0, or -1 if it does not fit. */
 int schema_phrase_append(char *buf, size_t *len, size_t cap, const char *w, size_t wlen);
+
+/* Does the unprefixed word w (tokenizer output) carry positions? Not the
+ * commonest function words: they are a fifth of the index's positional
+ * postings, and a phrase or proximity that needs one of them is rare. */
+int schema_positional(const char *w, size_t len);
 
 /* 64-bit FNV-1a. */
 uint64_t schema_hash(const void *data, size_t len, uint64_t seed);

@@ -288,14 +288,15 @@ static uint32_t emit_text(struct emit *e, struct tokenizer *tk, const char *text
     int in_cjk = 0;
     for (size_t i = 0; i < n; i++) {
         const struct tok_token *t = &toks[i];
-        add_posting(e, "", t->text, t->len, t->pos);
         /* Positions only where a query reads them (schema.h): phrases and
-         * proximity use the folded words, and title: phrases S words. */
+         * proximity use the folded words, not the commonest function words. */
+        if (schema_positional(t->text, t->len))
+            add_posting(e, "", t->text, t->len, t->pos);
+        else
+            add_term(e, "", t->text, t->len);
         if (t->flags & TOK_FOLDED)
             add_term(e, "", t->form, t->form_len);
-        if (title)
-            add_posting(e, field_prefix, t->text, t->len, t->pos);
-        else if (field_prefix)
+        if (field_prefix)
             add_term(e, field_prefix, t->text, t->len);
         if (!(t->flags & TOK_COMPOUND))
             e->nwords++;

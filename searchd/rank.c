@@ -163,6 +163,42 @@ static xap_query *scale(struct build *b, xap_query *q, double f)
     return s;
 }
 
+/* A word of a phrase; a phrase has at most PHRASE_MAX words (the rest
+ * are left out). */
+#define PHRASE_MAX 256
+struct pword {
+    const char *s;
+    size_t len;
+};
+
+/* The phrase of words w[0..n) in field wp ("" or PFX_TITLE), as the index
+ * can answer it (schema.h): OP_PHRASE over the words that carry positions,
+ * within a window as long as the whole phrase (the skipped function words
+ * keep their place), and the other words ANDed. Title words have no
+ * positions: a title phrase is the phrase of the unprefixed words,
+ * filtered by the title (S) words, which give the weight. */
+static xap_query *phrase(struct build *b, const char *wp, const struct pword *w, size_t n)
+{
+    if (n == 1)
+        return term(b, wp, w[0].s, w[0].len, 0);
+    struct qlist pos = { 0 }, bare = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        if (schema_positional(w[i].s, w[i].len))
+            ql_add(b, &pos, term(b, "", w[i].s, w[i].len, 0));
+        else if (!*wp)
+            ql_add(b, &bare, term(b, "", w[i].s, w[i].len, 0));
+    }
+    xap_query *q = pos.n > 1 ? combine(b, XAP_OP_PHRASE, &pos, (uint32_t)n) : combine(b, XAP_OP_AND, &pos, 0);
+    q = pair(b, XAP_OP_AND, q, combine(b, XAP_OP_AND, &bare, 0));
+    if (*wp) {
+        struct qlist tw = { 0 };
+        for (size_t i = 0; i < n; i++)
+            ql_add(b, &tw, term(b, wp, w[i].s, w[i].len, 0));
+        q = pair(b, XAP_OP_FILTER, combine(b, XAP_OP_AND, &tw, 0), q);
+    }
+    return q;
+}
+
 size_t rank_stem_term(struct rank_ctx *c, const char *word, size_t len, char *buf)
 {
     char stem[SCHEMA_MAX_TERM + 1];
@@ -185,10 +221,11 @@ static xap_query *word_query(struct build *b, const struct qnode *n, enum qfield
     const char *wp = field == QF_TITLE ? PFX_TITLE : "";
     if (n->tok_flags & TOK_COMPOUND && n->n_kids > 1) {
         /* "covid-19": the compound term or the phrase of its parts. */
-        struct qlist parts = { 0 };
-        for (size_t i = 0; i < n->n_kids; i++)
-            ql_add(b, &parts, term(b, wp, n->kids[i]->text, strlen(n->kids[i]->text), n->kids[i]->pos));
-        xap_query *ph = combine(b, XAP_OP_PHRASE, &parts, 0);
+        struct pword parts[PHRASE_MAX];
+        size_t np = 0;
+        for (size_t i = 0; i < n->n_kids && np < PHRASE_MAX; i++)
+            parts[np++] = (struct pword){ n->kids[i]->text, strlen(n->kids[i]->text) };
+        xap_query *ph = phrase(b, wp, parts, np);
         xap_query *q = pair(b, XAP_OP_SYNONYM, term(b, wp, n->text, strlen(n->text), n->pos), ph);
         if (c->opts->part_weight > 0) {
             /* The parts alone, loose: "tuberculosis-induced" also meets
@@ -249,24 +286,25 @@ static int syn_cb(const char *s, size_t len, void *ud)
     struct build *b = sc->b;
     if (sc->alts.n >= 16)
         return 1;
-    struct qlist words = { 0 };
-    size_t i = 0;
-    while (i < len) {
+    if (memchr(s, ' ', len) == NULL) {
+        /* one word: its stem */
+        char stem[SCHEMA_MAX_TERM + 1];
+        size_t sl = b->c->stem && !tokenizer_is_cjk(s, len) ? xap_stem_apply(b->c->stem, s, len, stem, sizeof stem) : 0;
+        ql_add(b, &sc->alts, sl ? term(b, PFX_STEM, stem, sl, 0) : term(b, "", s, len, 0));
+        return 0;
+    }
+    struct pword words[PHRASE_MAX];
+    size_t nw = 0, i = 0;
+    while (i < len && nw < PHRASE_MAX) {
         size_t j = i;
         while (j < len && s[j] != ' ')
             j++;
-        if (j > i) {
-            if (memchr(s, ' ', len) == NULL && b->c->stem && !tokenizer_is_cjk(s + i, j - i)) {
-                char stem[SCHEMA_MAX_TERM + 1];
-                size_t sl = xap_stem_apply(b->c->stem, s + i, j - i, stem, sizeof stem);
-                ql_add(b, &words, sl ? term(b, PFX_STEM, stem, sl, 0) : term(b, "", s + i, j - i, 0));
-            } else {
-                ql_add(b, &words, term(b, "", s + i, j - i, 0));
-            }
-        }
+        if (j > i)
+            words[nw++] = (struct pword){ s + i, j - i };
         i = j + 1;
     }
-    ql_add(b, &sc->alts, combine(b, XAP_OP_PHRASE, &words, 0));
+    if (nw)
+        ql_add(b, &sc->alts, phrase(b, "", words, nw));
     return 0;
 }
 
@@ -521,6 +559,9 @@ static xap_query *bag(struct build *b, const struct qnode *n)
             const struct qnode *x = words[i], *y = words[i + 1];
             if ((x->tok_flags | y->tok_flags) & TOK_COMPOUND)
                 continue;
+            /* a word without positions (schema.h) is never near anything */
+            if (!schema_positional(x->text, strlen(x->text)) || !schema_positional(y->text, strlen(y->text)))
+                continue;
             if (i < n_open)
                 continue;
             if (o->stopwords && nw >= 4 &&
@@ -575,18 +616,19 @@ static xap_query *compile(struct build *b, const struct qnode *n)
             return filter_query(b, n);
         return ranked_word(b, n);
     case QN_PHRASE: {
-        struct qlist l = { 0 };
+        struct pword w[PHRASE_MAX];
+        size_t nw = 0;
         const char *wp = n->field == QF_TITLE ? PFX_TITLE : "";
-        for (size_t i = 0; i < n->n_kids; i++) {
+        for (size_t i = 0; i < n->n_kids && nw < PHRASE_MAX; i++) {
             const struct qnode *k = n->kids[i];
             if (k->tok_flags & TOK_COMPOUND && k->n_kids > 1) {
-                for (size_t j = 0; j < k->n_kids; j++)
-                    ql_add(b, &l, term(b, wp, k->kids[j]->text, strlen(k->kids[j]->text), 0));
+                for (size_t j = 0; j < k->n_kids && nw < PHRASE_MAX; j++)
+                    w[nw++] = (struct pword){ k->kids[j]->text, strlen(k->kids[j]->text) };
             } else {
-                ql_add(b, &l, term(b, wp, k->text, strlen(k->text), 0));
+                w[nw++] = (struct pword){ k->text, strlen(k->text) };
             }
         }
-        return combine(b, XAP_OP_PHRASE, &l, 0);
+        return nw ? phrase(b, wp, w, nw) : NULL;
     }
     case QN_WILDCARD: {
         char t[SCHEMA_MAX_TERM + 1];

@@ -400,8 +400,8 @@ static void add_title_terms(xap_db *db, const struct seed *seed, const struct re
     qlist_free(&all);
 }
 
-/* The seed title's adjacent word pairs as title phrases (OP_PHRASE of S
- * terms): a bonus for candidates whose title has the same phrase, which
+/* The seed title's adjacent word pairs as title phrases (both S terms,
+ * filtered by the pair's XP term): a bonus for candidates whose title has the same phrase, which
  * tells "type iv" from "type iii". Pairs with a stop word or a template
  * word are left out. */
 static void add_title_phrases(xap_db *db, struct tokenizer *tk, const char *title, const struct seed *seed,
@@ -425,19 +425,36 @@ static void add_title_phrases(xap_db *db, struct tokenizer *tk, const char *titl
         const struct sterm *st = seed_find(seed, cur);
         int ok = useful_word(t->text, t->len) && st && !(o->max_title_df < 1 && st->tf > max_df);
         if (ok && *prev && prev_pos + 1 == t->pos) {
-            xap_query *pair[2], *ph;
-            if (xap_query_term(prev, 1, 1, &pair[0]) != XAP_OK)
+            /* Title words have no positions (schema.h): the pair's XP term
+             * (adjacent in a title or heading) filters the two words. */
+            char ph[SCHEMA_MAX_TERM + 1], xp[SCHEMA_MAX_TERM + 1];
+            size_t plen = 0, tl = strlen(PFX_TITLE);
+            ph[0] = '\0';
+            xap_query *sub[2], *both = NULL, *fil = NULL, *q = NULL;
+            if (schema_phrase_append(ph, &plen, sizeof ph - 8, prev + tl, strlen(prev + tl)) != 0 ||
+                schema_phrase_append(ph, &plen, sizeof ph - 8, t->text, t->len) != 0)
+                goto next;
+            schema_term(xp, PFX_PHRASE, ph, plen);
+            if (xap_query_term(prev, 1, 1, &sub[0]) != XAP_OK)
                 return;
-            if (xap_query_term(cur, 1, 2, &pair[1]) != XAP_OK) {
-                xap_query_free(pair[0]);
+            if (xap_query_term(cur, 1, 2, &sub[1]) != XAP_OK) {
+                xap_query_free(sub[0]);
                 return;
             }
-            l->st = xap_query_combine(XAP_OP_PHRASE, pair, 2, 2, &ph);
-            xap_query_free(pair[0]);
-            xap_query_free(pair[1]);
+            l->st = xap_query_combine(XAP_OP_AND, sub, 2, 0, &both);
+            xap_query_free(sub[0]);
+            xap_query_free(sub[1]);
+            if (l->st == XAP_OK && (l->st = xap_query_term(xp, 1, 3, &fil)) == XAP_OK) {
+                sub[0] = both;
+                sub[1] = fil;
+                l->st = xap_query_combine(XAP_OP_FILTER, sub, 2, 0, &q);
+            }
+            xap_query_free(both);
+            xap_query_free(fil);
             if (l->st == XAP_OK)
-                qlist_scaled(l, ph, o->phrase_w);
+                qlist_scaled(l, q, o->phrase_w);
         }
+    next:
         if (ok) {
             memcpy(prev, cur, sizeof prev);
             prev_pos = t->pos;

@@ -19,7 +19,7 @@
 #include "xap.h"
 
 static const char *const kinds[] = { PFX_STEM_TITLE, PFX_STEM_HEADING, PFX_CATEGORY, PFX_SITE, PFX_FILE,
-                                     PFX_TITLEKEY,   PFX_PHRASE,       PFX_TITLE,    PFX_HEADING, PFX_STEM,
+                                     PFX_TITLEKEY,   PFX_PHRASE,       PFX_TITLE,    PFX_HEADING, PFX_STEM, PFX_TOPIC,
                                      PFX_BIGRAM,     PFX_UNIGRAM,      PFX_ID,       PFX_LANG };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
