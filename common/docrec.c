@@ -2,11 +2,15 @@
 #include "docrec.h"
 
 #include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
 #include "schema.h"
+#include "xap.h"
 
 static int set_str(json_t *o, const char *key, const char *s)
 {
@@ -23,10 +27,129 @@ int docrec_link_kind(const char *name)
     return -1;
 }
 
+/* ---- the dictionary registry ------------------------------------------- */
+
+struct dict {
+    uint32_t id;
+    char *bytes;
+    size_t len;
+};
+static struct dict dicts[DOCREC_MAX_DICTS];
+static _Atomic size_t n_dicts;      /* entries below are complete */
+static _Atomic uint32_t current_id; /* encoding dictionary, 0 none */
+static pthread_mutex_t dict_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const struct dict *dict_find(uint32_t id)
+{
+    size_t n = atomic_load(&n_dicts);
+    for (size_t i = 0; i < n; i++)
+        if (dicts[i].id == id)
+            return &dicts[i];
+    return NULL;
+}
+
+uint32_t docrec_dict_add(const char *dict, size_t len)
+{
+    if (len == 0 || len > DOCREC_DICT_MAX)
+        return 0;
+    uint32_t id = (uint32_t)adler32(adler32(0L, Z_NULL, 0), (const Bytef *)dict, (uInt)len);
+    pthread_mutex_lock(&dict_lock);
+    size_t n = atomic_load(&n_dicts);
+    const struct dict *d = dict_find(id);
+    if (!d && n < DOCREC_MAX_DICTS) {
+        char *copy = malloc(len);
+        if (copy) {
+            memcpy(copy, dict, len);
+            dicts[n] = (struct dict){ id, copy, len };
+            atomic_store(&n_dicts, n + 1); /* published complete */
+            d = &dicts[n];
+        }
+    }
+    pthread_mutex_unlock(&dict_lock);
+    return d ? id : 0;
+}
+
+void docrec_dict_use(uint32_t id) { atomic_store(&current_id, dict_find(id) ? id : 0); }
+
+uint32_t docrec_dict_current(const char **dict, size_t *len)
+{
+    uint32_t id = atomic_load(&current_id);
+    const struct dict *d = id ? dict_find(id) : NULL;
+    if (dict)
+        *dict = d ? d->bytes : NULL;
+    if (len)
+        *len = d ? d->len : 0;
+    return d ? id : 0;
+}
+
+size_t docrec_dicts_load(void *dbv, uint32_t *last)
+{
+    xap_db *db = dbv;
+    char *list = NULL;
+    size_t len = 0, found = 0;
+    if (last)
+        *last = 0;
+    if (xap_db_get_metadata(db, DOCREC_META_LIST, &list, &len) != XAP_OK) {
+        free(list);
+        return 0;
+    }
+    for (char *p = list; p && *p;) {
+        char *end;
+        unsigned long id = strtoul(p, &end, 16);
+        if (end == p)
+            break;
+        char key[64], *d = NULL;
+        size_t dl = 0;
+        snprintf(key, sizeof key, "%s%08lx", DOCREC_META_DICT, id);
+        if (xap_db_get_metadata(db, key, &d, &dl) == XAP_OK && docrec_dict_add(d, dl) == (uint32_t)id) {
+            if (last)
+                *last = (uint32_t)id;
+            found++;
+        }
+        free(d);
+        p = end;
+        while (*p == ' ')
+            p++;
+    }
+    free(list);
+    return found;
+}
+
+/* ---- records ------------------------------------------------------------- */
+
+/* zlib at level 6 (with dictionary d when given) into out (cap bytes).
+ * Returns the compressed length, or 0. */
+static size_t deflate_with(const char *in, size_t len, const struct dict *d, char *out, size_t cap)
+{
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    if (deflateInit(&zs, 6) != Z_OK)
+        return 0;
+    if (d && deflateSetDictionary(&zs, (const Bytef *)d->bytes, (uInt)d->len) != Z_OK) {
+        deflateEnd(&zs);
+        return 0;
+    }
+    zs.next_in = (Bytef *)in;
+    zs.avail_in = (uInt)len;
+    zs.next_out = (Bytef *)out;
+    zs.avail_out = (uInt)cap;
+    int rc = deflate(&zs, Z_FINISH);
+    size_t n = cap - zs.avail_out;
+    deflateEnd(&zs);
+    return rc == Z_STREAM_END ? n : 0;
+}
+
 int docrec_encode(const struct article *a, char **out, size_t *len)
+{
+    return docrec_encode_json(a, out, len, NULL);
+}
+
+int docrec_encode_json(const struct article *a, char **out, size_t *len, char **json)
 {
     *out = NULL;
     *len = 0;
+    if (json)
+        *json = NULL;
     json_t *o = json_object();
     if (!o)
         return -1;
@@ -67,21 +190,27 @@ int docrec_encode(const struct article *a, char **out, size_t *len)
     if (!js)
         return -1;
     size_t jl = strlen(js);
-    uLongf cap = compressBound(jl);
+    size_t cap = compressBound(jl) + 64;
     char *buf = malloc(cap + 1);
     if (!buf) {
         free(js);
         return -1;
     }
-    buf[0] = 'z';
-    if (compress2((Bytef *)buf + 1, &cap, (const Bytef *)js, jl, 6) != Z_OK) {
+    uint32_t id = atomic_load(&current_id);
+    const struct dict *d = id ? dict_find(id) : NULL;
+    buf[0] = d ? 'd' : 'z';
+    size_t n = deflate_with(js, jl, d, buf + 1, cap);
+    if (n == 0) {
         free(js);
         free(buf);
         return -1;
     }
-    free(js);
+    if (json)
+        *json = js;
+    else
+        free(js);
     *out = buf;
-    *len = cap + 1;
+    *len = n + 1;
     return 0;
 }
 
@@ -96,6 +225,7 @@ static char *inflate_all(const char *data, size_t len, const char *stop, size_t 
     memset(&zs, 0, sizeof zs);
     if (inflateInit(&zs) != Z_OK)
         return NULL;
+    int dicts_ok = 1;
     size_t cap = stop ? 1024 : len * 4 + 256, used = 0;
     size_t stop_len = stop ? strlen(stop) : 0;
     char *buf = malloc(cap + 2);
@@ -116,6 +246,13 @@ static char *inflate_all(const char *data, size_t len, const char *stop, size_t 
         zs.next_out = (Bytef *)buf + used;
         zs.avail_out = (uInt)(cap - used);
         rc = inflate(&zs, Z_NO_FLUSH);
+        if (rc == Z_NEED_DICT && dicts_ok) {
+            /* the stream names its dictionary by adler32 */
+            const struct dict *d = dict_find((uint32_t)zs.adler);
+            dicts_ok = 0; /* once */
+            if (d && inflateSetDictionary(&zs, (const Bytef *)d->bytes, (uInt)d->len) == Z_OK)
+                rc = Z_OK;
+        }
         used = cap - zs.avail_out;
         if (rc != Z_OK && rc != Z_STREAM_END)
             break;
@@ -149,7 +286,7 @@ static const char *get_str(json_t *o, const char *key)
 int docrec_decode(const char *data, size_t len, int with_body, struct article **out)
 {
     *out = NULL;
-    if (len < 2 || data[0] != 'z')
+    if (len < 2 || (data[0] != 'z' && data[0] != 'd'))
         return -1;
     size_t jl = 0;
     char *js = inflate_all(data + 1, len - 1, with_body ? NULL : ",\"body\":", &jl);

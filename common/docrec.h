@@ -2,10 +2,18 @@
 /* docrec: the stored record of an article (Xapian document data): what a
  * result, a snippet, /doc and /related need, as JSON compressed with zlib.
  *
- * Layout: 1 byte format tag 'z' then a zlib stream of a JSON object
+ * Layout: 1 byte format tag, then a zlib stream of a JSON object
  * {"id","url","title","category","lang","date","source","line",
  *  "headings":[..], "links":[{"k":"prev|next|recommend|related","t":title,
  *  "g":target}], "body"}. The body is capped at SCHEMA_MAX_STORED_BODY.
+ * Tag 'z': plain zlib. Tag 'd': zlib with a preset dictionary (the
+ * common strings of the index's articles, built by the indexer, stored in
+ * the index's metadata: DOCREC_META_LIST lists their ids (zlib's adler32
+ * of the dictionary, which the stream names), DOCREC_META_DICT + id in
+ * 8 hex digits holds each). Short records compress far better with one.
+ *
+ * Dictionaries live in a process-wide registry (thread-safe, append-only,
+ * at most DOCREC_MAX_DICTS): decoding finds a record's dictionary there.
  */
 #ifndef MEDSEARCH_DOCREC_H
 #define MEDSEARCH_DOCREC_H
@@ -14,6 +22,32 @@
 
 #include "article.h"
 
+#include <stdint.h>
+
+#define DOCREC_META_LIST "medsearch_docdicts"
+#define DOCREC_META_DICT "medsearch_docdict."
+#define DOCREC_MAX_DICTS 64
+#define DOCREC_DICT_MAX 32768 /* zlib's window */
+
+/* Register a dictionary (copied); returns its id (adler32), or 0 when it
+ * is empty, too long or the registry is full. Registering twice is fine. */
+uint32_t docrec_dict_add(const char *dict, size_t len);
+/* Encode every later record with registered dictionary id (0: none). */
+void docrec_dict_use(uint32_t id);
+/* The dictionary records are encoded with: its id (0: none) and bytes
+ * (valid for the process's life). */
+uint32_t docrec_dict_current(const char **dict /* OUT, may be NULL */, size_t *len /* OUT, may be NULL */);
+
+/* Register the dictionaries stored in db's metadata (a struct xap_db *);
+ * *last (may be NULL) receives the last one's id (0: none). Returns how
+ * many were found. */
+size_t docrec_dicts_load(void *db, uint32_t *last /* OUT */);
+
+/* Encode `a` (with the current dictionary); *out malloc'd. Returns 0, or
+ * -1 (out of memory). json (may be NULL) receives the uncompressed JSON
+ * (malloc'd) for a caller that samples records. */
+int docrec_encode_json(const struct article *a, char **out /* OUT */, size_t *len /* OUT */,
+                       char **json /* OUT */);
 /* Encode `a`; *out malloc'd. Returns 0, or -1 (out of memory). */
 int docrec_encode(const struct article *a, char **out /* OUT */, size_t *len /* OUT */);
 /* Decode a stored record into a new article (free with article_free).

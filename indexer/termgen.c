@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "docdict.h"
 #include "docrec.h"
 #include "log.h"
 #include "schema.h"
@@ -483,8 +484,12 @@ int termgen_document(struct termgen *tg, const struct article *a, xap_doc **out,
 
     char *data = NULL;
     size_t dlen = 0;
-    if (docrec_encode(a, &data, &dlen) != 0 || xap_doc_set_data(doc, data, dlen) != XAP_OK)
+    char *json = NULL;
+    if (docrec_encode_json(a, &data, &dlen, docdict_learning() ? &json : NULL) != 0 ||
+        xap_doc_set_data(doc, data, dlen) != XAP_OK)
         e.failed = 1;
+    docdict_feed(json);
+    free(json);
     free(data);
     if (e.failed) {
         log_warn("%s: cannot build the document of %s: %s", a->source ? a->source : "?", a->id,

@@ -24,6 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "docdict.h"
+#include "docrec.h"
 #include "indexdir.h"
 #include "input.h"
 #include "log.h"
@@ -44,6 +46,7 @@ struct writer {
     struct strmap seen;  /* Q terms written this run */
     struct strmap spell; /* word -> count since the last commit */
     unsigned since_commit;
+    uint32_t dict_stored; /* docrec dictionary id stored in db (0: none) */
     struct writer *sides[WRITER_MAX_SIDES]; /* side writers (main writer only) */
     unsigned n_sides;
 };
@@ -231,6 +234,13 @@ struct writer *writer_open(const struct indexer_opts *o, int *status)
     }
     if (!w->rebuilding && load_known(w) != 0)
         goto fail;
+    /* New records use the index's dictionary, or one learnt from this
+     * run's first records (a rebuild learns its own). */
+    uint32_t last = 0;
+    if (!w->rebuilding && docrec_dicts_load(w->db, &last) > 0)
+        docrec_dict_use(last);
+    else
+        docdict_learn(1);
     uint32_t docs = 0;
     if (!w->rebuilding && xap_db_doccount(w->db, &docs) == XAP_OK && docs == 0)
         w->fresh = 1;
@@ -375,6 +385,43 @@ static void spell_reset(void)
     pthread_mutex_unlock(&spell_lock);
 }
 
+/* ---- the stored records' dictionary (docdict.c, docrec.h) -------------- */
+
+/* Store the dictionary records are encoded with in w's database (before
+ * a commit: a record and its dictionary are committed together). */
+static int store_dict(struct writer *w)
+{
+    const char *d;
+    size_t dl;
+    uint32_t id = docrec_dict_current(&d, &dl);
+    if (id == 0 || id == w->dict_stored)
+        return 0;
+    char *list = NULL, key[64], hex[16];
+    size_t len = 0;
+    snprintf(hex, sizeof hex, "%08x", id);
+    snprintf(key, sizeof key, "%s%s", DOCREC_META_DICT, hex);
+    int rc = -1;
+    if (xap_db_get_metadata(w->db, DOCREC_META_LIST, &list, &len) == XAP_OK &&
+        xap_db_set_metadata(w->db, key, d, dl) == XAP_OK) {
+        rc = 0;
+        if (!strstr(list, hex)) {
+            char *nl = malloc(len + 10);
+            rc = -1;
+            if (nl) {
+                snprintf(nl, len + 10, "%s%s%s", list, len ? " " : "", hex);
+                rc = xap_db_set_metadata(w->db, DOCREC_META_LIST, nl, strlen(nl)) == XAP_OK ? 0 : -1;
+                free(nl);
+            }
+        }
+    }
+    free(list);
+    if (rc == 0)
+        w->dict_stored = id;
+    else
+        log_err("%s: cannot store the records' dictionary: %s", w->path, xap_errmsg());
+    return rc;
+}
+
 int writer_commit(struct writer *w, struct indexer_stats *st)
 {
     w->since_commit = 0;
@@ -382,6 +429,8 @@ int writer_commit(struct writer *w, struct indexer_stats *st)
         strmap_free(&w->spell);
         return 0;
     }
+    if (store_dict(w) != 0)
+        return -1;
     for (size_t i = 0; i < w->spell.cap; i++) {
         struct strmap_entry *e = &w->spell.slots[i];
         uint32_t add = e->key ? spell_amount(w, e->key, e->klen, e->u32) : 0;
@@ -692,6 +741,7 @@ int writer_finish(struct writer *w, struct indexer_stats *st)
     strmap_free(&w->spell);
     free(w);
     spell_reset();
+    docdict_reset();
     return rc;
 }
 
@@ -714,6 +764,7 @@ void writer_abort(struct writer *w)
     strmap_free(&w->spell);
     free(w);
     spell_reset();
+    docdict_reset();
 }
 
 /* ---- --stats ---------------------------------------------------------- */

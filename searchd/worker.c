@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "docrec.h"
 #include "log.h"
 #include "schema.h"
 #include "shards.h"
@@ -194,6 +195,19 @@ static xap_status open_db(xap_db **db, struct stub_id *stubs, struct shard_view 
         snprintf(err, errlen, "cannot open index %s: %s", db_paths[0], xap_errmsg());
         *db = NULL;
         return st;
+    }
+    /* The stored records' dictionaries (docrec.h): of each database when
+     * several are searched as one (metadata reads see only the first). */
+    if (db_npaths == 1) {
+        docrec_dicts_load(*db, NULL);
+    } else {
+        for (size_t i = 0; i < db_npaths; i++) {
+            xap_db *one;
+            if (xap_db_open(db_paths[i], XAP_DB_READONLY, &one) == XAP_OK) {
+                docrec_dicts_load(one, NULL);
+                xap_db_close(one);
+            }
+        }
     }
     /* An index of another layout would answer wrongly, not fail: refuse it. */
     char why[256];

@@ -127,6 +127,7 @@ int main(int argc, char **argv)
     xap_db_get_metadata(db, SCHEMA_META_KEY, &v, &vl);
     printf("schema %.*s\n", (int)vl, v ? v : "");
     free(v);
+    docrec_dicts_load(db, NULL); /* the stored records' dictionaries */
     struct ids ids = { 0 };
     if (xap_db_allterms(db, PFX_ID, collect_id, &ids) != XAP_OK || xap_db_allterms(db, "", count_term, NULL) != XAP_OK) {
         fprintf(stderr, "schemadump: %s\n", xap_errmsg());
