@@ -147,8 +147,21 @@ static int bad_end(const char *text, size_t len)
     return stopword_is(prev, (size_t)(last - 1 - prev));
 }
 
+/* Function words the stop word list leaves to ranking, but nobody
+ * searches for (sorted). */
+static int function_word(const char *w, size_t len)
+{
+    static const char *const fw[] = { "although", "however", "therefore", "though", "thus", "unless",
+                                      "upon", "whatever", "whenever", "whereas", "wherever", "whether",
+                                      "whichever", "whose", "within", "without" };
+    for (size_t i = 0; i < sizeof fw / sizeof fw[0]; i++)
+        if (strlen(fw[i]) == len && memcmp(fw[i], w, len) == 0)
+            return 1;
+    return 0;
+}
+
 /* A word worth completing to: not a number, not one ASCII letter, not a
- * stop word. */
+ * stop or function word. */
 static int good_word(const char *w, size_t len)
 {
     if (len < 2 && (unsigned char)w[0] < 0x80)
@@ -156,7 +169,7 @@ static int good_word(const char *w, size_t len)
     size_t digits = 0;
     for (size_t i = 0; i < len; i++)
         digits += isdigit((unsigned char)w[i]) || ispunct((unsigned char)w[i]);
-    return digits < len && !stopword_is(w, len);
+    return digits < len && !stopword_is(w, len) && !function_word(w, len);
 }
 
 static uint32_t df_of(xap_db *db, const char *term)
