@@ -559,23 +559,52 @@ int pipeline_run(const struct indexer_opts *o, struct writer *wr, struct indexer
     }
     r.live_readers = n;
     r.live_builders = n;
-    pthread_create(&walker, NULL, walker_main, &r);
-    for (unsigned i = 0; i < n; i++) {
-        pthread_create(&tids[i], NULL, builder_main, &workers[i]);
-        pthread_create(&tids[n + i], NULL, reader_main, &workers[n + i]);
+    /* Start the side writers first, then the walker, the readers and the
+     * builders. When a thread cannot start, none after it is started:
+     * the run fails (r.failed stops the others early) and start_threads
+     * does the exit bookkeeping of every thread not started, so the
+     * queues still close in order and every started thread ends. */
+    unsigned sides_up = 1, readers_up = 0, builders_up = 0;
+    int walker_up = 0, err = 0;
+    for (; sides_up < r.n_writers && !err; sides_up++) {
+        sides[sides_up] = (struct side){ &r, writer_side(wr, sides_up), &r.docs[sides_up], EXIT_DONE };
+        if ((err = pthread_create(&side_tids[sides_up], NULL, side_main, &sides[sides_up])) != 0)
+            break;
     }
-
-    for (unsigned i = 1; i < r.n_writers; i++) {
-        sides[i] = (struct side){ &r, writer_side(wr, i), &r.docs[i], EXIT_DONE };
-        pthread_create(&side_tids[i], NULL, side_main, &sides[i]);
+    if (!err)
+        walker_up = (err = pthread_create(&walker, NULL, walker_main, &r)) == 0;
+    for (; readers_up < n && !err; readers_up++)
+        if ((err = pthread_create(&tids[n + readers_up], NULL, reader_main, &workers[n + readers_up])) != 0)
+            break;
+    for (; builders_up < n && !err; builders_up++)
+        if ((err = pthread_create(&tids[builders_up], NULL, builder_main, &workers[builders_up])) != 0)
+            break;
+    if (err) {
+        log_err("cannot start a thread: %s", strerror(err));
+        rc = EXIT_INDEX;
+        r.failed = 1;
+        if (!walker_up)
+            queue_close(&r.files);
+        pthread_mutex_lock(&r.mu);
+        r.live_readers -= n - readers_up;
+        if (r.live_readers == 0)
+            queue_close(&r.articles);
+        r.live_builders -= n - builders_up;
+        if (r.live_builders == 0)
+            for (unsigned i = 0; i < r.n_writers; i++)
+                queue_close(&r.docs[i]);
+        pthread_mutex_unlock(&r.mu); /* no builder: every docs queue is closed */
     }
     if (write_docs(&r, wr, &r.docs[0], 1) != 0)
         rc = EXIT_INDEX;
     progress_update(st, NULL, 1); /* where reading ended (100 % unless stopped) */
-    pthread_join(walker, NULL);
-    for (unsigned i = 0; i < 2 * n; i++)
+    if (walker_up)
+        pthread_join(walker, NULL);
+    for (unsigned i = 0; i < readers_up; i++)
+        pthread_join(tids[n + i], NULL);
+    for (unsigned i = 0; i < builders_up; i++)
         pthread_join(tids[i], NULL);
-    for (unsigned i = 1; i < r.n_writers; i++) {
+    for (unsigned i = 1; i < sides_up; i++) {
         pthread_join(side_tids[i], NULL);
         if (sides[i].rc != EXIT_DONE)
             rc = sides[i].rc;
