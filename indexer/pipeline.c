@@ -559,11 +559,14 @@ int pipeline_run(const struct indexer_opts *o, struct writer *wr, struct indexer
     }
     r.live_readers = n;
     r.live_builders = n;
-    /* Start the side writers first, then the walker, the readers and the
-     * builders. When a thread cannot start, none after it is started:
-     * the run fails (r.failed stops the others early) and start_threads
-     * does the exit bookkeeping of every thread not started, so the
-     * queues still close in order and every started thread ends. */
+    /* Start the consumers before their producers: the side writers, the
+     * builders, the readers, then the walker. So no thread can end before
+     * the next one is started (each waits for its producer to finish),
+     * and the number of live threads is known at every step (the test's
+     * RLIMIT_NPROC relies on it). When a thread cannot start, none after
+     * it is started, the run fails (r.failed stops the others early) and
+     * the exit bookkeeping of every thread not started is done here, so
+     * the queues still close in order and every started thread ends. */
     unsigned sides_up = 1, readers_up = 0, builders_up = 0;
     int walker_up = 0, err = 0;
     for (; sides_up < r.n_writers && !err; sides_up++) {
@@ -571,14 +574,14 @@ int pipeline_run(const struct indexer_opts *o, struct writer *wr, struct indexer
         if ((err = pthread_create(&side_tids[sides_up], NULL, side_main, &sides[sides_up])) != 0)
             break;
     }
-    if (!err)
-        walker_up = (err = pthread_create(&walker, NULL, walker_main, &r)) == 0;
-    for (; readers_up < n && !err; readers_up++)
-        if ((err = pthread_create(&tids[n + readers_up], NULL, reader_main, &workers[n + readers_up])) != 0)
-            break;
     for (; builders_up < n && !err; builders_up++)
         if ((err = pthread_create(&tids[builders_up], NULL, builder_main, &workers[builders_up])) != 0)
             break;
+    for (; readers_up < n && !err; readers_up++)
+        if ((err = pthread_create(&tids[n + readers_up], NULL, reader_main, &workers[n + readers_up])) != 0)
+            break;
+    if (!err)
+        walker_up = (err = pthread_create(&walker, NULL, walker_main, &r)) == 0;
     if (err) {
         log_err("cannot start a thread: %s", strerror(err));
         rc = EXIT_INDEX;
@@ -593,7 +596,7 @@ int pipeline_run(const struct indexer_opts *o, struct writer *wr, struct indexer
         if (r.live_builders == 0)
             for (unsigned i = 0; i < r.n_writers; i++)
                 queue_close(&r.docs[i]);
-        pthread_mutex_unlock(&r.mu); /* no builder: every docs queue is closed */
+        pthread_mutex_unlock(&r.mu);
     }
     if (write_docs(&r, wr, &r.docs[0], 1) != 0)
         rc = EXIT_INDEX;
