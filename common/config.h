@@ -30,6 +30,7 @@ struct config {
         int threads;          /* tokenizer threads; 0 = one per core */
         int commit_every;     /* documents per commit */
         char *synonyms;       /* synonym list loaded at indexing ("" = built-in) */
+        int changesets;       /* XAPIAN_MAX_CHANGESETS for replication (0 = unset) */
     } index;
     struct {
         char *socket;         /* UNIX socket path */
@@ -53,6 +54,7 @@ struct config {
         int deadline_ms;      /* end-to-end bound on a request's retries over failed shards */
         bool allow_partial;   /* answer without a failed shard (partial) instead of 503 */
         int shard_probe_ms;   /* how often a down shard is tried again */
+        char *dictionary;     /* local db with the spelling and synonym tables ("" = none) */
     } searchd;
     struct {
         double bm25_k1;

@@ -30,7 +30,15 @@ struct xap_db {
     bool writable = false;
     bool multi = false;          /* opened by xap_db_open_many */
     bool remote = false;         /* at least one part is a remote database */
+    Xapian::Database dict;       /* spelling and synonym tables, when set apart */
+    bool has_dict = false;
 };
+
+/* Where db's spelling and synonym tables are read. */
+static const Xapian::Database &tables(const xap_db *db)
+{
+    return db->has_dict ? db->dict : db->db;
+}
 
 struct xap_doc {
     Xapian::Document doc;
@@ -360,6 +368,24 @@ xap_status xap_db_cancel(xap_db *db)
     }
 }
 
+xap_status xap_db_set_dictionary(xap_db *db, const char *path)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    try {
+        if (!path) {
+            db->dict = Xapian::Database();
+            db->has_dict = false;
+            return XAP_OK;
+        }
+        db->dict = Xapian::Database(path);
+        db->has_dict = true;
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
 xap_status xap_db_reopen(xap_db *db, int *changed)
 {
     if (changed)
@@ -367,6 +393,8 @@ xap_status xap_db_reopen(xap_db *db, int *changed)
     if (!db)
         return NULL_ARG(__func__, "db");
     try {
+        if (db->has_dict)
+            db->dict.reopen();
         bool c = db->db.reopen();
         if (changed)
             *changed = c ? 1 : 0;
@@ -709,7 +737,7 @@ xap_status xap_db_spelling_suggestion(xap_db *db, const char *word, unsigned max
     if (!word)
         return NULL_ARG(__func__, "word");
     try {
-        std::string s = db->db.get_spelling_suggestion(word, max_edit);
+        std::string s = tables(db).get_spelling_suggestion(word, max_edit);
         if (s.empty() || s == word)
             return XAP_OK;
         char *p = dup_bytes(s);
@@ -733,9 +761,9 @@ xap_status xap_db_spelling_freq(xap_db *db, const char *word, uint32_t *out)
         return NULL_ARG(__func__, "word");
     try {
         /* 1.4 has no direct lookup: skip the spelling word list to it. */
-        Xapian::TermIterator t = db->db.spellings_begin();
+        Xapian::TermIterator t = tables(db).spellings_begin();
         t.skip_to(word);
-        if (t != db->db.spellings_end() && *t == word)
+        if (t != tables(db).spellings_end() && *t == word)
             *out = t.get_termfreq();
         return XAP_OK;
     } catch (...) {
@@ -750,7 +778,7 @@ xap_status xap_db_spelling_words(xap_db *db, xap_word_freq_cb cb, void *ud)
     if (!cb)
         return NULL_ARG(__func__, "cb");
     try {
-        for (Xapian::TermIterator t = db->db.spellings_begin(); t != db->db.spellings_end(); ++t) {
+        for (Xapian::TermIterator t = tables(db).spellings_begin(); t != tables(db).spellings_end(); ++t) {
             const std::string w = *t;
             if (cb(w.data(), w.size(), t.get_termfreq(), ud) != 0)
                 break;
@@ -806,7 +834,7 @@ xap_status xap_db_synonyms(xap_db *db, const char *key, xap_str_cb cb, void *ud)
     if (!cb)
         return NULL_ARG(__func__, "cb");
     try {
-        for (Xapian::TermIterator t = db->db.synonyms_begin(key); t != db->db.synonyms_end(key); ++t) {
+        for (Xapian::TermIterator t = tables(db).synonyms_begin(key); t != tables(db).synonyms_end(key); ++t) {
             const std::string s = *t;
             if (cb(s.c_str(), s.size(), ud))
                 break;
@@ -825,7 +853,7 @@ xap_status xap_db_synonym_keys(xap_db *db, const char *prefix, xap_str_cb cb, vo
         return NULL_ARG(__func__, "cb");
     try {
         std::string pfx = prefix ? prefix : "";
-        for (Xapian::TermIterator t = db->db.synonym_keys_begin(pfx); t != db->db.synonym_keys_end(pfx); ++t) {
+        for (Xapian::TermIterator t = tables(db).synonym_keys_begin(pfx); t != tables(db).synonym_keys_end(pfx); ++t) {
             const std::string s = *t;
             if (cb(s.c_str(), s.size(), ud))
                 break;

@@ -92,6 +92,10 @@ void xap_set_remote_timeout(unsigned ms);
 /* 1 when db reads through at least one remote database: then each call
  * that reads it may cost a network round trip per shard. */
 int xap_db_is_remote(const xap_db *db);
+/* Read the spelling and synonym tables of db from the database at path
+ * instead (a local copy: Xapian 1.4's remote backend serves neither);
+ * NULL reads them from db again. xap_db_reopen reopens it too. */
+xap_status xap_db_set_dictionary(xap_db *db, const char *path);
 /* Close and free; NULL is a no-op. A writable db commits pending changes
  * (Xapian's behaviour) unless xap_db_cancel() was called. Enquires and
  * msets made from it then fail with XAP_ERR_IO: free them first. */

@@ -109,6 +109,10 @@ const char *writer_path(const struct writer *w);
 /* Print what the index at db holds (--stats). Returns an exit status. */
 int writer_print_stats(const char *db);
 
+/* dictionary.c: write dir afresh from the spelling and synonym tables of
+ * the shards (for searchd --dictionary). Returns an exit status. */
+int dictionary_build(const char *dir, char *const *shards, size_t n);
+
 /* pipeline.c: the whole run over the inputs. Returns an exit status. */
 int pipeline_run(const struct indexer_opts *o, struct writer *w, struct indexer_stats *st);
 

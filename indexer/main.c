@@ -30,6 +30,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: indexer --db DIR [options] INPUT...\n"
             "       indexer --db DIR --delete ID... | --stats\n"
+            "       indexer --dictionary DIR SHARD...\n"
             "\n"
             "Index scraped articles (.txt scraped layout, .jsonl, .html/.htm; each may be\n"
             "gzip-compressed) into the Xapian index DIR. INPUT is a file, a directory\n"
@@ -54,6 +55,9 @@ static void usage(FILE *f)
             "  --synonyms FILE     synonym file to load (repeatable; default: the shipped\n"
             "                      medical lists data/synonyms.txt and data/lay-synonyms.txt);\n"
             "                      --synonyms none loads nothing\n"
+            "  --dictionary DIR    write DIR afresh with only the spelling and synonym tables\n"
+            "                      of the SHARD directories (summed), for searchd --dictionary\n"
+            "                      over remote shards (Xapian's remote backend serves neither)\n"
             "  --dry-run           parse and report, write nothing\n"
             "  --stats             print what the index holds and exit\n"
             "  --max-file-mb N     refuse input files larger than N MB uncompressed (default 256)\n"
@@ -154,7 +158,7 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
     o.max_file_bytes = (size_t)256 << 20;
     int no_synonyms = 0;
     enum { O_DB = 256, O_CONFIG, O_THREADS, O_COMMIT, O_REBUILD, O_COMPACT, O_PRUNE, O_DELETE, O_SHARD,
-           O_SYN, O_DRY, O_STATS, O_MAXMB, O_HELP, O_VERSION, O_DUP, O_STDIN_ID };
+           O_SYN, O_DRY, O_STATS, O_MAXMB, O_HELP, O_VERSION, O_DUP, O_STDIN_ID, O_DICT };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, O_DB },
         { "config", required_argument, NULL, O_CONFIG },
@@ -167,6 +171,7 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
         { "shard", required_argument, NULL, O_SHARD },
         { "synonyms", required_argument, NULL, O_SYN },
         { "dry-run", no_argument, NULL, O_DRY },
+        { "dictionary", required_argument, NULL, O_DICT },
         { "stats", no_argument, NULL, O_STATS },
         { "max-file-mb", required_argument, NULL, O_MAXMB },
         { "duplicates", required_argument, NULL, O_DUP },
@@ -207,6 +212,7 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
     int c;
     unsigned u;
     int syn_from_flags = 0;
+    const char *dictionary = NULL;
     while ((c = getopt_long(argc, argv, "qv", longopts, NULL)) != -1) {
         switch (c) {
         case O_DB: o.db = optarg; break;
@@ -237,6 +243,7 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
             else syn[o.n_synonyms++] = optarg;
             break;
         case O_DRY: o.dry_run = 1; break;
+        case O_DICT: dictionary = optarg; break;
         case O_STATS: o.stats = 1; break;
         case O_MAXMB:
             if (parse_uint(optarg, 1, 1u << 20, &u)) { log_err("--max-file-mb: expected a positive number, got '%s'", optarg); return EXIT_USAGE; }
@@ -262,6 +269,18 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
     o.inputs = argv + optind;
     o.n_inputs = (size_t)(argc - optind);
     o.deletes = dels;
+    if (dictionary) {
+        if (o.quiet)
+            log_set_level(LOG_LEVEL_WARN);
+        return dictionary_build(dictionary, o.inputs, o.n_inputs);
+    }
+    if (cfgp->index.changesets > 0) {
+        /* Keep changesets, so xapian-replicate ships each commit's change
+         * to the replicas instead of a full copy of the database. */
+        char n[16];
+        snprintf(n, sizeof n, "%d", cfgp->index.changesets);
+        setenv("XAPIAN_MAX_CHANGESETS", n, 1);
+    }
     if (!o.db) {
         log_err("--db DIR is required (see --help)");
         return EXIT_USAGE;

@@ -65,7 +65,11 @@ static void usage(FILE *f)
             "usage: searchd --db DIR[,DIR...] --socket PATH [options]\n"
             "Serve the medsearch index over HTTP/1.1 + JSON on a UNIX socket.\n"
             "\n"
-            "  --db DIR[,DIR...]   index directories, searched as one ([index] db)\n"
+            "  --db DIR[,DIR...]   index directories, searched as one ([index] db); an\n"
+            "                      entry tcp:HOST:PORT is a shard served by xapian-tcpsrv,\n"
+            "                      tcp:H1:P|tcp:H2:P a shard with mirrors (docs/scale-out.md)\n"
+            "  --dictionary DIR    spelling and synonym tables read from DIR, written by\n"
+            "                      indexer --dictionary ([searchd] dictionary)\n"
             "  --socket PATH       UNIX socket to listen on ([searchd] socket)\n"
             "  --config FILE       configuration file (default: $MEDSEARCH_CONFIG if set;\n"
             "                      see medsearch.conf.example)\n"
@@ -466,13 +470,14 @@ static void reload(struct config *cur)
 int main(int argc, char **argv)
 {
     log_set_ident("searchd");
-    enum { O_DB = 256, O_SOCKET, O_CONFIG, O_FG, O_THREADS, O_TCP, O_USER, O_MODE, O_LOGLEVEL, O_LOG, O_HELP, O_VERSION };
+    enum { O_DB = 256, O_SOCKET, O_CONFIG, O_FG, O_THREADS, O_TCP, O_USER, O_MODE, O_LOGLEVEL, O_LOG, O_HELP, O_VERSION, O_DICT };
     static const struct option opts[] = {
         { "db", required_argument, NULL, O_DB },
         { "socket", required_argument, NULL, O_SOCKET },
         { "config", required_argument, NULL, O_CONFIG },
         { "foreground", no_argument, NULL, O_FG },
         { "threads", required_argument, NULL, O_THREADS },
+        { "dictionary", required_argument, NULL, O_DICT },
         { "tcp", required_argument, NULL, O_TCP },
         { "user", required_argument, NULL, O_USER },
         { "socket-mode", required_argument, NULL, O_MODE },
@@ -490,6 +495,7 @@ int main(int argc, char **argv)
         case O_CONFIG: config_path = optarg; break;
         case O_FG: foreground = 1; break;
         case O_THREADS: add_override("searchd", "threads", optarg, "--threads"); break;
+        case O_DICT: add_override("searchd", "dictionary", optarg, "--dictionary"); break;
         case O_TCP: add_override("searchd", "tcp", optarg, "--tcp"); break;
         case O_USER: add_override("searchd", "user", optarg, "--user"); break;
         case O_MODE: add_override("searchd", "socket_mode", optarg, "--socket-mode"); break;

@@ -193,7 +193,7 @@ xap_status shards_open(xap_db **out, struct shard_view *v, char *err, size_t err
     if (opened == 0) {
         xap_db_close(db);
         snprintf(err, errlen, "no shard can be opened: %s: %s", shards[0].name, v->err[0]);
-        return XAP_ERR_OPENING;
+        return XAP_ERR_NETWORK;
     }
     *out = db;
     return XAP_OK;

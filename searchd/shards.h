@@ -54,7 +54,7 @@ unsigned shards_generation(void);
 
 /* Open the usable shards as one read-only database. A mirror that fails
  * to open is marked down and the next one tried; a shard with no usable
- * mirror is left out and recorded in *v. Fails (XAP_ERR_OPENING, reason in
+ * mirror is left out and recorded in *v. Fails (XAP_ERR_NETWORK, reason in
  * err) only when no shard at all can be opened. v is (re)filled. */
 xap_status shards_open(xap_db **out /* OUT */, struct shard_view *v, char *err, size_t errlen);
 void shards_view_free(struct shard_view *v);

@@ -220,18 +220,58 @@ static xap_status open_db(xap_db **db, struct stub_id *stubs, struct shard_view 
     return st;
 }
 
+/* Read the spelling and synonym tables from [searchd] dictionary. */
+static xap_status attach_dictionary(xap_db *db, const struct config *cfg, char *err, size_t errlen)
+{
+    const char *dict = cfg->searchd.dictionary;
+    if (!dict || !*dict)
+        return XAP_OK;
+    xap_status st = xap_db_set_dictionary(db, dict);
+    if (st != XAP_OK)
+        snprintf(err, errlen, "cannot open the dictionary %s: %s", dict, xap_errmsg());
+    return st;
+}
+
+static int any_key(const char *s, size_t len, void *ud)
+{
+    (void)s, (void)len;
+    *(int *)ud = 1;
+    return 1;
+}
+
 int worker_probe(char *err, size_t errlen, uint32_t *docs)
 {
     *docs = 0;
     xap_db *db;
     struct shard_view view = { 0 };
     xap_status st = open_db(&db, NULL, &view, err, errlen);
+    const struct config *cfg = &cur_snap->cfg;
+    if (st == XAP_OK && attach_dictionary(db, cfg, err, errlen) != XAP_OK) {
+        xap_db_close(db);
+        shards_view_free(&view);
+        return -1;
+    }
+    if (st == XAP_OK && shards_remote() && cfg->ranking.synonyms) {
+        /* Over remote shards Xapian 1.4 serves no synonym table and says
+         * nothing: ranking would silently differ. Refuse to start. */
+        int seen = 0;
+        xap_db_synonym_keys(db, "", any_key, &seen);
+        if (!seen) {
+            snprintf(err, errlen,
+                     "synonyms are on ([ranking] synonyms) but no synonym table can be seen: Xapian's remote "
+                     "backend serves none. Write one with indexer --dictionary DIR SHARD... and give searchd "
+                     "--dictionary DIR (or set [ranking] synonyms = false)");
+            xap_db_close(db);
+            shards_view_free(&view);
+            return -1;
+        }
+    }
     size_t missing = st == XAP_OK ? shards_missing(&view) : 0;
     for (size_t i = 0; st == XAP_OK && i < view.n; i++)
         if (view.mirror[i] < 0)
             log_warn("starting without shard %s: %s", db_paths[i], view.err[i]);
     shards_view_free(&view);
-    if (shards_remote() && (st != XAP_OK || missing)) {
+    if (shards_remote() && (st == XAP_ERR_NETWORK || missing)) {
         /* Remote shards come and go: start degraded, the prober picks
          * them up when they answer. */
         if (st != XAP_OK)
@@ -313,6 +353,10 @@ static xap_status full_open(struct worker *w)
     xap_db_close(w->db);
     w->db = NULL;
     xap_status st = open_db(&w->db, w->stubs, &w->view, w->err, sizeof w->err);
+    if (st == XAP_OK && (st = attach_dictionary(w->db, worker_config(w), w->err, sizeof w->err)) != XAP_OK) {
+        xap_db_close(w->db);
+        w->db = NULL;
+    }
     if (st == XAP_OK)
         atomic_fetch_add(&reopens, 1);
     else
