@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "schema.h"
+#include "utf8.h"
 #include "xap.h"
 
 static int set_str(json_t *o, const char *key, const char *s)
@@ -180,8 +181,7 @@ int docrec_encode_json(const struct article *a, char **out, size_t *len, char **
         size_t bl = strlen(a->body);
         if (bl > SCHEMA_MAX_STORED_BODY) {
             bl = SCHEMA_MAX_STORED_BODY;
-            while (bl > 0 && ((unsigned char)a->body[bl] & 0xC0) == 0x80)
-                bl--;
+            bl = utf8_floor(a->body, bl, 0);
         }
         json_object_set_new(o, "body", json_stringn(a->body, bl));
     }

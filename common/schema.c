@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tokenizer.h"
+#include "utf8.h"
 #include "xap.h"
 
 uint64_t schema_hash(const void *data, size_t len, uint64_t seed)
@@ -58,8 +59,7 @@ size_t schema_term(char *buf, const char *prefix, const char *s, size_t len)
     }
     /* Keep a readable head, cut on a UTF-8 boundary, then '#' + hash. */
     size_t keep = SCHEMA_MAX_TERM - plen - 17;
-    while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
-        keep--;
+    keep = utf8_floor(s, keep, 0);
     memcpy(buf, prefix, plen);
     memcpy(buf + plen, s, keep);
     int n = snprintf(buf + plen + keep, 18, "#%016llx",
@@ -125,10 +125,7 @@ int schema_phrase_append(char *buf, size_t *len, size_t cap, const char *w, size
 {
     int space = 0;
     if (*len > 0) {
-        /* the last character of buf: back up over UTF-8 continuation bytes */
-        size_t i = *len - 1;
-        while (i > 0 && ((unsigned char)buf[i] & 0xC0) == 0x80)
-            i--;
+        size_t i = utf8_floor(buf, *len - 1, 0); /* the last character of buf */
         space = !(tokenizer_is_cjk(buf + i, *len - i) && tokenizer_is_cjk(w, wlen));
     }
     if (*len + (size_t)space + wlen + 1 > cap)

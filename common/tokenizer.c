@@ -25,6 +25,7 @@
 #include <unicode/utf8.h>
 
 #include "log.h"
+#include "utf8.h"
 
 /* Inputs are cut into chunks of at most this size (at a space when there
  * is one near the end) so ICU's int32 indexes never overflow and the
@@ -664,10 +665,8 @@ static size_t chunk_len(const char *s, size_t len, size_t chunk)
         if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\0')
             return i;
     }
-    for (size_t i = chunk; i > lo; i--)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            return i;
-    return chunk;
+    size_t i = utf8_floor(s, chunk, lo + 1);
+    return utf8_is_cont((unsigned char)s[i]) ? chunk : i;
 }
 
 /* ---- public ---------------------------------------------------------- */

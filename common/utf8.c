@@ -43,6 +43,13 @@ size_t utf8_decode_lenient(const char *s, size_t n, uint32_t *cp)
     return 1;
 }
 
+size_t utf8_floor(const char *s, size_t i, size_t lo)
+{
+    while (i > lo && utf8_is_cont((unsigned char)s[i]))
+        i--;
+    return i;
+}
+
 int utf8_valid(const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {

@@ -17,5 +17,12 @@ size_t utf8_decode(const char *s, size_t n, uint32_t *cp /* OUT */);
 size_t utf8_decode_lenient(const char *s, size_t n, uint32_t *cp /* OUT */);
 /* Is s[0..n) valid UTF-8? */
 int utf8_valid(const char *s, size_t n);
+/* Is c a continuation byte (10xxxxxx), inside a sequence? */
+static inline int utf8_is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
+/* Back up to a character boundary: the largest j in [lo, i] where s[j]
+ * is not a continuation byte, or lo when there is none (s[lo..i] must
+ * be readable). For cutting text at a byte limit without splitting a
+ * character. */
+size_t utf8_floor(const char *s, size_t i, size_t lo);
 
 #endif

@@ -184,14 +184,12 @@ static long match_at(const struct snippet_query *sq, const struct tok_token *tok
     return best;
 }
 
-static int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
-
 /* Characters (code point starts) in s[a..b). */
 static size_t chars_between(const char *s, size_t a, size_t b)
 {
     size_t n = 0;
     for (size_t i = a; i < b; i++)
-        n += !is_cont((unsigned char)s[i]);
+        n += !utf8_is_cont((unsigned char)s[i]);
     return n;
 }
 
@@ -199,9 +197,7 @@ static size_t chars_between(const char *s, size_t a, size_t b)
 static size_t back_chars(const char *s, size_t at, size_t lo, size_t n)
 {
     while (n > 0 && at > lo) {
-        at--;
-        while (at > lo && is_cont((unsigned char)s[at]))
-            at--;
+        at = utf8_floor(s, at - 1, lo);
         n--;
     }
     return at;
@@ -212,19 +208,10 @@ static size_t fwd_chars(const char *s, size_t at, size_t hi, size_t n)
 {
     while (n > 0 && at < hi) {
         at++;
-        while (at < hi && is_cont((unsigned char)s[at]))
+        while (at < hi && utf8_is_cont((unsigned char)s[at]))
             at++;
         n--;
     }
-    return at;
-}
-
-/* Largest offset <= at that is not inside a UTF-8 sequence (at < the
- * text's length). */
-static size_t char_floor(const char *s, size_t at, size_t lo)
-{
-    while (at > lo && is_cont((unsigned char)s[at]))
-        at--;
     return at;
 }
 
@@ -377,7 +364,7 @@ char *snippet_make(struct tokenizer *tk, const struct snippet_query *sq, const c
     struct match *m = malloc(MAX_MATCHES * sizeof *m);
     if (!m)
         return NULL;
-    struct region r = { 0, len > SNIPPET_SCAN_BYTES ? char_floor(text, SNIPPET_SCAN_BYTES, 0) : len, NULL, 0 };
+    struct region r = { 0, len > SNIPPET_SCAN_BYTES ? utf8_floor(text, SNIPPET_SCAN_BYTES, 0) : len, NULL, 0 };
     size_t nm = 0;
     if (tokenize_region(tk, text, &r) != 0)
         goto fail;
@@ -390,8 +377,8 @@ char *snippet_make(struct tokenizer *tk, const struct snippet_query *sq, const c
             hit = find_ci(text + r.hi, len - r.hi, sq->e[i].w[0].text, sq->e[i].w[0].len);
         if (hit) {
             size_t at = (size_t)(hit - text);
-            struct region r2 = { char_floor(text, at > 2048 ? at - 2048 : 0, 0),
-                                 len - at > 2048 ? char_floor(text, at + 2048, 0) : len, NULL, 0 };
+            struct region r2 = { utf8_floor(text, at > 2048 ? at - 2048 : 0, 0),
+                                 len - at > 2048 ? utf8_floor(text, at + 2048, 0) : len, NULL, 0 };
             if (tokenize_region(tk, text, &r2) != 0)
                 goto fail;
             nm = collect(sq, text, &r2, m);

@@ -62,11 +62,27 @@ static void test_invalid_sequences(void **state)
     assert_true(utf8_valid("a\0b", 3)); /* NUL is valid UTF-8 */
 }
 
+/* Backing up to a character boundary: never inside a sequence, never
+ * below lo. */
+static void test_floor(void **state)
+{
+    (void)state;
+    const char *s = "a\xC3\xA9\xE5\xA4\xB1z"; /* a é 失 z: offsets 0, 1, 3, 6 */
+    static const size_t want[] = { 0, 1, 1, 3, 3, 3, 6 };
+    for (size_t i = 0; i < 7; i++)
+        assert_int_equal(utf8_floor(s, i, 0), want[i]);
+    assert_int_equal(utf8_floor(s, 5, 4), 4); /* not below lo */
+    assert_int_equal(utf8_floor(s, 2, 2), 2);
+    assert_true(utf8_is_cont(0x80) && utf8_is_cont(0xBF));
+    assert_false(utf8_is_cont('a') || utf8_is_cont(0xC3) || utf8_is_cont(0xE5));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_sequences),
         cmocka_unit_test(test_invalid_sequences),
+        cmocka_unit_test(test_floor),
     };
     return cmocka_run_group_tests_name("utf8", tests, NULL, NULL);
 }
