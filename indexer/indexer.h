@@ -51,6 +51,7 @@ struct indexer_stats {
     uint64_t commits;
     uint64_t in_total;     /* bytes of the input files on disk (0: unknown, e.g. stdin) */
     uint64_t in_done;      /* of those, read so far */
+    uint64_t parsed;       /* articles the readers handed over (articles: built) */
     double started;        /* monotonic seconds */
     /* files read from another encoding than UTF-8, by encoding (the
      * pipeline's readers add under its lock) */

@@ -149,7 +149,7 @@ enum input_status input_parse_buffer(const char *name, const char *data, size_t 
                                      void *ud)
 {
     static const struct input_opts defaults = { INPUT_AUTO, NULL, 0, NULL, NULL, NULL };
-    struct parse_ctx c = { name ? name : "(buffer)", opts ? opts : &defaults, cb, err, ud, 0, 0 };
+    struct parse_ctx c = { name ? name : "(buffer)", opts ? opts : &defaults, cb, err, ud, 0, 0, 0, 0 };
     size_t max = c.opts->max_bytes ? c.opts->max_bytes : DEFAULT_MAX_BYTES;
     char errbuf[256] = "";
     enum input_status st;
@@ -276,6 +276,7 @@ static enum input_status stream_jsonl(struct parse_ctx *c, gzFile gz, char *buf,
         return INPUT_ERR_NOMEM;
     }
     buf = b;
+    size_t read_total = have, consumed = 0; /* bytes of text read, handed to the parser */
     int eof = 0, skipping = 0;
     enum input_status st = INPUT_OK;
     while (!c->stop) {
@@ -283,7 +284,12 @@ static enum input_status stream_jsonl(struct parse_ctx *c, gzFile gz, char *buf,
         char *last = have ? memrchr(buf, '\n', have) : NULL;
         if (last && !skipping) {
             size_t n = (size_t)(last - buf) + 1;
+            /* progress per line: bytes on disk per byte of text so far */
+            c->pos_scale = read_total > 0 ? (double)gzoffset(gz) / (double)read_total : 1.0;
+            c->pos_base = (double)consumed * c->pos_scale;
+            consumed += n;
             st = stream_block(&sm, buf, n);
+            c->pos_scale = 0;
             if (st != INPUT_OK)
                 break;
             memmove(buf, buf + n, have - n);
@@ -341,8 +347,7 @@ static enum input_status stream_jsonl(struct parse_ctx *c, gzFile gz, char *buf,
         if ((size_t)r < STREAM_BLOCK)
             eof = 1;
         have += (size_t)r;
-        if (c->opts->on_progress)
-            c->opts->on_progress((unsigned long long)gzoffset(gz), c->ud);
+        read_total += (size_t)r;
     }
     free(buf);
     return st;
@@ -410,7 +415,7 @@ enum input_status input_parse_file(const char *path, const struct input_opts *op
                                    input_error_cb err, void *ud)
 {
     static const struct input_opts defaults = { INPUT_AUTO, NULL, 0, NULL, NULL, NULL };
-    struct parse_ctx c = { path, opts ? opts : &defaults, cb, err, ud, 0, 0 };
+    struct parse_ctx c = { path, opts ? opts : &defaults, cb, err, ud, 0, 0, 0, 0 };
     char errbuf[256] = "";
     char *data;
     size_t len;

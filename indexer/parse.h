@@ -24,6 +24,10 @@ struct parse_ctx {
     void *ud;
     int stop;                      /* cb asked to stop */
     long line_base;                /* lines before this text (a streamed file's block) */
+    /* A streamed file tells opts->on_progress after each line: the file
+     * position is pos_base + (offset in this text) * pos_scale (the bytes
+     * on disk per byte of text; 0: no per-line progress). */
+    double pos_base, pos_scale;
 };
 
 /* Report a problem through ctx->err (if any); reason is printf-style. */

@@ -161,6 +161,8 @@ enum input_status parse_jsonl_run(struct parse_ctx *c, const char *text, size_t 
         st = one_line(c, t, n, line);
         if (st != INPUT_OK)
             return st;
+        if (c->pos_scale > 0 && c->opts->on_progress)
+            c->opts->on_progress((unsigned long long)(c->pos_base + (double)(s - text) * c->pos_scale), c->ud);
     }
     return INPUT_OK;
 }

@@ -143,6 +143,7 @@ static int on_article(struct article *a, void *ud)
     struct worker *w = ud;
     struct run *r = w->run;
     a->file_seq = w->seq;
+    __atomic_fetch_add(&r->st->parsed, 1, __ATOMIC_RELAXED);
     if (queue_push(&r->articles, a) != 0) {
         article_free(a);
         return 1;

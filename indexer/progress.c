@@ -57,7 +57,11 @@ void progress_update(const struct indexer_stats *st, const char *current, int fo
     double mb = (double)LOAD(bytes) / 1048576.0;
     double rate = el > 0 ? (double)articles / el : 0;
     unsigned long long errors = LOAD(failed) + LOAD(files_failed);
-    uint64_t total = LOAD(in_total), done = LOAD(in_done);
+    uint64_t total = LOAD(in_total), done = LOAD(in_done), parsed = LOAD(parsed);
+    /* The readers run ahead of the builders by a block and the queues:
+     * count done only the share of what was read that is built. */
+    if (parsed > articles && parsed > 0)
+        done = (uint64_t)((double)done * (double)articles / (double)parsed);
 #undef LOAD
     char pct[96] = "", eta[48] = "";
     if (total > 0) {
@@ -79,14 +83,14 @@ void progress_update(const struct indexer_stats *st, const char *current, int fo
     }
     if (tty) {
         if (total > 0)
-            fprintf(stderr, "\r\033[Kreading %s, %llu docs, %.0f docs/s%s, %llu errors  %.30s", pct, articles, rate,
+            fprintf(stderr, "\r\033[Kindexing %s, %llu docs, %.0f docs/s%s, %llu errors  %.30s", pct, articles, rate,
                     eta, errors, current ? current : "");
         else
-            fprintf(stderr, "\r\033[Kreading: %llu files, %llu docs, %.1f MB, %.0f docs/s, %.1f MB/s, %llu errors  %.40s",
+            fprintf(stderr, "\r\033[Kindexing: %llu files, %llu docs, %.1f MB, %.0f docs/s, %.1f MB/s, %llu errors  %.40s",
                     files, articles, mb, rate, el > 0 ? mb / el : 0, errors, current ? current : "");
         line_open = 1;
     } else {
-        fprintf(stderr, "indexer: reading: %s%llu files, %llu docs, %.0f docs/s%s, %llu errors, %.0f s\n", pct, files,
+        fprintf(stderr, "indexer: indexing: %s%llu files, %llu docs, %.0f docs/s%s, %llu errors, %.0f s\n", pct, files,
                 articles, rate, eta, errors, el);
     }
 }

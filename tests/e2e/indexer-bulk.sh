@@ -44,13 +44,15 @@ id=$(head -1 "$T/again.jsonl" | python3 -c 'import json,sys; print(json.load(sys
 docid=$(xapian-delve -t "Q$id" "$(live "$T/two")" | sed 's/.*: *//' | awk '{print $1}')
 xapian-delve -1 -r "$docid" "$(live "$T/two")" | grep -qx revised; ok $? "a repeated id holds its later version"
 
-# A second run over the same input: one writer; the ids met twice are
-# written again, both versions in order (the last one wins: 80 writes),
-# the rest is unchanged.
+# A second run over the same input: one writer; the 40 ids met twice are
+# written again (the last copy wins; an earlier copy is written too only
+# when it reached the writer before the later one was met: 40 to 80
+# writes), each reported as a duplicate; the rest is unchanged.
 "$IDX" --db "$T/two" --threads 2 -v "$T/all.jsonl" > "$T/out" 2>&1
 ok $? "second run"
 grep -q "writers" "$T/out"; [ $? -ne 0 ]; ok $? "a second run has one writer"
-grep -q "0 added, 80 updated, $((N - 40)) unchanged" "$T/out"
+upd=$(sed -n 's/.* 0 added, \([0-9]*\) updated, '"$((N - 40))"' unchanged.*/\1/p' "$T/out")
+[ -n "$upd" ] && [ "$upd" -ge 40 ] && [ "$upd" -le 80 ] && grep -q '40 duplicate ids in this run' "$T/out"
 ok $? "second run: $((N - 40)) unchanged ($(grep -o '[0-9]* added, [0-9]* updated, [0-9]* unchanged' "$T/out"))"
 xapian-delve -1 -r "$(xapian-delve -t "Q$id" "$(live "$T/two")" | sed 's/.*: *//' | awk '{print $1}')" "$(live "$T/two")" |
     grep -qx revised

@@ -143,7 +143,7 @@ sed 's/^/# /' "$T/out"
 summary=$(grep "^indexer: $T/tiny: " "$T/out")
 [ -n "$summary" ] && ! grep -q 'MB per MB\|docs/s' <<< "$summary" && grep -q '1 added' <<< "$summary"
 ok $? "a tiny input: no rates nor ratios in the summary"
-grep -q 'reading: 100% (0.0 of 0.0 MB)' "$T/out"; ok $? "progress (off a terminal): percentage of the known total"
+grep -q 'indexing: 100% (0.0 of 0.0 MB)' "$T/out"; ok $? "progress (off a terminal): percentage of the known total"
 "$IDX" --db "$T/tiny" --dry-run "$T/r2" > "$T/out" 2>&1
 grep -q 'dry run, nothing written: .* 0 would be added, 1 would be updated' "$T/out"; ok $? "--dry-run says it wrote nothing"
 "$BIN/gencorpus" 700 "$ROOT/corpus" > "$T/gen.jsonl"
@@ -152,7 +152,7 @@ sed 's/^/# /' "$T/out"
 grep -q "merging: 2 writers' databases" "$T/out" && grep -q 'merged: [0-9.]* MB before, [0-9.]* MB after' "$T/out"
 ok $? "a first build with two writers shows the merge phase and its sizes"
 mb=$(stat -c %s "$T/gen.jsonl" | awk '{printf "%.1f", $1 / 1048576}')
-grep -q "reading: 100% ($mb of $mb MB)" "$T/out"; ok $? "progress shows the total ($mb MB)"
+grep -q "indexing: 100% ($mb of $mb MB)" "$T/out"; ok $? "progress shows the total ($mb MB)"
 "$IDX" --db "$T/bulk" --compact > "$T/out" 2>&1
 grep -q 'compacting: ' "$T/out" && grep -q 'compacted: [0-9.]* MB before, [0-9.]* MB after' "$T/out"
 ok $? "--compact reports the size before and after"
