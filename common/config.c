@@ -30,6 +30,7 @@ static const struct key keys[] = {
     { "index",   "threads",              T_INT,    F(index.threads),              "0",    0, 1024 },
     { "index",   "commit_every",         T_INT,    F(index.commit_every),         "2000", 1, 100000000 },
     { "index",   "synonyms",             T_STRING, F(index.synonyms),             "",     0, 0 },
+    { "index",   "url_template",         T_STRING, F(index.url_template),         "",     0, 0 },
     { "searchd", "socket",               T_STRING, F(searchd.socket),             "",     0, 0 },
     { "searchd", "socket_mode",          T_MODE,   F(searchd.socket_mode),        "0660", 0, 0777 },
     { "searchd", "socket_group",         T_STRING, F(searchd.socket_group),       "",     0, 0 },

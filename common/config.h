@@ -30,6 +30,7 @@ struct config {
         int threads;          /* tokenizer threads; 0 = one per core */
         int commit_every;     /* documents per commit */
         char *synonyms;       /* synonym list loaded at indexing ("" = built-in) */
+        char *url_template;   /* URL of an article without one ("" = none; indexer/urltemplate.h) */
     } index;
     struct {
         char *socket;         /* UNIX socket path */
