@@ -42,6 +42,7 @@ struct indexer_opts {
     size_t max_file_bytes;
     enum { DUP_LAST, DUP_FIRST, DUP_ERROR } duplicates; /* which of an id met twice is kept */
     const char *stdin_id;      /* the id of an article on standard input that has none */
+    const char *url_template;  /* URLs of articles without one (urltemplate.h) */
 };
 
 struct indexer_stats {

@@ -148,7 +148,7 @@ enum input_status input_parse_buffer(const char *name, const char *data, size_t 
                                      const struct input_opts *opts, input_article_cb cb, input_error_cb err,
                                      void *ud)
 {
-    static const struct input_opts defaults = { INPUT_AUTO, NULL, 0, NULL, NULL, NULL };
+    static const struct input_opts defaults = { INPUT_AUTO, NULL, 0, NULL, NULL, NULL, NULL };
     struct parse_ctx c = { name ? name : "(buffer)", opts ? opts : &defaults, cb, err, ud, 0, 0, 0, 0 };
     size_t max = c.opts->max_bytes ? c.opts->max_bytes : DEFAULT_MAX_BYTES;
     char errbuf[256] = "";
@@ -414,7 +414,7 @@ static int try_stream(struct parse_ctx *c, const char *path, enum input_status *
 enum input_status input_parse_file(const char *path, const struct input_opts *opts, input_article_cb cb,
                                    input_error_cb err, void *ud)
 {
-    static const struct input_opts defaults = { INPUT_AUTO, NULL, 0, NULL, NULL, NULL };
+    static const struct input_opts defaults = { INPUT_AUTO, NULL, 0, NULL, NULL, NULL, NULL };
     struct parse_ctx c = { path, opts ? opts : &defaults, cb, err, ud, 0, 0, 0, 0 };
     char errbuf[256] = "";
     char *data;

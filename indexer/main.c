@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "indexer.h"
+#include "urltemplate.h"
 #include "log.h"
 #include "xap.h"
 
@@ -69,6 +70,8 @@ static void usage(FILE *f)
             "  --stdin-id ID       the id of an article on standard input (-) that has no id\n"
             "                      of its own (JSONL \"id\", URL); JSONL lines get ID#LINE.\n"
             "                      Without it such an article is refused, never given id -\n"
+            "  --url-template T    URL of an article without one, e.g. https://example.org/{stem}\n"
+            "                      ({path}, {stem}, {id}; [index] url_template)\n"
             "  --quiet, -q         no progress and no summary (warnings still go to stderr)\n"
             "  --verbose, -v       more detail\n"
             "  --help, --version\n"
@@ -158,7 +161,7 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
     o.max_file_bytes = (size_t)256 << 20;
     int no_synonyms = 0;
     enum { O_DB = 256, O_CONFIG, O_THREADS, O_COMMIT, O_REBUILD, O_COMPACT, O_PRUNE, O_DELETE, O_SHARD,
-           O_SYN, O_DRY, O_STATS, O_MAXMB, O_HELP, O_VERSION, O_DUP, O_STDIN_ID, O_DICT };
+           O_SYN, O_DRY, O_STATS, O_MAXMB, O_HELP, O_VERSION, O_DUP, O_STDIN_ID, O_DICT, O_URLT };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, O_DB },
         { "config", required_argument, NULL, O_CONFIG },
@@ -176,6 +179,7 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
         { "max-file-mb", required_argument, NULL, O_MAXMB },
         { "duplicates", required_argument, NULL, O_DUP },
         { "stdin-id", required_argument, NULL, O_STDIN_ID },
+        { "url-template", required_argument, NULL, O_URLT },
         { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, O_HELP },
@@ -202,6 +206,8 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
             o.threads = (unsigned)cfgp->index.threads;
         if (cfgp->index.commit_every > 0)
             o.commit_every = (unsigned)cfgp->index.commit_every;
+        if (cfgp->index.url_template && *cfgp->index.url_template)
+            o.url_template = cfgp->index.url_template;
         if (cfgp->index.synonyms && *cfgp->index.synonyms) {
             if (strcmp(cfgp->index.synonyms, "none") == 0)
                 no_synonyms = 1;
@@ -259,6 +265,7 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
             if (!*optarg) { log_err("--stdin-id: the id must not be empty"); return EXIT_USAGE; }
             o.stdin_id = optarg;
             break;
+        case O_URLT: o.url_template = *optarg ? optarg : NULL; break;
         case 'q': o.quiet = 1; break;
         case 'v': o.verbose = 1; break;
         case O_HELP: usage(stdout); return EXIT_DONE;
@@ -287,6 +294,11 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
     }
     if (o.stats)
         return writer_print_stats(o.db);
+    char uterr[256];
+    if (o.url_template && urltemplate_check(o.url_template, uterr, sizeof uterr) != 0) {
+        log_err("url template '%s': %s", o.url_template, uterr);
+        return EXIT_USAGE;
+    }
     if (o.n_inputs == 0 && o.n_deletes == 0 && !o.compact && !o.rebuild) {
         log_err("nothing to do: give INPUT files or directories, --delete ID, or --compact (see --help)");
         return EXIT_USAGE;

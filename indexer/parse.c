@@ -4,11 +4,13 @@
  * article, trimming. Kept apart from input.c so that the parsers depend
  * only on this file and input.c only on the parsers (no cycle). */
 #include "parse.h"
+#include "urltemplate.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void parse_report(struct parse_ctx *c, long line, enum input_status st, int fatal, const char *fmt, ...)
 {
@@ -47,6 +49,48 @@ char *parse_path_id(const struct parse_ctx *c, long line)
     return strdup(p);
 }
 
+/* Folder names that say nothing about the topic: containers of a scrape
+ * or of a format. */
+static const char *const generic_dirs[] = {
+    "extra", "pages", "page", "html", "htm", "site", "sites", "www", "public", "public_html", "content",
+    "contents", "articles", "article", "posts", "data", "raw", "gz", "txt", "text", "json", "jsonl", "scraped",
+    "scrape", "crawl", "misc", "other", "docs", "files", "input", "corpus", "archive", NULL
+};
+
+/* A language code folder: "en", "zh", "pt-br", "zh_hans". */
+static int is_lang_dir(const char *s, size_t n)
+{
+    if (n < 2 || !(s[0] >= 'a' && s[0] <= 'z') || !(s[1] >= 'a' && s[1] <= 'z'))
+        return 0;
+    if (n == 2)
+        return 1;
+    return (s[2] == '-' || s[2] == '_') && n <= 7;
+}
+
+/* The category of an article whose page names none: the first folder
+ * under the input root that is neither a language code nor a generic
+ * container ("en/sleep/x.txt" -> "sleep"; "extra/pages/x.html" -> none).
+ * Never the root's own name: rel is the path under it. */
+static int dir_category(struct article *a, const char *rel)
+{
+    for (const char *p = rel; *p;) {
+        size_t n = strcspn(p, "/");
+        if (p[n] != '/')
+            break; /* the file name */
+        int skip = n == 0 || n > 64 || is_lang_dir(p, n) || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.');
+        for (size_t i = 0; !skip && generic_dirs[i]; i++)
+            skip = strlen(generic_dirs[i]) == n && strncasecmp(generic_dirs[i], p, n) == 0;
+        if (!skip) {
+            char cat[65];
+            memcpy(cat, p, n);
+            cat[n] = '\0';
+            return article_set(&a->category, cat);
+        }
+        p += n + 1;
+    }
+    return 0;
+}
+
 enum input_status parse_emit(struct parse_ctx *c, struct article *a, long line, int path_id_with_line)
 {
     if (article_set(&a->source, c->name) < 0)
@@ -76,6 +120,19 @@ enum input_status parse_emit(struct parse_ctx *c, struct article *a, long line, 
             a->id = parse_path_id(c, path_id_with_line ? line : 0);
         }
         if (!a->id)
+            goto oom;
+    }
+    if ((!a->category || !*a->category || (!a->url && c->opts->url_template)) && strcmp(c->name, "-") != 0) {
+        char *rel = parse_path_id(c, 0);
+        int rc = rel ? 0 : -1;
+        if (rc == 0 && (!a->category || !*a->category))
+            rc = dir_category(a, rel);
+        if (rc == 0 && !a->url && c->opts->url_template) {
+            a->url = urltemplate_apply(c->opts->url_template, rel, a->id);
+            rc = a->url ? 0 : -1;
+        }
+        free(rel);
+        if (rc < 0)
             goto oom;
     }
     if (a->lang) {

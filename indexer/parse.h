@@ -52,4 +52,11 @@ enum input_status parse_text_run(struct parse_ctx *c, const char *text, size_t l
 enum input_status parse_jsonl_run(struct parse_ctx *c, const char *text, size_t len);
 enum input_status parse_html_run(struct parse_ctx *c, const char *text, size_t len);
 
+/* htmlmeta.c: refine an HTML article's title, date and category from
+ * what the page says about itself (og:title, article:published_time,
+ * <time>, JSON-LD, breadcrumbs; see there). root is the document's root
+ * element, main_el the main text's. Returns 0, or -1 when out of memory. */
+struct _xmlNode;
+int htmlmeta_apply(struct article *a, struct _xmlNode *root, struct _xmlNode *main_el);
+
 #endif

@@ -305,6 +305,8 @@ enum input_status parse_html_run(struct parse_ctx *c, const char *text, size_t l
         }
         free(s);
     }
+    if (!w.nomem && htmlmeta_apply(w.a, root, main_el) < 0)
+        w.nomem = 1;
     xmlFreeDoc(doc);
     buf_free(&w.para);
     if (w.nomem || w.body.oom) {

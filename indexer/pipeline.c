@@ -115,28 +115,6 @@ static int in_shard(const struct indexer_opts *o, const char *id)
     return h % o->shard_n == o->shard_k - 1;
 }
 
-/* A scraped page has no category field: its folder is its category
- * ("en/sleep/hypnic-jerks.txt" -> "sleep"), unless the folder is a
- * language code. */
-static void default_category(struct article *a)
-{
-    if (a->category || !a->id || a->url)
-        return;
-    const char *end = strrchr(a->id, '/');
-    if (!end)
-        return;
-    const char *start = end;
-    while (start > a->id && start[-1] != '/')
-        start--;
-    size_t len = (size_t)(end - start);
-    if (len <= 2 || len > 64)
-        return;
-    char cat[65];
-    memcpy(cat, start, len);
-    cat[len] = '\0';
-    article_set(&a->category, cat);
-}
-
 /* Reader side: hand the article over to the builders. */
 static int on_article(struct article *a, void *ud)
 {
@@ -237,7 +215,6 @@ static void build_article(struct worker *w, struct article *a)
         ADD(failed, 1);
         return;
     }
-    default_category(a);
     schema_id_term(it->id_term, a->id);
     it->order = order_of(a);
     int again;
@@ -394,7 +371,8 @@ static void *reader_main(void *arg)
             w->file_done = 0;
             struct input_opts io = { .format = INPUT_AUTO, .root = job->root, .max_bytes = r->o->max_file_bytes,
                                      .on_charset = on_charset, .stdin_id = r->o->stdin_id,
-                                     .on_progress = on_progress };
+                                     .on_progress = on_progress,
+                                     .url_template = r->o->url_template };
             __atomic_fetch_add(&r->st->files, 1, __ATOMIC_RELAXED);
             input_parse_file(job->path, &io, on_article, on_error, w);
             struct stat sb;

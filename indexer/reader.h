@@ -36,6 +36,7 @@ struct input_opts {
     /* Told how far into the file (its bytes on disk, compressed or not)
      * the reading is, now and then while a large file is streamed; may be NULL. */
     void (*on_progress)(unsigned long long pos, void *ud);
+    const char *url_template; /* URL of an article without one (urltemplate.h), NULL = none */
 };
 
 #endif

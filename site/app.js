@@ -146,6 +146,7 @@
     sugItems = items;
     active = -1;
     if (!items.length) { closeList(); return; }
+    list.dataset.q = typed;   // which text these answer (tests wait for it)
     items.forEach((s, i) => {
       const li = el('li', {
         id: 'sug-' + i, role: 'option', 'aria-selected': 'false',

@@ -95,11 +95,21 @@ def css(sel):
     return d.find_elements(By.CSS_SELECTOR, sel)
 
 
-def visible_options():
+def visible_options(typed=None):
+    """The options on screen (for `typed` only, when given): an answer
+    for an earlier prefix may show first and be replaced."""
     lb = css('#suggestions')
     if not lb or not lb[0].is_displayed():
         return []
+    if typed is not None and lb[0].get_attribute('data-q') != typed:
+        return []
     return css('#suggestions [role=option]')
+
+
+def option_info():
+    """Text and class of every option, read at once (no stale elements)."""
+    return d.execute_script('return [...document.querySelectorAll("#suggestions [role=option]")]'
+                            '.map(o => [o.textContent, o.className])')
 
 
 def hits_ready():
@@ -131,13 +141,14 @@ try:
     lab = css('label[for=q]')
     ok(lab and lab[0].is_displayed() and lab[0].text.strip() != '', 'step 1: the search box has a visible label')
     box = type_query('hea')
-    opts = until(lambda: visible_options(), 'suggestions')
+    opts = until(lambda: visible_options('hea'), 'suggestions')
     ok(bool(opts), 'step 1: typing "hea" shows suggestions')
     ok(d.find_element(By.ID, 'q').get_attribute('aria-expanded') == 'true'
        and d.find_element(By.ID, 'q').get_attribute('role') == 'combobox'
        and css('#suggestions')[0].get_attribute('role') == 'listbox',
        'step 1: ARIA combobox: aria-expanded, listbox of options')
-    texts = [o.text.replace(' article', '') for o in opts]
+    info = option_info()
+    texts = [t.replace(' article', '') for t, _ in info]
     ok(all(t.lower().startswith('hea') or 'hea' in t.lower() for t in texts[:3]),
        'step 1: the suggestions complete what was typed', texts)
     box.send_keys(Keys.ESCAPE)
@@ -145,10 +156,10 @@ try:
     ok(closed and box.get_attribute('value') == 'hea' and box.get_attribute('aria-expanded') == 'false',
        'step 1: Escape closes the suggestions and keeps the text')
     box.send_keys(Keys.ARROW_DOWN)
-    opts = until(lambda: visible_options(), 'suggestions again')
+    opts = until(lambda: visible_options('hea'), 'suggestions again')
     ok(bool(opts), 'step 1: arrow down opens them again')
     # Pick the first suggestion that is a phrase or word (not an article title).
-    kinds = [o.get_attribute('class') for o in opts]
+    kinds = [k for _, k in option_info()]
     idx = next((i for i, k in enumerate(kinds) if 'sug-title' not in k), 0)
     for _ in range(idx + 1):
         box.send_keys(Keys.ARROW_DOWN)

@@ -104,7 +104,7 @@ void fuzz_parse(const uint8_t *data, size_t size, enum input_format fmt, const c
 {
     /* A cap well below the default keeps gzip bombs from eating the
      * fuzzer's memory limit; the code path is the same. */
-    struct input_opts opts = { fmt, NULL, 4u << 20, NULL, NULL, NULL };
+    struct input_opts opts = { fmt, NULL, 4u << 20, NULL, NULL, NULL, NULL };
     size_t count = 0;
     enum input_status st = input_parse_buffer(name, (const char *)data, size, &opts, on_article, on_error, &count);
     if ((unsigned)st > INPUT_ERR_NOMEM)

@@ -49,7 +49,7 @@ static void on_error(const char *file, long line, enum input_status st, int fata
 
 int main(int argc, char **argv)
 {
-    struct input_opts opts = { INPUT_AUTO, NULL, 0, NULL, "stdin", NULL }; /* ids of stdin articles: stdin#LINE */
+    struct input_opts opts = { INPUT_AUTO, NULL, 0, NULL, "stdin", NULL, NULL }; /* ids of stdin articles: stdin#LINE */
     struct counts c = { 0, 0 };
     int i, rc = 0;
 

@@ -122,7 +122,7 @@ static void test_text_page(void **state)
 
 static void test_root_id(void **state)
 {
-    struct input_opts o = { INPUT_AUTO, "/data/corpus/", 0, NULL, NULL, NULL };
+    struct input_opts o = { INPUT_AUTO, "/data/corpus/", 0, NULL, NULL, NULL, NULL };
     struct seen s;
     (void)state;
 
@@ -223,7 +223,7 @@ static void test_status_binary_empty_toobig(void **state)
 {
     static const char nul[] = "Title\n\nbody\0with a NUL";
     char junk[4096];
-    struct input_opts small = { INPUT_AUTO, NULL, 10, NULL, NULL, NULL };
+    struct input_opts small = { INPUT_AUTO, NULL, 10, NULL, NULL, NULL, NULL };
     struct seen s;
     size_t i;
     (void)state;
