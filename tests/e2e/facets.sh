@@ -27,7 +27,8 @@ import json, sys, collections
 one, every = (json.loads(l) for l in sys.stdin.read().splitlines())
 assert every["total"] == len(every["hits"]) > 1, (every["total"], len(every["hits"]))
 for f in ("category", "lang"):
-    want = collections.Counter(h[f] for h in every["hits"] if h[f])
+    # facet values are folded like the category=/lang= filters they feed
+    want = collections.Counter(h[f].casefold() for h in every["hits"] if h[f])
     got = {x["value"]: x["count"] for x in one["facets"][f]}
     assert got == dict(want), (f, got, want)
     counts = [x["count"] for x in one["facets"][f]]
