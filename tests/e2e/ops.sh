@@ -32,7 +32,10 @@ ok $? "two roots holding health/a.txt: reported with both places"
 grep -q "d.jsonl:3: duplicate id 'x1' (also at $T/d.jsonl:1): the last is kept" "$T/out"
 ok $? "a JSONL file repeating an id: reported with both lines"
 grep -q '2 duplicate ids in this run' "$T/out"; ok $? "the summary counts the duplicates"
-grep -q ' 3 added, 0 updated' "$T/out"; ok $? "3 documents, the losing copies never written"
+# A losing copy already queued to a writer may be written and then replaced
+# (counted as updated); the index still holds one document per id.
+grep -Eq ' 3 added, [0-2] updated' "$T/out" && [ "$(qterms "$T/dup" | wc -w)" = 3 ]
+ok $? "3 documents, one per id (ids: $(qterms "$T/dup"))"
 lastkept() { # DB WORD: the word is indexed in some document
     xapian-delve -t "$2" "$1" 2>/dev/null | grep -q '(termfreq 1,'
 }
