@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "api.h"
 #include "reply.h"
@@ -18,6 +19,7 @@ struct query {
     char *text;
     char *line;
     size_t lineno;
+    double secs;    /* --latency: wall time of its requests, -1 = not run */
 };
 
 /* One query's output, for --parallel: written by a worker, printed in
@@ -155,6 +157,7 @@ static int read_queries(struct run *r, int *bad)
         q->qid = qid;
         q->text = text;
         q->lineno = lineno;
+        q->secs = -1;
     }
     if (ferror(f)) {
         fprintf(stderr, "search: %s: %s\n", file, strerror(errno));
@@ -215,7 +218,25 @@ static int write_hits(const struct batch_opts *o, const struct query *q, json_t 
 
 /* Runs one query on h, TREC lines to out.  Returns 0, EXIT_SERVER (warned
  * on stderr) or EXIT_USAGE (searchd unreachable; r->fatal set). */
-static int run_one(struct run *r, struct api *h, int *page, const struct query *q, FILE *out)
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int run_pages(struct run *r, struct api *h, int *page, const struct query *q, FILE *out);
+
+/* One query, timed for --latency (the wall time of its requests). */
+static int run_one(struct run *r, struct api *h, int *page, struct query *q, FILE *out)
+{
+    double t0 = now_s();
+    int rc = run_pages(r, h, page, q, out);
+    q->secs = now_s() - t0;
+    return rc;
+}
+
+static int run_pages(struct run *r, struct api *h, int *page, const struct query *q, FILE *out)
 {
     const struct batch_opts *o = r->o;
     if (!q->text[strspn(q->text, " \t\r")]) {
@@ -400,6 +421,16 @@ int batch_run(const struct batch_opts *o, FILE *out)
     }
     if (rc == 0 && (bad || atomic_load(&r.failed)))
         rc = EXIT_SERVER;
+    if (o->latency && (rc == 0 || rc == EXIT_SERVER)) {
+        FILE *lf = fopen(o->latency, "w");
+        for (size_t i = 0; lf && i < r.nq; i++)
+            if (r.q[i].secs >= 0)
+                fprintf(lf, "%s\t%.6f\n", r.q[i].qid, r.q[i].secs);
+        if (!lf || fclose(lf) != 0) {
+            fprintf(stderr, "search: --latency %s: %s\n", o->latency, strerror(errno));
+            rc = EXIT_USAGE;
+        }
+    }
     for (size_t i = 0; i < r.nq; i++)
         free(r.q[i].line);
     free(r.q);

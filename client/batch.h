@@ -3,7 +3,9 @@
  * relevance bench (../shared/bench) scores it.  Input lines are
  * "qid<TAB>query text"; the output is only "qid Q0 docid rank score tag"
  * lines on stdout, best first, at most K per query, in input order.  One
- * keep-alive connection per thread. */
+ * keep-alive connection per thread.  With a latency file, each query's
+ * wall time (its requests, measured in the client around them, as the
+ * bench measures its peers) is written there as "qid<TAB>seconds". */
 #ifndef MEDSEARCH_CLIENT_BATCH_H
 #define MEDSEARCH_CLIENT_BATCH_H
 
@@ -18,6 +20,7 @@ struct batch_opts {
     double timeout_s;       /* per request, <= 0: none */
     const char *category;   /* filters, NULL = none */
     const char *lang;
+    const char *latency;    /* file for "qid<TAB>seconds" lines (input order), NULL = none */
 };
 
 /* Run every query of o->file and print the run on `out`; warnings (with

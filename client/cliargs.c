@@ -14,7 +14,7 @@
 const char cliargs_usage[] =
     "usage: search [--socket PATH] [options] QUERY...\n"
     "       search [--socket PATH] --related ID | --doc ID | --suggest PREFIX\n"
-    "       search [--socket PATH] --run QUERIES.tsv [--k N] [--tag NAME] [--parallel N]\n"
+    "       search [--socket PATH] --run QUERIES.tsv [--k N] [--tag NAME] [--parallel N] [--latency OUT]\n"
     "\n"
     "Asks searchd (over its UNIX socket) and prints ranked articles with\n"
     "highlighted snippets, \"did you mean\" and related suggestions.\n"
@@ -43,6 +43,8 @@ const char cliargs_usage[] =
     "  --tag NAME          --run: run tag (default medsearch)\n"
     "  --parallel N        --run: N connections at once (default 1; output stays\n"
     "                      in input order)\n"
+    "  --latency OUT       --run: write \"qid<TAB>seconds\" per query to OUT, the\n"
+    "                      time of its requests measured here (as the bench's peers)\n"
     "  --color WHEN        auto (default: on a terminal), always, never\n"
     "  --timeout SECONDS   per request (default 30)\n"
     "  --help, --version\n"
@@ -53,7 +55,7 @@ const char cliargs_usage[] =
 
 enum {
     OPT_SOCKET = 256, OPT_CONFIG, OPT_JSON, OPT_RELATED, OPT_DOC, OPT_SUGGEST, OPT_LIMIT,
-    OPT_OFFSET, OPT_CATEGORY, OPT_LANG, OPT_RUN, OPT_K, OPT_TAG, OPT_PARALLEL, OPT_COLOR,
+    OPT_OFFSET, OPT_CATEGORY, OPT_LANG, OPT_RUN, OPT_K, OPT_TAG, OPT_PARALLEL, OPT_LATENCY, OPT_COLOR,
     OPT_TIMEOUT, OPT_HELP, OPT_VERSION,
 };
 
@@ -72,6 +74,7 @@ static const struct option options[] = {
     { "k", required_argument, NULL, OPT_K },
     { "tag", required_argument, NULL, OPT_TAG },
     { "parallel", required_argument, NULL, OPT_PARALLEL },
+    { "latency", required_argument, NULL, OPT_LATENCY },
     { "color", required_argument, NULL, OPT_COLOR },
     { "colour", required_argument, NULL, OPT_COLOR },
     { "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -236,6 +239,11 @@ int cliargs_parse(int argc_in, char **argv_in, struct cliargs *a)
             if (parse_long("parallel", optarg, 1, 64, &a->parallel))
                 return EXIT_USAGE;
             break;
+        case OPT_LATENCY:
+            if (!*optarg)
+                return usage_error("--latency: an empty file name%s%s", "", "");
+            a->latency = optarg;
+            break;
         case OPT_CATEGORY: a->category = optarg; break;
         case OPT_LANG: a->lang = optarg; break;
         case OPT_TAG:
@@ -308,8 +316,8 @@ int cliargs_parse(int argc_in, char **argv_in, struct cliargs *a)
             return usage_error("--json and --run cannot be used together%s%s", "", "");
         if (a->limit >= 0 || a->offset >= 0)
             return usage_error("--run uses --k, not --limit or --offset%s%s", "", "");
-    } else if (a->k >= 0 || a->tag || a->parallel >= 0) {
-        return usage_error("--k, --tag and --parallel go with --run%s%s", "", "");
+    } else if (a->k >= 0 || a->tag || a->parallel >= 0 || a->latency) {
+        return usage_error("--k, --tag, --parallel and --latency go with --run%s%s", "", "");
     }
     if (a->offset >= 0 && a->mode != CLI_SEARCH)
         return usage_error("--offset goes with a search%s%s", "", "");

@@ -21,6 +21,7 @@ struct cliargs {
     long k;                 /* --run: results per query (default 100) */
     const char *tag;        /* --run: run tag (default "medsearch") */
     long parallel;          /* --run: connections (default 1) */
+    const char *latency;    /* --run: file of "qid<TAB>seconds" lines, NULL = none */
     enum cli_color color;
     double timeout_s;       /* per request (default 30) */
     char **argv;            /* private: argv reordered, options first */

@@ -226,7 +226,7 @@ int main(int argc, char **argv)
     if (a.mode == CLI_RUN) {
         struct batch_opts o = {
             .file = a.arg, .socket = socket, .k = (int)a.k, .tag = a.tag, .parallel = (int)a.parallel,
-            .timeout_s = a.timeout_s, .category = a.category, .lang = a.lang,
+            .timeout_s = a.timeout_s, .category = a.category, .lang = a.lang, .latency = a.latency,
         };
         rc = batch_run(&o, stdout);
     } else {

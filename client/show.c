@@ -109,6 +109,15 @@ int show_search(FILE *f, const struct show_style *st, json_t *root)
     json_t *hits = json_object_get(root, "hits");
     if (!json_is_array(hits))
         return -1;
+    json_t *corr = json_object_get(root, "corrected");
+    if (json_is_object(corr) && str(corr, "to") && str(corr, "from")) {
+        /* searchd ran the corrected query (no hit as typed) */
+        fputs("Showing results for ", f);
+        wrap_put_clean(f, str(corr, "to"));
+        fputs("; search instead for ", f);
+        wrap_put_clean(f, str(corr, "from"));
+        fputs("\n\n", f);
+    }
     size_t i;
     json_t *hit;
     json_array_foreach(hits, i, hit) {

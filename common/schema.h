@@ -47,8 +47,9 @@
  * Bump it whenever what the indexer writes changes (tests/golden/schema.sh
  * shows the layout). 6: no positions on H and diacritic forms, spelling
  * words met at least twice. 7: XK topic terms. 8: category and lang
- * value slots (facets). 9: no positions on S and function words. */
-#define SCHEMA_VERSION "9"
+ * value slots (facets). 9: no positions on S and function words. 10: the article id in
+ * VAL_ID (equal scores are ordered by it). */
+#define SCHEMA_VERSION "10"
 #define SCHEMA_META_KEY "medsearch_schema"
 
 #define PFX_TITLE    "S"
@@ -74,7 +75,9 @@ enum schema_value {
     VAL_SOURCE = 3,  /* (unused: the source path is in the stored record) */
     VAL_DUPKEY = 4,  /* hash of the normalized body start: near-duplicate collapse */
     VAL_CATEGORY = 5, /* category, folded as its XC term: facet counts (searchd/facets.c) */
-    VAL_LANG = 6      /* language, folded as its L term: facet counts */
+    VAL_LANG = 6,     /* language, folded as its L term: facet counts */
+    VAL_ID = 7        /* the article id: equal scores are ordered by it (pages, restarts
+                         and shards agree) */
 };
 
 /* Xapian's term length limit is 245 bytes; we stay well under it. */

@@ -77,6 +77,21 @@ struct xap_spy {
     explicit xap_spy(unsigned slot) : spy(slot) {}
 };
 
+/* ---- work counters ------------------------------------------------------ */
+
+static thread_local xap_work t_work;
+
+void xap_work_reset(void)
+{
+    t_work = xap_work{};
+}
+
+void xap_work_get(struct xap_work *out)
+{
+    if (out)
+        *out = t_work;
+}
+
 /* ---- errors ------------------------------------------------------------- */
 
 static thread_local std::string t_errmsg;
@@ -547,6 +562,7 @@ xap_status xap_db_docid_by_term(xap_db *db, const char *term, uint32_t *docid)
     if (!term)
         return NULL_ARG(__func__, "term");
     try {
+        t_work.postlists++;
         Xapian::PostingIterator p = db->db.postlist_begin(term);
         if (p == db->db.postlist_end(term))
             return fail(XAP_ERR_NOT_FOUND, __func__, (std::string("no document has term ") + term).c_str());
@@ -566,6 +582,7 @@ xap_status xap_db_get_doc(xap_db *db, uint32_t docid, xap_doc **out)
         return NULL_ARG(__func__, "db");
     xap_doc *d = NULL;
     try {
+        t_work.docs++;
         d = new xap_doc;
         d->doc = db->db.get_document(docid);
         *out = d;
@@ -697,6 +714,7 @@ xap_status xap_db_termlist(xap_db *db, uint32_t docid, xap_doc_term_cb cb, void 
     if (!cb)
         return NULL_ARG(__func__, "cb");
     try {
+        t_work.termlists++;
         if (db->remote)
             return termlist_batched(db, docid, cb, ud);
         for (Xapian::TermIterator t = db->db.termlist_begin(docid); t != db->db.termlist_end(docid); ++t) {
@@ -1368,6 +1386,18 @@ xap_status xap_enquire_set_time_limit(xap_enquire *e, double seconds)
     }
 }
 
+xap_status xap_enquire_set_sort_by_relevance_then_value(xap_enquire *e, unsigned slot, int reverse)
+{
+    if (!e)
+        return NULL_ARG(__func__, "e");
+    try {
+        e->enq.set_sort_by_relevance_then_value(static_cast<Xapian::valueno>(slot), reverse != 0);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
 xap_status xap_enquire_mset(xap_enquire *e, uint32_t offset, uint32_t limit, uint32_t check_at_least,
                             const uint32_t *rset, size_t n_rset, xap_mset **out)
 {
@@ -1379,6 +1409,7 @@ xap_status xap_enquire_mset(xap_enquire *e, uint32_t offset, uint32_t limit, uin
     if (!rset && n_rset)
         return NULL_ARG(__func__, "rset");
     xap_mset *m = NULL;
+    t_work.passes++;
     try {
         m = new xap_mset;
         m->remote = e->remote;
@@ -1456,6 +1487,8 @@ xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, 
             *out = es;
             return XAP_OK;
         }
+        t_work.esets++;
+        t_work.termlists += docs.size();
         const Xapian::Database &db = e->db;
         const double avlen = db.get_avlength();
         const double k = 1.0;
@@ -1577,6 +1610,7 @@ xap_status xap_mset_doc(const xap_mset *m, size_t i, xap_doc **out)
         return NULL_ARG(__func__, "m");
     xap_doc *d = NULL;
     try {
+        t_work.docs++;
         if (i >= m->m.size())
             return fail(XAP_ERR_INVALID, __func__, "item index out of range");
         if (m->remote && !m->fetched) {

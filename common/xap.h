@@ -253,6 +253,9 @@ xap_status xap_enquire_set_bm25(xap_enquire *e, double k1, double k2, double k3,
 xap_status xap_enquire_set_collapse(xap_enquire *e, int slot, uint32_t collapse_max);
 /* Stop matching after `seconds` (0: no limit); results are then approximate. */
 xap_status xap_enquire_set_time_limit(xap_enquire *e, double seconds);
+/* Sort by relevance, equal weights by the value in slot (byte order;
+ * reverse: descending). A document without the value sorts first. */
+xap_status xap_enquire_set_sort_by_relevance_then_value(xap_enquire *e, unsigned slot, int reverse);
 /* Run the query: results [offset, offset+limit), counting at least
  * check_at_least matches for the estimate. rset: optional docids marked
  * relevant (for weighting feedback), n_rset entries. */
@@ -261,7 +264,9 @@ xap_status xap_enquire_mset(xap_enquire *e, uint32_t offset, uint32_t limit, uin
 
 /* Expand set: the `max` best terms to add to a query, given the relevant
  * docids rset. decider (may be NULL) returns non-zero to accept a term. The
- * query set on e (if any) is used for the weights, as Xapian does. */
+ * query set on e (if any) is used for the weights, as Xapian does, and
+ * its terms are left out. Term frequencies are exact
+ * (USE_EXACT_TERMFREQ), so several databases give the answer of one. */
 typedef int (*xap_term_decider)(const char *term, size_t len, void *ud);
 xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, size_t n_rset,
                             xap_term_decider decider, void *ud, xap_eset **out /* OUT */);
@@ -304,6 +309,20 @@ uint32_t xap_spy_total(const xap_spy *s);
 typedef int (*xap_spy_cb)(const char *value, size_t len, uint32_t count, void *ud);
 xap_status xap_spy_top(const xap_spy *s, size_t max, xap_spy_cb cb, void *ud);
 void xap_spy_free(xap_spy *s);
+
+/* ---- work counters ----------------------------------------------------------- */
+
+/* The Xapian work done by this thread since xap_work_reset: match passes
+ * (xap_enquire_mset), expand sets, termlists read (xap_db_termlist, and
+ * one per relevant document of an expand set), stored documents read
+ * (xap_mset_doc, xap_db_get_doc) and posting lists walked
+ * (xap_db_docid_by_term: id and title lookups). For a bounded, measured amount
+ * of work per request (searchd's /metrics). */
+struct xap_work {
+    uint64_t passes, esets, termlists, docs, postlists;
+};
+void xap_work_reset(void);
+void xap_work_get(struct xap_work *out /* OUT */);
 
 /* ---- stemmers ------------------------------------------------------------------ */
 

@@ -467,6 +467,7 @@ int termgen_document(struct termgen *tg, const struct article *a, xap_doc **out,
     char hex[17];
     snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
     xap_doc_set_value(doc, VAL_HASH, hex, 16);
+    xap_doc_set_value(doc, VAL_ID, a->id, strlen(a->id));
     /* Near-duplicate key: the first 2 KB of the body, whitespace-insensitive. */
     uint64_t dk = SCHEMA_HASH_SEED;
     size_t seen = 0;

@@ -30,6 +30,37 @@ struct endpoint {
 /* Slot MAX_ROUTES is "other" (no route). Zero-initialized atomics. */
 static struct endpoint eps[MAX_ROUTES + 1];
 
+/* Xapian work per request: one histogram per counter and endpoint. */
+static const double wbounds[] = { 0, 1, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000 };
+#define NWBOUNDS (sizeof wbounds / sizeof wbounds[0])
+static const char *const wnames[] = { "passes", "esets", "termlists", "docs", "postlists" };
+static const char *const whelp[] = {
+    "Xapian match passes per request.",
+    "Xapian expand sets computed per request.",
+    "Document termlists read per request (expand sets count one per relevant document).",
+    "Stored documents read per request.",
+    "Posting lists walked outside a match per request.",
+};
+#define NWORK (sizeof wnames / sizeof wnames[0])
+struct work_hist {
+    atomic_uint_fast64_t buckets[NWBOUNDS + 1]; /* not cumulative; last = +Inf */
+    atomic_uint_fast64_t sum;
+};
+static struct work_hist work[MAX_ROUTES + 1][NWORK];
+
+void metrics_observe_work(int route, const struct xap_work *w)
+{
+    size_t r = route >= 0 && route < MAX_ROUTES ? (size_t)route : MAX_ROUTES;
+    const uint64_t v[NWORK] = { w->passes, w->esets, w->termlists, w->docs, w->postlists };
+    for (size_t k = 0; k < NWORK; k++) {
+        size_t b = 0;
+        while (b < NWBOUNDS && (double)v[k] > wbounds[b])
+            b++;
+        atomic_fetch_add_explicit(&work[r][k].buckets[b], 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&work[r][k].sum, v[k], memory_order_relaxed);
+    }
+}
+
 void metrics_observe(int route, unsigned status, double seconds)
 {
     struct endpoint *e = &eps[route >= 0 && route < MAX_ROUTES ? route : MAX_ROUTES];
@@ -44,6 +75,12 @@ void metrics_observe(int route, unsigned status, double seconds)
         b++;
     atomic_fetch_add_explicit(&e->buckets[b], 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&e->sum_us, (uint64_t)(seconds * 1e6), memory_order_relaxed);
+    /* The reply is queued on the thread that ran the handler: its Xapian
+     * work counters are this request's (server.c resets them first). */
+    struct xap_work done;
+    xap_work_get(&done);
+    metrics_observe_work(route, &done);
+    xap_work_reset();
 }
 
 static uint64_t load(atomic_uint_fast64_t *a) { return atomic_load_explicit(a, memory_order_relaxed); }
@@ -100,6 +137,28 @@ static void write_metrics(FILE *f, struct server_req *req)
                 (double)load(&e->sum_us) / 1e6);
         fprintf(f, "medsearch_request_duration_seconds_count{endpoint=\"%s\"} %llu\n", name,
                 (unsigned long long)cum);
+    }
+
+    for (size_t k = 0; k < NWORK; k++) {
+        fprintf(f, "# HELP medsearch_xapian_%s %s\n# TYPE medsearch_xapian_%s histogram\n", wnames[k], whelp[k],
+                wnames[k]);
+        for (size_t s = 0; s < nslots; s++) {
+            struct work_hist *h = &work[slots[s]][k];
+            const char *name = ep_name(slots[s]);
+            uint64_t cum = 0;
+            for (size_t b = 0; b < NWBOUNDS; b++) {
+                cum += load(&h->buckets[b]);
+                fprintf(f, "medsearch_xapian_%s_bucket{endpoint=\"%s\",le=\"%g\"} %llu\n", wnames[k], name,
+                        wbounds[b], (unsigned long long)cum);
+            }
+            cum += load(&h->buckets[NWBOUNDS]);
+            fprintf(f, "medsearch_xapian_%s_bucket{endpoint=\"%s\",le=\"+Inf\"} %llu\n", wnames[k], name,
+                    (unsigned long long)cum);
+            fprintf(f, "medsearch_xapian_%s_sum{endpoint=\"%s\"} %llu\n", wnames[k], name,
+                    (unsigned long long)load(&h->sum));
+            fprintf(f, "medsearch_xapian_%s_count{endpoint=\"%s\"} %llu\n", wnames[k], name,
+                    (unsigned long long)cum);
+        }
     }
 
     xap_db *db;

@@ -1,46 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* rank.c: relevance (see rank.h). */
 #include "rank.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
+#include "plan.h"
 #include "schema.h"
 #include "stopword.h"
 #include "synonyms.h"
 #include "tokenizer.h"
 
-void rank_opts_default(struct rank_opts *o)
-{
-    /* Keep in step with the [ranking] defaults of common/config.c. */
-    o->bm25_k1 = 1.2;
-    o->bm25_b = 0.75;
-    o->bm25_k1_cjk = 0.7;
-    o->title_weight = 0.3;
-    o->heading_weight = 0.3;
-    o->proximity_weight = 0.0;
-    o->synonym_weight = 1.0;
-    o->bigram_weight = 0.3;
-    o->unigram_weight = 1.0;
-    o->unigram_common = 0.01;
-    o->cjk_word_weight = 0.3;
-    o->title_exact_weight = 3.0;
-    o->exact_weight = 0.3;
-    o->part_weight = 0.6;
-    o->latin_in_cjk_weight = 2.0;
-    o->question_weight = 0.3;
-    o->stopwords = 1;
-    o->max_wildcard = 100;
-    o->near_window = 4;
-    o->prf_docs = 10;
-    o->prf_terms = 5;
-    o->prf_min_words = 1;
-    o->prf_weight = 0.3;
-}
-
 void rank_opts_from_config(struct rank_opts *o, const struct config *cfg)
 {
-    rank_opts_default(o);
+    memset(o, 0, sizeof *o);
     o->bm25_k1 = cfg->ranking.bm25_k1;
     o->bm25_b = cfg->ranking.bm25_b;
     o->bm25_k1_cjk = cfg->ranking.bm25_k1_cjk;
@@ -73,7 +47,10 @@ struct qlist {
 };
 
 struct build {
-    struct rank_ctx *c;
+    const struct plan *p;
+    const struct rank_opts *o;
+    xap_db *db;
+    xap_stem *stem;
     xap_status st;
 };
 
@@ -199,15 +176,6 @@ static xap_query *phrase(struct build *b, const char *wp, const struct pword *w,
     return q;
 }
 
-size_t rank_stem_term(struct rank_ctx *c, const char *word, size_t len, char *buf)
-{
-    char stem[SCHEMA_MAX_TERM + 1];
-    size_t sl = c->stem ? xap_stem_apply(c->stem, word, len, stem, sizeof stem) : 0;
-    if (sl == 0)
-        return schema_term(buf, "", word, len);
-    return schema_term(buf, PFX_STEM, stem, sl);
-}
-
 static int stemmable(const struct qnode *n)
 {
     return !(n->tok_flags & (TOK_CJK | TOK_NUMERIC | TOK_COMPOUND));
@@ -217,7 +185,6 @@ static int stemmable(const struct qnode *n)
  * boosts: its stem (or the word itself when it has none). */
 static xap_query *word_query(struct build *b, const struct qnode *n, enum qfield field)
 {
-    struct rank_ctx *c = b->c;
     const char *wp = field == QF_TITLE ? PFX_TITLE : "";
     if (n->tok_flags & TOK_COMPOUND && n->n_kids > 1) {
         /* "covid-19": the compound term or the phrase of its parts. */
@@ -227,40 +194,40 @@ static xap_query *word_query(struct build *b, const struct qnode *n, enum qfield
             parts[np++] = (struct pword){ n->kids[i]->text, strlen(n->kids[i]->text) };
         xap_query *ph = phrase(b, wp, parts, np);
         xap_query *q = pair(b, XAP_OP_SYNONYM, term(b, wp, n->text, strlen(n->text), n->pos), ph);
-        if (c->opts->part_weight > 0) {
+        if (b->o->part_weight > 0) {
             /* The parts alone, loose: "tuberculosis-induced" also meets
              * "induced by tuberculosis". */
             struct qlist loose = { 0 };
             for (size_t i = 0; i < n->n_kids; i++)
                 ql_add(b, &loose, word_query(b, n->kids[i], field));
-            q = pair(b, XAP_OP_OR, q, scale(b, combine(b, XAP_OP_OR, &loose, 0), c->opts->part_weight));
+            q = pair(b, XAP_OP_OR, q, scale(b, combine(b, XAP_OP_OR, &loose, 0), b->o->part_weight));
         }
         return q;
     }
     if (n->tok_flags & TOK_CJK)
-        return scale(b, term(b, wp, n->text, strlen(n->text), n->pos), c->opts->cjk_word_weight);
-    if (!stemmable(n) || !c->stem)
+        return scale(b, term(b, wp, n->text, strlen(n->text), n->pos), b->o->cjk_word_weight);
+    if (!stemmable(n) || !b->stem)
         return term(b, wp, n->text, strlen(n->text), n->pos);
     char stem[SCHEMA_MAX_TERM + 1];
-    size_t sl = xap_stem_apply(c->stem, n->text, strlen(n->text), stem, sizeof stem);
+    size_t sl = xap_stem_apply(b->stem, n->text, strlen(n->text), stem, sizeof stem);
     if (sl == 0)
         return term(b, wp, n->text, strlen(n->text), n->pos);
     xap_query *q = term(b, field == QF_TITLE ? PFX_STEM_TITLE : PFX_STEM, stem, sl, n->pos);
-    if (c->opts->exact_weight > 0)
-        q = pair(b, XAP_OP_OR, q, scale(b, term(b, wp, n->text, strlen(n->text), n->pos), c->opts->exact_weight));
+    if (b->o->exact_weight > 0)
+        q = pair(b, XAP_OP_OR, q, scale(b, term(b, wp, n->text, strlen(n->text), n->pos), b->o->exact_weight));
     return q;
 }
 
 /* A ranked word with its field boosts. */
 static xap_query *ranked_word(struct build *b, const struct qnode *n)
 {
-    const struct rank_opts *o = b->c->opts;
+    const struct rank_opts *o = b->o;
     if (n->field == QF_TITLE)
         return word_query(b, n, QF_TITLE);
     xap_query *q = word_query(b, n, QF_ANY);
-    if (stemmable(n) && b->c->stem) {
+    if (stemmable(n) && b->stem) {
         char stem[SCHEMA_MAX_TERM + 1];
-        size_t sl = xap_stem_apply(b->c->stem, n->text, strlen(n->text), stem, sizeof stem);
+        size_t sl = xap_stem_apply(b->stem, n->text, strlen(n->text), stem, sizeof stem);
         if (sl > 0) {
             if (o->title_weight > 0)
                 q = pair(b, XAP_OP_OR, q, scale(b, term(b, PFX_STEM_TITLE, stem, sl, 0), o->title_weight));
@@ -289,7 +256,7 @@ static int syn_cb(const char *s, size_t len, void *ud)
     if (memchr(s, ' ', len) == NULL) {
         /* one word: its stem */
         char stem[SCHEMA_MAX_TERM + 1];
-        size_t sl = b->c->stem && !tokenizer_is_cjk(s, len) ? xap_stem_apply(b->c->stem, s, len, stem, sizeof stem) : 0;
+        size_t sl = b->stem && !tokenizer_is_cjk(s, len) ? xap_stem_apply(b->stem, s, len, stem, sizeof stem) : 0;
         ql_add(b, &sc->alts, sl ? term(b, PFX_STEM, stem, sl, 0) : term(b, "", s, len, 0));
         return 0;
     }
@@ -308,45 +275,24 @@ static int syn_cb(const char *s, size_t len, void *ud)
     return 0;
 }
 
-/* Synonym groups for runs of 1..3 adjacent ranked words: the typed words
- * and every synonym, as one OP_SYNONYM (scored like a single term). */
-static xap_query *synonyms_of(struct build *b, const struct qnode *const *w, size_t n)
+/* The plan's synonym groups (runs of 1..3 adjacent words that are keys
+ * of the synonym table): the typed words and every synonym, each group
+ * one OP_SYNONYM (scored like a single term). */
+static xap_query *synonyms_of(struct build *b)
 {
-    struct rank_ctx *c = b->c;
-    if (c->opts->synonym_weight <= 0 || !c->db)
+    const struct plan *p = b->p;
+    if (b->o->synonym_weight <= 0)
         return NULL;
     struct qlist groups = { 0 };
-    for (size_t i = 0; i < n; i++) {
-        char key[512];
-        size_t kl = 0;
-        for (size_t len = 1; len <= 3 && i + len <= n; len++) {
-            const struct qnode *t = w[i + len - 1];
-            if (len > 1 && t->pos != w[i + len - 2]->pos + 1 + w[i + len - 2]->n_kids)
-                break; /* not adjacent */
-            size_t tl = strlen(t->text);
-            if (kl + tl + 2 > sizeof key)
-                break;
-            if (kl)
-                key[kl++] = ' ';
-            memcpy(key + kl, t->text, tl);
-            kl += tl;
-            key[kl] = '\0';
-            struct syn_collect sc = { b, { 0 } };
-            xap_status st = xap_db_synonyms(c->db, key, syn_cb, &sc);
-            if (st != XAP_OK) {
-                b->st = st;
-                ql_free(&sc.alts);
-                ql_free(&groups);
-                return NULL;
-            }
-            if (sc.alts.n == 0)
-                continue;
-            /* The typed phrase itself joins the group. */
-            syn_cb(key, kl, &sc);
-            ql_add(b, &groups, combine(b, XAP_OP_SYNONYM, &sc.alts, 0));
-        }
+    for (size_t i = 0; i < p->n_syns; i++) {
+        struct syn_collect sc = { b, { 0 } };
+        for (size_t j = 0; j < p->syns[i].n_alts; j++)
+            syn_cb(p->syns[i].alts[j], strlen(p->syns[i].alts[j]), &sc);
+        /* The typed phrase itself joins the group. */
+        syn_cb(p->syns[i].key, strlen(p->syns[i].key), &sc);
+        ql_add(b, &groups, combine(b, XAP_OP_SYNONYM, &sc.alts, 0));
     }
-    return scale(b, combine(b, XAP_OP_OR, &groups, 0), c->opts->synonym_weight);
+    return scale(b, combine(b, XAP_OP_OR, &groups, 0), b->o->synonym_weight);
 }
 
 /* Byte length of the UTF-8 sequence starting with c. */
@@ -358,13 +304,13 @@ static size_t u8len(unsigned char c)
 /* Is the term in more than rank_opts.unigram_common of the articles? */
 static int too_common(struct build *b, const char *prefix, const char *s, size_t len)
 {
-    double maxdf = b->c->opts->unigram_common;
-    if (maxdf <= 0 || !b->c->db)
+    double maxdf = b->o->unigram_common;
+    if (maxdf <= 0 || !b->db)
         return 0;
     char t[SCHEMA_MAX_TERM + 1];
     schema_term(t, prefix, s, len);
     uint32_t tf = 0, n = 0;
-    if (xap_db_termfreq(b->c->db, t, &tf) != XAP_OK || xap_db_doccount(b->c->db, &n) != XAP_OK)
+    if (xap_db_termfreq(b->db, t, &tf) != XAP_OK || xap_db_doccount(b->db, &n) != XAP_OK)
         return 0;
     return tf > maxdf * n;
 }
@@ -378,7 +324,7 @@ static int too_common(struct build *b, const char *prefix, const char *s, size_t
  * weight to the articles the rarer n-grams match but match none alone. */
 static xap_query *cjk_ngrams(struct build *b, const struct qnode *const *w, size_t n)
 {
-    const struct rank_opts *o = b->c->opts;
+    const struct rank_opts *o = b->o;
     char run[1024];
     size_t len = 0;
     for (size_t i = 0; i < n; i++) {
@@ -408,64 +354,6 @@ static xap_query *cjk_ngrams(struct build *b, const struct qnode *const *w, size
     return pair(b, base ? XAP_OP_AND_MAYBE : XAP_OP_OR, base, cg);
 }
 
-/* Question openers: words that make a search a question without naming
- * its topic. The longest opener matching the first words wins; its words
- * are weighted by rank_opts.question_weight. Words are folded tokens
- * ("What is (are)" -> what is are). */
-static const char *const openers[] = {
-    "what research or clinical trials is being done for",
-    "what research is being done for",
-    "how many people are affected by",
-    "how many people have",
-    "do you have information about",
-    "where can i find information about",
-    "where can i find information on",
-    "can you tell me about",
-    "i would like to know about",
-    "i want to know about",
-    "tell me about",
-    "who is at risk for",
-    "who is at risk of",
-    "who gets",
-    "what to do for",
-    "what to do about",
-    "what is are",
-    "what is the",
-    "what are the",
-    "what is a",
-    "what is an",
-    "what is",
-    "what are",
-    "how to",
-    "how do i",
-    "how can i",
-    "how do you",
-    "information about",
-    "information on",
-};
-
-/* Number of leading words of w[0..n) that form a question opener. */
-static size_t opener_len(const struct qnode *const *w, size_t n)
-{
-    size_t best = 0;
-    for (size_t k = 0; k < sizeof openers / sizeof openers[0]; k++) {
-        const char *p = openers[k];
-        size_t i = 0;
-        while (*p && i < n) {
-            size_t l = strcspn(p, " ");
-            if (strlen(w[i]->text) != l || memcmp(w[i]->text, p, l) != 0)
-                break;
-            i++;
-            p += l;
-            if (*p == ' ')
-                p++;
-        }
-        if (*p == '\0' && i > best && i < n) /* never the whole query */
-            best = i;
-    }
-    return best;
-}
-
 static xap_query *compile(struct build *b, const struct qnode *n);
 
 static xap_query *filter_query(struct build *b, const struct qnode *n)
@@ -478,29 +366,34 @@ static int is_filter(const struct qnode *n)
     return n->type == QN_TERM && (n->field == QF_CATEGORY || n->field == QF_LANG);
 }
 
+/* A bag of kids ranked together. The plan says what each plain word of
+ * the top-level bag does (plan.h: match, boost only, dropped); the words
+ * of a nested group all match. */
 static xap_query *bag(struct build *b, const struct qnode *n)
 {
-    const struct rank_opts *o = b->c->opts;
-    struct qlist ranked = { 0 }, must = { 0 }, excl = { 0 }, filt = { 0 };
-    /* Plain words in order, for proximity, synonyms and CJK n-grams. */
+    const struct rank_opts *o = b->o;
+    struct qlist ranked = { 0 }, boost = { 0 }, must = { 0 }, excl = { 0 }, filt = { 0 };
+    /* Plain words in order, for proximity and CJK n-grams. */
     const struct qnode **words = calloc(n->n_kids + 1, sizeof *words);
-    size_t nw = 0, n_plain = 0;
+    size_t nw = 0, n_cjk = 0;
+    int top = b->p->n_words > 0 && n->n_kids > 0 && plan_word_of(b->p, n->kids[0]) != NULL;
+    if (!top) /* words of a phrase or group are not the plan's */
+        for (size_t i = 0; i < n->n_kids && !top; i++)
+            top = plan_word_of(b->p, n->kids[i]) != NULL;
     if (!words) {
         b->st = XAP_ERR_NOMEM;
         return NULL;
     }
     for (size_t i = 0; i < n->n_kids; i++) {
         const struct qnode *k = n->kids[i];
-        if (k->type == QN_TERM && k->mod == QM_NONE && k->field == QF_ANY && !is_filter(k))
-            words[n_plain++] = k;
+        if (k->type == QN_TERM && k->mod == QM_NONE && k->field == QF_ANY && !is_filter(k)) {
+            words[nw++] = k;
+            n_cjk += (k->tok_flags & TOK_CJK) != 0;
+        }
     }
-    size_t n_open = o->question_weight != 1.0 ? opener_len(words, n_plain) : 0;
-    size_t n_cjk = 0;
-    for (size_t i = 0; i < n_plain; i++)
-        n_cjk += (words[i]->tok_flags & TOK_CJK) != 0;
     /* In a mostly CJK query a CJK word scores as itself, its bigrams and
      * its characters; a Latin word ("c1ni", "hpv") only once. */
-    double latin = n_cjk * 2 > n_plain ? o->latin_in_cjk_weight : 1.0;
+    double latin = top ? b->p->latin_weight : n_cjk * 2 > nw ? o->latin_in_cjk_weight : 1.0;
     for (size_t i = 0; i < n->n_kids; i++) {
         const struct qnode *k = n->kids[i];
         if (is_filter(k)) {
@@ -520,26 +413,17 @@ static xap_query *bag(struct build *b, const struct qnode *n)
             continue;
         }
         if (k->type == QN_TERM && k->field == QF_ANY) {
-            size_t at = nw++;
-            /* Long natural-language questions: function words only add noise. */
-            if (o->stopwords && n_plain >= 4 && !(k->tok_flags & TOK_CJK) &&
-                stopword_is_query(k->text, strlen(k->text)))
+            const struct plan_word *w = top ? plan_word_of(b->p, k) : NULL;
+            if (w && w->role == PW_DROPPED)
                 continue;
-            if (at < n_open) {
-                if (o->question_weight > 0)
-                    ql_add(b, &ranked, scale(b, compile(b, k), o->question_weight));
-                continue;
-            }
-            if (!(k->tok_flags & TOK_CJK) && latin != 1.0) {
-                ql_add(b, &ranked, scale(b, compile(b, k), latin));
-                continue;
-            }
+            double f = w ? w->weight : 1.0;
+            if (!(k->tok_flags & TOK_CJK))
+                f *= latin;
+            ql_add(b, w && w->role == PW_BOOST ? &boost : &ranked, scale(b, compile(b, k), f));
+            continue;
         }
         ql_add(b, &ranked, compile(b, k));
     }
-    if (ranked.n == 0 && nw > 0) /* only stop words: keep them */
-        for (size_t i = 0; i < nw; i++)
-            ql_add(b, &ranked, compile(b, words[i]));
     /* CJK runs: n-grams across the query's word boundaries. */
     for (size_t i = 0; i < nw;) {
         if (!(words[i]->tok_flags & TOK_CJK)) {
@@ -562,10 +446,8 @@ static xap_query *bag(struct build *b, const struct qnode *n)
             /* a word without positions (schema.h) is never near anything */
             if (!schema_positional(x->text, strlen(x->text)) || !schema_positional(y->text, strlen(y->text)))
                 continue;
-            if (i < n_open)
-                continue;
-            if (o->stopwords && nw >= 4 &&
-                (stopword_is_query(x->text, strlen(x->text)) || stopword_is_query(y->text, strlen(y->text))))
+            const struct plan_word *wx = top ? plan_word_of(b->p, x) : NULL, *wy = top ? plan_word_of(b->p, y) : NULL;
+            if ((wx && wx->role != PW_MATCH) || (wy && wy->role != PW_MATCH))
                 continue;
             struct qlist pr = { 0 };
             ql_add(b, &pr, term(b, "", x->text, strlen(x->text), 0));
@@ -574,7 +456,8 @@ static xap_query *bag(struct build *b, const struct qnode *n)
         }
         ql_add(b, &ranked, scale(b, combine(b, XAP_OP_OR, &prox, 0), o->proximity_weight));
     }
-    ql_add(b, &ranked, synonyms_of(b, words, nw));
+    if (top) /* synonym groups are the plan's (plan_bind) */
+        ql_add(b, &ranked, synonyms_of(b));
     free(words);
 
     xap_query *q = NULL;
@@ -587,6 +470,9 @@ static xap_query *bag(struct build *b, const struct qnode *n)
         q = r;
         ql_free(&must);
     }
+    /* Function and opener words re-rank what matches, never match alone. */
+    xap_query *bst = combine(b, XAP_OP_OR, &boost, 0);
+    q = q ? pair(b, XAP_OP_AND_MAYBE, q, bst) : bst;
     if (filt.n) {
         xap_query *f = combine(b, XAP_OP_AND, &filt, 0);
         if (!q) {
@@ -634,7 +520,7 @@ static xap_query *compile(struct build *b, const struct qnode *n)
         char t[SCHEMA_MAX_TERM + 1];
         schema_term(t, n->field == QF_TITLE ? PFX_TITLE : "", n->text, strlen(n->text));
         xap_query *q = NULL;
-        xap_status st = xap_query_wildcard(t, b->c->opts->max_wildcard, 1, &q);
+        xap_status st = xap_query_wildcard(t, b->o->max_wildcard, 1, &q);
         if (st != XAP_OK)
             b->st = st;
         return q;
@@ -663,40 +549,119 @@ static xap_query *compile(struct build *b, const struct qnode *n)
     return NULL;
 }
 
-xap_status rank_compile(struct rank_ctx *c, const struct query *q, xap_query **out)
+xap_status rank_query(const struct plan *p, xap_db *db, xap_stem *stem, xap_query **out)
 {
     *out = NULL;
-    struct build b = { c, XAP_OK };
-    const struct qnode *root = q ? q->root : NULL;
+    struct build b = { p, &p->opts, db, stem, XAP_OK };
+    const struct qnode *root = p->q ? p->q->root : NULL;
     /* A one-word query is a bag of one (synonyms, CJK n-grams). */
     const struct qnode *one[1] = { root };
     struct qnode wrap = { .type = QN_BAG, .kids = (struct qnode **)one, .n_kids = 1 };
     if (root && root->type == QN_TERM && root->field == QF_ANY && root->mod == QM_NONE)
         root = &wrap;
     xap_query *r = root ? compile(&b, root) : NULL;
-    if (r && c->text && c->len > 0 && c->len < 1024 && c->opts->title_exact_weight > 0) {
+    if (r && p->titlekey[0] && p->opts.title_exact_weight > 0) {
         /* The query is an article's whole title (known-item search): the
          * title-key term (XT, wdf 1) of the typed text. */
-        char text[1024], t[SCHEMA_MAX_TERM + 1];
-        memcpy(text, c->text, c->len);
-        text[c->len] = '\0';
-        schema_titlekey_term(t, c->tk, text);
         xap_query *x = NULL;
-        xap_status st = xap_query_term(t, 1, 0, &x);
+        xap_status st = xap_query_term(p->titlekey, 1, 0, &x);
         if (st != XAP_OK)
             b.st = st;
-        r = pair(&b, XAP_OP_AND_MAYBE, r, scale(&b, x, c->opts->title_exact_weight));
+        r = pair(&b, XAP_OP_AND_MAYBE, r, scale(&b, x, p->opts.title_exact_weight));
     }
     if (b.st != XAP_OK) {
         xap_query_free(r);
         return b.st;
     }
     if (!r) {
-        struct qlist none = { 0 };
-        xap_status st = xap_query_combine(XAP_OP_OR, none.q, 0, 0, &r);
+        xap_status st = xap_query_combine(XAP_OP_OR, NULL, 0, 0, &r);
         if (st != XAP_OK)
             return st;
     }
     *out = r;
     return XAP_OK;
+}
+
+xap_status rank_enquire(const struct plan *p, xap_enquire *e)
+{
+    xap_status st = xap_enquire_set_bm25(e, p->k1, 0, 1, p->b, 0.5);
+    if (st == XAP_OK)
+        st = xap_enquire_set_sort_by_relevance_then_value(e, VAL_ID, 0);
+    return st;
+}
+
+int rank_prf_term(const char *t, size_t len)
+{
+    size_t pl = strlen(PFX_STEM);
+    if (len < pl + 3 || memcmp(t, PFX_STEM, pl) != 0)
+        return 0;
+    unsigned char c1 = (unsigned char)t[pl];
+    if (c1 >= 'A' && c1 <= 'Z') /* a field stem (ZS, ZH) */
+        return 0;
+    for (size_t i = pl; i < len; i++)
+        if (t[i] >= '0' && t[i] <= '9')
+            return 0;
+    return 1;
+}
+
+xap_status rank_expansion(const struct plan *p, const xap_eset *es, xap_query **out)
+{
+    const struct rank_opts *o = &p->opts;
+    struct build b = { p, o, NULL, NULL, XAP_OK };
+    struct qlist terms = { 0 };
+    double top = 0;
+    size_t ne = es ? xap_eset_size(es) : 0;
+    *out = NULL;
+    for (size_t i = 0; i < ne && terms.n < o->prf_terms && b.st == XAP_OK; i++) {
+        const char *t;
+        double w;
+        if ((b.st = xap_eset_item(es, i, &t, &w)) != XAP_OK)
+            break;
+        if (!rank_prf_term(t, strlen(t)))
+            continue;
+        if (top == 0)
+            top = w;
+        if (w <= 0 || top <= 0)
+            break;
+        xap_query *tq = NULL;
+        if ((b.st = xap_query_term(t, 1, 0, &tq)) == XAP_OK)
+            ql_add(&b, &terms, scale(&b, tq, o->prf_weight * w / top));
+    }
+    xap_query *exp = combine(&b, XAP_OP_OR, &terms, 0);
+    if (b.st != XAP_OK) {
+        xap_query_free(exp);
+        return b.st;
+    }
+    *out = exp;
+    return XAP_OK;
+}
+
+/* Weight of an expanded-only article against a real match: far below any. */
+#define FILL_SCALE 0.001
+
+xap_status rank_feedback(const struct plan *p, const xap_query *exp, int fill, xap_query **q)
+{
+    (void)p;
+    if (!exp)
+        return XAP_OK;
+    xap_query *both = NULL, *two[2] = { *q, (xap_query *)exp };
+    xap_status st = xap_query_combine(XAP_OP_AND_MAYBE, two, 2, 0, &both);
+    if (st == XAP_OK && fill) {
+        xap_query *low = NULL, *all = NULL;
+        st = xap_query_scale(exp, FILL_SCALE, &low);
+        if (st == XAP_OK) {
+            xap_query *pair[2] = { both, low };
+            st = xap_query_combine(XAP_OP_OR, pair, 2, 0, &all);
+        }
+        xap_query_free(low);
+        xap_query_free(both);
+        both = all;
+    }
+    if (st == XAP_OK) {
+        xap_query_free(*q);
+        *q = both;
+    } else {
+        xap_query_free(both);
+    }
+    return st;
 }

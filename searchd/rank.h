@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* rank: a parsed query (query.h) -> the weighted Xapian query that
- * ranks articles. All relevance choices live here, driven by rank_opts
- * (the [ranking] section of the config):
+/* rank: a compiled search plan (plan.h) -> the weighted Xapian query that
+ * ranks articles, and every other relevance choice. All of them live
+ * here, driven by rank_opts (the [ranking] section of the config):
  *
- *  - each word matches its stem (Z) so "jerks" finds "jerk"; a compound
- *    ("covid-19") matches itself or the phrase of its parts;
+ *  - what matches: the query's words (each its stem Z, so "jerks" finds
+ *    "jerk"; a compound "covid-19" itself, the phrase of its parts or its
+ *    parts loose), phrases, synonyms from the index's synonym table (single
+ *    words and 2-3 word phrases, one OP_SYNONYM group scored as one term)
+ *    and, for CJK words, overlapping character bigrams (B) and characters;
+ *  - what only re-ranks articles that match (OP_AND_MAYBE): function words
+ *    of a short query, question openers ("what is"), the exact title (XT),
+ *    and the pseudo-relevance feedback terms (rank_feedback); when fewer
+ *    articles match than a page asks for, articles holding only PRF terms
+ *    may follow them, marked expanded and not counted;
  *  - fields: title (ZS) and heading (ZH) matches add scaled extra weight
  *    (Xapian has no BM25F: the sum of scaled sub-queries stands in);
- *  - proximity: adjacent query words add a scaled NEAR/PHRASE bonus;
- *  - synonyms from the index's synonym table (single words and 2-3 word
- *    phrases) form an OP_SYNONYM group scored as one term;
- *  - CJK words also match overlapping character bigrams (B).
+ *  - proximity: adjacent query words add a scaled NEAR bonus;
+ *  - BM25 k1/b and the order: relevance, equal scores by article id.
  */
 #ifndef MEDSEARCH_RANK_H
 #define MEDSEARCH_RANK_H
@@ -20,7 +26,7 @@
 #include "query.h"
 #include "xap.h"
 
-struct tokenizer;
+struct plan;
 
 struct rank_opts {
     double bm25_k1, bm25_b;
@@ -45,35 +51,43 @@ struct rank_opts {
     int stopwords;           /* 1: drop English function words from long natural queries */
     unsigned max_wildcard;   /* wildcard expansion cap */
     unsigned near_window;    /* proximity window in words */
-    /* Pseudo-relevance feedback (search.c): the prf_terms best terms of the
-     * top prf_docs results join the query with weight prf_weight; only
-     * for queries of at least prf_min_words ranked words. */
+    /* Pseudo-relevance feedback: the prf_terms best terms of the expand
+     * set of the top prf_docs results re-rank the matches with weight
+     * prf_weight; only for queries of at least prf_min_words ranked words. */
     unsigned prf_docs, prf_terms, prf_min_words;
     double prf_weight;
 };
 
-/* Defaults (the measured best; see docs/relevance.md). */
-void rank_opts_default(struct rank_opts *o);
-/* The options of the [ranking] section of cfg (a struct config *). */
+/* The options of the [ranking] section of cfg (a struct config *); the
+ * defaults are those of common/config.c's key table (the measured best;
+ * see docs/relevance.md). */
 struct config;
 void rank_opts_from_config(struct rank_opts *o, const struct config *cfg);
 
-struct rank_ctx {
-    xap_db *db;              /* for synonym lookups */
-    struct tokenizer *tk;
-    xap_stem *stem;          /* english stemmer (NULL = no stemming) */
-    const struct rank_opts *opts;
-    const char *text;        /* the query as typed (exact-title match), or NULL */
-    size_t len;
-};
+/* The query of plan p (bound to db: plan_bind): what matches and what only
+ * boosts, as one Xapian query. stem: the English stemmer (NULL: words
+ * match exactly). *out: xap_query_free. Returns XAP_OK or the seam
+ * status (XAP_ERR_MODIFIED: the caller reopens and retries). */
+xap_status rank_query(const struct plan *p, xap_db *db, xap_stem *stem, xap_query **out /* OUT */);
 
-/* Compile q into *out (xap_query_free). Returns XAP_OK or the seam status
- * (XAP_ERR_MODIFIED: the caller reopens and retries). */
-xap_status rank_compile(struct rank_ctx *c, const struct query *q, xap_query **out /* OUT */);
+/* BM25 parameters of p and the order: relevance, equal scores by article
+ * id (VAL_ID) so that pages, restarts and shards agree. */
+xap_status rank_enquire(const struct plan *p, xap_enquire *e);
 
-/* The terms (Xapian terms, e.g. "Zjerk") a hit can be highlighted by are
- * not needed: snippets match by token text. This returns the stem term of
- * one word, for callers that want it. buf holds 256 bytes. */
-size_t rank_stem_term(struct rank_ctx *c, const char *word, size_t len, char *buf);
+/* Can the expand-set term t[0..len) be a PRF term? English stems (Z, not
+ * the field stems ZS/ZH), no numbers, nothing shorter than 3 letters. */
+int rank_prf_term(const char *t, size_t len);
+
+/* The PRF terms of the expand set es: the first prf_terms accepted by
+ * rank_prf_term, each scaled by prf_weight times its expand weight
+ * relative to the best, ORed; *out NULL when there is none. */
+xap_status rank_expansion(const struct plan *p, const xap_eset *es, xap_query **out /* OUT */);
+
+/* *q AND_MAYBE exp: the PRF terms re-rank the matches, never add one. With
+ * fill (fewer matches than the page asks for), OR exp at a tiny weight
+ * too: articles that hold only expansion terms follow every real match,
+ * and the caller shows them as "expanded" (not counted in total). *q is
+ * replaced (the old one freed) only on success; exp NULL: unchanged. */
+xap_status rank_feedback(const struct plan *p, const xap_query *exp, int fill, xap_query **q);
 
 #endif

@@ -957,3 +957,68 @@ xap_status related_for_hits(struct worker *w, xap_db *db, const uint32_t *docids
     *terms = tms;
     return XAP_OK;
 }
+
+/* ---- related searches, from the search plan's expand set ----------------------- */
+
+int related_phrase_term(const char *t, size_t len)
+{
+    size_t pl = strlen(PFX_PHRASE);
+    return len > pl && memcmp(t, PFX_PHRASE, pl) == 0;
+}
+
+/* Is the phrase p (words separated by spaces) a useful related search:
+ * no stop word or number (a fragment), not only query words, not a CJK
+ * fragment? */
+static int good_phrase(const char *p, const char *const *qwords, size_t n_qwords)
+{
+    int novel = 0;
+    for (const char *w = p; *w;) {
+        size_t wl = strcspn(w, " ");
+        if (!useful_word(w, wl))
+            return 0;
+        int known = 0;
+        for (size_t i = 0; i < n_qwords && !known; i++)
+            known = strlen(qwords[i]) == wl && memcmp(qwords[i], w, wl) == 0;
+        novel |= !known;
+        w += wl;
+        while (*w == ' ')
+            w++;
+    }
+    return novel && !cjk_fragment(p);
+}
+
+xap_status related_eset_phrases(struct worker *w, xap_db *db, const xap_eset *es, const char *const *qwords,
+                                size_t n_qwords, size_t n_terms, json_t *out)
+{
+    if (!out)
+        return XAP_ERR_INVALID;
+    struct rel_opts o;
+    rel_opts_from_config(&o, worker_config(w));
+    double max_df = template_df(db, &o);
+    size_t n = es ? xap_eset_size(es) : 0, plen = strlen(PFX_PHRASE);
+    xap_status st = XAP_OK;
+    for (size_t i = 0; i < n && st == XAP_OK && json_array_size(out) < n_terms; i++) {
+        const char *t;
+        double wt;
+        if ((st = xap_eset_item(es, i, &t, &wt)) != XAP_OK)
+            break;
+        if (!related_phrase_term(t, strlen(t)) || !good_phrase(t + plen, qwords, n_qwords))
+            continue;
+        /* a phrase of one article finds nothing else; one of many titles
+         * is a template ("how many people") */
+        uint32_t tf = 0;
+        if ((st = xap_db_termfreq(db, t, &tf)) != XAP_OK)
+            break;
+        if (tf < 2 || tf > max_df)
+            continue;
+        /* a 2-word phrase inside a picked 3-word one adds nothing */
+        int inside = 0;
+        for (size_t m = 0; m < json_array_size(out) && !inside; m++) {
+            const char *x = json_string_value(json_array_get(out, m));
+            inside = strstr(x, t + plen) != NULL || strstr(t + plen, x) != NULL;
+        }
+        if (!inside && json_array_append_new(out, json_string(t + plen)) != 0)
+            st = XAP_ERR_NOMEM;
+    }
+    return st;
+}

@@ -58,4 +58,16 @@ xap_status related_for_hits(struct worker *w, xap_db *db, const uint32_t *docids
                             size_t n_terms, const char *query_text, json_t **articles /* OUT */,
                             json_t **terms /* OUT */);
 
+/* Related searches from the expand set es that the search plan computed
+ * once from its best hits (shared with PRF: no termlist read here): up to
+ * n_terms title/heading phrases (XP terms) of es, best first, that are
+ * neither templates nor made only of the query's words (qwords[0..n),
+ * folded), appended to the JSON array out as strings. */
+xap_status related_eset_phrases(struct worker *w, xap_db *db, const xap_eset *es, const char *const *qwords,
+                                size_t n_qwords, size_t n_terms, json_t *out);
+
+/* Is t[0..len) a phrase term (XP) related_eset_phrases can use? Part of
+ * the shared expand set's decider. */
+int related_phrase_term(const char *t, size_t len);
+
 #endif

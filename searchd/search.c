@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* search.c: GET /search (see search.h). */
 #include "search.h"
+#include "facets.h"
 #include "stopword.h"
 #include "related.h"
-#include "facets.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -17,6 +17,7 @@
 #include "docrec.h"
 #include "log.h"
 #include "query.h"
+#include "plan.h"
 #include "rank.h"
 #include "schema.h"
 #include "server.h"
@@ -31,7 +32,14 @@
 /* Related block of a result list. */
 #define RELATED_ARTICLES 5
 #define RELATED_TERMS 8
-/* Hits the related block is computed from. */
+/* Deepest page (offset + limit) that expanded hits may fill. */
+#define FILL_MAX 1000
+/* Without PRF, the hits the expand set is computed from. */
+#define RELATED_RSET 5
+/* Expand-set stems that make the related articles' query. */
+#define RELATED_EXPAND_TERMS 20
+/* Expand-set terms to look at when the related block wants them. */
+#define EXPAND_RELATED 400
 
 /* ---- what fields= can ask for ----------------------------------------------- */
 
@@ -97,7 +105,7 @@ static xap_stem *thread_stemmer(void)
     return s;
 }
 
-/* ---- the run (retried once on DatabaseModifiedError) ---------------------------- */
+/* ---- the run (retried on DatabaseModifiedError) ------------------------------------ */
 
 struct run {
     /* in */
@@ -105,21 +113,23 @@ struct run {
     struct tokenizer *tk;
     xap_stem *stem;
     struct worker *w;
-    const struct query *q;
-    const char *text;
-    size_t len;
+    struct plan *plan;
     const char *category, *lang; /* folded filter values or NULL */
     uint32_t offset, limit;
     unsigned fields;
-    unsigned facet_mask;   /* facets= (facets.h); 0: none */
+    unsigned facet_mask;         /* facets= (facets.h); 0: none */
     size_t facet_limit;
+    int want_dym;                /* did_you_mean was asked for */
+    int correct;                 /* zero hits: compute did_you_mean for a correction */
     /* out */
     json_t *hits;
     uint32_t total;
+    int total_exact;             /* total is a count, not Xapian's estimate */
     int timed_out;
     json_t *dym;
     json_t *rel_articles, *rel_terms;
-    json_t *facets;
+    json_t *facets;              /* the final pass's facet counts, or NULL */
+    struct facets *fc;           /* its spies (freed after the enquire) */
 };
 
 static void run_reset(struct run *r)
@@ -131,6 +141,7 @@ static void run_reset(struct run *r)
     json_decref(r->facets);
     r->hits = r->dym = r->rel_articles = r->rel_terms = r->facets = NULL;
     r->total = 0;
+    r->total_exact = 0;
     r->timed_out = 0;
 }
 
@@ -139,71 +150,6 @@ static double now_s(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-/* The words to mark in snippets: the query's ranked words and the words
- * of their synonyms ("heart attack" marks "myocardial infarction"). */
-struct mark_ctx {
-    struct snippet_query *sq;
-    xap_db *db;
-    int synonyms;
-    int skip_stop;      /* a long question: function words are not marked */
-    int nomem;
-    xap_status st;
-};
-
-static int syn_mark_cb(const char *s, size_t len, void *ud)
-{
-    struct mark_ctx *m = ud;
-    if (snippet_query_add(m->sq, s, len) != 0)
-        m->nomem = 1;
-    return snippet_query_count(m->sq) >= 64;
-}
-
-static void mark_cb(const struct qnode *t, void *ud)
-{
-    struct mark_ctx *m = ud;
-    if (m->skip_stop && stopword_is_query(t->text, strlen(t->text)))
-        return;
-    if (snippet_query_add(m->sq, t->text, strlen(t->text)) != 0)
-        m->nomem = 1;
-    if (m->synonyms && m->st == XAP_OK && snippet_query_count(m->sq) < 64) {
-        xap_status st = xap_db_synonyms(m->db, t->text, syn_mark_cb, m);
-        if (st != XAP_OK)
-            m->st = st;
-    }
-}
-
-struct stop_count {
-    size_t words, stop;
-};
-
-static void stop_cb(const struct qnode *t, void *ud)
-{
-    struct stop_count *c = ud;
-    c->words++;
-    c->stop += stopword_is_query(t->text, strlen(t->text)) != 0;
-}
-
-/* Two-word synonym keys ("heart attack") of adjacent ranked words. */
-struct pair_ctx {
-    const struct qnode *prev;
-    struct mark_ctx *m;
-};
-
-static void pair_cb(const struct qnode *t, void *ud)
-{
-    struct pair_ctx *p = ud;
-    if (p->prev && p->m->st == XAP_OK && t->pos == p->prev->pos + 1 + p->prev->n_kids) {
-        char key[512];
-        int n = snprintf(key, sizeof key, "%s %s", p->prev->text, t->text);
-        if (n > 0 && (size_t)n < sizeof key) {
-            xap_status st = xap_db_synonyms(p->m->db, key, syn_mark_cb, p->m);
-            if (st != XAP_OK)
-                p->m->st = st;
-        }
-    }
-    p->prev = t;
 }
 
 static const char *or_null_str(const char *s) { return s && *s ? s : NULL; }
@@ -306,144 +252,68 @@ static xap_status add_filters(struct run *r, xap_query **q)
     return st;
 }
 
-/* ---- pseudo-relevance feedback ------------------------------------------------- */
+/* ---- the expand set (shared by PRF and the related block) ---------------------- */
 
-/* Words PRF can expand (English, not function words): the expand set
- * takes English stems only, so a CJK query skips the first pass. */
-static void count_cb(const struct qnode *t, void *ud)
+struct decide {
+    int prf, related;
+};
+
+static int expand_decider(const char *t, size_t len, void *ud)
 {
-    size_t *n = ud;
-    if (!(t->tok_flags & TOK_CJK) && !stopword_is_query(t->text, strlen(t->text)))
-        (*n)++;
+    const struct decide *d = ud;
+    /* English stems feed PRF and the related articles; title/heading
+     * phrases the related searches. */
+    return ((d->prf || d->related) && rank_prf_term(t, len)) || (d->related && related_phrase_term(t, len));
 }
 
-/* Expansion terms: English stems (Z, not the field stems ZS/ZH); no
- * numbers, nothing shorter than 3 letters. (CJK words measured worse:
- * the expand set of short Chinese titles and answers is noise.) */
-static int prf_decider(const char *t, size_t len, void *ud)
+/* The one expand set of a request: the best terms of the relevant set
+ * rset[0..n) (query terms excluded, exact term frequencies). */
+static xap_status expand(struct run *r, xap_enquire *e, const uint32_t *rset, size_t n, xap_eset **es)
 {
-    (void)ud;
-    unsigned char c0 = (unsigned char)t[0];
-    if (c0 != 'Z' || len < 4)
-        return 0;
-    unsigned char c1 = (unsigned char)t[1];
-    if (c1 >= 'A' && c1 <= 'Z')
-        return 0;
-    size_t digits = 0;
-    for (size_t i = 1; i < len; i++)
-        digits += t[i] >= '0' && t[i] <= '9';
-    return digits == 0;
+    struct decide d = { plan_prf(r->plan), (r->fields & F_RELATED) != 0 };
+    /* PRF takes the first prf_terms stems; the related block the first
+     * words and title/heading phrases, which rank below most words: ask
+     * for enough of each (the cost is reading the relevant set's
+     * termlists and weighting all their terms, whatever the size). */
+    uint32_t max = d.related ? EXPAND_RELATED : r->plan->opts.prf_terms;
+    return xap_enquire_eset(e, max, rset, n, expand_decider, &d, es);
 }
 
-/* RM3-like pseudo-relevance feedback: the best terms of the top prf_docs
- * results (Xapian's expand set, query terms excluded), each weighted by
- * its expand weight relative to the best, join the query scaled by
- * prf_weight. Navigational queries are left alone: short ones (fewer
- * than prf_min_words words) and the exact title of an article. On
- * success *q is the expanded query and e runs it. */
-static xap_status feedback(xap_db *db, struct tokenizer *tk, xap_enquire *e, const struct rank_opts *o,
-                           const struct query *pq, const char *text, size_t len, int filtered, xap_query **q)
+static int mark_add(const char *s, size_t len, void *ud)
 {
-    if (o->prf_docs == 0 || o->prf_weight <= 0 || !pq)
-        return XAP_OK;
-    size_t nwords = 0;
-    query_positive_terms(pq, count_cb, &nwords);
-    if (nwords < o->prf_min_words)
-        return XAP_OK;
-    if (len < 1024) {
-        /* A known-item search (some article's whole title is the query):
-         * its first results are what was asked for. */
-        char buf[1024], t[SCHEMA_MAX_TERM + 1];
-        uint32_t tf = 0;
-        memcpy(buf, text, len);
-        buf[len] = '\0';
-        schema_titlekey_term(t, tk, buf);
-        xap_status st = xap_db_termfreq(db, t, &tf);
-        if (st != XAP_OK || tf > 0)
-            return st;
-    }
-    xap_mset *m = NULL;
-    xap_eset *es = NULL;
-    xap_query **terms = NULL;
-    size_t nt = 0;
-    uint32_t rset[100];
-    xap_status st = xap_enquire_mset(e, 0, o->prf_docs, 0, NULL, 0, &m);
-    size_t n = st == XAP_OK ? xap_mset_size(m) : 0;
-    if (n > sizeof rset / sizeof rset[0])
-        n = sizeof rset / sizeof rset[0];
-    for (size_t i = 0; i < n && st == XAP_OK; i++)
-        st = xap_mset_item(m, i, &rset[i], NULL, NULL, NULL);
-    if (st == XAP_OK && n > 0)
-        st = xap_enquire_eset(e, o->prf_terms, rset, n, prf_decider, NULL, &es);
-    size_t ne = es ? xap_eset_size(es) : 0;
-    if (st == XAP_OK && ne > 0 && !(terms = calloc(ne, sizeof *terms)))
-        st = XAP_ERR_NOMEM;
-    double top = 0;
-    for (size_t i = 0; i < ne && st == XAP_OK; i++) {
-        const char *t;
-        double w;
-        xap_query *tq = NULL;
-        st = xap_eset_item(es, i, &t, &w);
-        if (st != XAP_OK)
-            break;
-        if (i == 0)
-            top = w;
-        if (w <= 0 || top <= 0)
-            break;
-        st = xap_query_term(t, 1, 0, &tq);
-        if (st == XAP_OK)
-            st = xap_query_scale(tq, o->prf_weight * w / top, &terms[nt]);
-        xap_query_free(tq);
-        if (st == XAP_OK)
-            nt++;
-    }
-    xap_query *exp = NULL, *both = NULL;
-    if (st == XAP_OK && nt > 0)
-        st = xap_query_combine(XAP_OP_OR, terms, nt, 0, &exp);
-    if (st == XAP_OK && exp) {
-        /* OR widens the matches; with filters or required words the
-         * expansion may only reorder them. */
-        xap_query *pair[2] = { *q, exp };
-        const struct qnode *root = pq->root;
-        int plain = !filtered && root &&
-                    (root->type == QN_BAG || (root->type == QN_TERM && root->mod == QM_NONE && root->field == QF_ANY));
-        /* A field (title:sleep) or a modifier anywhere: reorder only. */
-        for (size_t i = 0; plain && root->type == QN_BAG && i < root->n_kids; i++)
-            if (root->kids[i]->mod != QM_NONE || root->kids[i]->field != QF_ANY)
-                plain = 0;
-        st = xap_query_combine(plain ? XAP_OP_OR : XAP_OP_AND_MAYBE, pair, 2, 0, &both);
-    }
-    if (st == XAP_OK && both)
-        st = xap_enquire_set_query(e, both);
-    if (st == XAP_OK && both) {
-        xap_query_free(*q);
-        *q = both;
-        both = NULL;
-    }
-    xap_query_free(both);
-    xap_query_free(exp);
-    for (size_t i = 0; i < nt; i++)
-        xap_query_free(terms[i]);
-    free(terms);
-    xap_eset_free(es);
-    xap_mset_free(m);
+    struct snippet_query *sq = ud;
+    if (snippet_query_add(sq, s, len) != 0)
+        return -1;
+    return snippet_query_count(sq) >= 64;
+}
+
+/* The final match pass of a search: the one place where every match of
+ * the final query is seen once. Match spies (facet counts) attach to e
+ * here, before the match (not to the PRF pass), and their counts are read
+ * after it. */
+static xap_status final_pass(struct run *r, xap_db *db, xap_enquire *e, uint32_t offset, uint32_t limit,
+                             uint32_t check_at_least, xap_mset **m)
+{
+    xap_status st = facets_attach(e, r->facet_mask, &r->fc);
+    if (st == XAP_OK)
+        st = xap_enquire_mset(e, offset, limit, facets_check_at_least(r->fc, db, check_at_least), NULL, 0, m);
+    if (st == XAP_OK && r->fc)
+        r->facets = facets_json(r->fc, r->facet_limit, &st);
     return st;
 }
 
-/* Counts the CJK and the other positive words of a query. */
-static void cjk_cb(const struct qnode *t, void *ud)
+/* The PRF words of es, as words to mark (the stem without its prefix). */
+static void mark_expansion(const struct plan *p, const xap_eset *es, struct snippet_query *sq)
 {
-    size_t *n = ud;
-    n[(t->tok_flags & TOK_CJK) ? 0 : 1]++;
-}
-
-/* BM25 k1 for q: CJK queries (character n-grams) saturate sooner. */
-static double query_k1(const struct rank_opts *o, const struct query *q)
-{
-    size_t n[2] = { 0, 0 };
-    if (q)
-        query_positive_terms(q, cjk_cb, n);
-    return n[0] > n[1] ? o->bm25_k1_cjk : o->bm25_k1;
+    size_t pl = strlen(PFX_STEM), taken = 0;
+    for (size_t i = 0; es && i < xap_eset_size(es) && taken < p->opts.prf_terms; i++) {
+        const char *t;
+        double w;
+        if (xap_eset_item(es, i, &t, &w) != XAP_OK || !rank_prf_term(t, strlen(t)))
+            continue;
+        taken++;
+        mark_add(t + pl, strlen(t + pl), sq);
+    }
 }
 
 static xap_status run_search(xap_db *db, void *ud)
@@ -451,23 +321,26 @@ static xap_status run_search(xap_db *db, void *ud)
     struct run *r = ud;
     run_reset(r);
     const struct config *cfg = r->cfg;
-    struct rank_opts o;
-    rank_opts_from_config(&o, cfg);
-    struct rank_ctx rc = { db, r->tk, r->stem, &o, r->text, r->len };
-
+    const struct plan *p = r->plan;
     xap_query *q = NULL;
     xap_enquire *e = NULL;
-    xap_mset *m = NULL;
-    struct snippet_query *sq = NULL;
+    xap_mset *m = NULL, *m1 = NULL;
+    xap_eset *es = NULL;
+    struct snippet_query *sq = NULL, *sq_exp = NULL;
     uint32_t *docids = NULL;
-    struct facets *fc = NULL;
+    uint32_t rset[100];
+    size_t n_rset = 0;
     xap_status st = XAP_OK;
     r->hits = json_array();
     if (!r->hits)
         return XAP_ERR_NOMEM;
-    if (!r->q) /* no words at all: nothing matches */
+    if (!p->q) { /* no words at all: nothing matches */
+        r->total_exact = 1;
         goto done;
-    st = rank_compile(&rc, r->q, &q);
+    }
+    st = plan_bind(r->plan, db);
+    if (st == XAP_OK)
+        st = rank_query(p, db, r->stem, &q);
     if (st == XAP_OK)
         st = add_filters(r, &q);
     if (st == XAP_OK)
@@ -475,88 +348,174 @@ static xap_status run_search(xap_db *db, void *ud)
     if (st == XAP_OK)
         st = xap_enquire_set_query(e, q);
     if (st == XAP_OK)
-        st = xap_enquire_set_bm25(e, query_k1(&o, r->q), 0, 1, o.bm25_b, 0.5);
-    if (st == XAP_OK)
-        /* With facets, expansion only reorders (as with filters): the
-         * counts, the total and a clicked facet then agree (design: the
-         * expansion never adds matches). */
-        st = feedback(db, r->tk, e, &o, r->q, r->text, r->len, r->category || r->lang || r->facet_mask, &q);
+        st = rank_enquire(p, e);
     double budget = cfg->searchd.query_timeout_ms / 1000.0;
     if (st == XAP_OK && budget > 0)
         st = xap_enquire_set_time_limit(e, budget);
     if (st != XAP_OK)
         goto done;
-    uint32_t want = r->offset + r->limit;
-    if (want < COUNT_AT_LEAST)
-        want = COUNT_AT_LEAST;
-    /* Facet spies join the final pass only (not feedback's first one). */
-    st = facets_attach(e, r->facet_mask, &fc);
-    if (st != XAP_OK)
-        goto done;
     double t0 = now_s();
-    st = xap_enquire_mset(e, r->offset, r->limit, facets_check_at_least(fc, db, want), NULL, 0, &m);
-    if (st == XAP_OK && fc)
-        r->facets = facets_json(fc, r->facet_limit, &st);
+    size_t n = 0, n_real = 0;
+    uint32_t want = r->offset + r->limit;
+    int fill = 0;
+    if (plan_prf(p)) {
+        /* Pass 1: the top prf_docs articles are the relevant set of the
+         * expand set; its best stems re-rank the matches (rank_feedback).
+         * It looks as deep as the page: when fewer articles match, all of
+         * them are known, and articles holding only the expansion terms
+         * may fill the page after them ("expanded", not in total). */
+        uint32_t deep = want > p->opts.prf_docs && want <= FILL_MAX ? want : p->opts.prf_docs;
+        st = xap_enquire_mset(e, 0, deep, 0, NULL, 0, &m1);
+        n_real = st == XAP_OK ? xap_mset_size(m1) : 0;
+        /* Never with filters or facets: counts and a clicked facet agree. */
+        fill = st == XAP_OK && n_real < want && want <= FILL_MAX && !p->structured && !r->category && !r->lang &&
+               !r->facet_mask;
+        n_rset = n_real < p->opts.prf_docs ? n_real : p->opts.prf_docs;
+        if (n_rset > sizeof rset / sizeof rset[0])
+            n_rset = sizeof rset / sizeof rset[0];
+        for (size_t i = 0; i < n_rset && st == XAP_OK; i++)
+            st = xap_mset_item(m1, i, &rset[i], NULL, NULL, NULL);
+        if (st == XAP_OK && n_real == 0 && !(budget > 0 && now_s() - t0 >= budget)) {
+            /* Nothing matches (PRF only re-ranks): no final pass. */
+            r->total_exact = 1;
+            goto words;
+        }
+        xap_query *exp = NULL;
+        if (st == XAP_OK)
+            st = expand(r, e, rset, n_rset, &es);
+        if (st == XAP_OK && es)
+            st = rank_expansion(p, es, &exp);
+        fill = fill && exp;
+        if (st == XAP_OK)
+            st = rank_feedback(p, exp, fill, &q);
+        xap_query_free(exp);
+        if (st == XAP_OK)
+            st = xap_enquire_set_query(e, q);
+        if (st != XAP_OK)
+            goto done;
+    }
+    /* The final pass. With fill, every real match is among the first
+     * want + n_real. */
+    if (fill)
+        st = final_pass(r, db, e, 0, want + (uint32_t)n_real, 0, &m);
+    else
+        st = final_pass(r, db, e, r->offset, r->limit, want > COUNT_AT_LEAST ? want : COUNT_AT_LEAST, &m);
     if (st != XAP_OK)
         goto done;
     /* Xapian does not say that it stopped early; the clock does. */
     r->timed_out = budget > 0 && now_s() - t0 >= budget;
-    r->total = xap_mset_estimated(m);
-    size_t n = xap_mset_size(m);
-    if (r->fields & F_SNIPPET) {
-        sq = snippet_query_new(r->stem);
-        if (!sq) {
-            st = XAP_ERR_NOMEM;
-            goto done;
-        }
-        struct stop_count sc = { 0, 0 };
-        query_positive_terms(r->q, stop_cb, &sc);
-        struct mark_ctx mc = { sq, db, cfg->ranking.synonyms, sc.words >= 4 && sc.stop < sc.words, 0, XAP_OK };
-        query_positive_terms(r->q, mark_cb, &mc);
-        if (cfg->ranking.synonyms) {
-            struct pair_ctx pc = { NULL, &mc };
-            query_positive_terms(r->q, pair_cb, &pc);
-        }
-        st = mc.nomem ? XAP_ERR_NOMEM : mc.st;
-        if (st != XAP_OK)
-            goto done;
-    }
-    docids = calloc(n + 1, sizeof *docids);
-    if (!docids) {
+    r->total = fill ? (uint32_t)n_real : xap_mset_estimated(m);
+    r->total_exact = !r->timed_out && (fill || xap_mset_lower(m) == xap_mset_upper(m));
+    size_t nm = xap_mset_size(m);
+    /* The page: mset items in order; with fill, the real matches (those of
+     * pass 1) first, then the expanded ones. */
+    size_t *page = calloc(nm + 1, sizeof *page);
+    unsigned char *expanded = calloc(nm + 1, 1);
+    docids = calloc(nm + 1, sizeof *docids);
+    if (!docids || !page || !expanded) {
+        free(page);
+        free(expanded);
         st = XAP_ERR_NOMEM;
         goto done;
     }
-    for (size_t i = 0; i < n && st == XAP_OK; i++) {
-        json_t *hit = NULL;
-        st = make_hit(r, m, i, sq, &hit);
-        if (st == XAP_OK && json_array_append_new(r->hits, hit) != 0)
+    if (fill) {
+        size_t k = 0, seen = 0;
+        uint32_t *reals = calloc(n_real + 1, sizeof *reals);
+        if (!reals)
             st = XAP_ERR_NOMEM;
-        if (st == XAP_OK)
+        for (size_t j = 0; j < n_real && st == XAP_OK; j++)
+            st = xap_mset_item(m1, j, &reals[j], NULL, NULL, NULL);
+        for (int pass = 0; pass < 2 && st == XAP_OK; pass++)
+            for (size_t i = 0; i < nm && st == XAP_OK; i++) {
+                uint32_t d;
+                st = xap_mset_item(m, i, &d, NULL, NULL, NULL);
+                int real = 0;
+                for (size_t j = 0; j < n_real && !real; j++)
+                    real = reals[j] == d;
+                if (real != (pass == 0))
+                    continue;
+                if (seen++ < r->offset || k >= r->limit)
+                    continue;
+                expanded[k] = pass == 1;
+                docids[k] = d;
+                page[k++] = i;
+            }
+        free(reals);
+        n = k;
+    } else {
+        n = nm;
+        for (size_t i = 0; i < n && st == XAP_OK; i++) {
+            page[i] = i;
             st = xap_mset_item(m, i, &docids[i], NULL, NULL, NULL);
+        }
+    }
+    if (st == XAP_OK && !es && (r->fields & F_RELATED) && n > 0) {
+        /* No PRF: the page's best hits are the relevant set. */
+        n_rset = n < RELATED_RSET ? n : RELATED_RSET;
+        st = expand(r, e, docids, n_rset, &es);
     }
     if (st != XAP_OK)
         goto done;
-    if ((r->fields & F_DYM) && cfg->ranking.spelling) {
+    if (st == XAP_OK && (r->fields & F_SNIPPET)) {
+        if (!(sq = snippet_query_new(r->stem)) || (fill && !(sq_exp = snippet_query_new(r->stem))))
+            st = XAP_ERR_NOMEM;
+        if (sq)
+            plan_marks(p, mark_add, sq);
+        if (sq_exp) /* an expanded hit shows the expansion words it holds */
+            mark_expansion(p, es, sq_exp);
+    }
+    for (size_t i = 0; i < n && st == XAP_OK; i++) {
+        json_t *hit = NULL;
+        st = make_hit(r, m, page[i], expanded[i] ? sq_exp : sq, &hit);
+        if (st == XAP_OK && fill)
+            json_object_set_new(hit, "expanded", json_boolean(expanded[i]));
+        if (st == XAP_OK && json_array_append_new(r->hits, hit) != 0)
+            st = XAP_ERR_NOMEM;
+    }
+    free(page);
+    free(expanded);
+    if (st != XAP_OK)
+        goto done;
+words:
+    if ((r->want_dym || (r->correct && r->total == 0)) && cfg->ranking.spelling) {
         spell_init(cfg->ranking.dictionaries, r->tk, r->stem);
-        st = spell_suggest(db, r->stem, r->text, r->len, r->q, &r->dym);
+        st = spell_suggest(db, r->stem, p->text, p->len, p->q, &r->dym);
         if (st != XAP_OK)
             goto done;
     }
-    if (r->fields & F_RELATED) {
-        /* Every hit of the page is passed so none comes back as "related";
-         * related_for_hits itself looks only at the first few. */
-        json_decref(r->rel_articles);
-        json_decref(r->rel_terms);
-        r->rel_articles = r->rel_terms = NULL;
-        st = related_for_hits(r->w, db, docids, n, RELATED_ARTICLES, RELATED_TERMS, r->text, &r->rel_articles,
-                              &r->rel_terms);
+    if ((r->fields & F_RELATED) && !r->rel_articles) {
+        const char *qw[64];
+        size_t nq = 0;
+        for (size_t i = 0; i < p->n_words && nq < 64; i++)
+            qw[nq++] = p->words[i].text;
+        /* The expand set's best stems are the related articles' query;
+         * every hit of the page is excluded so none comes back. */
+        struct related_term rt[RELATED_EXPAND_TERMS];
+        size_t nrt = 0;
+        for (size_t i = 0; es && i < xap_eset_size(es) && nrt < RELATED_EXPAND_TERMS && st == XAP_OK; i++) {
+            const char *t;
+            double wt;
+            st = xap_eset_item(es, i, &t, &wt);
+            if (st == XAP_OK && rank_prf_term(t, strlen(t)) && wt > 0)
+                rt[nrt++] = (struct related_term){ t, wt };
+        }
+        if (st == XAP_OK && (!(r->rel_articles = json_array()) || !(r->rel_terms = json_array())))
+            st = XAP_ERR_NOMEM;
+        if (st == XAP_OK)
+            st = related_for_terms(r->w, db, rt, nrt, docids, n, RELATED_ARTICLES, r->rel_articles);
+        if (st == XAP_OK)
+            st = related_eset_phrases(r->w, db, es, qw, nq, RELATED_TERMS, r->rel_terms);
     }
 done:
     free(docids);
     snippet_query_free(sq);
+    snippet_query_free(sq_exp);
+    xap_eset_free(es);
+    xap_mset_free(m1);
     xap_mset_free(m);
-    xap_enquire_free(e); /* before the spies it borrows */
-    facets_free(fc);
+    xap_enquire_free(e);
+    facets_free(r->fc); /* after the enquire that borrowed its spies */
+    r->fc = NULL;
     xap_query_free(q);
     return st;
 }
@@ -644,36 +603,73 @@ void search_handle(struct server_req *req)
     if (!server_db(req))
         return;
 
+    long correct;
+    if (server_arg_int(req, "correct", 1, 0, 1, &correct) < 0)
+        return;
+
     /* Plain mode is for batch evaluation: a long question is cut, not refused. */
     struct query_limits lim = { (size_t)cfg->searchd.max_terms, 0, 0 };
     if (mode == QUERY_PLAIN) {
         lim.max_terms *= 4;
         lim.truncate = 1;
     }
-    struct query *q = NULL;
-    enum query_status qs = query_parse(tk, text, len, mode, &lim, &q);
+    struct rank_opts o;
+    rank_opts_from_config(&o, cfg);
+    xap_stem *stem = thread_stemmer();
+    struct plan *p = NULL;
+    enum query_status qs = plan_new(tk, stem, &o, text, len, mode, &lim, &p);
     if (qs == QUERY_ERR_TERMS) {
         server_reply_error(req, 422, "limit", "q", cfg->searchd.max_terms, "the query has more than %d words",
                            cfg->searchd.max_terms);
         return;
     }
-    if (qs == QUERY_ERR_NOMEM) {
+    if (!p) {
         server_reply_error(req, 500, "internal", NULL, -1, "out of memory");
         return;
     }
-    struct run r = { cfg, tk, thread_stemmer(), w, q, text, len, category, lang, (uint32_t)offset,
-                     (uint32_t)limit, fields, facet_mask, (size_t)facet_limit,
-                     NULL, 0, 0, NULL, NULL, NULL, NULL };
+    struct run r = { cfg, tk, stem, w, p, category, lang, (uint32_t)offset, (uint32_t)limit, fields,
+                     facet_mask, (size_t)facet_limit, (fields & F_DYM) != 0, (int)correct,
+                     NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL };
     xap_status st = worker_retry(w, run_search, &r);
+    /* Zero hits and a confident correction: the corrected query's hits,
+     * and the answer says so ("corrected"). */
+    char *to = NULL;
+    struct plan *p2 = NULL;
+    if (st == XAP_OK && correct && r.total == 0 && r.dym && json_string_value(json_object_get(r.dym, "query")) &&
+        (to = strdup(json_string_value(json_object_get(r.dym, "query")))) &&
+        plan_new(tk, stem, &o, to, strlen(to), mode, &lim, &p2) == QUERY_OK) {
+        struct run r2 = r;
+        r2.plan = p2;
+        p2->prf = 0; /* two passes more at most: the final one and related */
+        p2->prf_why = "corrected";
+        r2.want_dym = 0;
+        r2.correct = 0;
+        r2.hits = r2.dym = r2.rel_articles = r2.rel_terms = r2.facets = NULL;
+        st = worker_retry(w, run_search, &r2);
+        if (st == XAP_OK && r2.total > 0) {
+            run_reset(&r);
+            r = r2;
+        } else {
+            run_reset(&r2);
+            free(to);
+            to = NULL;
+        }
+    } else {
+        free(to);
+        to = NULL;
+    }
     if (st != XAP_OK) {
         if (st == XAP_ERR_NOMEM)
             server_reply_error(req, 500, "internal", NULL, -1, "out of memory");
         else
             server_reply_error(req, 503, "unavailable", NULL, -1, "search failed: %s", xap_errmsg());
         run_reset(&r);
-        query_free(q);
+        plan_free(p);
+        plan_free(p2);
+        free(to);
         return;
     }
+    const struct query *q = r.plan->q;
     char *understood = query_describe(q);
     json_t *body = json_object();
     if (body && understood) {
@@ -690,6 +686,9 @@ void search_handle(struct server_req *req)
         json_object_set_new(body, "query", json_stringn(text, len));
         json_object_set_new(body, "understood", json_string(understood));
         json_object_set_new(body, "total", json_integer(r.total));
+        json_object_set_new(body, "total_exact", json_boolean(r.total_exact));
+        json_object_set_new(body, "corrected",
+                            to ? json_pack("{s:s%, s:s}", "from", text, len, "to", to) : json_null());
         json_object_set_new(body, "offset", json_integer(offset));
         json_object_set_new(body, "limit", json_integer(limit));
         json_object_set_new(body, "took_ms", json_real((double)(long)(server_elapsed(req) * 1e5) / 100.0));
@@ -719,5 +718,7 @@ void search_handle(struct server_req *req)
     }
     free(understood);
     run_reset(&r);
-    query_free(q);
+    plan_free(p);
+    plan_free(p2);
+    free(to);
 }

@@ -576,6 +576,7 @@ static void dispatch(struct server_req *req)
         server_reply_error(req, 500, "internal", NULL, -1, "out of memory");
         return;
     }
+    xap_work_reset(); /* this request's Xapian work, for /metrics */
     server_routes[req->route].handler(req);
     if (!req->replied) {
         log_err("endpoint %s sent no reply", server_routes[req->route].name);

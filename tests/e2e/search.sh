@@ -97,7 +97,7 @@ js "$b" "all(set(h) == {'id','score'} for h in d['hits']) and 'related' not in d
 ok $? "fields=id,score gives only those"
 
 # Did you mean, synonyms, Chinese.
-b=$(q "insomina")
+b=$(q "insomina" "&correct=0")
 js "$b" "d['did_you_mean'] and d['did_you_mean']['query'] == 'insomnia' and d['did_you_mean']['html'] == '<mark>insomnia</mark>'"
 ok $? "insomina -> did you mean insomnia"
 b=$(q "insomina treatment")

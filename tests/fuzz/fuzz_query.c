@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_query: query_parse in both modes, the tree it returns,
- * query_describe and query_positive_terms; then rank_compile of the tree
+ * query_describe and query_positive_terms; then the search plan of the
+ * same text (plan_new, plan_bind, rank_query)
  * and one match over a real small index when MEDSEARCH_FUZZ_DB names one
  * (tests/fuzz/run.sh builds it from corpus/).
  *
@@ -13,14 +14,16 @@
  * parts, phrases made of terms, NOT
  * with a first kid, n_terms equals the terms and wildcards in the tree,
  * nesting within the depth cap), query_describe gives valid UTF-8, and
- * rank_compile and the match succeed. */
+ * the plan's query and the match succeed. */
 #include "fuzz.h"
 
 #include <string.h>
 
+#include "config.h"
 #include "../../searchd/query.h"
 #include "tokenizer.h"
 #include "xap.h"
+#include "../../searchd/plan.h"
 #include "../../searchd/rank.h"
 
 static struct tokenizer *q_tk;
@@ -32,7 +35,11 @@ static int query_init(void)
 {
     if (!(q_tk = tokenizer_new()))
         return -1;
-    rank_opts_default(&q_ropts);
+    struct config cfg;
+    if (config_init(&cfg) != 0)
+        return -1;
+    rank_opts_from_config(&q_ropts, &cfg);
+    config_free(&cfg);
     const char *path = getenv("MEDSEARCH_FUZZ_DB");
     if (path && *path) {
         if (xap_db_open(path, XAP_DB_READONLY, &q_db) != XAP_OK) {
@@ -42,7 +49,7 @@ static int query_init(void)
         if (xap_stem_new("english", &q_stem) != XAP_OK)
             return -1;
     } else {
-        fprintf(stderr, "fuzz_query: MEDSEARCH_FUZZ_DB is not set: rank_compile is not fuzzed\n");
+        fprintf(stderr, "fuzz_query: MEDSEARCH_FUZZ_DB is not set: the plan is not fuzzed\n");
     }
     return 0;
 }
@@ -112,23 +119,33 @@ static void q_count_positive(const struct qnode *t, void *ud)
     ++*(size_t *)ud;
 }
 
-static void q_rank(const struct query *q)
+static void q_rank(const char *text, size_t len, enum query_mode mode, const struct query_limits *lim)
 {
-    struct rank_ctx ctx = { q_db, q_tk, q_stem, &q_ropts, NULL, 0 };
-    xap_query *xq = NULL;
-    xap_status st = rank_compile(&ctx, q, &xq);
-    if (st != XAP_OK)
-        fuzz_fail("rank_compile: %s: %s", xap_status_name(st), xap_errmsg());
-    if (!xq)
+    struct plan *p = NULL;
+    enum query_status qs = plan_new(q_tk, q_stem, &q_ropts, text, len, mode, lim, &p);
+    if (qs == QUERY_ERR_NOMEM)
+        fuzz_fail("plan_new: out of memory");
+    if (!p)
         return;
+    xap_query *xq = NULL;
+    xap_status st = plan_bind(p, q_db);
+    if (st == XAP_OK)
+        st = rank_query(p, q_db, q_stem, &xq);
+    if (st != XAP_OK)
+        fuzz_fail("plan/rank_query: %s: %s", xap_status_name(st), xap_errmsg());
+    char *d = plan_describe(p);
+    if (!d)
+        fuzz_fail("plan_describe: out of memory");
+    free(d);
     xap_enquire *e = NULL;
     xap_mset *m = NULL;
     if ((st = xap_enquire_new(q_db, &e)) != XAP_OK || (st = xap_enquire_set_query(e, xq)) != XAP_OK ||
-        (st = xap_enquire_mset(e, 0, 10, 10, NULL, 0, &m)) != XAP_OK)
+        (st = rank_enquire(p, e)) != XAP_OK || (st = xap_enquire_mset(e, 0, 10, 10, NULL, 0, &m)) != XAP_OK)
         fuzz_fail("matching the compiled query: %s: %s", xap_status_name(st), xap_errmsg());
     xap_mset_free(m);
     xap_enquire_free(e);
     xap_query_free(xq);
+    plan_free(p);
 }
 
 static void query_one(const uint8_t *data, size_t size)
@@ -180,7 +197,7 @@ static void query_one(const uint8_t *data, size_t size)
     if (npos > q->n_terms)
         fuzz_fail("%zu positive terms, %zu in all", npos, q->n_terms);
     if (q_db)
-        q_rank(q);
+        q_rank(text, size, mode, &lim);
     query_free(q);
     free(text);
 }

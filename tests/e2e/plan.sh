@@ -1,0 +1,161 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# plan.sh: the search plan end to end, on a real searchd over corpus/:
+# a default /search stays within its Xapian work budget (/metrics), the
+# total counts real matches (checked against the index's posting lists
+# read with xapian-delve), every hit shows why it matched, a zero-hit typo
+# runs the corrected query, and the order is the same across pages, a
+# restart and a 2-shard --db A,B of the same articles.
+. "$(dirname "$0")/../lib.sh"
+need curl python3 xapian-delve
+tmpdir
+chmod 755 "$T"
+
+"$BIN/indexer" --db "$T/db" "$ROOT/corpus" > "$T/index.log" 2>&1
+ok $? "indexes corpus/" || { sed 's/^/# /' "$T/index.log"; done_testing; exit; }
+chmod -R a+rX "$T/db"
+S=$T/s.sock
+user=(); [ "$(id -u)" = 0 ] && user=(--user nobody)
+start_searchd "$T/db" "$S" "${user[@]}"
+ok $? "searchd starts" || { done_testing; exit; }
+
+js() { printf '%s' "$1" | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if eval(sys.argv[1]) else 1)' "$2"; }
+jv() { printf '%s' "$1" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$2"; }
+enc() { python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
+q() { get "$S" "/search?q=$(enc "$1")${2:-}"; }
+# docs TERM...: the docids holding any of the terms (the index's posting lists).
+docs() {
+    local t
+    for t in "$@"; do
+        xapian-delve -t "$t" "$(live "$T/db")" 2>/dev/null | sed -n 's/^Posting List for term.*): //p' | tr ' ' '\n'
+    done | grep . | sort -u | wc -l
+}
+# live DIR: the database a stub directory names.
+live() { if [ -f "$1/XAPIANDB" ]; then echo "$1/$(awk '{print $2}' "$1/XAPIANDB")"; else echo "$1"; fi; }
+
+# ---- the work budget ----------------------------------------------------------
+for qq in "heart attack" "what is glaucoma" "why do my legs jerk when falling asleep" "sleep" "insomina"; do
+    q "$qq" > /dev/null
+done
+M=$(get "$S" /metrics)
+n=$(printf '%s\n' "$M" | sed -n 's/^medsearch_xapian_passes_count{endpoint="search"} //p')
+p3=$(printf '%s\n' "$M" | sed -n 's/^medsearch_xapian_passes_bucket{endpoint="search",le="3"} //p')
+t20=$(printf '%s\n' "$M" | sed -n 's/^medsearch_xapian_termlists_bucket{endpoint="search",le="20"} //p')
+e1=$(printf '%s\n' "$M" | sed -n 's/^medsearch_xapian_esets_bucket{endpoint="search",le="1"} //p')
+diag "searches $n: <= 3 passes $p3, <= 20 termlists $t20, <= 1 expand set $e1"
+[ "${n:-0}" -ge 5 ] && [ "$p3" = "$n" ]
+ok $? "every default /search did at most 3 match passes (/metrics)"
+[ "${n:-0}" -ge 5 ] && [ "$t20" = "$n" ]
+ok $? "every default /search read at most 20 termlists"
+[ "${n:-0}" -ge 5 ] && [ "$e1" = "$n" ]
+ok $? "every default /search computed at most one expand set (PRF and related share it)"
+
+# ---- honest totals ---------------------------------------------------------------
+# Two words without synonyms: the articles holding either word or its stem.
+b=$(q "troponin sleeping")
+want=$(docs Ztroponin Zsleep troponin sleeping)
+got=$(jv "$b" "d['total']")
+diag "troponin sleeping: total $got, posting lists $want"
+[ "$got" = "$want" ] && js "$b" "d['total_exact'] is True"
+ok $? "'troponin sleeping': total = articles with either word or its stem, and exact"
+b=$(q "sleep")
+[ "$(jv "$b" "d['total']")" = "$(docs Zsleep sleep)" ]
+ok $? "'sleep': total = articles with sleep or its stem (PRF only re-ranks)"
+# A synonym widens the matches by its own articles only.
+b=$(q "heart attack")
+got=$(jv "$b" "d['total']")
+words=$(docs Zheart Zattack heart attack)
+mi=$(docs Zmyocardi)
+diag "heart attack: total $got, word postings $words"
+[ "$got" -ge "$words" ] && [ "$got" -le $((words + mi)) ] && [ "$got" -lt 52 ]
+ok $? "'heart attack': total = its words' articles plus the synonym's, not the whole corpus"
+# Function words never match alone, yet a query of them works.
+b=$(q "what is glaucoma")
+[ "$(jv "$b" "d['total']")" = "$(docs Zglaucoma glaucoma)" ]
+ok $? "'what is glaucoma': only the glaucoma articles match"
+b=$(q "the")
+js "$b" "d['total'] > 10 and len(d['hits']) == 10"
+ok $? "a query of a function word alone still finds articles"
+
+# ---- every hit explained -------------------------------------------------------------
+bad=0
+for qq in "heart attack" "sleep" "what is glaucoma" "troponin sleeping" "covid-19 vaccine" "high blood pressure" \
+          "why do my legs jerk when falling asleep" "itchy eyes"; do
+    b=$(q "$qq" "&limit=20")
+    if ! js "$b" "all('<mark>' in h['snippet'] for h in d['hits'])"; then
+        diag "'$qq': a hit without a highlighted match: $(jv "$b" "[h['id'] for h in d['hits'] if '<mark>' not in h['snippet']]")"
+        bad=1
+    fi
+done
+[ $bad = 0 ]
+ok $? "every hit's snippet highlights why it matched"
+
+# ---- corrected query ---------------------------------------------------------------
+b=$(q "insomina")
+js "$b" "d['corrected'] == {'from': 'insomina', 'to': 'insomnia'} and d['total'] > 0 and 'insomnia' in d['hits'][0]['id']"
+ok $? "a zero-hit typo answers the corrected query's hits with corrected"
+b=$(q "insomina" "&correct=0")
+js "$b" "d['corrected'] is None and d['total'] == 0 and d['did_you_mean']['query'] == 'insomnia'"
+ok $? "correct=0: no correction, zero hits, did_you_mean offered"
+b=$(q "sleep")
+js "$b" "d['corrected'] is None"
+ok $? "a query with hits is not corrected"
+
+# ---- deterministic order --------------------------------------------------------------
+order() { # QUERY SOCKET: every hit id in order, 7 a page
+    local o=0 out="" page
+    while :; do
+        page=$(get "$2" "/search?q=$(enc "$1")&limit=7&offset=$o&fields=id")
+        page=$(jv "$page" "' '.join(h['id'] for h in d['hits'])")
+        [ -z "$page" ] && break
+        out="$out $page"; o=$((o + 7))
+    done
+    echo "$out"
+}
+all() { jv "$(get "$2" "/search?q=$(enc "$1")&limit=100&fields=id")" "' ' + ' '.join(h['id'] for h in d['hits'])"; }
+declare -A first
+for qq in "the" "heart attack" "sleep"; do
+    first[$qq]=$(all "$qq" "$S")
+    [ "$(order "$qq" "$S")" = "${first[$qq]}" ]
+    ok $? "'$qq': pages of 7 give the one-page order"
+done
+# Equal scores: by article id.
+b=$(get "$S" "/search?q=the&limit=100&fields=id,score")
+js "$b" "all(a['id'] < b['id'] for a, b in zip(d['hits'], d['hits'][1:]) if a['score'] == b['score'])"
+ok $? "equal scores come in article-id order"
+stop_searchd
+start_searchd "$T/db" "$S" "${user[@]}"
+for qq in "the" "heart attack" "sleep"; do
+    [ "$(all "$qq" "$S")" = "${first[$qq]}" ]
+    ok $? "'$qq': the same order after a restart"
+done
+stop_searchd
+# Two shards of the same articles (the same root layout, half the files each).
+mkdir -p "$T/a" "$T/b"
+cp -r "$ROOT/corpus/." "$T/a/"; cp -r "$ROOT/corpus/." "$T/b/"
+i=0
+while IFS= read -r f; do
+    if [ $((i % 2)) = 0 ]; then rm "$T/b/$f"; else rm "$T/a/$f"; fi
+    i=$((i + 1))
+done < <(cd "$ROOT/corpus" && find . -type f | sort)
+"$BIN/indexer" --db "$T/da" "$T/a" > "$T/ia.log" 2>&1 && "$BIN/indexer" --db "$T/db2" "$T/b" > "$T/ib.log" 2>&1
+ok $? "indexes two halves of corpus/"
+chmod -R a+rX "$T/da" "$T/db2"
+start_searchd "$T/da,$T/db2" "$S" "${user[@]}"
+for qq in "the" "heart attack" "sleep"; do
+    got=$(all "$qq" "$S")
+    [ "$got" = "${first[$qq]}" ] || diag "'$qq': one db:${first[$qq]}; two shards:$got"
+    [ "$got" = "${first[$qq]}" ]
+    ok $? "'$qq': the same order over a 2-shard --db A,B"
+done
+
+# ---- the client -------------------------------------------------------------------
+printf 'q1\theart attack\nq2\tinsomina\n' > "$T/q.tsv"
+"$BIN/search" --socket "$S" --run "$T/q.tsv" --k 5 --latency "$T/lat.tsv" > "$T/run.trec" &&
+    [ "$(cut -f1 "$T/lat.tsv" | tr '\n' ' ')" = "q1 q2 " ] && ! grep -qvP '^q[12]\t[0-9]+\.[0-9]{6}$' "$T/lat.tsv"
+ok $? "search --run --latency writes qid<TAB>seconds per query, in input order"
+out=$("$BIN/search" --socket "$S" --color never insomina)
+printf '%s\n' "$out" | grep -q "Showing results for insomnia; search instead for insomina"
+ok $? "the client says which query it shows results for"
+
+done_testing

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The search plan (searchd/plan.h) of a table of queries, bound to a real
+ * Xapian database in a temporary directory that holds one synonym key
+ * ("heart attack" -> "myocardial infarction") and one article title
+ * ("Sleep apnea"): the words with their stems and roles (match, boost
+ * only, dropped), the stop-word policy, BM25 k1, the field weights, the
+ * PRF decision and the synonym groups, as plan_describe prints them. Then
+ * what rank_query makes of the roles on the same database: function words
+ * never match alone, a query of function words only still matches, PRF
+ * terms only re-rank, and equal scores come in article-id order. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../searchd/plan.h"
+#include "../../searchd/rank.h"
+#include "config.h"
+#include "../../searchd/query.h"
+#include "schema.h"
+#include "tokenizer.h"
+#include "xap.h"
+
+struct fx {
+    char dir[64];
+    char dbpath[96];
+    xap_db *db;
+    struct tokenizer *tk;
+    xap_stem *stem;
+    struct rank_opts o;
+};
+
+static struct fx F;
+
+/* Documents: id and plain words (each also as its stem Z term). */
+static const char *const docs[][6] = {
+    { "d-heart", "heart", "attack", "pain", NULL },
+    { "c-mi", "myocardial", "infarction", NULL },
+    { "b-the", "the", "is", "fine", NULL },
+    { "a-sleep", "sleep", "apnea", "the", NULL },
+    { "e-what", "what", "is", "sleep", NULL },
+};
+
+static int setup_group(void **state)
+{
+    (void)state;
+    snprintf(F.dir, sizeof F.dir, "/tmp/medsearch-plan.XXXXXX");
+    if (!mkdtemp(F.dir))
+        return -1;
+    snprintf(F.dbpath, sizeof F.dbpath, "%s/db", F.dir);
+    F.tk = tokenizer_new();
+    if (!F.tk || xap_stem_new("english", &F.stem) != XAP_OK)
+        return -1;
+    struct config cfg;
+    if (config_init(&cfg) != 0)
+        return -1;
+    rank_opts_from_config(&F.o, &cfg);
+    config_free(&cfg);
+    xap_db *w = NULL;
+    if (xap_db_open(F.dbpath, XAP_DB_CREATE_OR_OVERWRITE, &w) != XAP_OK)
+        return -1;
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        xap_doc *d = NULL;
+        char t[SCHEMA_MAX_TERM + 1], st[SCHEMA_MAX_TERM + 1];
+        if (xap_doc_new(&d) != XAP_OK)
+            return -1;
+        schema_id_term(t, docs[i][0]);
+        xap_doc_add_term(d, t, 0);
+        xap_doc_set_value(d, VAL_ID, docs[i][0], strlen(docs[i][0]));
+        for (size_t j = 1; docs[i][j]; j++) {
+            xap_doc_add_posting(d, docs[i][j], (uint32_t)j, 1);
+            size_t sl = xap_stem_apply(F.stem, docs[i][j], strlen(docs[i][j]), st, sizeof st);
+            schema_term(t, PFX_STEM, st, sl);
+            xap_doc_add_posting(d, t, (uint32_t)j, 1);
+        }
+        if (strcmp(docs[i][0], "a-sleep") == 0) {
+            schema_titlekey_term(t, F.tk, "Sleep apnea");
+            xap_doc_add_boolean_term(d, t);
+        }
+        schema_id_term(t, docs[i][0]);
+        if (xap_db_replace_by_term(w, t, d, NULL) != XAP_OK)
+            return -1;
+        xap_doc_free(d);
+    }
+    if (xap_db_add_synonym(w, "heart attack", "myocardial infarction") != XAP_OK || xap_db_commit(w) != XAP_OK)
+        return -1;
+    xap_db_close(w);
+    return xap_db_open(F.dbpath, XAP_DB_READONLY, &F.db) == XAP_OK ? 0 : -1;
+}
+
+static int teardown_group(void **state)
+{
+    (void)state;
+    xap_db_close(F.db);
+    tokenizer_free(F.tk);
+    xap_stem_free(F.stem);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", F.dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct plan *make(const char *text, enum query_mode mode)
+{
+    struct query_limits lim = { 64, 0, 0 };
+    struct plan *p = NULL;
+    enum query_status qs = plan_new(F.tk, F.stem, &F.o, text, strlen(text), mode, &lim, &p);
+    assert_true(qs == QUERY_OK || qs == QUERY_EMPTY);
+    assert_non_null(p);
+    assert_int_equal(plan_bind(p, F.db), XAP_OK);
+    /* binding twice (a retry after DatabaseModifiedError) gives the same plan */
+    assert_int_equal(plan_bind(p, F.db), XAP_OK);
+    return p;
+}
+
+/* ---- the table -------------------------------------------------------------- */
+
+static const struct {
+    const char *query;
+    const char *plan; /* plan_describe */
+} table[] = {
+    /* two content words: both match, a synonym group for the pair */
+    { "heart attack",
+      "words=heart:match,attack:match stop=keep k1=1.2 b=0.75 title=0.3 heading=0.3 prf=on "
+      "syn[heart attack]=myocardial infarction" },
+    /* a question opener only boosts (weight question_weight) */
+    { "what is glaucoma",
+      "words=what:boost*0.3,is:boost*0.3,glaucoma:match stop=keep k1=1.2 b=0.75 title=0.3 heading=0.3 prf=on" },
+    /* a function word of a short query boosts, never matches alone */
+    { "the sleeping",
+      "words=the:boost,sleeping/sleep:match stop=keep k1=1.2 b=0.75 title=0.3 heading=0.3 prf=on" },
+    /* only function words: they are the query */
+    { "the is",
+      "words=the:match,is:match stop=only k1=1.2 b=0.75 title=0.3 heading=0.3 prf=too few words" },
+    /* a long question drops its function words */
+    { "why do my legs jerk in bed",
+      "words=why/whi:dropped,do:dropped,my:dropped,legs/leg:match,jerk:match,in:dropped,bed:match stop=drop k1=1.2 "
+      "b=0.75 title=0.3 heading=0.3 prf=on" },
+    /* a known-item search (an article's exact title): no PRF */
+    { "Sleep Apnea",
+      "words=sleep:match,apnea:match stop=keep k1=1.2 b=0.75 title=0.3 heading=0.3 prf=known-item" },
+    /* mostly CJK: the CJK k1, no PRF (the expand set holds English stems) */
+    { "失眠 治疗",
+      "words=失眠:match,治疗:match stop=keep k1=0.7 b=0.75 title=0.3 heading=0.3 prf=too few words" },
+    /* structured: a phrase and an exclusion; the plain word still matches */
+    { "\"heart attack\" -pain sleep",
+      "words=sleep:match stop=keep k1=1.2 b=0.75 title=0.3 heading=0.3 prf=on structured" },
+    /* a function word next to a phrase boosts (the phrase matches) */
+    { "\"sleep apnea\" the",
+      "words=the:boost stop=keep k1=1.2 b=0.75 title=0.3 heading=0.3 prf=on structured" },
+    /* compounds are not stemmed */
+    { "covid-19",
+      "words=covid-19:match stop=keep k1=1.2 b=0.75 title=0.3 heading=0.3 prf=on" },
+};
+
+static void test_table(void **state)
+{
+    (void)state;
+    int bad = 0;
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        struct plan *p = make(table[i].query, QUERY_SYNTAX);
+        char *d = plan_describe(p);
+        assert_non_null(d);
+        if (strcmp(d, table[i].plan) != 0) {
+            fprintf(stderr, "# query \"%s\"\n#   want %s\n#   got  %s\n", table[i].query, table[i].plan, d);
+            bad++;
+        }
+        free(d);
+        plan_free(p);
+    }
+    assert_int_equal(bad, 0);
+}
+
+static void test_empty(void **state)
+{
+    (void)state;
+    struct plan *p = make("  -- ", QUERY_SYNTAX);
+    assert_null(p->q);
+    assert_int_equal(p->n_words, 0);
+    assert_false(plan_prf(p));
+    plan_free(p);
+}
+
+/* ---- the queries rank_query makes of them -------------------------------------- */
+
+/* Ids of the matches of text, in order, comma-separated. */
+static char *match_ids(const char *text, uint32_t *total)
+{
+    struct plan *p = make(text, QUERY_SYNTAX);
+    xap_query *q = NULL;
+    xap_enquire *e = NULL;
+    xap_mset *m = NULL;
+    assert_int_equal(rank_query(p, F.db, F.stem, &q), XAP_OK);
+    assert_int_equal(xap_enquire_new(F.db, &e), XAP_OK);
+    assert_int_equal(xap_enquire_set_query(e, q), XAP_OK);
+    assert_int_equal(rank_enquire(p, e), XAP_OK);
+    assert_int_equal(xap_enquire_mset(e, 0, 10, 100, NULL, 0, &m), XAP_OK);
+    *total = xap_mset_estimated(m);
+    char *out = calloc(1, 256);
+    assert_non_null(out);
+    for (size_t i = 0; i < xap_mset_size(m); i++) {
+        xap_doc *d = NULL;
+        char *v = NULL;
+        size_t vl = 0;
+        assert_int_equal(xap_mset_doc(m, i, &d), XAP_OK);
+        assert_int_equal(xap_doc_get_value(d, VAL_ID, &v, &vl), XAP_OK);
+        if (i)
+            strcat(out, ",");
+        strncat(out, v, 200 - strlen(out));
+        free(v);
+        xap_doc_free(d);
+    }
+    xap_mset_free(m);
+    xap_enquire_free(e);
+    xap_query_free(q);
+    plan_free(p);
+    return out;
+}
+
+static void test_matching(void **state)
+{
+    (void)state;
+    uint32_t total;
+    /* "the" boosts: only the articles with "sleep" match */
+    char *ids = match_ids("the sleep", &total);
+    assert_int_equal(total, 2);
+    assert_string_equal(ids, "a-sleep,e-what");
+    free(ids);
+    /* the opener "what is" matches nothing alone */
+    ids = match_ids("what is apnea", &total);
+    assert_int_equal(total, 1);
+    assert_string_equal(ids, "a-sleep");
+    free(ids);
+    /* only function words: they match */
+    ids = match_ids("the", &total);
+    assert_int_equal(total, 2);
+    free(ids);
+    /* the synonym group matches the synonym's article */
+    ids = match_ids("heart attack", &total);
+    assert_int_equal(total, 2);
+    free(ids);
+}
+
+/* Equal scores: article-id order, whatever the docids (b-the was added
+ * before a-sleep; both hold "the" once, in documents of equal length). */
+static void test_ties_by_id(void **state)
+{
+    (void)state;
+    uint32_t total;
+    char *ids = match_ids("the", &total);
+    assert_string_equal(ids, "a-sleep,b-the");
+    free(ids);
+}
+
+static void test_prf_terms(void **state)
+{
+    (void)state;
+    assert_true(rank_prf_term("Zsleep", 6));
+    assert_false(rank_prf_term("ZSsleep", 7)); /* a field stem */
+    assert_false(rank_prf_term("Zab", 3));     /* too short */
+    assert_false(rank_prf_term("Zcovid19", 8)); /* a number */
+    assert_false(rank_prf_term("sleep", 5));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table),
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_matching),
+        cmocka_unit_test(test_ties_by_id),
+        cmocka_unit_test(test_prf_terms),
+    };
+    return cmocka_run_group_tests(tests, setup_group, teardown_group);
+}
