@@ -378,6 +378,8 @@
       q: state.q, limit: PER_PAGE, offset: (state.page - 1) * PER_PAGE,
       category: state.category, lang: state.lang, facets: 'category,lang',
     };
+    // "Search instead for" the words as typed: the server must not correct them.
+    if (exact) params.correct = 0;
     let d;
     let corrected = null;
     try {
