@@ -90,7 +90,8 @@ static void walk_dir(struct walk *w, const char *path, const struct stat *st)
             n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_names);
+    if (n > 1) /* names is NULL when the directory is empty */
+        qsort(names, n, sizeof *names, cmp_names);
     w->dev[w->depth] = st->st_dev;
     w->ino[w->depth] = st->st_ino;
     w->depth++;

@@ -150,4 +150,12 @@ head -c $(($(stat -c %s "$T/gen.jsonl.gz") / 2)) "$T/gen.jsonl.gz" > "$T/cut.jso
 n=$(doccount "$T/cut")
 [ $rc = 1 ] && grep -q "cut.jsonl.gz:[0-9]*: .*truncated gzip" "$T/out" && [ "$n" -gt 500 ] && [ "$n" -lt 3000 ]
 ok $? "a truncated JSONL.gz: exit 1, the line named, the $n articles before the cut indexed"
+# An input root with empty directories in it (a scraper's folder not yet
+# filled): nothing to read there, no error (a sanitizer build checks the
+# empty listing is handled without undefined behaviour).
+mkdir -p "$T/emp/a/b" "$T/emp/c"
+cp "$ROOT/corpus/en/sleep/insomnia.txt" "$T/emp/c/"
+"$IDX" -q --db "$T/empdb" "$T/emp" > "$T/out" 2>&1; rc=$?
+[ $rc = 0 ] && [ "$(doccount "$T/empdb")" = 1 ]
+ok $? "empty directories in the input: exit 0 ($rc), the one article indexed"
 done_testing

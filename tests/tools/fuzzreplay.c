@@ -132,7 +132,8 @@ static void replay_dir(struct replay_target *t, const char *dir)
             fuzz_fail("out of memory");
     }
     closedir(d);
-    qsort(names, n, sizeof *names, by_name);
+    if (n > 1)
+        qsort(names, n, sizeof *names, by_name);
     if (n && t->ready == 0) {
         if (t->needs_db && !getenv("MEDSEARCH_FUZZ_DB"))
             t->ready = -2;
