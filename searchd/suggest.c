@@ -129,6 +129,17 @@ static void sugs_add(struct sugs *s, const char *text, size_t len, enum kind kin
         s->n++;
 }
 
+/* Move a source's suggestions into the result (emptying src). */
+static void sugs_move(struct sugs *dst, struct sugs *src)
+{
+    for (size_t i = 0; i < src->n && !dst->oom; i++)
+        sugs_add(dst, src->v[i].text, strlen(src->v[i].text), src->v[i].kind, src->v[i].score, src->v[i].id);
+    dst->oom |= src->oom;
+    size_t keep = src->keep;
+    sugs_free(src);
+    src->keep = keep;
+}
+
 /* A completion should not end in a function word ("signs of a"); a
  * single letter after a real word is a name ("vitamin a", "hepatitis a"). */
 static int bad_end(const char *text, size_t len)
@@ -383,15 +394,20 @@ static xap_status add_titles(xap_db *db, const struct tok_token *const *w, size_
 
 /* What a person typing a prefix most likely wants: a topic many articles
  * are about, then a word or phrase many titles use, then one the text
- * uses much. Each is counted in articles; logs keep one very common word
- * from drowning a topic. A topic (an XK term, or a synonym file's name)
+ * uses much, the fewer words beyond the typed ones the better. Each is
+ * counted in articles; logs keep one very common word from drowning a
+ * topic. A topic (an XK term, or a synonym file's name)
  * also gets a fixed step up: it names something to read about. */
 #define W_TOPIC_DF 0.5
 #define W_TOPIC 2.0
 #define W_TITLE_DF 0.5
 #define W_TEXT_DF 0.5
+/* A length prior: each word beyond those typed costs a step, so "glu"
+ * offers "glucose" before "glucose-galactose malabsorption"; a topic
+ * phrase still beats a plain word about as common (W_TOPIC > this). */
+#define W_EXTRA_WORD 1.5
 
-static void rescore(xap_db *db, struct sug *g)
+static void rescore(xap_db *db, struct sug *g, size_t typed_words)
 {
     char ph[TEXT_CAP], term[TEXT_CAP + 4];
     size_t len = 0;
@@ -417,7 +433,12 @@ static void rescore(xap_db *db, struct sug *g)
     }
     int topic = kdf > 0 || g->kind == K_TOPIC;
     g->kind = topic ? K_TOPIC : g->kind;
-    g->score = W_TOPIC_DF * log1p(kdf) + (topic ? W_TOPIC : 0) + W_TITLE_DF * log1p(sdf) + W_TEXT_DF * log1p(df);
+    size_t words = 1;
+    for (const char *p = g->text; *p; p++)
+        words += *p == ' ';
+    double extra = words > typed_words ? (double)(words - typed_words) : 0;
+    g->score = W_TOPIC_DF * log1p(kdf) + (topic ? W_TOPIC : 0) + W_TITLE_DF * log1p(sdf) + W_TEXT_DF * log1p(df) -
+               W_EXTRA_WORD * extra;
 }
 
 static int score_cmp(const void *a, const void *b)
@@ -483,18 +504,28 @@ static xap_status sug_run(xap_db *db, void *ud)
         key[kl] = '\0';
     }
 
-    struct scan c = { .db = db, .out = &j->res, .head = head, .head_len = hl };
+    /* Each source (synonym keys, topics, phrases, words) keeps its own
+     * best `pool` by its own count, so 32 rare topics sharing a prefix
+     * ("spastic paraplegia type ...") cannot push every common word
+     * ("spasms") out before the common score is computed. */
+    size_t pool = j->res.keep;
+    j->res.keep = 4 * pool;
+    struct sugs part = { .keep = pool };
+    struct scan c = { .db = db, .out = &part, .head = head, .head_len = hl };
     xap_status st = xap_db_synonym_keys(db, key, on_key, &c);
+    sugs_move(&j->res, &part);
     char term[TEXT_CAP + 4];
     if (st == XAP_OK && !j->res.oom) {
         snprintf(term, sizeof term, "%s%s", PFX_TOPIC, typed);
         c.seen = 0;
         st = xap_db_allterms(db, term, on_topic, &c);
+        sugs_move(&j->res, &part);
     }
     if (st == XAP_OK && !j->res.oom) {
         snprintf(term, sizeof term, "%s%s", PFX_PHRASE, typed);
         c.seen = 0;
         st = xap_db_allterms(db, term, on_phrase, &c);
+        sugs_move(&j->res, &part);
     }
     if (st == XAP_OK && !j->res.oom && !trailing) {
         c.seen = 0;
@@ -505,9 +536,11 @@ static xap_status sug_run(xap_db *db, void *ud)
             snprintf(term, sizeof term, "%.*s", (int)w[n - 2]->len, w[n - 2]->text);
             st = check_next(db, term, &c);
         }
+        sugs_move(&j->res, &part);
     }
+    sugs_free(&part);
     for (size_t i = 0; st == XAP_OK && i < j->res.n; i++)
-        rescore(db, &j->res.v[i]);
+        rescore(db, &j->res.v[i], trailing ? n + 1 : n);
     if (j->res.n > 1)
         qsort(j->res.v, j->res.n, sizeof *j->res.v, score_cmp);
     /* One word typed completes to words and to topics, not to fragments

@@ -74,8 +74,31 @@ sug "dehyd" "assert s[0] == 'dehydration', s"
 sug "a" "sc = [x['score'] for x in j['suggestions'] if x['kind'] != 'title']
 assert sc == sorted(sc, reverse=True), j"
 sug "失" "assert isinstance(s, list), j"
+# one typed word: the word before longer names that go on from it
+# ("depression is more than sadness" is a topic, but 'dep' wants 'depression')
+sug "dep" "assert s[0] == 'depression', s"
+sug "sle" "assert s[0] in ('sleep', 'sleepiness') and s.index('sleep') < s.index('sleep apnea'), s"
 sug "zzqxv" "assert s == [], s"
 st=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 --unix-socket "$sock" -G "http://x/suggest" \
      --data-urlencode "q=$long")
 case $st in 200|413|414|422) ok 0 "a long prefix: answered ($st)" ;; *) ok 1 "a long prefix: status $st" ;; esac
+# ---- /suggest's candidates: each source keeps its own best ----
+# 40 rare topics share the prefix "spa"; a common body word ("spasms", in
+# 12 articles, no title) is still offered: the topics do not fill the
+# candidate pool before the common score is computed.
+stop_searchd
+mkdir -p "$T/pool"
+python3 -c 'import json
+for i in range(1, 41):
+    print(json.dumps({"id": "sp%d" % i, "focus": "Spastic paraplegia type %d" % i,
+                      "title": "What is (are) Spastic paraplegia type %d ?" % i,
+                      "text": "Spastic paraplegia type %d is a rare inherited disorder of the legs." % i}))
+for i in range(1, 13):
+    print(json.dumps({"id": "cr%d" % i, "title": "Cramps after exercise, note %d" % i,
+                      "text": "Night cramps and muscle spasms can follow hard exercise; stretching helps."}))' \
+    > "$T/pool/pool.jsonl"
+"$BIN/indexer" --db "$T/pooldb" --quiet "$T/pool/pool.jsonl" > "$T/pool/indexer.log" 2>&1; ok $? "index 52 generated articles"
+start_searchd "$T/pooldb" "$sock" "${user[@]}"; ok $? "searchd over them answers /health"
+sug "spa" "assert 'spasms' in s, s
+assert s[0] == 'spastic', s                  # one word typed: a word first, the 4-word topics after"
 done_testing
