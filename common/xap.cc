@@ -20,6 +20,7 @@
 #include <new>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <sys/stat.h>
 #include <utility>
 #include <vector>
@@ -32,6 +33,10 @@ struct xap_db {
     bool remote = false;         /* at least one part is a remote database */
     Xapian::Database dict;       /* spelling and synonym tables, when set apart */
     bool has_dict = false;
+    /* Prefetched document frequencies (xap_db_prefetch_termfreqs), and
+     * the terms wanted in the next exchange (xap_db_want_termfreqs). */
+    std::unordered_map<std::string, Xapian::doccount> tf;
+    std::vector<std::string> wanted;
 };
 
 /* Where db's spelling and synonym tables are read. */
@@ -52,7 +57,8 @@ struct xap_enquire {
     Xapian::Enquire enq;
     Xapian::Database db; /* for the expand set, computed here */
     bool remote;
-    xap_enquire(const Xapian::Database &d, bool r) : enq(d), db(d), remote(r) {}
+    xap_db *owner;       /* its wanted termfreqs join the expand set's exchange */
+    xap_enquire(const Xapian::Database &d, bool r, xap_db *o) : enq(d), db(d), remote(r), owner(o) {}
 };
 
 struct xap_mset {
@@ -65,6 +71,7 @@ struct xap_eset {
     /* Copied out of Xapian::ESet so xap_eset_item can hand out stable
      * NUL-terminated term pointers. */
     std::vector<std::pair<std::string, double>> items;
+    std::vector<Xapian::doccount> tf; /* items[i]'s termfreq */
 };
 
 struct xap_stem {
@@ -289,6 +296,9 @@ static xap_status add_part(xap_db *db, const char *p, const char *fn)
     return XAP_OK;
 }
 
+static std::vector<Xapian::doccount> exact_termfreqs(const Xapian::Database &db, bool remote,
+                                                     const std::vector<std::string> &terms);
+
 extern "C" {
 
 xap_status xap_db_new_multi(xap_db **out)
@@ -410,6 +420,8 @@ xap_status xap_db_reopen(xap_db *db, int *changed)
     try {
         if (db->has_dict)
             db->dict.reopen();
+        db->tf.clear();
+        db->wanted.clear();
         bool c = db->db.reopen();
         if (changed)
             *changed = c ? 1 : 0;
@@ -491,10 +503,82 @@ xap_status xap_db_termfreq(xap_db *db, const char *term, uint32_t *out)
     if (!term)
         return NULL_ARG(__func__, "term");
     try {
+        if (!db->tf.empty()) {
+            auto it = db->tf.find(term);
+            if (it != db->tf.end()) {
+                *out = it->second;
+                return XAP_OK;
+            }
+        }
         *out = db->db.get_termfreq(term);
         return XAP_OK;
     } catch (...) {
         return map_exception(__func__);
+    }
+}
+
+/* Past this many kept frequencies the oldest request's are dropped. */
+#define XAP_TF_KEEP 100000
+
+xap_status xap_db_prefetch_termfreqs(xap_db *db, const char *const *terms, size_t n)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!terms && n)
+        return NULL_ARG(__func__, "terms");
+    try {
+        std::vector<std::string> want;
+        want.swap(db->wanted);
+        for (size_t i = 0; i < n; i++)
+            if (terms[i] && *terms[i] && !db->tf.count(terms[i]))
+                want.emplace_back(terms[i]);
+        std::sort(want.begin(), want.end());
+        want.erase(std::unique(want.begin(), want.end()), want.end());
+        if (want.empty())
+            return XAP_OK;
+        std::vector<Xapian::doccount> tf = exact_termfreqs(db->db, db->remote, want);
+        if (db->tf.size() + want.size() > XAP_TF_KEEP)
+            db->tf.clear();
+        for (size_t i = 0; i < want.size(); i++)
+            db->tf.emplace(std::move(want[i]), tf[i]);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_want_termfreqs(xap_db *db, const char *const *terms, size_t n)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!terms && n)
+        return NULL_ARG(__func__, "terms");
+    try {
+        for (size_t i = 0; i < n; i++)
+            if (terms[i] && *terms[i] && !db->tf.count(terms[i]))
+                db->wanted.emplace_back(terms[i]);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+/* Keep the frequencies of terms[from..) (the wanted terms an exchange
+ * carried along). */
+static void keep_termfreqs(xap_db *db, const std::vector<std::string> &terms,
+                           const std::vector<Xapian::doccount> &tf, size_t from)
+{
+    if (db->tf.size() + terms.size() - from > XAP_TF_KEEP)
+        db->tf.clear();
+    for (size_t i = from; i < terms.size(); i++)
+        db->tf.emplace(terms[i], tf[i]);
+}
+
+void xap_db_forget_termfreqs(xap_db *db)
+{
+    if (db) {
+        db->tf.clear();
+        db->wanted.clear();
     }
 }
 
@@ -1312,7 +1396,7 @@ xap_status xap_enquire_new(xap_db *db, xap_enquire **out)
     if (!db)
         return NULL_ARG(__func__, "db");
     try {
-        *out = new xap_enquire(db->db, db->remote);
+        *out = new xap_enquire(db->db, db->remote, db);
         return XAP_OK;
     } catch (...) {
         return map_exception(__func__);
@@ -1521,7 +1605,18 @@ xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, 
                 continue;
             kept.push_back(c.first);
         }
+        /* The owner's wanted terms ride along (after kept). */
+        size_t n_kept = kept.size();
+        if (e->owner) {
+            for (auto &t : e->owner->wanted)
+                if (!e->owner->tf.count(t))
+                    kept.push_back(std::move(t));
+            e->owner->wanted.clear();
+        }
         std::vector<Xapian::doccount> tf = exact_termfreqs(db, e->remote, kept);
+        if (e->owner)
+            keep_termfreqs(e->owner, kept, tf, n_kept);
+        kept.resize(n_kept);
         const double N = db.get_doccount(), R = static_cast<double>(docs.size());
         std::vector<std::pair<double, std::string>> items;
         for (size_t i = 0; i < kept.size(); i++) {
@@ -1539,9 +1634,15 @@ xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, 
         });
         if (items.size() > max)
             items.resize(max);
+        std::map<std::string, Xapian::doccount> tf_of;
+        for (size_t i = 0; i < kept.size(); i++)
+            tf_of.emplace(kept[i], tf[i]);
         es->items.reserve(items.size());
-        for (auto &it : items)
+        es->tf.reserve(items.size());
+        for (auto &it : items) {
+            es->tf.push_back(tf_of[it.second]);
             es->items.emplace_back(std::move(it.second), it.first);
+        }
         *out = es;
         return XAP_OK;
     } catch (...) {
@@ -1653,6 +1754,19 @@ xap_status xap_eset_item(const xap_eset *es, size_t i, const char **term, double
         *term = es->items[i].first.c_str();
     if (weight)
         *weight = es->items[i].second;
+    return XAP_OK;
+}
+
+xap_status xap_eset_termfreq(const xap_eset *es, size_t i, uint32_t *out)
+{
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    *out = 0;
+    if (!es)
+        return NULL_ARG(__func__, "es");
+    if (i >= es->tf.size())
+        return fail(XAP_ERR_INVALID, __func__, "item index out of range");
+    *out = es->tf[i];
     return XAP_OK;
 }
 

@@ -112,8 +112,20 @@ xap_status xap_db_commit(xap_db *db);
 xap_status xap_db_doccount(xap_db *db, uint32_t *out /* OUT */);
 xap_status xap_db_revision(xap_db *db, uint64_t *out /* OUT */);
 xap_status xap_db_avlength(xap_db *db, double *out /* OUT */);
-/* Documents containing `term`. */
+/* Documents containing `term` (from the prefetched frequencies when
+ * xap_db_prefetch_termfreqs has fetched it). */
 xap_status xap_db_termfreq(xap_db *db, const char *term, uint32_t *out /* OUT */);
+/* Fetch the document frequencies of terms[0..n) now, so that the
+ * xap_db_termfreq calls that follow answer without asking the database:
+ * over remote shards all of them come in one exchange (one match's
+ * statistics) instead of one round trip per term and shard. They are kept
+ * until xap_db_forget_termfreqs or a reopen: a reader calls that at the
+ * start of each request, so no request sees another revision's counts. */
+xap_status xap_db_prefetch_termfreqs(xap_db *db, const char *const *terms, size_t n);
+/* The same without an exchange of its own: the terms join the next one
+ * (an expand set's frequencies, or xap_db_prefetch_termfreqs). */
+xap_status xap_db_want_termfreqs(xap_db *db, const char *const *terms, size_t n);
+void xap_db_forget_termfreqs(xap_db *db);
 
 /* Add `doc`, or replace the document that has the unique term `idterm`
  * (e.g. "Qarticle-id"); `doc` must contain idterm. *docid may be NULL. */
@@ -288,6 +300,9 @@ void xap_mset_free(xap_mset *m);
 size_t xap_eset_size(const xap_eset *es);
 /* Term i: *term points into the eset (valid until xap_eset_free). */
 xap_status xap_eset_item(const xap_eset *es, size_t i, const char **term /* OUT */, double *weight /* OUT */);
+/* The exact document frequency of item i's term (known from computing the
+ * set: no database access). */
+xap_status xap_eset_termfreq(const xap_eset *es, size_t i, uint32_t *out /* OUT */);
 void xap_eset_free(xap_eset *es);
 
 /* ---- match spies (facet counts) ------------------------------------------------ */

@@ -1007,7 +1007,7 @@ xap_status related_eset_phrases(struct worker *w, xap_db *db, const xap_eset *es
         /* a phrase of one article finds nothing else; one of many titles
          * is a template ("how many people") */
         uint32_t tf = 0;
-        if ((st = xap_db_termfreq(db, t, &tf)) != XAP_OK)
+        if ((st = xap_eset_termfreq(es, i, &tf)) != XAP_OK)
             break;
         if (tf < 2 || tf > max_df)
             continue;

@@ -339,6 +339,8 @@ static xap_status run_search(xap_db *db, void *ud)
         goto done;
     }
     st = plan_bind(r->plan, db);
+    if (st == XAP_OK && r->want_dym && cfg->ranking.spelling)
+        st = spell_want_termfreqs(db, r->stem, p->q); /* with the expand set's */
     if (st == XAP_OK)
         st = rank_query(p, db, r->stem, &q);
     if (st == XAP_OK)

@@ -333,13 +333,49 @@ static void cands_free(struct cands *cs)
     cs->n = cs->cap = 0;
 }
 
-/* What we know about the word being corrected while candidates come in. */
+/* A growing list of owned strings (NULL entries allowed). */
+struct strs {
+    char **v;
+    size_t n, cap;
+};
+
+static int strs_push(struct strs *l, char *s)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        char **nv = realloc(l->v, cap * sizeof *nv);
+        if (!nv)
+            return -1;
+        l->v = nv;
+        l->cap = cap;
+    }
+    l->v[l->n++] = s;
+    return 0;
+}
+
+static void strs_free(struct strs *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/* What we know about the word being corrected while candidates come in.
+ * Candidates are gathered twice: a first pass (collecting) only lists the
+ * words to look up, whose frequencies then come in one exchange
+ * (xap_db_prefetch_termfreqs: over remote shards one round trip per shard
+ * instead of hundreds); the second pass weighs them, in the same order. */
 struct target {
     xap_db *db;
     const char *w;
     size_t len;
     double limit;
     struct cands cs;
+    int collecting;
+    struct strs look;  /* the first pass's words to look up */
+    struct strs sugg;  /* Xapian's suggestions in call order (NULL: none) */
+    size_t next_sugg;  /* the second pass's place in sugg */
 };
 
 /* Add word c if the index has it and it is close enough; 0 or a status. */
@@ -347,6 +383,14 @@ static xap_status consider(struct target *t, const char *c, size_t len)
 {
     if (len < 2 || len > SPELLCOST_MAXLEN || (len == t->len && memcmp(c, t->w, len) == 0))
         return XAP_OK;
+    if (t->collecting) {
+        char *d = strndup(c, len);
+        if (!d || strs_push(&t->look, d) != 0) {
+            free(d);
+            return XAP_ERR_NOMEM;
+        }
+        return XAP_OK;
+    }
     for (size_t i = 0; i < t->cs.n; i++)
         if (strlen(t->cs.c[i].word) == len && memcmp(t->cs.c[i].word, c, len) == 0)
             return XAP_OK;
@@ -425,8 +469,22 @@ static xap_status edits1(struct target *t, const char *w, size_t len)
 static xap_status from_xapian(struct target *t, const char *w)
 {
     char *xs = NULL;
-    xap_status st = xap_db_spelling_suggestion(t->db, w, 2, &xs);
-    if (st == XAP_OK && xs)
+    xap_status st = XAP_OK;
+    if (t->collecting) {
+        /* kept for the second pass (the spelling table is asked once) */
+        if ((st = xap_db_spelling_suggestion(t->db, w, 2, &xs)) != XAP_OK)
+            return st;
+        if (strs_push(&t->sugg, xs) != 0) {
+            free(xs);
+            return XAP_ERR_NOMEM;
+        }
+        return xs ? consider(t, xs, strlen(xs)) : XAP_OK;
+    }
+    if (t->next_sugg < t->sugg.n) {
+        xs = t->sugg.v[t->next_sugg];
+        t->sugg.v[t->next_sugg++] = NULL;
+    }
+    if (xs)
         st = consider(t, xs, strlen(xs));
     free(xs);
     return st;
@@ -533,17 +591,25 @@ struct context {
 static xap_status correct(xap_db *db, xap_stem *stem, const char *w, const struct context *cx, char **out)
 {
     *out = NULL;
-    struct target t = { db, w, strlen(w), spellcost_limit(strlen(w)), { 0 } };
+    struct target t = { .db = db, .w = w, .len = strlen(w), .limit = spellcost_limit(strlen(w)) };
     if (cx->stem_only)
         t.limit = STEM_ONLY_COST;
-    xap_status st = from_xapian(&t, w);
-    if (st == XAP_OK)
-        st = edits1(&t, w, t.len);
-    if (st == XAP_OK) {
-        struct variants vs = { &t, XAP_OK };
-        spellcost_variants(w, t.len, MAX_VARIANTS, on_variant, &vs);
-        st = vs.st;
+    xap_status st = XAP_OK;
+    for (t.collecting = 1; t.collecting >= 0 && st == XAP_OK; t.collecting--) {
+        st = from_xapian(&t, w);
+        if (st == XAP_OK)
+            st = edits1(&t, w, t.len);
+        if (st == XAP_OK) {
+            struct variants vs = { &t, XAP_OK };
+            spellcost_variants(w, t.len, MAX_VARIANTS, on_variant, &vs);
+            st = vs.st;
+        }
+        if (st == XAP_OK && t.collecting)
+            st = xap_db_prefetch_termfreqs(db, (const char *const *)t.look.v, t.look.n);
     }
+    t.collecting = 0;
+    strs_free(&t.look);
+    strs_free(&t.sugg);
     /* hunspell searches its whole list (tens of ms): the last resort */
     if (st == XAP_OK && t.cs.n == 0)
         st = from_hunspell(&t);
@@ -639,6 +705,46 @@ static void append_escaped(char **buf, size_t *len, size_t *cap, int *fail, cons
     }
 }
 
+/* The terms who_knows looks up for the query's spellable words: each
+ * word, and its stem term when stemming only cut an ending off. */
+static xap_status known_terms(xap_stem *stem, const struct collect *c, struct strs *look)
+{
+    xap_status st = XAP_OK;
+    for (size_t i = 0; i < c->n && st == XAP_OK; i++) {
+        if (!spellable(c->t[i]))
+            continue;
+        const char *w = c->t[i]->text;
+        char cs[SCHEMA_MAX_TERM + 1], t[SCHEMA_MAX_TERM + 1];
+        size_t sl = cut_stem(stem, w, strlen(w), cs, sizeof cs);
+        char *a = strdup(w);
+        if (!a || strs_push(look, a) != 0) {
+            free(a);
+            st = XAP_ERR_NOMEM;
+        } else if (sl) {
+            schema_term(t, PFX_STEM, cs, sl);
+            char *b = strdup(t);
+            if (!b || strs_push(look, b) != 0) {
+                free(b);
+                st = XAP_ERR_NOMEM;
+            }
+        }
+    }
+    return st;
+}
+
+xap_status spell_want_termfreqs(xap_db *db, xap_stem *stem, const struct query *q)
+{
+    struct collect c = { 0 };
+    query_positive_terms(q, collect_cb, &c);
+    struct strs look = { 0 };
+    xap_status st = c.nomem ? XAP_ERR_NOMEM : known_terms(stem, &c, &look);
+    if (st == XAP_OK)
+        st = xap_db_want_termfreqs(db, (const char *const *)look.v, look.n);
+    strs_free(&look);
+    free(c.t);
+    return st;
+}
+
 xap_status spell_suggest(xap_db *db, xap_stem *stem, const char *text, size_t len, const struct query *q,
                          json_t **out)
 {
@@ -657,6 +763,14 @@ xap_status spell_suggest(xap_db *db, xap_stem *stem, const char *text, size_t le
     if (!fix || !others || !known || !stem_freq)
         st = XAP_ERR_NOMEM;
     size_t n_fix = 0, tried = 0;
+    /* The words' and their stems' frequencies, in one exchange (none
+     * when spell_want_termfreqs had them join an earlier one). */
+    struct strs look = { 0 };
+    if (st == XAP_OK)
+        st = known_terms(stem, &c, &look);
+    if (st == XAP_OK)
+        st = xap_db_prefetch_termfreqs(db, (const char *const *)look.v, look.n);
+    strs_free(&look);
     for (size_t i = 0; i < c.n && st == XAP_OK; i++) {
         if (!spellable(c.t[i]))
             known[i] = KNOWN;

@@ -51,5 +51,10 @@ int spell_dictionary_knows(const char *word, size_t len, xap_stem *stem);
  * retry). */
 xap_status spell_suggest(xap_db *db, xap_stem *stem, const char *text, size_t len, const struct query *q,
                          json_t **out /* OUT */);
+/* Let the frequencies spell_suggest will look up for q join the next
+ * exchange with db (xap_db_want_termfreqs): over remote shards a request
+ * that computes an expand set then checks its words' spelling at no extra
+ * round trip. */
+xap_status spell_want_termfreqs(xap_db *db, xap_stem *stem, const struct query *q);
 
 #endif

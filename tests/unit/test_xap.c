@@ -832,6 +832,7 @@ static void test_eset(void **state)
     xap_eset *es;
     const char *term;
     double w;
+    uint32_t n = 0;
     uint32_t rs[2] = { 1, 5 }; /* "heart attack ..." documents */
 
     /* No query set: still works. */
@@ -869,6 +870,33 @@ static void test_eset(void **state)
         assert_string_not_equal(term, "heart"); /* query terms are left out */
     }
     xap_eset_free(es);
+
+    /* Each item's frequency comes with it; wanted frequencies ride along
+     * with the set's own and are kept until forgotten. */
+    const char *want[2] = { "pain", "nosuchtermzz" };
+    uint32_t pain = 0;
+    OK(xap_db_termfreq(db, "pain", &pain));
+    assert_int_equal(pain, 2);
+    OK(xap_db_want_termfreqs(db, want, 2));
+    OK(xap_enquire_eset(e, 20, rs, 2, NULL, NULL, &es));
+    assert_true(xap_eset_size(es) > 0);
+    for (size_t i = 0; i < xap_eset_size(es); i++) {
+        uint32_t a = 0, b = 1;
+        OK(xap_eset_item(es, i, &term, &w));
+        OK(xap_eset_termfreq(es, i, &a));
+        OK(xap_db_termfreq(db, term, &b));
+        assert_int_equal(a, b);
+    }
+    assert_int_equal(xap_eset_termfreq(es, 1000, &n), XAP_ERR_INVALID);
+    xap_eset_free(es);
+    OK(xap_db_termfreq(db, "pain", &n));
+    assert_int_equal(n, pain);
+    OK(xap_db_prefetch_termfreqs(db, want, 2));
+    OK(xap_db_termfreq(db, "nosuchtermzz", &n));
+    assert_int_equal(n, 0);
+    xap_db_forget_termfreqs(db);
+    OK(xap_db_termfreq(db, "pain", &n));
+    assert_int_equal(n, pain);
 
     /* Empty rset: empty eset. */
     OK(xap_enquire_eset(e, 20, NULL, 0, NULL, NULL, &es));
@@ -1207,6 +1235,8 @@ static void test_open_many_remote(void **state)
     uint64_t rev = 1;
     struct terms remote_tl = { 0 }, local_tl = { 0 };
     int is_remote = 0;
+    const char *pf_terms[3] = { "heart", "nosuchtermzz", "attack" };
+    uint32_t pf_remote[3] = { 99, 99, 99 }, pf_local[3] = { 0, 0, 0 };
     if (st == XAP_OK) {
         st2 = xap_db_doccount(db, &n);
         xap_query *q = T("heart");
@@ -1222,6 +1252,12 @@ static void test_open_many_remote(void **state)
             st4 = xap_db_revision(db, &rev);
             if (st4 == XAP_OK)
                 st4 = xap_db_termlist(db, 1, terms_cb, &remote_tl);
+            /* Prefetched frequencies (one exchange) are the real ones,
+             * absent terms included. */
+            if (st4 == XAP_OK)
+                st4 = xap_db_prefetch_termfreqs(db, pf_terms, 3);
+            for (size_t i = 0; i < 3 && st4 == XAP_OK; i++)
+                st4 = xap_db_termfreq(db, pf_terms[i], &pf_remote[i]);
             xap_db_close(db);
         }
     }
@@ -1239,7 +1275,13 @@ static void test_open_many_remote(void **state)
     OK(xap_db_open(f->path, XAP_DB_READONLY, &db));
     assert_false(xap_db_is_remote(db));
     OK(xap_db_termlist(db, 1, terms_cb, &local_tl));
+    for (size_t i = 0; i < 3; i++)
+        OK(xap_db_termfreq(db, pf_terms[i], &pf_local[i]));
     xap_db_close(db);
+    assert_true(pf_local[0] > 0);
+    assert_int_equal(pf_local[1], 0);
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(pf_remote[i], pf_local[i]);
     assert_true(local_tl.n > 0);
     assert_int_equal(remote_tl.n, local_tl.n);
     for (size_t i = 0; i < local_tl.n; i++) {
