@@ -43,8 +43,9 @@ static void usage(FILE *f)
             "  --config FILE       read defaults from FILE ([index] section: db, threads,\n"
             "                      commit_every, synonyms); flags override it. Default:\n"
             "                      $MEDSEARCH_CONFIG when set\n"
-            "  --threads N         parser/tokenizer threads (default: number of cores); a\n"
-            "                      first build or --rebuild of 1 MB or more also has N writers\n"
+            "  --threads N         parser/tokenizer threads, 0..1024 (default 0: one per\n"
+            "                      core; the same values as [index] threads); a first\n"
+            "                      build or --rebuild of 1 MB or more also has N writers\n"
             "  --commit-every N    commit every N documents (default 2000); a crash loses at\n"
             "                      most the uncommitted batch, and a rerun finishes the job\n"
             "  --rebuild           build a fresh index beside the live one, compact it and\n"
@@ -152,6 +153,19 @@ int main(int argc, char **argv)
     return rc;
 }
 
+/* A flag that sets an [index] key: checked against the key's range in
+ * config.c's table, so the flag and the file accept the same values. */
+static int flag_set(struct config *cfgp, const char *flag, const char *key, const char *value)
+{
+    char err[512];
+    if (config_set(cfgp, "index", key, value, err, sizeof err) == 0)
+        return 0;
+    size_t kl = strlen(key);
+    const char *why = strncmp(err, key, kl) == 0 && err[kl] == ':' ? err + kl + 2 : err;
+    log_err("%s: %s", flag, why);
+    return -1;
+}
+
 static int run(int argc, char **argv, struct config *cfgp, const char **syn, char **dels)
 {
     struct indexer_opts o = { 0 };
@@ -202,10 +216,6 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
         }
         if (cfgp->index.db && *cfgp->index.db)
             o.db = cfgp->index.db;
-        if (cfgp->index.threads > 0)
-            o.threads = (unsigned)cfgp->index.threads;
-        if (cfgp->index.commit_every > 0)
-            o.commit_every = (unsigned)cfgp->index.commit_every;
         if (cfgp->index.url_template && *cfgp->index.url_template)
             o.url_template = cfgp->index.url_template;
         if (cfgp->index.synonyms && *cfgp->index.synonyms) {
@@ -223,11 +233,13 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
         switch (c) {
         case O_DB: o.db = optarg; break;
         case O_CONFIG: break; /* read below */
-        case O_THREADS:
-            if (parse_uint(optarg, 1, 256, &o.threads)) { log_err("--threads: expected 1..256, got '%s'", optarg); return EXIT_USAGE; }
+        case O_THREADS: /* flags and the file share config.c's names and ranges */
+            if (flag_set(cfgp, "--threads", "threads", optarg) != 0)
+                return EXIT_USAGE;
             break;
         case O_COMMIT:
-            if (parse_uint(optarg, 1, 10000000, &o.commit_every)) { log_err("--commit-every: expected a positive number, got '%s'", optarg); return EXIT_USAGE; }
+            if (flag_set(cfgp, "--commit-every", "commit_every", optarg) != 0)
+                return EXIT_USAGE;
             break;
         case O_REBUILD: o.rebuild = 1; break;
         case O_COMPACT: o.compact = 1; break;
@@ -273,6 +285,9 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
         default: usage(stderr); return EXIT_USAGE;
         }
     }
+    if (cfgp->index.threads > 0) /* 0: one per core */
+        o.threads = (unsigned)cfgp->index.threads;
+    o.commit_every = (unsigned)cfgp->index.commit_every;
     o.inputs = argv + optind;
     o.n_inputs = (size_t)(argc - optind);
     o.deletes = dels;

@@ -106,7 +106,13 @@ done
 
 # ---- usage and lock ---------------------------------------------------------------
 "$IDX" > /dev/null 2>&1; [ $? = 2 ]; ok $? "no --db: exit status 2"
-"$IDX" --db "$T/db" --threads 0 x > /dev/null 2>&1; [ $? = 2 ]; ok $? "bad --threads: exit status 2"
+"$IDX" --db "$T/db" --threads 1025 x > "$T/out" 2>&1; [ $? = 2 ] && grep -q -- "--threads: 1025 is out of range \[0, 1024\]" "$T/out"
+ok $? "bad --threads: exit status 2, the range of [index] threads named"
+printf '[index]\nthreads = 1025\n' > "$T/bad.conf"
+"$IDX" --config "$T/bad.conf" --db "$T/db" x > "$T/out" 2>&1; [ $? = 2 ] && grep -q "1025 is out of range \[0, 1024\]" "$T/out"
+ok $? "the same value in the file: the same range, the same refusal"
+"$IDX" --db "$T/db" --commit-every 0 x > "$T/out" 2>&1; [ $? = 2 ] && grep -q -- "--commit-every: 0 is out of range" "$T/out"
+ok $? "bad --commit-every: exit status 2, its range named"
 "$IDX" --help | grep -q -- "--rebuild"; ok $? "--help lists options"
 
 # ---- --rebuild swaps atomically while a reader holds the old index ------------
