@@ -8,10 +8,14 @@
 # matrix: a shard killed (kill -9), hung (SIGSTOP), missing at start-up,
 # allow_partial = false, each answered with the right "partial"/"shards"
 # fields while /health keeps answering, and recovery when the shard
-# returns. Network namespaces (3 shard hosts + 1 searchd host joined by
-# veth pairs) run when `ip netns` is permitted (root with CAP_SYS_ADMIN).
+# returns. Then 3 shard hosts + 1 searchd host in network namespaces joined
+# by veth pairs (created and removed here, per-run names): parity with one
+# index (ids, scores, did_you_mean, /related) and a link down (`ip link set
+# down` on a shard host's veth): partial answers naming the shard, /health
+# answering, recovery when the link is up.  Skipped with a message where
+# `ip netns` is not permitted (not root, no CAP_SYS_ADMIN).
 . "$(dirname "$0")/../lib.sh"
-need curl python3 xapian-tcpsrv setsid
+need curl python3 xapian-tcpsrv setsid ip
 tmpdir
 user=()
 [ "$(id -u)" = 0 ] && user=(--user nobody)
@@ -54,10 +58,11 @@ proxy() {
     wait_port "$1"
 }
 # sd NAME DB [args...]: a searchd on $T/NAME.sock, waits for /health
-# (any answer); sets SD_PID.
+# (any answer); sets SD_PID.  SD_WRAP=(ip netns exec NS) runs it elsewhere.
+SD_WRAP=()
 sd() {
     local name=$1 db=$2 i code; shift 2
-    "$BIN/searchd" --db "$db" --socket "$T/$name.sock" --foreground --threads 4 "${user[@]}" "$@" \
+    "${SD_WRAP[@]+"${SD_WRAP[@]}"}" "$BIN/searchd" --db "$db" --socket "$T/$name.sock" --foreground --threads 4 "${user[@]}" "$@" \
         > "$T/sd-$name.log" 2>&1 &
     SD_PID=$!
     SD_PIDS+=("$SD_PID")
@@ -256,5 +261,114 @@ tcpsrv "$T/s2" "$P4"
 late_ok() { fetch late "/search?q=sleep&fields=id,score" "$T/l2.json"
             python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["partial"])' "$T/l2.json"; }
 until_ok 30 late_ok; ok $? "the missing shard is picked up when it comes (no restart)"
+
+# ---- 4. network namespaces: 3 shard hosts + 1 searchd host ------------------------
+# Each shard host is joined to the searchd host by a veth pair of its own
+# (10.77.K.1 searchd side, 10.77.K.2 shard side).  The namespaces carry a
+# per-run name, and the links and addresses live only inside them, so two
+# runs of the suite at once do not collide.  Nothing leaves the machine.
+NS=()
+ns_cleanup() {
+    local n p
+    for n in "${NS[@]+"${NS[@]}"}"; do
+        for p in $(ip netns pids "$n" 2>/dev/null); do kill -CONT "$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null; done
+        ip netns del "$n" 2>/dev/null
+    done
+    NS=()
+}
+on_exit ns_cleanup
+ns_setup() {    # -> NSD (searchd host), NSH[1..3] (shard hosts); 1 = not permitted here
+    local base k i
+    for ((i = 0; i < 5; i++)); do
+        base=ms$$-$RANDOM
+        ip netns add "$base-sd" 2> "$T/netns.err" && break
+        ip netns list 2>/dev/null | grep -q "^$base-sd" || return 1   # not a name clash: not permitted
+    done
+    NSD=$base-sd; NS+=("$NSD")
+    ip -n "$NSD" link set lo up || return 1
+    for k in 1 2 3; do
+        NSH[$k]=$base-s$k
+        ip netns add "${NSH[$k]}" 2>> "$T/netns.err" || return 1
+        NS+=("${NSH[$k]}")
+        ip -n "$NSD" link add "v$k" type veth peer name v0 netns "${NSH[$k]}" 2>> "$T/netns.err" || return 1
+        ip -n "$NSD" addr add "10.77.$k.1/24" dev "v$k" && ip -n "$NSD" link set "v$k" up &&
+        ip -n "${NSH[$k]}" addr add "10.77.$k.2/24" dev v0 && ip -n "${NSH[$k]}" link set v0 up &&
+        ip -n "${NSH[$k]}" link set lo up || return 1
+    done 2>> "$T/netns.err"
+}
+ns_port() {     # ns_port K: the searchd host can connect to shard host K (20 s)
+    ip netns exec "$NSD" bash -c 'for ((i = 0; i < 200; i++)); do (exec 3<>"/dev/tcp/$1/7001") 2>/dev/null && exit 0; sleep 0.1; done; exit 1' _ "10.77.$1.2"
+}
+ns_tcpsrv() {   # ns_tcpsrv K: xapian-tcpsrv for shard K on shard host K; sets NSRV[K]
+    ip netns exec "${NSH[$1]}" setsid xapian-tcpsrv --quiet --interface "10.77.$1.2" --port 7001 "$T/s$1" \
+        > "$T/ns-tcpsrv-$1.log" 2>&1 &
+    NSRV[$1]=$!
+    TCP_PIDS+=("${NSRV[$1]}")
+    ns_port "$1"
+}
+ns_tests() {
+    local k rel NDB="tcp:10.77.1.2:7001,tcp:10.77.2.2:7001,tcp:10.77.3.2:7001" id ids
+    for k in 1 2 3; do ns_tcpsrv "$k" || break; done
+    ok $? "3 shard hosts (network namespaces) serve the shards with xapian-tcpsrv, reached over veth pairs"
+    SD_WRAP=(ip netns exec "$NSD")
+    sd ns "$NDB" --config "$T/fast.conf"; ok $? "searchd on its own host (namespace) over the 3 shard hosts, its socket used from here"
+    SD_WRAP=()
+    fetch ns /health "$T/nh.json"
+    jcheck "namespaces: /health 200, 3 shards ok" "$T/nh.json" "
+assert j['status'] == 'ok' and j['shards_ok'] == 3, j"
+    compare remote ns ""; ok $? "shard hosts = remote shards on 127.0.0.1: ids, scores, did_you_mean and related of ${#queries[@]} queries"
+    compare one ns "fields=id,score,did_you_mean"; ok $? "shard hosts = one index: ids, scores and did_you_mean"
+    ids=$(python3 -c 'import json,sys; print(" ".join(h["id"] for h in json.load(open(sys.argv[1]))["hits"][:5]))' "$T/f0.json")
+    rel=0
+    for id in $ids; do
+        fetch one "/related?id=$id&limit=10" "$T/ra.json"
+        fetch ns "/related?id=$id&limit=10" "$T/rb.json"
+        python3 - "$T/ra.json" "$T/rb.json" <<'PY' || { diag "/related differs for $id"; rel=1; }
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+ha, hb = (sorted(x['related'], key=lambda h: (-round(h['score'], 6), h['id'])) for x in (a, b))
+assert ha, 'no related articles'
+assert [h['id'] for h in ha] == [h['id'] for h in hb], ('ids differ', [h['id'] for h in ha], [h['id'] for h in hb])
+assert all(abs(x['score'] - y['score']) <= 1e-9 * max(1, abs(x['score'])) for x, y in zip(ha, hb)), 'scores differ'
+PY
+    done
+    [ -n "$ids" ] && [ $rel = 0 ]
+    ok $? "shard hosts = one index: /related of the top 5 articles for 'sleep'"
+    fetch ns "/search?q=sleep&fields=id,score" "$T/n0.json"
+    jcheck "namespaces, all links up: partial false, shards 3/3" "$T/n0.json" "
+assert j['partial'] is False and j['shards'] == {'total': 3, 'ok': 3, 'failed': []}, j.get('shards')"
+
+    # a link down: shard host 3's end of its veth pair
+    ip -n "${NSH[3]}" link set v0 down; ok $? "shard host 3: link down (ip link set v0 down)"
+    fetch ns "/search?q=sleep&fields=id,score" "$T/n1.json"
+    [ "$STATUS" = 200 ]; ok $? "link down: /search answered 200 within curl's 20 s bound ($STATUS)"
+    jcheck "link down: partial true, shards 2/3, shard host 3 named" "$T/n1.json" "
+s = j['shards']
+assert j['partial'] is True and s['total'] == 3 and s['ok'] == 2, s
+assert s['failed'][0]['shard'] == 'tcp:10.77.3.2:7001' and s['failed'][0]['error'] in ('timeout', 'unreachable'), s
+assert j['total'] < $full_total, (j['total'], $full_total)"
+    fetch ns /health "$T/nh2.json" 10
+    [ "$STATUS" = 200 ]; ok $? "link down: /health answers ($STATUS)"
+    jcheck "link down: /health says degraded, shard 3 not ok" "$T/nh2.json" "
+assert j['status'] == 'degraded' and [s['ok'] for s in j['shards']] == [True, True, False], j"
+    fetch ns "/search?q=heart&fields=id,score" "$T/n2.json"
+    jcheck "link down: the next search is partial too" "$T/n2.json" "assert j['partial'] is True, j['shards']"
+    ip -n "${NSH[3]}" link set v0 up; ok $? "shard host 3: link up again"
+    ns_back() { fetch ns "/search?q=sleep&fields=id,score" "$T/nb.json"
+                python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(j["partial"] or j["total"] != int(sys.argv[2]))' "$T/nb.json" "$full_total"; }
+    until_ok 60 ns_back; ok $? "link back: complete answers again, no restart"
+    sdstop "$SD_PID"
+    for k in 1 2 3; do kill -TERM -- "-${NSRV[$k]}" 2>/dev/null; wait "${NSRV[$k]}" 2>/dev/null; done
+}
+if [ "$(id -u)" != 0 ]; then
+    skip "network namespaces" "not root: 'ip netns add' needs CAP_SYS_ADMIN"
+elif ! ns_setup; then
+    skip "network namespaces" "'ip netns'/veth not permitted here: $(head -c 200 "$T/netns.err" | tr '\n' ' ')"
+    ns_cleanup
+else
+    ns_tests
+    ns_cleanup
+    ! ip netns list 2>/dev/null | grep -q "^ms$$-"; ok $? "the namespaces and their links are removed"
+fi
 
 done_testing
