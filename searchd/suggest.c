@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* suggest: GET /suggest. */
+/* suggest: GET /suggest: completions of a typed prefix, ranked; a prefix
+ * nothing completes is respelled with one slip undone (a fallback only). */
 #include "suggest.h"
 
 #include <ctype.h>
@@ -12,6 +13,7 @@
 #include "doc.h"
 #include "schema.h"
 #include "server.h"
+#include "spellcost.h"
 #include "stopword.h"
 #include "tokenizer.h"
 #include "worker.h"
@@ -454,8 +456,111 @@ struct sug_job {
     size_t qlen;
     size_t limit;
     struct tokenizer *tk;
+    int fuzzy;       /* look for a one-slip respelling when nothing completes */
     struct sugs res; /* OUT */
+    char *fix;       /* OUT: q with its last word respelled, or NULL */
 };
+
+/* ---- typo-tolerant prefixes, only when nothing completes ---- */
+#define FIX_MIN 4   /* a shorter prefix completes to too much to guess */
+#define FIX_MAX 24
+
+struct probe {
+    uint32_t tf; /* the commonest of the first words the prefix begins */
+    size_t seen;
+};
+
+static int on_probe(const char *term, size_t len, uint32_t tf, void *ud)
+{
+    struct probe *p = ud;
+    (void)term;
+    (void)len;
+    if (tf > p->tf)
+        p->tf = tf;
+    return ++p->seen >= 20;
+}
+
+struct fix_cand {
+    char v[FIX_MAX + 8];
+};
+
+struct fixer {
+    const char *typed;
+    size_t tl;
+    struct fix_cand *c;
+    size_t n, cap;
+};
+
+/* A respelling of the typed prefix, to look up. */
+static void add_fix(const char *v, size_t vl, void *ud)
+{
+    struct fixer *f = ud;
+    if (f->n == f->cap || vl < FIX_MIN - 1 || vl > FIX_MAX || (vl == f->tl && memcmp(v, f->typed, vl) == 0))
+        return;
+    memcpy(f->c[f->n].v, v, vl);
+    f->c[f->n++].v[vl] = '\0';
+}
+
+/* The typed last word with one plain edit (a letter dropped, added,
+ * replaced, or two swapped) or one phonetic pattern rewritten. */
+static xap_status find_fix(xap_db *db, const char *w, size_t wl, char *out, size_t cap)
+{
+    for (size_t i = 0; i < wl; i++)
+        if (w[i] < 'a' || w[i] > 'z')
+            return XAP_OK; /* ASCII words only: that is what spellcost weighs */
+    struct fixer f = { .typed = w, .tl = wl, .cap = 60 * (FIX_MAX + 1) };
+    if (!(f.c = malloc(f.cap * sizeof *f.c)))
+        return XAP_ERR_NOMEM;
+    char v[FIX_MAX + 8];
+    for (size_t i = 0; i < wl; i++) { /* dropped */
+        memcpy(v, w, i);
+        memcpy(v + i, w + i + 1, wl - i - 1);
+        add_fix(v, wl - 1, &f);
+    }
+    for (size_t i = 0; i + 1 < wl; i++) { /* swapped */
+        memcpy(v, w, wl);
+        v[i] = w[i + 1];
+        v[i + 1] = w[i];
+        add_fix(v, wl, &f);
+    }
+    for (size_t i = 1; i < wl; i++) /* replaced (not the first letter: phonetic variants do that) */
+        for (char c = 'a'; c <= 'z'; c++) {
+            if (c == w[i])
+                continue;
+            memcpy(v, w, wl);
+            v[i] = c;
+            add_fix(v, wl, &f);
+        }
+    for (size_t i = 1; i <= wl; i++) /* added (not before the first letter) */
+        for (char c = 'a'; c <= 'z'; c++) {
+            memcpy(v, w, i);
+            v[i] = c;
+            memcpy(v + i + 1, w + i, wl - i);
+            add_fix(v, wl + 1, &f);
+        }
+    spellcost_variants(w, wl, 16, add_fix, &f);
+    /* Index look-ups are cheap, spellcost is not: weigh only the
+     * respellings some index word starts with; keep the cheapest slip,
+     * the commonest of equally cheap ones. */
+    xap_status st = XAP_OK;
+    uint32_t best_tf = 0;
+    double best_cost = SPELLCOST_FAR;
+    for (size_t i = 0; i < f.n && st == XAP_OK; i++) {
+        struct probe p = { 0, 0 };
+        st = xap_db_allterms(db, f.c[i].v, on_probe, &p);
+        if (st != XAP_OK || !p.seen)
+            continue;
+        size_t vl = strlen(f.c[i].v);
+        double cost = spellcost(w, wl, f.c[i].v, vl);
+        if (cost > spellcost_limit(wl) || cost > best_cost || (cost == best_cost && p.tf <= best_tf) || vl >= cap)
+            continue;
+        memcpy(out, f.c[i].v, vl + 1);
+        best_tf = p.tf;
+        best_cost = cost;
+    }
+    free(f.c);
+    return st;
+}
 
 static xap_status sug_run(xap_db *db, void *ud)
 {
@@ -539,6 +644,19 @@ static xap_status sug_run(xap_db *db, void *ud)
         sugs_move(&j->res, &part);
     }
     sugs_free(&part);
+    /* nothing completes the last word: try it with one slip undone */
+    if (st == XAP_OK && j->res.n == 0 && j->fuzzy && !trailing && w[n - 1]->len >= FIX_MIN &&
+        w[n - 1]->len <= FIX_MAX) {
+        char fix[FIX_MAX + 8] = "";
+        st = find_fix(db, w[n - 1]->text, w[n - 1]->len, fix, sizeof fix);
+        size_t at = w[n - 1]->start, fl = strlen(fix);
+        if (st == XAP_OK && fl && (j->fix = malloc(at + fl + 1)) != NULL) {
+            memcpy(j->fix, j->q, at);
+            memcpy(j->fix + at, fix, fl + 1);
+        }
+        if (st != XAP_OK || j->fix)
+            return st; /* the caller completes j->fix instead */
+    }
     for (size_t i = 0; st == XAP_OK && i < j->res.n; i++)
         rescore(db, &j->res.v[i], trailing ? n + 1 : n);
     if (j->res.n > 1)
@@ -598,12 +716,21 @@ void suggest_handle(struct server_req *req)
     if (server_arg_int(req, "limit", 8, 1, 50, &limit) != 0 || !server_db(req))
         return;
     struct worker *wk = server_worker(req);
-    struct sug_job j = { q, qlen, (size_t)limit, worker_tokenizer(wk), { 0 } };
+    struct sug_job j = { q, qlen, (size_t)limit, worker_tokenizer(wk), 1, { 0 }, NULL };
     if (!j.tk) {
         server_reply_error(req, 500, "internal", NULL, -1, "tokenizer unavailable");
         return;
     }
     xap_status st = worker_retry(wk, sug_run, &j);
+    char *fix = j.fix;
+    if (st == XAP_OK && fix) { /* the respelled prefix, completed (no second guess) */
+        sugs_free(&j.res);
+        j.q = fix;
+        j.qlen = strlen(fix);
+        j.fuzzy = 0;
+        j.fix = NULL;
+        st = worker_retry(wk, sug_run, &j);
+    }
     json_t *list = json_array();
     for (size_t i = 0; st == XAP_OK && list && i < j.res.n && i < (size_t)limit; i++) {
         const struct sug *g = &j.res.v[i];
@@ -619,9 +746,14 @@ void suggest_handle(struct server_req *req)
     }
     sugs_free(&j.res);
     if (st != XAP_OK || !list) {
+        free(fix);
         json_decref(list);
         server_reply_error(req, 500, "internal", NULL, -1, "suggestions: %s", xap_errmsg());
         return;
     }
-    server_reply_json(req, 200, json_pack("{s:s, s:o}", "q", q, "suggestions", list));
+    json_t *reply = json_pack("{s:s, s:o}", "q", q, "suggestions", list);
+    if (reply && fix && json_array_size(list) > 0) /* what the completions complete */
+        json_object_set_new(reply, "corrected", json_string(fix));
+    free(fix);
+    server_reply_json(req, 200, reply);
 }

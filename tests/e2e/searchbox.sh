@@ -5,7 +5,7 @@
 # and keeps quiet on real words the index lacks (a rare medical term, a
 # word hunspell inflects), numbers, ids, Chinese and absurdly long input;
 # /suggest completes prefixes to the articles' topics and words, ranked
-# by score, and answers Chinese and over-long input sanely.
+# by score (a misspelled prefix only when nothing completes it), and answers Chinese and over-long input sanely.
 . "$(dirname "$0")/../lib.sh"
 need curl python3
 tmpdir
@@ -74,6 +74,11 @@ sug "dehyd" "assert s[0] == 'dehydration', s"
 sug "a" "sc = [x['score'] for x in j['suggestions'] if x['kind'] != 'title']
 assert sc == sorted(sc, reverse=True), j"
 sug "失" "assert isinstance(s, list), j"
+# nothing completes the last word: one slip undone, and "corrected" says so
+sug "migrian" "assert s[0] == 'migraine' and j.get('corrected') == 'migrain', j"
+sug "heart attak" "assert s[0] == 'heart attack' and j.get('corrected') == 'heart attac', j"
+sug "hypertenshun" "assert s[0] == 'hypertension', j           # phonetic: -tion as it sounds"
+sug "insom" "assert 'corrected' not in j, j                  # a prefix that completes is never respelled"
 # one typed word: the word before longer names that go on from it
 # ("depression is more than sadness" is a topic, but 'dep' wants 'depression')
 sug "dep" "assert s[0] == 'depression', s"
