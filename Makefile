@@ -142,6 +142,7 @@ site-stop:
 
 bench: all $(TOOL_BIN)
 	@bench/run.sh
+	@bench/scaleout.sh
 
 eval: all
 	@bench/eval.sh
