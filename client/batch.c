@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "grow.h"
 #include "reply.h"
 
 struct query {
@@ -142,15 +143,9 @@ static int read_queries(struct run *r, int *bad)
             continue;
         }
         first = 0;
-        if (r->nq == cap) {
-            size_t ncap = cap ? cap * 2 : 256;
-            struct query *p = realloc(r->q, ncap * sizeof *p);
-            if (!p) {
-                free(copy);
-                goto oom;
-            }
-            r->q = p;
-            cap = ncap;
+        if (GROW(r->q, cap, r->nq + 1, 256) != 0) {
+            free(copy);
+            goto oom;
         }
         struct query *q = &r->q[r->nq++];
         q->line = copy;

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "grow.h"
 #include "markup.h"
 
 #include <stdlib.h>
@@ -97,14 +98,8 @@ static int push_span(struct markup *m, size_t *cap, size_t start, size_t end)
 {
     if (end <= start)
         return 0;
-    if (m->nspans == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 8;
-        struct markup_span *p = realloc(m->spans, ncap * sizeof *p);
-        if (!p)
-            return -1;
-        m->spans = p;
-        *cap = ncap;
-    }
+    if (GROW(m->spans, (*cap), m->nspans + 1, 8) != 0)
+        return -1;
     m->spans[m->nspans].start = start;
     m->spans[m->nspans].end = end;
     m->nspans++;

@@ -24,6 +24,7 @@
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
 
+#include "grow.h"
 #include "log.h"
 #include "utf8.h"
 
@@ -415,14 +416,8 @@ static int has_alnum(const char *s, size_t len)
 
 static struct tok_token *push_token(struct tokenizer *tk)
 {
-    if (tk->ntok == tk->tokcap) {
-        size_t cap = tk->tokcap ? tk->tokcap * 2 : 256;
-        struct tok_token *t = realloc(tk->tok, cap * sizeof *t);
-        if (!t)
-            return NULL;
-        tk->tok = t;
-        tk->tokcap = cap;
-    }
+    if (GROW(tk->tok, tk->tokcap, tk->ntok + 1, 256) != 0)
+        return NULL;
     struct tok_token *t = &tk->tok[tk->ntok++];
     memset(t, 0, sizeof *t);
     return t;
@@ -581,14 +576,8 @@ static int add_segment(struct tokenizer *tk, const char *in, size_t limit, const
         if (!join && flush_group(tk, in, limit, sg->start) < 0)
             return -1;
     }
-    if (tk->ngroup == tk->groupcap) {
-        size_t cap = tk->groupcap ? tk->groupcap * 2 : 16;
-        struct seg *g = realloc(tk->group, cap * sizeof *g);
-        if (!g)
-            return -1;
-        tk->group = g;
-        tk->groupcap = cap;
-    }
+    if (GROW(tk->group, tk->groupcap, tk->ngroup + 1, 16) != 0)
+        return -1;
     tk->group[tk->ngroup++] = *sg;
     return 0;
 }

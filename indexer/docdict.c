@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "docrec.h"
+#include "grow.h"
 #include "log.h"
 #include "strmap.h"
 
@@ -105,12 +106,8 @@ static void build(void)
         for (size_t i = 0; i < len; i++) {
             if (s[i] == ' ' || (i > 0 && s[i - 1] != ' '))
                 continue;
-            if (nw == wcap) {
-                size_t *nws = realloc(ws, (wcap = wcap ? wcap * 2 : 1024) * sizeof *ws);
-                if (!nws)
-                    goto out;
-                ws = nws;
-            }
+            if (GROW(ws, wcap, nw + 1, 1024) != 0)
+                goto out;
             ws[nw++] = i;
         }
         for (size_t i = 0; i < nw; i++) {

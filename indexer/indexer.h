@@ -108,6 +108,8 @@ void writer_abort(struct writer *w);
 /* The path of the database written, for messages. */
 const char *writer_path(const struct writer *w);
 
+/* Disk use of the files under path, in MB (st_blocks, as du counts). */
+double writer_tree_mb(const char *path);
 /* Print what the index at db holds (--stats). Returns an exit status. */
 int writer_print_stats(const char *db);
 

@@ -134,7 +134,6 @@ static void default_synonyms(struct indexer_opts *o, const char **files)
     }
 }
 
-static double dir_mb(const char *path);
 
 static int run(int argc, char **argv, struct config *cfgp, const char **syn, char **dels);
 
@@ -389,27 +388,8 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
     }
     if (interrupted)
         log_warn("interrupted: committed what was indexed; run the same command again to finish");
-    progress_summary(&st, o.db, o.dry_run ? 0 : dir_mb(o.db), o.dry_run);
+    progress_summary(&st, o.db, o.dry_run ? 0 : writer_tree_mb(o.db), o.dry_run);
     if (interrupted || st.files_failed || st.failed)
         return EXIT_INPUT_ERRORS;
     return EXIT_DONE;
-}
-
-#define _XOPEN_SOURCE_EXTENDED 1
-#include <ftw.h>
-static double du_bytes;
-static int du_one(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-    (void)p;
-    (void)f;
-    if (flag == FTW_F)
-        du_bytes += (double)sb->st_blocks * 512;
-    return 0;
-}
-
-static double dir_mb(const char *path)
-{
-    du_bytes = 0;
-    nftw(path, du_one, 16, FTW_PHYS);
-    return du_bytes / 1048576.0;
 }

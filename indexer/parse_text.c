@@ -13,6 +13,7 @@
  * Lines are trimmed (ASCII space, NBSP, ideographic space); blank lines
  * separate paragraphs. Navigation and Recommend lines never reach the body.
  */
+#include "grow.h"
 #include "parse.h"
 
 #include <stdint.h>
@@ -149,15 +150,9 @@ static void rec_line(struct state *st, const char *s, size_t n)
 
 static struct para *new_para(struct state *st, const char *s, size_t n)
 {
-    if (st->n_paras == st->cap_paras) {
-        size_t cap = st->cap_paras ? st->cap_paras * 2 : 32;
-        struct para *p = realloc(st->paras, cap * sizeof(*p));
-        if (!p) {
-            st->nomem = 1;
-            return NULL;
-        }
-        st->paras = p;
-        st->cap_paras = cap;
+    if (GROW(st->paras, st->cap_paras, st->n_paras + 1, 32) != 0) {
+        st->nomem = 1;
+        return NULL;
     }
     st->paras[st->n_paras] = (struct para){ s, n, 1, 0 };
     return &st->paras[st->n_paras++];

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "grow.h"
 #include "input.h"
 #include "log.h"
 #include "schema.h"
@@ -399,15 +400,7 @@ static int walk_cb_push(const char *path, const char *root, void *ud)
     job->path = strdup(path);
     job->root = root ? strdup(root) : NULL;
     pthread_mutex_lock(&r->ids_mu);
-    if (r->n_paths == r->cap_paths) {
-        size_t ncap = r->cap_paths ? r->cap_paths * 2 : 256;
-        char **np = realloc(r->paths, ncap * sizeof *np);
-        if (np) {
-            r->paths = np;
-            r->cap_paths = ncap;
-        }
-    }
-    char *copy = r->n_paths < r->cap_paths ? strdup(path) : NULL;
+    char *copy = GROW(r->paths, r->cap_paths, r->n_paths + 1, 256) == 0 ? strdup(path) : NULL;
     if (copy)
         r->paths[r->n_paths] = copy;
     job->seq = (unsigned)r->n_paths;

@@ -3,6 +3,7 @@
  * are reproducible), hidden entries skipped, and a directory already on
  * the current path (by device and inode) is a symlink loop: reported and
  * skipped. */
+#include "grow.h"
 #include "indexer.h"
 
 #include <dirent.h>
@@ -78,13 +79,8 @@ static void walk_dir(struct walk *w, const char *path, const struct stat *st)
     while ((de = readdir(d))) {
         if (de->d_name[0] == '.')
             continue; /* hidden, ".", ".." */
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **nn = realloc(names, cap * sizeof *nn);
-            if (!nn)
-                break;
-            names = nn;
-        }
+        if (GROW(names, cap, n + 1, 64) != 0)
+            break;
         names[n] = strdup(de->d_name);
         if (names[n])
             n++;

@@ -26,6 +26,7 @@
 
 #include "docdict.h"
 #include "docrec.h"
+#include "grow.h"
 #include "indexdir.h"
 #include "input.h"
 #include "log.h"
@@ -478,14 +479,8 @@ static int collect_file(const char *term, size_t len, uint32_t tf, void *ud)
 {
     struct prune_ctx *p = ud;
     (void)tf;
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 256;
-        char **np = realloc(p->paths, cap * sizeof *np);
-        if (!np)
-            return 1;
-        p->paths = np;
-        p->cap = cap;
-    }
+    if (GROW(p->paths, p->cap, p->n + 1, 256) != 0)
+        return 1;
     char *s = malloc(len + 1);
     if (!s)
         return 1;
@@ -548,14 +543,8 @@ struct key_list {
 static int collect_key(const char *s, size_t len, void *ud)
 {
     struct key_list *k = ud;
-    if (k->n == k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 1024;
-        char **nk = realloc(k->keys, cap * sizeof *nk);
-        if (!nk)
-            return 1;
-        k->keys = nk;
-        k->cap = cap;
-    }
+    if (GROW(k->keys, k->cap, k->n + 1, 1024) != 0)
+        return 1;
     k->keys[k->n] = strndup(s, len);
     if (k->keys[k->n])
         k->n++;
@@ -625,7 +614,6 @@ static void following_generation(const char *gen, char *buf, size_t cap)
 /* Compact src (merged with the side writers' databases) into the next
  * generation and make that live. optional: a failure is a warning (the
  * caller keeps src live), not an error. */
-static double tree_mb(const char *path);
 
 static int compact_and_swap(struct writer *w, const char *src, int optional)
 {
@@ -637,7 +625,7 @@ static int compact_and_swap(struct writer *w, const char *src, int optional)
     for (unsigned i = 0; i < w->n_sides; i++)
         srcs[n++] = w->sides[i]->path;
     for (size_t i = 0; i < n; i++)
-        before += tree_mb(srcs[i]);
+        before += writer_tree_mb(srcs[i]);
     following_generation(src, dst, sizeof dst);
     indexdir_remove(dst);
     /* the phase after the documents: say what it is, it can take minutes */
@@ -665,7 +653,7 @@ static int compact_and_swap(struct writer *w, const char *src, int optional)
     if (w->rebuilding)
         indexdir_remove(src); /* the uncompacted build: never live */
     snprintf(w->path, sizeof w->path, "%s", dst);
-    log_info("%s: %.1f MB before, %.1f MB after, in %.1f s", n > 1 ? "merged" : "compacted", before, tree_mb(dst),
+    log_info("%s: %.1f MB before, %.1f MB after, in %.1f s", n > 1 ? "merged" : "compacted", before, writer_tree_mb(dst),
              progress_now() - t0);
     return 0;
 }
@@ -820,7 +808,7 @@ static int print_term(const char *t, size_t len, uint32_t tf, void *ud)
     return 0;
 }
 
-static double tree_mb(const char *path)
+double writer_tree_mb(const char *path)
 {
     du_total = 0;
     nftw(path, du_add, 16, FTW_PHYS);
@@ -850,8 +838,7 @@ int writer_print_stats(const char *dbdir)
     xap_db_allterms(db, "", count_term, &all);
     xap_db_synonym_keys(db, "", count_key, &syn);
     xap_db_spelling_words(db, count_word, &spell);
-    du_total = 0;
-    nftw(live, du_add, 16, FTW_PHYS);
+    double mb = writer_tree_mb(live);
     printf("index:       %s (live: %s)\n", dbdir, live);
     printf("documents:   %u\n", docs);
     printf("terms:       %llu distinct\n", (unsigned long long)all.n);
@@ -860,7 +847,7 @@ int writer_print_stats(const char *dbdir)
     printf("synonyms:    %llu keys\n", (unsigned long long)syn.n);
     printf("spelling:    %llu words, %llu occurrences\n", (unsigned long long)spell.n,
            (unsigned long long)spell.total);
-    printf("size:        %.2f MB\n", (double)du_total / 1048576.0);
+    printf("size:        %.2f MB\n", mb);
     struct list_ctx l = { strlen(PFX_LANG) };
     printf("languages:\n");
     xap_db_allterms(db, PFX_LANG, print_term, &l);

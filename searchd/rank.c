@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "plan.h"
+#include "qlist.h"
 #include "schema.h"
 #include "stopword.h"
 #include "synonyms.h"
@@ -40,12 +41,6 @@ void rank_opts_from_config(struct rank_opts *o, const struct config *cfg)
     o->max_wildcard = (unsigned)cfg->searchd.max_wildcard;
 }
 
-/* A growing list of sub-queries; the first failure sticks in st. */
-struct qlist {
-    xap_query **q;
-    size_t n, cap;
-};
-
 struct build {
     const struct plan *p;
     const struct rank_opts *o;
@@ -54,31 +49,12 @@ struct build {
     xap_status st;
 };
 
+/* Append q to l; a failure is the build's. */
 static void ql_add(struct build *b, struct qlist *l, xap_query *q)
 {
-    if (!q)
-        return;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        xap_query **nq = realloc(l->q, cap * sizeof *nq);
-        if (!nq) {
-            b->st = XAP_ERR_NOMEM;
-            xap_query_free(q);
-            return;
-        }
-        l->q = nq;
-        l->cap = cap;
-    }
-    l->q[l->n++] = q;
-}
-
-static void ql_free(struct qlist *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        xap_query_free(l->q[i]);
-    free(l->q);
-    l->q = NULL;
-    l->n = l->cap = 0;
+    qlist_push(l, q);
+    if (l->st != XAP_OK)
+        b->st = l->st;
 }
 
 static xap_query *term(struct build *b, const char *prefix, const char *s, size_t len, uint32_t pos)
@@ -98,19 +74,19 @@ static xap_query *combine(struct build *b, enum xap_op op, struct qlist *l, uint
 {
     xap_query *q = NULL;
     if (l->n == 0) {
-        ql_free(l);
+        qlist_free(l);
         return NULL;
     }
     if (l->n == 1 && (op == XAP_OP_OR || op == XAP_OP_AND || op == XAP_OP_SYNONYM)) {
         q = l->q[0];
         l->n = 0;
-        ql_free(l);
+        qlist_free(l);
         return q;
     }
     xap_status st = xap_query_combine(op, l->q, l->n, window, &q);
     if (st != XAP_OK)
         b->st = st;
-    ql_free(l);
+    qlist_free(l);
     return q;
 }
 
@@ -468,7 +444,7 @@ static xap_query *bag(struct build *b, const struct qnode *n)
             q = pair(b, XAP_OP_AND_MAYBE, q, r);
     } else {
         q = r;
-        ql_free(&must);
+        qlist_free(&must);
     }
     /* Function and opener words re-rank what matches, never match alone. */
     xap_query *bst = combine(b, XAP_OP_OR, &boost, 0);
@@ -483,12 +459,12 @@ static xap_query *bag(struct build *b, const struct qnode *n)
         }
         q = pair(b, XAP_OP_FILTER, q, f);
     } else {
-        ql_free(&filt);
+        qlist_free(&filt);
     }
     if (excl.n && q)
         q = pair(b, XAP_OP_AND_NOT, q, combine(b, XAP_OP_OR, &excl, 0));
     else
-        ql_free(&excl);
+        qlist_free(&excl);
     return q;
 }
 
@@ -540,7 +516,7 @@ static xap_query *compile(struct build *b, const struct qnode *n)
         for (size_t i = 1; i < n->n_kids; i++)
             ql_add(b, &r, compile(b, n->kids[i]));
         if (!l) {
-            ql_free(&r);
+            qlist_free(&r);
             return NULL;
         }
         return pair(b, XAP_OP_AND_NOT, l, combine(b, XAP_OP_OR, &r, 0));

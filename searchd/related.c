@@ -30,6 +30,8 @@
 
 #include "article.h"
 #include "doc.h"
+#include "grow.h"
+#include "qlist.h"
 #include "schema.h"
 #include "server.h"
 #include "stopword.h"
@@ -116,14 +118,8 @@ static void seed_free(struct seed *s)
 static int seed_add(const char *term, size_t len, uint32_t wdf, uint32_t tf, void *ud)
 {
     struct seed *s = ud;
-    if (s->n == s->cap) {
-        size_t nc = s->cap ? s->cap * 2 : 256;
-        struct sterm *nt = realloc(s->t, nc * sizeof *nt);
-        if (!nt)
-            return 1;
-        s->t = nt;
-        s->cap = nc;
-    }
+    if (GROW(s->t, s->cap, s->n + 1, 256) != 0)
+        return 1;
     char *c = strndup(term, len);
     if (!c)
         return 1;
@@ -202,62 +198,6 @@ static xap_status seed_load(xap_db *db, const uint32_t *docids, size_t n, struct
 }
 
 /* ---- query building ------------------------------------------------------- */
-
-struct qlist {
-    xap_query **q;
-    size_t n, cap;
-    xap_status st; /* first failure */
-};
-
-static void qlist_free(struct qlist *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        xap_query_free(l->q[i]);
-    free(l->q);
-    memset(l, 0, sizeof *l);
-}
-
-/* Append q (taken over: freed on failure too). */
-static void qlist_push(struct qlist *l, xap_query *q)
-{
-    if (l->st == XAP_OK && l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 64;
-        xap_query **nq = realloc(l->q, nc * sizeof *nq);
-        if (nq) {
-            l->q = nq;
-            l->cap = nc;
-        } else
-            l->st = XAP_ERR_NOMEM;
-    }
-    if (l->st != XAP_OK) {
-        xap_query_free(q);
-        return;
-    }
-    l->q[l->n++] = q;
-}
-
-/* Append q scaled by factor (q is freed). */
-static void qlist_scaled(struct qlist *l, xap_query *q, double factor)
-{
-    xap_query *s = q;
-    if (l->st == XAP_OK && factor != 1.0) {
-        l->st = xap_query_scale(q, factor, &s);
-        xap_query_free(q);
-    }
-    if (l->st != XAP_OK)
-        return;
-    qlist_push(l, s);
-}
-
-/* Append term scaled by factor (skipped when factor <= 0). */
-static void qlist_term(struct qlist *l, const char *term, double factor)
-{
-    if (l->st != XAP_OK || factor <= 0)
-        return;
-    xap_query *t;
-    if ((l->st = xap_query_term(term, 1, 0, &t)) == XAP_OK)
-        qlist_scaled(l, t, factor);
-}
 
 /* Articles a word (title word) may be in before it is too common to
  * relate two articles (a template word): a share of the collection, but
@@ -485,14 +425,8 @@ static struct cand *cands_get(struct cands *cs, uint32_t docid, int create)
             return &cs->c[i];
     if (!create)
         return NULL;
-    if (cs->n == cs->cap) {
-        size_t nc = cs->cap ? cs->cap * 2 : 32;
-        struct cand *n = realloc(cs->c, nc * sizeof *n);
-        if (!n)
-            return NULL;
-        cs->c = n;
-        cs->cap = nc;
-    }
+    if (GROW(cs->c, cs->cap, cs->n + 1, 32) != 0)
+        return NULL;
     cs->c[cs->n] = (struct cand){ docid, 0, 0 };
     return &cs->c[cs->n++];
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "grow.h"
 #include "schema.h"
 #include "tokenizer.h"
 #include "utf8.h"
@@ -75,14 +76,8 @@ int snippet_query_add(struct snippet_query *sq, const char *text, size_t len)
     for (size_t i = 0; i < sq->n; i++)
         if (strlen(sq->e[i].text) == len && memcmp(sq->e[i].text, text, len) == 0)
             return 0;
-    if (sq->n == sq->cap) {
-        size_t cap = sq->cap ? sq->cap * 2 : 8;
-        struct sq_entry *ne = realloc(sq->e, cap * sizeof *ne);
-        if (!ne)
-            return -1;
-        sq->e = ne;
-        sq->cap = cap;
-    }
+    if (GROW(sq->e, sq->cap, sq->n + 1, 8) != 0)
+        return -1;
     struct sq_entry *e = &sq->e[sq->n];
     size_t nw = 1;
     for (size_t i = 0; i < len; i++)

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "log.h"
 #include "schema.h"
 #include "spellcost.h"
@@ -74,18 +75,9 @@ static int ws_add(struct wordset *ws, const char *w, size_t len)
         return 0;
     if ((ws->n + 1) * 2 > ws->cap && ws_grow(ws) != 0)
         return -1;
-    if (ws->alen + len + 1 > ws->acap) {
-        size_t cap = ws->acap ? ws->acap * 2 : 1 << 20;
-        while (cap < ws->alen + len + 1)
-            cap *= 2;
-        if (cap > UINT32_MAX)
-            return -1;
-        char *a = realloc(ws->arena, cap);
-        if (!a)
-            return -1;
-        ws->arena = a;
-        ws->acap = cap;
-    }
+    /* arena offsets are 32-bit slots */
+    if (ws->alen + len + 1 > UINT32_MAX / 2 || GROW(ws->arena, ws->acap, ws->alen + len + 1, 1 << 20) != 0)
+        return -1;
     memcpy(ws->arena + ws->alen, w, len);
     ws->arena[ws->alen + len] = '\0';
     size_t i = hash(w, len) & (ws->cap - 1);
@@ -341,14 +333,8 @@ struct strs {
 
 static int strs_push(struct strs *l, char *s)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        char **nv = realloc(l->v, cap * sizeof *nv);
-        if (!nv)
-            return -1;
-        l->v = nv;
-        l->cap = cap;
-    }
+    if (GROW(l->v, l->cap, l->n + 1, 64) != 0)
+        return -1;
     l->v[l->n++] = s;
     return 0;
 }
@@ -406,14 +392,8 @@ static xap_status consider(struct target *t, const char *c, size_t len)
     double cost = spellcost(t->w, t->len, c, len);
     if (cost > t->limit)
         return XAP_OK;
-    if (t->cs.n == t->cs.cap) {
-        size_t cap = t->cs.cap ? t->cs.cap * 2 : 8;
-        struct cand *nc = realloc(t->cs.c, cap * sizeof *nc);
-        if (!nc)
-            return XAP_ERR_NOMEM;
-        t->cs.c = nc;
-        t->cs.cap = cap;
-    }
+    if (GROW(t->cs.c, t->cs.cap, t->cs.n + 1, 8) != 0)
+        return XAP_ERR_NOMEM;
     char *d = strndup(c, len);
     if (!d)
         return XAP_ERR_NOMEM;
@@ -660,15 +640,9 @@ static void collect_cb(const struct qnode *t, void *ud)
     struct collect *c = ud;
     if (c->nomem || c->n >= 256)
         return;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 16;
-        const struct qnode **nt = realloc(c->t, cap * sizeof *nt);
-        if (!nt) {
-            c->nomem = 1;
-            return;
-        }
-        c->t = nt;
-        c->cap = cap;
+    if (GROW(c->t, c->cap, c->n + 1, 16) != 0) {
+        c->nomem = 1;
+        return;
     }
     c->t[c->n++] = t;
 }
@@ -687,17 +661,9 @@ static void append_escaped(char **buf, size_t *len, size_t *cap, int *fail, cons
             default: break;
             }
         size_t rl = rep ? strlen(rep) : 1;
-        if (*len + rl + 1 > *cap) {
-            size_t nc = *cap ? *cap * 2 : 128;
-            while (nc < *len + rl + 1)
-                nc *= 2;
-            char *nb = realloc(*buf, nc);
-            if (!nb) {
-                *fail = 1;
-                return;
-            }
-            *buf = nb;
-            *cap = nc;
+        if (GROW(*buf, *cap, *len + rl + 1, 128) != 0) {
+            *fail = 1;
+            return;
         }
         memcpy(*buf + *len, rep ? rep : s + i, rl);
         *len += rl;

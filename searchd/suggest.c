@@ -11,6 +11,7 @@
 
 #include "article.h"
 #include "doc.h"
+#include "grow.h"
 #include "schema.h"
 #include "server.h"
 #include "spellcost.h"
@@ -92,15 +93,9 @@ static void sugs_add(struct sugs *s, const char *text, size_t len, enum kind kin
         }
     struct sug *g;
     if (s->n < s->keep) {
-        if (s->n == s->cap) {
-            size_t nc = s->cap ? s->cap * 2 : 16;
-            struct sug *nv = realloc(s->v, nc * sizeof *nv);
-            if (!nv) {
-                s->oom = 1;
-                return;
-            }
-            s->v = nv;
-            s->cap = nc;
+        if (GROW(s->v, s->cap, s->n + 1, 16) != 0) {
+            s->oom = 1;
+            return;
         }
         g = &s->v[s->n];
     } else {
