@@ -13,7 +13,8 @@
 # index (ids, scores, did_you_mean, /related) and a link down (`ip link set
 # down` on a shard host's veth): partial answers naming the shard, /health
 # answering, recovery when the link is up.  Skipped with a message where
-# `ip netns` is not permitted (not root, no CAP_SYS_ADMIN).
+# `ip netns` is not usable (not root, no CAP_SYS_ADMIN, or a chroot whose
+# "/" is no mount point, as in scripts/fresh-check.sh).
 . "$(dirname "$0")/../lib.sh"
 need curl python3 xapian-tcpsrv setsid ip
 tmpdir
@@ -295,6 +296,10 @@ ns_setup() {    # -> NSD (searchd host), NSH[1..3] (shard hosts); 1 = not permit
         ip -n "${NSH[$k]}" addr add "10.77.$k.2/24" dev v0 && ip -n "${NSH[$k]}" link set v0 up &&
         ip -n "${NSH[$k]}" link set lo up || return 1
     done 2>> "$T/netns.err"
+    # `ip netns exec` needs "/" to be a mount point (it is not in a plain
+    # chroot, e.g. scripts/fresh-check.sh): try it before relying on it.
+    ip netns exec "${NSH[1]}" ip -br link show v0 > /dev/null 2>> "$T/netns.err" &&
+        ip netns exec "$NSD" ip -br link show v1 > /dev/null 2>> "$T/netns.err"
 }
 ns_port() {     # ns_port K: the searchd host can connect to shard host K (20 s)
     ip netns exec "$NSD" bash -c 'for ((i = 0; i < 200; i++)); do (exec 3<>"/dev/tcp/$1/7001") 2>/dev/null && exit 0; sleep 0.1; done; exit 1' _ "10.77.$1.2"
@@ -363,7 +368,7 @@ assert j['status'] == 'degraded' and [s['ok'] for s in j['shards']] == [True, Tr
 if [ "$(id -u)" != 0 ]; then
     skip "network namespaces" "not root: 'ip netns add' needs CAP_SYS_ADMIN"
 elif ! ns_setup; then
-    skip "network namespaces" "'ip netns'/veth not permitted here: $(head -c 200 "$T/netns.err" | tr '\n' ' ')"
+    skip "network namespaces" "not usable here (ip netns add/exec, veth): $(head -c 200 "$T/netns.err" | tr '\n' ' ')"
     ns_cleanup
 else
     ns_tests
