@@ -520,49 +520,6 @@ xap_status xap_db_termfreq(xap_db *db, const char *term, uint32_t *out)
 /* Past this many kept frequencies the oldest request's are dropped. */
 #define XAP_TF_KEEP 100000
 
-xap_status xap_db_prefetch_termfreqs(xap_db *db, const char *const *terms, size_t n)
-{
-    if (!db)
-        return NULL_ARG(__func__, "db");
-    if (!terms && n)
-        return NULL_ARG(__func__, "terms");
-    try {
-        std::vector<std::string> want;
-        want.swap(db->wanted);
-        for (size_t i = 0; i < n; i++)
-            if (terms[i] && *terms[i] && !db->tf.count(terms[i]))
-                want.emplace_back(terms[i]);
-        std::sort(want.begin(), want.end());
-        want.erase(std::unique(want.begin(), want.end()), want.end());
-        if (want.empty())
-            return XAP_OK;
-        std::vector<Xapian::doccount> tf = exact_termfreqs(db->db, db->remote, want);
-        if (db->tf.size() + want.size() > XAP_TF_KEEP)
-            db->tf.clear();
-        for (size_t i = 0; i < want.size(); i++)
-            db->tf.emplace(std::move(want[i]), tf[i]);
-        return XAP_OK;
-    } catch (...) {
-        return map_exception(__func__);
-    }
-}
-
-xap_status xap_db_want_termfreqs(xap_db *db, const char *const *terms, size_t n)
-{
-    if (!db)
-        return NULL_ARG(__func__, "db");
-    if (!terms && n)
-        return NULL_ARG(__func__, "terms");
-    try {
-        for (size_t i = 0; i < n; i++)
-            if (terms[i] && *terms[i] && !db->tf.count(terms[i]))
-                db->wanted.emplace_back(terms[i]);
-        return XAP_OK;
-    } catch (...) {
-        return map_exception(__func__);
-    }
-}
-
 /* Keep the frequencies of terms[from..) (the wanted terms an exchange
  * carried along). */
 static void keep_termfreqs(xap_db *db, const std::vector<std::string> &terms,
@@ -572,6 +529,49 @@ static void keep_termfreqs(xap_db *db, const std::vector<std::string> &terms,
         db->tf.clear();
     for (size_t i = from; i < terms.size(); i++)
         db->tf.emplace(terms[i], tf[i]);
+}
+
+/* Add the terms not known yet to db->wanted. */
+static void add_wanted(xap_db *db, const char *const *terms, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (terms[i] && *terms[i] && !db->tf.count(terms[i]))
+            db->wanted.emplace_back(terms[i]);
+}
+
+xap_status xap_db_want_termfreqs(xap_db *db, const char *const *terms, size_t n)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!terms && n)
+        return NULL_ARG(__func__, "terms");
+    try {
+        add_wanted(db, terms, n);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+/* The wanted terms, these among them, in one exchange. */
+xap_status xap_db_prefetch_termfreqs(xap_db *db, const char *const *terms, size_t n)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!terms && n)
+        return NULL_ARG(__func__, "terms");
+    try {
+        add_wanted(db, terms, n);
+        std::vector<std::string> want;
+        want.swap(db->wanted);
+        std::sort(want.begin(), want.end());
+        want.erase(std::unique(want.begin(), want.end()), want.end());
+        if (!want.empty())
+            keep_termfreqs(db, want, exact_termfreqs(db->db, db->remote, want), 0);
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
 }
 
 void xap_db_forget_termfreqs(xap_db *db)

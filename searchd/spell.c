@@ -238,6 +238,17 @@ int spell_dictionary_knows(const char *word, size_t len, xap_stem *stem)
     return sl && ws_has(&stems, st, sl);
 }
 
+/* The stem term who_knows asks for w ("Zjerk" for "jerks"), or 0 when
+ * stemming cuts no ending off. */
+static int stem_term(xap_stem *stem, const char *w, size_t len, char *t /* SCHEMA_MAX_TERM + 1 */)
+{
+    char cs[SCHEMA_MAX_TERM + 1];
+    size_t sl = cut_stem(stem, w, len, cs, sizeof cs);
+    if (sl)
+        schema_term(t, PFX_STEM, cs, sl);
+    return sl > 0;
+}
+
 static int spellable(const struct qnode *n)
 {
     if (n->tok_flags & (TOK_CJK | TOK_NUMERIC | TOK_COMPOUND | TOK_PART))
@@ -278,11 +289,9 @@ static xap_status who_knows(xap_db *db, xap_stem *stem, const char *w, enum know
         *known = KNOWN;
         return st;
     }
-    char cs[SCHEMA_MAX_TERM + 1], t[SCHEMA_MAX_TERM + 1];
-    size_t sl = cut_stem(stem, w, len, cs, sizeof cs);
-    if (!sl)
+    char t[SCHEMA_MAX_TERM + 1];
+    if (!stem_term(stem, w, len, t))
         return XAP_OK;
-    schema_term(t, PFX_STEM, cs, sl);
     st = xap_db_termfreq(db, t, &tf);
     if (st == XAP_OK && tf > 0) {
         *known = STEM_ONLY;
@@ -680,14 +689,12 @@ static xap_status known_terms(xap_stem *stem, const struct collect *c, struct st
         if (!spellable(c->t[i]))
             continue;
         const char *w = c->t[i]->text;
-        char cs[SCHEMA_MAX_TERM + 1], t[SCHEMA_MAX_TERM + 1];
-        size_t sl = cut_stem(stem, w, strlen(w), cs, sizeof cs);
+        char t[SCHEMA_MAX_TERM + 1];
         char *a = strdup(w);
         if (!a || strs_push(look, a) != 0) {
             free(a);
             st = XAP_ERR_NOMEM;
-        } else if (sl) {
-            schema_term(t, PFX_STEM, cs, sl);
+        } else if (stem_term(stem, w, strlen(w), t)) {
             char *b = strdup(t);
             if (!b || strs_push(look, b) != 0) {
                 free(b);
