@@ -649,8 +649,13 @@ void search_handle(struct server_req *req)
         r2.hits = r2.dym = r2.rel_articles = r2.rel_terms = r2.facets = NULL;
         st = worker_retry(w, run_search, &r2);
         if (st == XAP_OK && r2.total > 0) {
+            /* did_you_mean still names the correction: a client that
+             * reads only it shows the same words as "corrected". */
+            json_t *dym = r.dym;
+            r.dym = NULL;
             run_reset(&r);
             r = r2;
+            r.dym = dym;
         } else {
             run_reset(&r2);
             free(to);

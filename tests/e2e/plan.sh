@@ -94,6 +94,9 @@ ok $? "every hit's snippet highlights why it matched"
 b=$(q "insomina")
 js "$b" "d['corrected'] == {'from': 'insomina', 'to': 'insomnia'} and d['total'] > 0 and 'insomnia' in d['hits'][0]['id']"
 ok $? "a zero-hit typo answers the corrected query's hits with corrected"
+b=$(q "insomina" "&fields=id,did_you_mean")
+js "$b" "d['corrected']['to'] == 'insomnia' and d['did_you_mean']['query'] == 'insomnia' and d['total'] > 0"
+ok $? "the corrected answer's did_you_mean names the same correction"
 b=$(q "insomina" "&correct=0")
 js "$b" "d['corrected'] is None and d['total'] == 0 and d['did_you_mean']['query'] == 'insomnia'"
 ok $? "correct=0: no correction, zero hits, did_you_mean offered"
