@@ -390,10 +390,10 @@ static xap_status add_titles(xap_db *db, const struct tok_token *const *w, size_
 }
 
 /* What a person typing a prefix most likely wants: a topic many articles
- * are about, then a word or phrase many titles use, then one the text
- * uses much, the fewer words beyond the typed ones the better. Each is
- * counted in articles; logs keep one very common word from drowning a
- * topic. A topic (an XK term, or a synonym file's name)
+ * are about, then a word or phrase many titles end on (not one that only
+ * leads into the next word), then one the text uses much, the fewer
+ * words beyond the typed ones the better. Each is counted in articles;
+ * logs keep one very common word from drowning a topic. A topic (an XK term, or a synonym file's name)
  * also gets a fixed step up: it names something to read about. */
 #define W_TOPIC_DF 0.5
 #define W_TOPIC 2.0
@@ -403,6 +403,44 @@ static xap_status add_titles(xap_db *db, const struct tok_token *const *w, size_
  * offers "glucose" before "glucose-galactose malabsorption"; a topic
  * phrase still beats a plain word about as common (W_TOPIC > this). */
 #define W_EXTRA_WORD 1.5
+
+/* How many titles and headings go on from a word to another one: the
+ * articles of each 2-word phrase "word x" (XP, x not a function word),
+ * summed. One scan of the word's phrases, at most NEXT_CAP terms (a
+ * longer list is undercounted). */
+#define NEXT_CAP 400
+
+struct next_count {
+    size_t plen; /* the scanned prefix: XP, the word, a space */
+    size_t seen;
+    uint32_t sum;
+};
+
+static int on_next(const char *term, size_t len, uint32_t tf, void *ud)
+{
+    struct next_count *n = ud;
+    if (++n->seen > NEXT_CAP)
+        return 1;
+    /* 2 words, not a whole title; "acupuncture for back pain" ends a
+     * phrase on acupuncture: a function word is not what it goes on to */
+    const char *w2 = term + n->plen;
+    size_t l2 = len - n->plen;
+    if (!memchr(w2, ' ', l2) && !stopword_is(w2, l2))
+        n->sum += tf;
+    return 0;
+}
+
+static uint32_t next_df(xap_db *db, const char *word, size_t len)
+{
+    char term[TEXT_CAP + 8];
+    if (len + strlen(PFX_PHRASE) + 2 > sizeof term)
+        return 0;
+    int plen = snprintf(term, sizeof term, "%s%.*s ", PFX_PHRASE, (int)len, word);
+    struct next_count n = { (size_t)plen, 0, 0 };
+    if (xap_db_allterms(db, term, on_next, &n) != XAP_OK)
+        return 0;
+    return n.sum;
+}
 
 static void rescore(xap_db *db, struct sug *g, size_t typed_words)
 {
@@ -423,6 +461,14 @@ static void rescore(xap_db *db, struct sug *g, size_t typed_words)
         schema_term(term, PFX_TITLE, ph, len);
         sdf = df_of(db, term);
         df = df_of(db, ph);
+        /* A title word that goes on to another is a modifier, not what
+         * the title is about ("acute" in "acute bronchitis", "changes"
+         * in "genetic changes related to ..."): only the titles where
+         * it ends a phrase count for it. */
+        if (sdf > 0) {
+            uint32_t next = next_df(db, ph, len);
+            sdf = sdf > next ? sdf - next : 0;
+        }
     } else {
         schema_term(term, PFX_PHRASE, ph, len);
         sdf = df_of(db, term);
