@@ -135,6 +135,39 @@ static int hun_knows(const char *w, size_t len)
     return ok;
 }
 
+/* hunspell knows `stem` with `end` added (spelled exactly). */
+static int hun_has(char *buf, size_t cap, const char *stem, size_t sl, const char *end)
+{
+    size_t el = strlen(end);
+    if (sl + el >= cap)
+        return 0;
+    memcpy(buf, stem, sl);
+    memcpy(buf + sl, end, el + 1);
+    return Hunspell_spell(hun, buf) != 0;
+}
+
+int spell_names_no_thing(const char *w, size_t len)
+{
+    char buf[SCHEMA_MAX_TERM + 8];
+    if (!hun || len < 3 || len > SCHEMA_MAX_TERM)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (w[i] < 'a' || w[i] > 'z')
+            return 0;
+    char last = w[len - 1], prev = w[len - 2];
+    pthread_mutex_lock(&hun_lock);
+    /* an adverb from it: -ly, -le -> -ly, -y -> -ily, -ic -> -ically */
+    int adj = hun_has(buf, sizeof buf, w, len, "ly") ||
+              (prev == 'l' && last == 'e' && hun_has(buf, sizeof buf, w, len - 1, "y")) ||
+              (last == 'y' && hun_has(buf, sizeof buf, w, len - 1, "ily")) ||
+              (prev == 'i' && last == 'c' && hun_has(buf, sizeof buf, w, len, "ally"));
+    /* a past tense, and no possessive (nouns take 's) */
+    int verb = !adj && (hun_has(buf, sizeof buf, w, len, "ed") || (last == 'e' && hun_has(buf, sizeof buf, w, len, "d")));
+    int noun = verb && hun_has(buf, sizeof buf, w, len, "'s");
+    pthread_mutex_unlock(&hun_lock);
+    return adj || (verb && !noun);
+}
+
 static int is_ascii(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++)

@@ -41,6 +41,12 @@ struct tokenizer;
  * Thread-safe. Returns the number of distinct words loaded. */
 size_t spell_init(const char *paths, struct tokenizer *tk, xap_stem *stem);
 
+/* Does `word` (lower-case ASCII) name no thing by hunspell's affix rules:
+ * an adjective (it makes an adverb: acute -> acutely) or a verb that is
+ * no noun (interfere -> interfered, and no "interfere's")? 0 when hunspell
+ * is not loaded. For ranking suggestions: people search for things. */
+int spell_names_no_thing(const char *word, size_t len);
+
 /* Does a loaded word list know `word` (tokenizer-normalized), or its stem? */
 int spell_dictionary_knows(const char *word, size_t len, xap_stem *stem);
 

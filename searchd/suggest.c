@@ -14,6 +14,7 @@
 #include "grow.h"
 #include "schema.h"
 #include "server.h"
+#include "spell.h"
 #include "spellcost.h"
 #include "stopword.h"
 #include "tokenizer.h"
@@ -484,6 +485,47 @@ static void rescore(xap_db *db, struct sug *g, size_t typed_words)
                W_EXTRA_WORD * extra;
 }
 
+/* One-word completions, once rescored, by what they name:
+ * - a plain word whose stem twin is a topic is that topic too: the index
+ *   searches them as one ("spasms", which the articles use, and the
+ *   vocabulary's "spasm");
+ * - a plain word that names no thing (an adjective, a verb that is no
+ *   noun: "acute", "interfere") loses the step a topic gains: people
+ *   search for things ("irr" offers "irritability" before "irregular"). */
+static void word_kinds(struct sugs *r, xap_stem *stem)
+{
+    char *st = stem ? calloc(r->n, TEXT_CAP) : NULL; /* each one's stem, "" if none */
+    unsigned char *was = calloc(r->n ? r->n : 1, 1); /* a one-word topic before this pass */
+    if (!was || (stem && !st)) {
+        free(st);
+        free(was);
+        return; /* out of memory: the ranking stays as it was */
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        const struct sug *g = &r->v[i];
+        if (g->kind == K_TITLE || strchr(g->text, ' '))
+            continue;
+        was[i] = g->kind == K_TOPIC;
+        if (st)
+            xap_stem_apply(stem, g->text, strlen(g->text), st + i * TEXT_CAP, TEXT_CAP);
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        struct sug *g = &r->v[i];
+        if (g->kind == K_TOPIC || g->kind == K_TITLE || strchr(g->text, ' '))
+            continue;
+        int twin = 0;
+        for (size_t k = 0; st && st[i * TEXT_CAP] && !twin && k < r->n; k++)
+            twin = was[k] && strcmp(st + i * TEXT_CAP, st + k * TEXT_CAP) == 0;
+        if (twin) {
+            g->kind = K_TOPIC;
+            g->score += W_TOPIC;
+        } else if (spell_names_no_thing(g->text, strlen(g->text)))
+            g->score -= W_TOPIC;
+    }
+    free(st);
+    free(was);
+}
+
 static int score_cmp(const void *a, const void *b)
 {
     const struct sug *x = a, *y = b;
@@ -497,6 +539,7 @@ struct sug_job {
     size_t qlen;
     size_t limit;
     struct tokenizer *tk;
+    xap_stem *stem;  /* may be NULL */
     int fuzzy;       /* look for a one-slip respelling when nothing completes */
     struct sugs res; /* OUT */
     char *fix;       /* OUT: q with its last word respelled, or NULL */
@@ -700,6 +743,8 @@ static xap_status sug_run(xap_db *db, void *ud)
     }
     for (size_t i = 0; st == XAP_OK && i < j->res.n; i++)
         rescore(db, &j->res.v[i], trailing ? n + 1 : n);
+    if (st == XAP_OK)
+        word_kinds(&j->res, j->stem);
     if (j->res.n > 1)
         qsort(j->res.v, j->res.n, sizeof *j->res.v, score_cmp);
     /* One word typed completes to words and to topics, not to fragments
@@ -757,7 +802,7 @@ void suggest_handle(struct server_req *req)
     if (server_arg_int(req, "limit", 8, 1, 50, &limit) != 0 || !server_db(req))
         return;
     struct worker *wk = server_worker(req);
-    struct sug_job j = { q, qlen, (size_t)limit, worker_tokenizer(wk), 1, { 0 }, NULL };
+    struct sug_job j = { q, qlen, (size_t)limit, worker_tokenizer(wk), worker_stemmer(wk), 1, { 0 }, NULL };
     if (!j.tk) {
         server_reply_error(req, 500, "internal", NULL, -1, "tokenizer unavailable");
         return;

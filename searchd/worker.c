@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* worker: per-thread database handle, tokenizer and config snapshot. */
+/* worker: per-thread database handle, tokenizer, stemmer and config snapshot. */
 #include "worker.h"
 
 #include <pthread.h>
@@ -35,6 +35,7 @@ struct stub_id {
 struct worker {
     xap_db *db;
     struct tokenizer *tk;
+    xap_stem *stem;
     struct snapshot *snap;
     unsigned gen;             /* generation of snap / of the last SIGHUP seen */
     int checked;              /* db made current for this request already */
@@ -84,6 +85,7 @@ static void worker_free(void *p)
     xap_db_close(w->db);
     shards_view_free(&w->view);
     tokenizer_free(w->tk);
+    xap_stem_free(w->stem);
     snapshot_release(w->snap);
     free(w->stubs);
     free(w);
@@ -440,4 +442,11 @@ struct tokenizer *worker_tokenizer(struct worker *w)
     if (!w->tk && !(w->tk = tokenizer_new()))
         log_err("tokenizer_new failed (ICU data missing?)");
     return w->tk;
+}
+
+xap_stem *worker_stemmer(struct worker *w)
+{
+    if (!w->stem && xap_stem_new("english", &w->stem) != XAP_OK)
+        w->stem = NULL;
+    return w->stem;
 }

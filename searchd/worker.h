@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* worker: what one serving thread owns. Each libmicrohttpd pool thread
  * gets its own context on its first request (a thread-local pointer): a
- * read-only database handle over every --db path, a tokenizer, and a
+ * read-only database handle over every --db path, a tokenizer, a stemmer and a
  * snapshot of the configuration. Nothing in it is shared, so handlers need
  * no locks. It is freed when the thread exits.
  *
@@ -76,5 +76,7 @@ const struct shard_view *worker_view(struct worker *w);
 
 /* This thread's tokenizer (made on first use); NULL when ICU fails. */
 struct tokenizer *worker_tokenizer(struct worker *w);
+/* This thread's English stemmer (made on first use), or NULL. */
+xap_stem *worker_stemmer(struct worker *w);
 
 #endif
