@@ -143,6 +143,7 @@ site-stop:
 bench: all $(TOOL_BIN)
 	@bench/run.sh
 	@bench/scaleout.sh
+	@bench/replication.sh
 
 eval: all
 	@bench/eval.sh

@@ -31,6 +31,7 @@ static const struct key keys[] = {
     { "index",   "commit_every",         T_INT,    F(index.commit_every),         "2000", 1, 100000000 },
     { "index",   "synonyms",             T_STRING, F(index.synonyms),             "",     0, 0 },
     { "index",   "changesets",           T_INT,    F(index.changesets),           "0",    0, 1000000 },
+    { "index",   "master",               T_STRING, F(index.master),               "",     0, 0 },
     { "index",   "url_template",         T_STRING, F(index.url_template),         "",     0, 0 },
     { "searchd", "socket",               T_STRING, F(searchd.socket),             "",     0, 0 },
     { "searchd", "socket_mode",          T_MODE,   F(searchd.socket_mode),        "0660", 0, 0777 },

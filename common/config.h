@@ -31,6 +31,7 @@ struct config {
         int commit_every;     /* documents per commit */
         char *synonyms;       /* synonym list loaded at indexing ("" = built-in) */
         int changesets;       /* XAPIAN_MAX_CHANGESETS for replication (0 = unset) */
+        char *master;         /* searchd on a replica: the master's index, for the lag ("" = none) */
         char *url_template;   /* URL of an article without one ("" = none; indexer/urltemplate.h) */
     } index;
     struct {

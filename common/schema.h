@@ -51,6 +51,13 @@
  * VAL_ID (equal scores are ordered by it). */
 #define SCHEMA_VERSION "10"
 #define SCHEMA_META_KEY "medsearch_schema"
+/* Stamped by the indexer's main writer into every commit: a counter that
+ * goes on across --rebuild and --compact (decimal), and the commit's unix
+ * time (decimal seconds, milliseconds). They travel with the index to its
+ * replicas, so a replica's searchd can tell what it serves and how far it
+ * is behind its master (searchd/replica.h). */
+#define SCHEMA_META_COMMIT_SEQ  "medsearch_commit_seq"
+#define SCHEMA_META_COMMIT_TIME "medsearch_commit_time"
 
 #define PFX_TITLE    "S"
 #define PFX_HEADING  "H"

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "docdict.h"
@@ -48,6 +49,8 @@ struct writer {
     struct strmap spell; /* word -> count since the last commit */
     unsigned since_commit;
     uint32_t dict_stored; /* docrec dictionary id stored in db (0: none) */
+    int stamp;        /* main writer: stamp each commit (SCHEMA_META_COMMIT_*) */
+    unsigned long long seq; /* the last commit's SCHEMA_META_COMMIT_SEQ */
     struct writer *sides[WRITER_MAX_SIDES]; /* side writers (main writer only) */
     unsigned n_sides;
 };
@@ -150,6 +153,33 @@ static int load_known(struct writer *w)
     return 0;
 }
 
+static unsigned long long read_seq(xap_db *db)
+{
+    char *v = NULL;
+    size_t len = 0;
+    unsigned long long seq = 0;
+    if (db && xap_db_get_metadata(db, SCHEMA_META_COMMIT_SEQ, &v, &len) == XAP_OK && v)
+        seq = strtoull(v, NULL, 10);
+    free(v);
+    return seq;
+}
+
+/* The commit's count and time, written with it (schema.h). */
+static int stamp_commit(struct writer *w)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    char seq[32], when[48];
+    int sl = snprintf(seq, sizeof seq, "%llu", w->seq + 1);
+    int tl = snprintf(when, sizeof when, "%lld.%03ld", (long long)ts.tv_sec, ts.tv_nsec / 1000000L);
+    if (xap_db_set_metadata(w->db, SCHEMA_META_COMMIT_SEQ, seq, (size_t)sl) != XAP_OK ||
+        xap_db_set_metadata(w->db, SCHEMA_META_COMMIT_TIME, when, (size_t)tl) != XAP_OK) {
+        log_err("%s: cannot stamp the commit: %s", w->path, xap_errmsg());
+        return -1;
+    }
+    return 0;
+}
+
 struct writer *writer_open(const struct indexer_opts *o, int *status)
 {
     *status = EXIT_INDEX;
@@ -246,6 +276,10 @@ struct writer *writer_open(const struct indexer_opts *o, int *status)
     if (!w->rebuilding && xap_db_doccount(w->db, &docs) == XAP_OK && docs == 0)
         w->fresh = 1;
     xap_db_set_metadata(w->db, SCHEMA_META_KEY, SCHEMA_VERSION, strlen(SCHEMA_VERSION));
+    /* A rebuild goes on from the live index's count, so that a replica's
+     * searchd never sees the master's counter go back. */
+    w->seq = read_seq(w->rebuilding ? w->lock : w->db);
+    w->stamp = 1;
     *status = EXIT_DONE;
     return w;
 fail:
@@ -441,12 +475,16 @@ int writer_commit(struct writer *w, struct indexer_stats *st)
         }
     }
     strmap_free(&w->spell);
+    if (w->stamp && stamp_commit(w) != 0)
+        return -1;
     xap_status xs = xap_db_commit(w->db);
     if (xs != XAP_OK) {
         log_err("%s: commit failed: %s (%s); the index stays at its previous commit", w->path, xap_errmsg(),
                 xap_status_name(xs));
         return -1;
     }
+    if (w->stamp)
+        w->seq++;
     ADD(commits, 1);
     return 0;
 }

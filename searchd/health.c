@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 
+#include "replica.h"
 #include "server.h"
 #include "shards.h"
 #include "xap.h"
@@ -39,6 +40,12 @@ void health_handle(struct server_req *req)
         server_reply_error(req, 503, "unavailable", NULL, -1, "index unreadable: %s", xap_errmsg());
         return;
     }
-    server_reply_json(req, 200, json_pack("{s:s, s:I, s:I, s:f}", "status", "ok", "documents", (json_int_t)docs,
-                                          "revision", (json_int_t)rev, "uptime_s", server_uptime()));
+    json_t *body = json_pack("{s:s, s:I, s:I, s:f}", "status", "ok", "documents", (json_int_t)docs, "revision",
+                             (json_int_t)rev, "uptime_s", server_uptime());
+    /* The served commit and, on a replica, its lag (one local index). */
+    json_t *rep = shards_count() == 1 ? replica_health(db) : NULL;
+    if (rep && body)
+        json_object_update(body, rep);
+    json_decref(rep);
+    server_reply_json(req, 200, body);
 }

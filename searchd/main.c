@@ -38,6 +38,7 @@
 #include "tokenizer.h"
 #include "xap.h"
 #include "log.h"
+#include "replica.h"
 #include "server.h"
 #include "shards.h"
 #include "worker.h"
@@ -70,6 +71,8 @@ static void usage(FILE *f)
             "                      tcp:H1:P|tcp:H2:P a shard with mirrors (docs/scale-out.md)\n"
             "  --dictionary DIR    spelling and synonym tables read from DIR, written by\n"
             "                      indexer --dictionary ([searchd] dictionary)\n"
+            "  --master DB         on a read replica: the master's index (a directory or\n"
+            "                      tcp:HOST:PORT), read for the lag in /metrics ([index] master)\n"
             "  --socket PATH       UNIX socket to listen on ([searchd] socket)\n"
             "  --config FILE       configuration file (default: $MEDSEARCH_CONFIG if set;\n"
             "                      see medsearch.conf.example)\n"
@@ -470,7 +473,7 @@ static void reload(struct config *cur)
 int main(int argc, char **argv)
 {
     log_set_ident("searchd");
-    enum { O_DB = 256, O_SOCKET, O_CONFIG, O_FG, O_THREADS, O_TCP, O_USER, O_MODE, O_LOGLEVEL, O_LOG, O_HELP, O_VERSION, O_DICT };
+    enum { O_DB = 256, O_SOCKET, O_CONFIG, O_FG, O_THREADS, O_TCP, O_USER, O_MODE, O_LOGLEVEL, O_LOG, O_HELP, O_VERSION, O_DICT, O_MASTER };
     static const struct option opts[] = {
         { "db", required_argument, NULL, O_DB },
         { "socket", required_argument, NULL, O_SOCKET },
@@ -478,6 +481,7 @@ int main(int argc, char **argv)
         { "foreground", no_argument, NULL, O_FG },
         { "threads", required_argument, NULL, O_THREADS },
         { "dictionary", required_argument, NULL, O_DICT },
+        { "master", required_argument, NULL, O_MASTER },
         { "tcp", required_argument, NULL, O_TCP },
         { "user", required_argument, NULL, O_USER },
         { "socket-mode", required_argument, NULL, O_MODE },
@@ -496,6 +500,7 @@ int main(int argc, char **argv)
         case O_FG: foreground = 1; break;
         case O_THREADS: add_override("searchd", "threads", optarg, "--threads"); break;
         case O_DICT: add_override("searchd", "dictionary", optarg, "--dictionary"); break;
+        case O_MASTER: add_override("index", "master", optarg, "--master"); break;
         case O_TCP: add_override("searchd", "tcp", optarg, "--tcp"); break;
         case O_USER: add_override("searchd", "user", optarg, "--user"); break;
         case O_MODE: add_override("searchd", "socket_mode", optarg, "--socket-mode"); break;
@@ -578,6 +583,16 @@ int main(int argc, char **argv)
         log_err("out of memory");
         goto out;
     }
+    if (cfg.index.master[0]) {
+        /* Read after chdir("/") too. */
+        char *m = absolute(cfg.index.master), err[256];
+        int bad = !m || config_set(&cfg, "index", "master", m, err, sizeof err) != 0;
+        free(m);
+        if (bad) {
+            log_err("out of memory");
+            goto out;
+        }
+    }
     if (!foreground)
         daemonize();
     else if (log_fd >= 0)
@@ -645,6 +660,17 @@ int main(int argc, char **argv)
         status = EXIT_STARTUP;
         goto out;
     }
+    if (cfg.index.master[0] && (npaths != 1 || shards_remote())) {
+        log_err("[index] master (--master %s): the lag of a replica is known for one local index only, and "
+                "--db names %s",
+                cfg.index.master, cfg.index.db);
+        status = EXIT_STARTUP;
+        goto out;
+    }
+    if (replica_init(cfg.index.master, (unsigned)cfg.searchd.shard_probe_ms) < 0) {
+        log_err("out of memory");
+        goto out;
+    }
     if (worker_init((const char *const *)paths, npaths, &cfg) < 0) {
         log_err("out of memory");
         goto out;
@@ -664,7 +690,7 @@ int main(int argc, char **argv)
         xap_stem_free(stem);
         tokenizer_free(tk);
     }
-    if (shards_start() < 0)
+    if (shards_start() < 0 || replica_start() < 0)
         goto out;
     if (!(srv = server_start(&cfg, fds, (size_t)nfds)))
         goto out;
@@ -690,6 +716,7 @@ int main(int argc, char **argv)
 out:
     listen_unix_cleanup();
     worker_shutdown();
+    replica_stop();
     shards_stop();
     for (size_t i = 0; i < npaths; i++)
         free(paths[i]);

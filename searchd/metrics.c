@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "replica.h"
 #include "server.h"
 #include "shards.h"
 #include "worker.h"
@@ -161,7 +162,7 @@ static void write_metrics(FILE *f, struct server_req *req)
         }
     }
 
-    xap_db *db;
+    xap_db *db = NULL;
     uint32_t docs = 0;
     uint64_t rev = 0;
     int up;
@@ -201,6 +202,7 @@ static void write_metrics(FILE *f, struct server_req *req)
             "medsearch_worker_threads %u\n",
             (unsigned long long)worker_reopens_total(), server_uptime(), worker_live());
     shards_metrics(f);
+    replica_metrics(f, up && shards_count() == 1 && !shards_remote() ? db : NULL);
 }
 
 void metrics_handle(struct server_req *req)
