@@ -9,9 +9,9 @@
 # every update after the first copy arrives as a changeset (the client's
 # -v log), the replica's searchd serves each new commit (bounded by a
 # generous poll, not a timing check), and the lag gauges of /metrics and
-# /health return to 0 once caught up. Then the client is stopped, the
-# master commits, the lag shows (1 commit behind), and a restarted client
-# brings it back to 0. Last an indexer --rebuild: a full copy, followed.
+# /health return to 0 once caught up. Then the master commits with no
+# client running, the lag shows (1 commit behind), and a continuous client
+# (a new process on the same replica) brings it back to 0. Last an indexer --rebuild: a full copy, followed.
 . "$(dirname "$0")/../lib.sh"
 need curl python3 setsid stdbuf
 for c in xapian-replicate xapian-replicate-server; do
@@ -49,7 +49,18 @@ until_ok() {    # until_ok SECONDS CMD...: a bound, not a timing check
 # metric NAME: its value in the replica searchd's /metrics ("" if absent)
 metric() { get "$T/r.sock" /metrics | awk -v n="$1" '$1 == n { print $2 }'; }
 master_seq() { "$BIN/setmeta" "$T/master/med" medsearch_commit_seq 2>/dev/null; }
-# replicate LOG: the client, every second, in a process group of its own
+# pull: one update of the replica (xapian-replicate -o), its -v log
+# appended to client.log. During the cycles the client runs once after
+# each commit, never during one: Xapian 1.4's master makes a commit's
+# revision visible before its changeset file (glass set_revision_number:
+# version file, then changes.commit), so a poll that lands in between is
+# answered with a full copy. Continuous clients meet that now and then
+# (docs/scale-out.md); here every update must be a changeset.
+pull() {
+    timeout 300 stdbuf -oL -eL xapian-replicate -h 127.0.0.1 -p "$PORT" -m med -o -v "$T/replica/med" >> "$T/client.log" 2>&1
+}
+# replicate LOG: the continuous client (every second), in a process
+# group of its own
 replicate() {
     setsid stdbuf -oL -eL xapian-replicate -h 127.0.0.1 -p "$PORT" -m med -i 1 -v "$T/replica/med" > "$T/$1" 2>&1 &
     REP_PID=$!
@@ -67,8 +78,7 @@ PORT=$(free_port)
 setsid stdbuf -oL xapian-replicate-server -I 127.0.0.1 -p "$PORT" "$T/master" > "$T/server.log" 2>&1 &
 PIDS+=($!)
 wait_port "$PORT"; ok $? "xapian-replicate-server serves the master on 127.0.0.1:$PORT"
-replicate client.log
-until_ok 60 test -f "$T/replica/med/XAPIANDB"; ok $? "xapian-replicate made the replica"
+pull && test -f "$T/replica/med/XAPIANDB"; ok $? "xapian-replicate made the replica"
 
 start_searchd "$T/replica/med" "$T/r.sock" --threads 4 --master "$T/master/med" "${user[@]}"
 ok $? "searchd serves the replica, --master names the master's index"
@@ -106,6 +116,7 @@ for ((k = 1; k <= 20; k++)); do
     } > "$T/upd/u.jsonl"
     ix "$T/upd/u.jsonl" || { fail_at="indexer failed at cycle $k"; break; }
     t0=$SECONDS
+    pull || { fail_at="xapian-replicate failed at cycle $k"; break; }
     until_ok 60 served "$w" "rep-$k" || { fail_at="cycle $k ($w) not served within 60 s"; break; }
     diag "cycle $k: served after about $((SECONDS - t0)) s"
 done
@@ -133,8 +144,7 @@ diag "xapian-replicate: first update $firstup (copies/changesets), then $copies 
 [ "$first" = 0 ] && [ "${firstup%%/*}" = 1 ] && [ "$copies" = 0 ] && [ "$changesets" -ge 20 ]
 ok $? "updates after the first full copy arrive as changesets only ($changesets changesets, $copies full copies)"
 
-# Lag while the client is stopped: the master commits, the replica cannot.
-kill -TERM -- "-$REP_PID"; wait "$REP_PID" 2>/dev/null
+# Lag while no client runs: the master commits, the replica cannot.
 printf '{"id":"rep-late","title":"Late","text":"The zyxqlate marker, committed while the replica is cut off."}\n' > "$T/upd/u.jsonl"
 ix "$T/upd/u.jsonl"
 seq_m=$(master_seq)
@@ -142,7 +152,7 @@ behind() { [ "$(metric medsearch_replica_master_commit_seq)" = "$seq_m" ]; }
 until_ok 60 behind
 b=$(metric medsearch_replica_behind_commits) lag=$(metric medsearch_replica_lag_seconds)
 [ "$b" = 1 ] && python3 -c "import sys; sys.exit(not float('$lag') > 0)"
-ok $? "client stopped, master committed: /metrics says 1 commit behind, lag $lag s"
+ok $? "no client, master committed: /metrics says 1 commit behind, lag $lag s"
 req "$T/r.sock" /health
 python3 -c "import json,sys
 j = json.loads(sys.argv[1]); r = j['replica']
@@ -151,7 +161,7 @@ assert j['commit']['seq'] == $seq_m - 1 and r['master_up'] is True and r['behind
 ok $? "/health: commit and replica (1 behind)$( [ -s "$T/py.err" ] && tail -1 "$T/py.err" | head -c 300)"
 replicate client2.log
 until_ok 60 served zyxqlate rep-late && until_ok 60 caught_up
-ok $? "a restarted xapian-replicate: the late commit is served and the lag is back to 0"
+ok $? "a continuous xapian-replicate (-i 1): the late commit is served and the lag is back to 0"
 req "$T/r.sock" /health
 python3 -c "import json,sys
 j = json.loads(sys.argv[1]); r = j['replica']
