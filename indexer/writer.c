@@ -51,6 +51,7 @@ struct writer {
     uint32_t dict_stored; /* docrec dictionary id stored in db (0: none) */
     int stamp;        /* main writer: stamp each commit (SCHEMA_META_COMMIT_*) */
     unsigned long long seq; /* the last commit's SCHEMA_META_COMMIT_SEQ */
+    int spell_empty;      /* db's spelling table was empty when opened (spell_amount) */
     struct writer *sides[WRITER_MAX_SIDES]; /* side writers (main writer only) */
     unsigned n_sides;
 };
@@ -140,6 +141,22 @@ static int known_term(const char *term, size_t len, uint32_t tf, void *ud)
     e->u64 = h;
     e->u32 = docid;
     return 0;
+}
+
+static int stop_at_first(const char *word, size_t len, uint32_t freq, void *ud)
+{
+    (void)word, (void)len, (void)freq;
+    *(int *)ud = 0;
+    return 1;
+}
+
+/* Does db's spelling table hold no word? (1 also when it cannot be read:
+ * then spell_amount merely holds a word back until it is met twice.) */
+static int spell_table_empty(xap_db *db)
+{
+    int empty = 1;
+    xap_db_spelling_words(db, stop_at_first, &empty);
+    return empty;
 }
 
 static int load_known(struct writer *w)
@@ -265,6 +282,7 @@ struct writer *writer_open(const struct indexer_opts *o, int *status)
     }
     if (!w->rebuilding && load_known(w) != 0)
         goto fail;
+    w->spell_empty = spell_table_empty(w->db);
     /* New records use the index's dictionary, or one learnt from this
      * run's first records (a rebuild learns its own). */
     uint32_t last = 0;
@@ -330,6 +348,7 @@ unsigned writer_open_sides(struct writer *w, unsigned want)
             side_free(s);
             break;
         }
+        s->spell_empty = 1;
         w->sides[w->n_sides++] = s;
     }
     return w->n_sides + 1;
@@ -383,6 +402,7 @@ void writer_add_spelling(struct writer *w, const char *word, size_t len, uint32_
 #define SPELL_SEEN_MAX 1000000
 static pthread_mutex_t spell_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct strmap spell_seen;
+static int spell_restarted; /* spell_seen started again this run */
 
 /* How much to add to w's spelling table for `count` new occurrences of
  * word in this batch (0: hold it back as a single). */
@@ -392,6 +412,7 @@ static uint32_t spell_amount(struct writer *w, const char *word, size_t len, uin
     if (spell_seen.len >= SPELL_SEEN_MAX) {
         strmap_free(&spell_seen);
         strmap_init(&spell_seen);
+        spell_restarted = 1;
     }
     int created = 0;
     struct strmap_entry *e = strmap_put(&spell_seen, word, len, &created);
@@ -399,8 +420,13 @@ static uint32_t spell_amount(struct writer *w, const char *word, size_t len, uin
     if (!e) {
         /* out of memory: no threshold for this word */
     } else if (created) {
+        /* Already in the table? Only a table that held words at the start,
+         * or got this run's before spell_seen started again, can say yes;
+         * asking costs a merge of the table's pending changes (spellings_begin),
+         * which was a fifth of a first build's CPU. */
         uint32_t known = 0;
-        if (count == 1 && !(xap_db_spelling_freq(w->db, word, &known) == XAP_OK && known > 0))
+        if (count == 1 && ((w->spell_empty && !spell_restarted) ||
+                           !(xap_db_spelling_freq(w->db, word, &known) == XAP_OK && known > 0)))
             add = 0;
         e->u32 = add ? 2 : 1;
     } else if (e->u32 == 1) {
@@ -417,6 +443,7 @@ static void spell_reset(void)
     pthread_mutex_lock(&spell_lock);
     strmap_free(&spell_seen);
     strmap_init(&spell_seen);
+    spell_restarted = 0;
     pthread_mutex_unlock(&spell_lock);
 }
 
