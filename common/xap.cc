@@ -1702,6 +1702,31 @@ xap_status xap_mset_item(const xap_mset *m, size_t i, uint32_t *docid, uint32_t 
     }
 }
 
+xap_status xap_mset_sort_key(const xap_mset *m, size_t i, char **out, size_t *len)
+{
+    if (!out || !len)
+        return NULL_ARG(__func__, "out");
+    *out = NULL;
+    *len = 0;
+    if (!m)
+        return NULL_ARG(__func__, "m");
+    try {
+        if (i >= m->m.size())
+            return fail(XAP_ERR_INVALID, __func__, "item index out of range");
+        std::string k = m->m[static_cast<Xapian::doccount>(i)].get_sort_key();
+        char *p = static_cast<char *>(malloc(k.size() + 1));
+        if (!p)
+            return fail(XAP_ERR_NOMEM, __func__, "out of memory");
+        memcpy(p, k.data(), k.size());
+        p[k.size()] = '\0';
+        *out = p;
+        *len = k.size();
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
 xap_status xap_mset_doc(const xap_mset *m, size_t i, xap_doc **out)
 {
     if (!out)

@@ -295,6 +295,10 @@ xap_status xap_mset_item(const xap_mset *m, size_t i, uint32_t *docid /* OUT */,
  * first call fetches every document of the mset in one pipelined exchange
  * (Xapian's MSet::fetch), not one round trip per hit. */
 xap_status xap_mset_doc(const xap_mset *m, size_t i, xap_doc **out /* OUT */);
+/* The sort key of item i (the value slot the match sorts equal weights by),
+ * malloc'd into *out with its length; "" where the match kept none. Costs
+ * no document read: the matcher fetched it while ranking. */
+xap_status xap_mset_sort_key(const xap_mset *m, size_t i, char **out /* OUT */, size_t *len /* OUT */);
 void xap_mset_free(xap_mset *m);
 
 size_t xap_eset_size(const xap_eset *es);

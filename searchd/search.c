@@ -171,7 +171,20 @@ static xap_status make_hit(struct run *r, xap_mset *m, size_t i, const struct sn
     if (r->fields & F_RANK)
         json_object_set_new(hit, "rank", json_integer((json_int_t)rank + 1));
     struct article *a = NULL;
-    if (r->fields & F_RECORD) {
+    char *key = NULL; /* the id, from the sort key, when nothing else of the record is asked */
+    size_t klen = 0;
+    if ((r->fields & F_RECORD) == F_ID) {
+        st = xap_mset_sort_key(m, i, &key, &klen);
+        if (st != XAP_OK) {
+            json_decref(hit);
+            return st;
+        }
+        if (klen == 0) {
+            free(key);
+            key = NULL;
+        }
+    }
+    if ((r->fields & F_RECORD) && !key) {
         xap_doc *doc = NULL;
         char *data = NULL;
         size_t dlen = 0;
@@ -191,7 +204,8 @@ static xap_status make_hit(struct run *r, xap_mset *m, size_t i, const struct sn
         free(data);
     }
     if (r->fields & F_ID)
-        json_object_set_new(hit, "id", a ? json_string(a->id) : json_null());
+        json_object_set_new(hit, "id", key ? json_stringn(key, klen) : a ? json_string(a->id) : json_null());
+    free(key);
     if (r->fields & F_TITLE)
         json_object_set_new(hit, "title", a ? json_string(a->title) : json_null());
     if (r->fields & F_URL)

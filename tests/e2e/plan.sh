@@ -50,6 +50,25 @@ ok $? "every default /search read at most 20 termlists"
 [ "${n:-0}" -ge 5 ] && [ "$e1" = "$n" ]
 ok $? "every default /search computed at most one expand set (PRF and related share it)"
 
+# fields=id,score reads no stored record: the id is the sort key the match
+# already holds (equal scores are ordered by it), and it is the record's id.
+dsum() { get "$S" /metrics | sed -n 's/^medsearch_xapian_docs_sum{endpoint="search"} //p'; }
+same=1 read=0
+for qq in "heart attack" "what is glaucoma" "sleep"; do
+    d0=$(dsum)
+    a=$(q "$qq" "&fields=id,score&limit=20" | python3 -c 'import json,sys; print(" ".join(h["id"] for h in json.load(sys.stdin)["hits"]))')
+    d1=$(dsum)
+    read=$((read + ${d1:-1} - ${d0:-0}))
+    b=$(q "$qq" "&fields=id,title&limit=20" | python3 -c 'import json,sys; print(" ".join(h["id"] for h in json.load(sys.stdin)["hits"]))')
+    [ -n "$a" ] && [ "$a" = "$b" ] || { same=0; diag "'$qq': id,score: $a; id,title: $b"; }
+done
+d2=$(dsum)
+[ "$same" = 1 ]
+ok $? "fields=id,score gives the ids of fields=id,title"
+diag "stored documents read by 3 id,score searches: $read; by the last id,title one: $((d2 - d0))"
+[ -n "$d0" ] && [ "$read" = 0 ] && [ $((d2 - d0)) -gt 0 ]
+ok $? "fields=id,score reads no stored document, fields=id,title does (/metrics docs)"
+
 # ---- honest totals ---------------------------------------------------------------
 # Two words without synonyms: the articles holding either word or its stem.
 b=$(q "troponin sleeping")
