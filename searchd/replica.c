@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "schema.h"
+#include "ticker.h"
 
 static char *master;             /* NULL: no master configured */
 static unsigned every_ms = 1000;
@@ -21,11 +22,7 @@ static int master_up;
 static struct replica_stamp master_stamp;
 static char master_err[200];
 
-static pthread_t thread;
-static int running;
-static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t stop_cond = PTHREAD_COND_INITIALIZER;
-static int stopping;
+static struct ticker ticker; /* looks at the master every every_ms */
 
 static double unix_now(void)
 {
@@ -106,49 +103,28 @@ static void look(void)
         log_info("replica: the master %s answers again", master);
 }
 
-static void *thread_main(void *arg)
+static void tick(void *ud)
 {
-    (void)arg;
-    for (;;) {
-        look();
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_sec += every_ms / 1000;
-        ts.tv_nsec += (long)(every_ms % 1000) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L)
-            ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-        pthread_mutex_lock(&stop_lock);
-        while (!stopping && pthread_cond_timedwait(&stop_cond, &stop_lock, &ts) != ETIMEDOUT)
-            ;
-        int stop = stopping;
-        pthread_mutex_unlock(&stop_lock);
-        if (stop)
-            return NULL;
-    }
+    (void)ud;
+    look();
 }
 
 int replica_start(void)
 {
-    if (!master || running)
+    if (!master)
         return 0;
-    if (pthread_create(&thread, NULL, thread_main, NULL) != 0) {
+    ticker.tick = tick;
+    ticker.every_ms = every_ms;
+    if (ticker_start(&ticker) != 0) {
         log_err("cannot start the replica thread (reads the master %s)", master);
         return -1;
     }
-    running = 1;
     return 0;
 }
 
 void replica_stop(void)
 {
-    if (running) {
-        pthread_mutex_lock(&stop_lock);
-        stopping = 1;
-        pthread_cond_broadcast(&stop_cond);
-        pthread_mutex_unlock(&stop_lock);
-        pthread_join(thread, NULL);
-        running = 0;
-    }
+    ticker_stop(&ticker);
     free(master);
     master = NULL;
 }

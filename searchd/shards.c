@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "ticker.h"
 
 struct mirror {
     char *path;            /* "tcp:HOST:PORT" or a directory */
@@ -38,11 +39,7 @@ static unsigned probe_every_ms = 1000;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_uint generation = 1;
 
-static pthread_t prober;
-static int prober_running;
-static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t stop_cond = PTHREAD_COND_INITIALIZER;
-static int stopping;
+static struct ticker prober; /* probes every shard every probe_every_ms */
 
 static double now_s(void)
 {
@@ -399,57 +396,36 @@ static void probe_one(size_t i, size_t k)
     pthread_mutex_unlock(&lock);
 }
 
-static void *prober_main(void *arg)
+static void probe_all(void *ud)
 {
-    (void)arg;
-    for (;;) {
-        for (size_t i = 0; i < nshards; i++)
-            for (size_t k = 0; k < shards[i].nm; k++)
-                probe_one(i, k);
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_sec += probe_every_ms / 1000;
-        ts.tv_nsec += (long)(probe_every_ms % 1000) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L)
-            ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-        pthread_mutex_lock(&stop_lock);
-        while (!stopping && pthread_cond_timedwait(&stop_cond, &stop_lock, &ts) != ETIMEDOUT)
-            ;
-        int stop = stopping;
-        pthread_mutex_unlock(&stop_lock);
-        if (stop)
-            break;
-    }
+    (void)ud;
     for (size_t i = 0; i < nshards; i++)
-        for (size_t k = 0; k < shards[i].nm; k++) {
-            xap_db_close(shards[i].m[k].probe);
-            shards[i].m[k].probe = NULL;
-        }
-    return NULL;
+        for (size_t k = 0; k < shards[i].nm; k++)
+            probe_one(i, k);
 }
 
 int shards_start(void)
 {
-    if (!any_remote || prober_running)
+    if (!any_remote)
         return 0;
-    if (pthread_create(&prober, NULL, prober_main, NULL) != 0) {
+    prober.tick = probe_all;
+    prober.every_ms = probe_every_ms;
+    if (ticker_start(&prober) != 0) {
         log_err("cannot start the shard prober thread");
         return -1;
     }
-    prober_running = 1;
     return 0;
 }
 
 void shards_stop(void)
 {
-    if (prober_running) {
-        pthread_mutex_lock(&stop_lock);
-        stopping = 1;
-        pthread_cond_broadcast(&stop_cond);
-        pthread_mutex_unlock(&stop_lock);
-        pthread_join(prober, NULL);
-        prober_running = 0;
-    }
+    ticker_stop(&prober);
+    /* The prober's own handles, now that it has stopped. */
+    for (size_t i = 0; i < nshards; i++)
+        for (size_t k = 0; k < shards[i].nm; k++) {
+            xap_db_close(shards[i].m[k].probe);
+            shards[i].m[k].probe = NULL;
+        }
     for (size_t i = 0; i < nshards; i++) {
         for (size_t k = 0; k < shards[i].nm; k++)
             free(shards[i].m[k].path);
