@@ -233,6 +233,10 @@ xap_status xap_db_open(const char *path, enum xap_open_mode mode, xap_db **out)
         return st;
     }
     xap_db *db = NULL;
+    int nosync = (mode & XAP_DB_NO_SYNC) ? Xapian::DB_NO_SYNC : 0;
+    mode = static_cast<enum xap_open_mode>(mode & ~XAP_DB_NO_SYNC);
+    if (nosync && mode == XAP_DB_READONLY)
+        return fail(XAP_ERR_INVALID, __func__, "XAP_DB_NO_SYNC on a read-only open");
     try {
         db = new xap_db;
         switch (mode) {
@@ -245,7 +249,7 @@ xap_status xap_db_open(const char *path, enum xap_open_mode mode, xap_db **out)
             int flags = mode == XAP_DB_CREATE_OR_OPEN ? Xapian::DB_CREATE_OR_OPEN
                       : mode == XAP_DB_CREATE_OR_OVERWRITE ? Xapian::DB_CREATE_OR_OVERWRITE
                       : Xapian::DB_OPEN;
-            db->wdb = Xapian::WritableDatabase(path, flags);
+            db->wdb = Xapian::WritableDatabase(path, flags | nosync);
             db->db = db->wdb;
             db->writable = true;
             break;

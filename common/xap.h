@@ -66,7 +66,13 @@ enum xap_open_mode {
     XAP_DB_READONLY = 0,
     XAP_DB_CREATE_OR_OPEN,      /* writable; created if missing */
     XAP_DB_CREATE_OR_OVERWRITE, /* writable; existing content discarded */
-    XAP_DB_OPEN                 /* writable; must exist */
+    XAP_DB_OPEN,                /* writable; must exist */
+    /* Or'ed into a writable mode: commits do not fsync (Xapian's
+     * DB_NO_SYNC). A killed process loses nothing committed (the data is
+     * in the page cache), but a power loss may leave the database corrupt:
+     * only for a database that is never live (a side writer's, a rebuild's
+     * generation before its compaction, which syncs its output). */
+    XAP_DB_NO_SYNC = 0x100
 };
 
 /* Open one database at `path`: a glass directory, a stub file, or a stub

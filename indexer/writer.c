@@ -240,7 +240,9 @@ struct writer *writer_open(const struct indexer_opts *o, int *status)
             goto fail;
         }
         w->rebuilding = 1;
-        st = xap_db_open(w->path, XAP_DB_CREATE_OR_OVERWRITE, &w->db);
+        /* Never live: compact_and_swap() compacts it into the generation
+         * that is swapped in, and the compactor syncs that one. */
+        st = xap_db_open(w->path, XAP_DB_CREATE_OR_OVERWRITE | XAP_DB_NO_SYNC, &w->db);
     } else {
         /* A --rebuild may swap the stub between our reading it and our
          * opening the database (and then remove that generation): after
@@ -341,7 +343,9 @@ unsigned writer_open_sides(struct writer *w, unsigned want)
         strmap_init(&s->spell);
         indexdir_side(w->dir, w->n_sides + 1, s->path, sizeof s->path);
         indexdir_remove(s->path);
-        xap_status st = xap_db_open(s->path, XAP_DB_CREATE_OR_OVERWRITE, &s->db);
+        /* Never live (merged by the compactor, which syncs its output; a
+         * leftover of a killed run is removed): its commits need no fsync. */
+        xap_status st = xap_db_open(s->path, XAP_DB_CREATE_OR_OVERWRITE | XAP_DB_NO_SYNC, &s->db);
         if (st != XAP_OK) {
             log_warn("%s: cannot create a side database (%s); going on with %u writer(s)", s->path, xap_errmsg(),
                      w->n_sides + 1);

@@ -309,6 +309,20 @@ static void test_open_modes(void **state)
 
     assert_int_equal(xap_db_open(f->path, (enum xap_open_mode)42, &db), XAP_ERR_INVALID);
     assert_null(db);
+
+    /* XAP_DB_NO_SYNC: a writable open whose commits are read back like
+     * any other; refused on a read-only open. */
+    OK(xap_db_open(f->path, XAP_DB_CREATE_OR_OVERWRITE | XAP_DB_NO_SYNC, &db));
+    add_art(db, &corpus[0], NULL);
+    add_art(db, &corpus[1], NULL);
+    OK(xap_db_commit(db));
+    OK(xap_db_open(f->path, XAP_DB_READONLY, &ro));
+    OK(xap_db_doccount(ro, &n));
+    assert_int_equal(n, 2);
+    xap_db_close(ro);
+    xap_db_close(db);
+    assert_int_equal(xap_db_open(f->path, XAP_DB_READONLY | XAP_DB_NO_SYNC, &ro), XAP_ERR_INVALID);
+    assert_null(ro);
 }
 
 static void test_second_writer_locked(void **state)
