@@ -772,7 +772,7 @@ xap_status xap_db_positions(xap_db *db, uint32_t docid, const char *term, xap_po
  * exchange of a match carries the termfreq of every query term from every
  * shard at once, so run an empty-page match over an OR of the list's terms
  * and read the merged frequencies from the MSet: exact, in two exchanges. */
-static xap_status termlist_batched(xap_db *db, uint32_t docid, xap_doc_term_cb cb, void *ud)
+static xap_status termlist_batched(xap_db *db, uint32_t docid, xap_term_want_cb want, xap_doc_term_cb cb, void *ud)
 {
     std::vector<std::pair<std::string, Xapian::termcount>> terms;
     for (Xapian::TermIterator t = db->db.termlist_begin(docid); t != db->db.termlist_end(docid); ++t)
@@ -782,20 +782,27 @@ static xap_status termlist_batched(xap_db *db, uint32_t docid, xap_doc_term_cb c
     std::vector<Xapian::Query> leaves;
     leaves.reserve(terms.size());
     for (const auto &t : terms)
-        leaves.emplace_back(t.first);
+        if (!want || want(t.first.c_str(), t.first.size(), ud))
+            leaves.emplace_back(t.first);
+    if (leaves.empty()) {
+        for (const auto &t : terms)
+            if (cb(t.first.c_str(), t.first.size(), t.second, 0, ud))
+                break;
+        return XAP_OK;
+    }
     Xapian::Enquire enq(db->db);
     enq.set_query(Xapian::Query(Xapian::Query::OP_OR, leaves.begin(), leaves.end()));
     enq.set_weighting_scheme(Xapian::BoolWeight());
     Xapian::MSet m = enq.get_mset(0, 0);
     for (const auto &t : terms)
-        if (cb(t.first.c_str(), t.first.size(), t.second, m.get_termfreq(t.first), ud))
+        if (cb(t.first.c_str(), t.first.size(), t.second, !want || want(t.first.c_str(), t.first.size(), ud) ? m.get_termfreq(t.first) : 0, ud))
             break;
     return XAP_OK;
 }
 
 extern "C" {
 
-xap_status xap_db_termlist(xap_db *db, uint32_t docid, xap_doc_term_cb cb, void *ud)
+xap_status xap_db_termlist_some(xap_db *db, uint32_t docid, xap_term_want_cb want, xap_doc_term_cb cb, void *ud)
 {
     if (!db)
         return NULL_ARG(__func__, "db");
@@ -804,16 +811,23 @@ xap_status xap_db_termlist(xap_db *db, uint32_t docid, xap_doc_term_cb cb, void 
     try {
         t_work.termlists++;
         if (db->remote)
-            return termlist_batched(db, docid, cb, ud);
+            return termlist_batched(db, docid, want, cb, ud);
         for (Xapian::TermIterator t = db->db.termlist_begin(docid); t != db->db.termlist_end(docid); ++t) {
             const std::string term = *t;
-            if (cb(term.c_str(), term.size(), t.get_wdf(), t.get_termfreq(), ud))
+            /* get_termfreq() is a postlist-table look-up per term */
+            uint32_t tf = !want || want(term.c_str(), term.size(), ud) ? t.get_termfreq() : 0;
+            if (cb(term.c_str(), term.size(), t.get_wdf(), tf, ud))
                 break;
         }
         return XAP_OK;
     } catch (...) {
         return map_exception(__func__);
     }
+}
+
+xap_status xap_db_termlist(xap_db *db, uint32_t docid, xap_doc_term_cb cb, void *ud)
+{
+    return xap_db_termlist_some(db, docid, NULL, cb, ud);
 }
 
 xap_status xap_db_add_spelling(xap_db *db, const char *word, uint32_t freqinc)

@@ -162,6 +162,11 @@ xap_status xap_db_positions(xap_db *db, uint32_t docid, const char *term, xap_po
  * list are fetched in one exchange (not one round trip per term). */
 typedef int (*xap_doc_term_cb)(const char *term, size_t len, uint32_t wdf, uint32_t termfreq, void *ud);
 xap_status xap_db_termlist(xap_db *db, uint32_t docid, xap_doc_term_cb cb, void *ud);
+/* The same, with the termfreq looked up only for the terms want(term,
+ * len, ud) accepts (want NULL: all); the others get termfreq 0. The
+ * look-up is the cost of a termlist (one postlist-table read a term). */
+typedef int (*xap_term_want_cb)(const char *term, size_t len, void *ud);
+xap_status xap_db_termlist_some(xap_db *db, uint32_t docid, xap_term_want_cb want, xap_doc_term_cb cb, void *ud);
 
 /* Spelling: add `word` with frequency increment; best correction of `word`
  * within `max_edit` edits, or *out = NULL when none (or it is the word). */

@@ -174,13 +174,30 @@ static int seed_merge(struct seed *a, struct seed *b)
     return 0;
 }
 
+/* A seed term whose collection frequency the method reads: a body stem
+ * or CJK word (select_terms) or a title word (add_title_terms,
+ * add_title_phrases), each only if it can be a query word. The look-up
+ * is most of a termlist's cost, and most of the terms (unstemmed words,
+ * phrases, heading and title stems) need none. */
+static int cjk_word(const char *w);
+static int seed_wants_tf(const char *term, size_t len, void *ud)
+{
+    (void)ud;
+    size_t pl = strlen(PFX_TITLE);
+    if (term[0] == 'Z' && len > 1 && (unsigned char)term[1] >= 'a')
+        return useful_word(term + 1, len - 1);
+    if (len > pl && memcmp(term, PFX_TITLE, pl) == 0)
+        return useful_word(term + pl, len - pl);
+    return cjk_word(term) && useful_word(term, len);
+}
+
 /* The termlists of docids[0..n) merged (wdf summed) into s. Xapian hands
  * each termlist over sorted, so merging keeps s sorted for seed_find. */
 static xap_status seed_load(xap_db *db, const uint32_t *docids, size_t n, struct seed *s)
 {
     for (size_t i = 0; i < n; i++) {
         struct seed one = { 0 };
-        xap_status st = xap_db_termlist(db, docids[i], seed_add, &one);
+        xap_status st = xap_db_termlist_some(db, docids[i], seed_wants_tf, seed_add, &one);
         if (st != XAP_OK) {
             seed_free(&one);
             return st;
@@ -457,9 +474,11 @@ static xap_status similar(xap_db *db, const xap_query *q, const struct rel_opts 
     if (st != XAP_OK)
         return st;
     xap_mset *m = NULL;
+    /* near-duplicates are dropped by emit, from the records it reads
+     * anyway: a collapse in the match reads every candidate's key */
+    (void)o->dedupe;
     if ((st = xap_enquire_set_query(e, q)) == XAP_OK &&
-        (st = xap_enquire_set_bm25(e, o->bm25_k1, 0, 1, o->bm25_b, 0.5)) == XAP_OK &&
-        (!o->dedupe || (st = xap_enquire_set_collapse(e, VAL_DUPKEY, 1)) == XAP_OK))
+        (st = xap_enquire_set_bm25(e, o->bm25_k1, 0, 1, o->bm25_b, 0.5)) == XAP_OK)
         st = xap_enquire_mset(e, 0, want + (uint32_t)n_exclude, 0, NULL, 0, &m);
     for (size_t i = 0; st == XAP_OK && i < xap_mset_size(m); i++) {
         uint32_t docid, rank;
@@ -697,6 +716,14 @@ static int cjk_fragment(const char *p)
     return 0;
 }
 
+/* hit_terms reads the collection frequency of phrases (XP) only. */
+static int phrase_wants_tf(const char *term, size_t len, void *ud)
+{
+    (void)ud;
+    size_t pl = strlen(PFX_PHRASE);
+    return len > pl && memcmp(term, PFX_PHRASE, pl) == 0;
+}
+
 /* Related search terms: title/heading phrases (XP) of the hits that other
  * articles have too, those in more hits first (hits squared times idf),
  * skipping template phrases, phrases with a stop word or a number, and
@@ -735,7 +762,7 @@ static xap_status hit_terms(xap_db *db, struct tokenizer *tk, const struct rel_o
      * is not exact (wdf may exceed 1), so merge one termlist at a time */
     for (size_t i = 0; i < n && st == XAP_OK; i++) {
         struct seed one = { 0 };
-        st = xap_db_termlist(db, docids[i], seed_add, &one);
+        st = xap_db_termlist_some(db, docids[i], phrase_wants_tf, seed_add, &one);
         for (size_t k = 0; st == XAP_OK && k < one.n; k++) {
             const char *t = one.t[k].term;
             if (strncmp(t, PFX_PHRASE, 2) != 0 || one.t[k].tf < 2)

@@ -996,6 +996,19 @@ static void test_synonyms(void **state)
     xap_db_close(db);
 }
 
+/* termlist_some's filter: the termfreqs of words starting with "j" */
+static int want_j(const char *t, size_t len, void *ud)
+{
+    (void)ud;
+    return len > 0 && t[0] == 'j';
+}
+
+static int want_h(const char *t, size_t len, void *ud)
+{
+    (void)ud;
+    return len > 0 && t[0] == 'h';
+}
+
 static void test_term_iteration(void **state)
 {
     struct fx *f = *state;
@@ -1042,8 +1055,19 @@ static void test_term_iteration(void **state)
     assert_int_equal(c.a[j], 2);
     assert_int_equal(c.b[j], 1);
     assert_int_equal(c.b[coll_find(&c, "at")], 1);
+    /* termlist_some: the same terms and wdfs, a termfreq only where asked */
+    memset(&c, 0, sizeof c);
+    OK(xap_db_termlist_some(db, 3, want_j, doc_term_cb, &c));
+    assert_int_equal(c.n, 7);
+    assert_int_equal(c.a[coll_find(&c, "jerk")], 2);
+    assert_int_equal(c.b[coll_find(&c, "jerk")], 1);
+    assert_int_equal(c.a[coll_find(&c, "at")], 1);
+    assert_int_equal(c.b[coll_find(&c, "at")], 0);
+    assert_int_equal(c.b[coll_find(&c, "XCsleep")], 0);
     memset(&c, 0, sizeof c);
     assert_int_equal(xap_db_termlist(db, 99, doc_term_cb, &c), XAP_ERR_NOT_FOUND);
+    memset(&c, 0, sizeof c);
+    assert_int_equal(xap_db_termlist_some(db, 99, want_j, doc_term_cb, &c), XAP_ERR_NOT_FOUND);
     xap_db_close(db);
 }
 
@@ -1247,7 +1271,7 @@ static void test_open_many_remote(void **state)
     uint32_t n = 0, bits = 0;
     xap_status st2 = XAP_ERR_UNKNOWN, st3 = XAP_ERR_UNKNOWN, st4 = XAP_ERR_UNKNOWN;
     uint64_t rev = 1;
-    struct terms remote_tl = { 0 }, local_tl = { 0 };
+    struct terms remote_tl = { 0 }, local_tl = { 0 }, remote_some = { 0 };
     int is_remote = 0;
     const char *pf_terms[3] = { "heart", "nosuchtermzz", "attack" };
     uint32_t pf_remote[3] = { 99, 99, 99 }, pf_local[3] = { 0, 0, 0 };
@@ -1266,6 +1290,8 @@ static void test_open_many_remote(void **state)
             st4 = xap_db_revision(db, &rev);
             if (st4 == XAP_OK)
                 st4 = xap_db_termlist(db, 1, terms_cb, &remote_tl);
+            if (st4 == XAP_OK)
+                st4 = xap_db_termlist_some(db, 1, want_h, terms_cb, &remote_some);
             /* Prefetched frequencies (one exchange) are the real ones,
              * absent terms included. */
             if (st4 == XAP_OK)
@@ -1302,6 +1328,11 @@ static void test_open_many_remote(void **state)
         assert_string_equal(remote_tl.s[i], local_tl.s[i]);
         assert_int_equal(remote_tl.tf[i], local_tl.tf[i]);
     }
+    /* over a remote shard too, a termfreq only where asked */
+    assert_int_equal(remote_some.n, local_tl.n);
+    for (size_t i = 0; i < local_tl.n; i++)
+        assert_int_equal(remote_some.tf[i], remote_some.s[i][0] == 'h' ? local_tl.tf[i] : 0);
+    terms_free(&remote_some);
     terms_free(&remote_tl);
     terms_free(&local_tl);
 }
@@ -1506,6 +1537,8 @@ static void test_null_args(void **state)
     assert_int_equal(xap_db_allterms(rdb, "", NULL, NULL), XAP_ERR_INVALID);
     assert_int_equal(xap_db_positions(rdb, 1, NULL, pos_cb, NULL), XAP_ERR_INVALID);
     assert_int_equal(xap_db_termlist(NULL, 1, doc_term_cb, NULL), XAP_ERR_INVALID);
+    assert_int_equal(xap_db_termlist_some(NULL, 1, want_j, doc_term_cb, NULL), XAP_ERR_INVALID);
+    assert_int_equal(xap_db_termlist_some(rdb, 1, want_j, NULL, NULL), XAP_ERR_INVALID);
     assert_int_equal(xap_db_add_spelling(NULL, "w", 1), XAP_ERR_INVALID);
     assert_int_equal(xap_db_spelling_suggestion(rdb, NULL, 2, &str), XAP_ERR_INVALID);
     assert_int_equal(xap_db_spelling_freq(rdb, NULL, &u), XAP_ERR_INVALID);
