@@ -246,7 +246,7 @@ static int run_pages(struct run *r, struct api *h, int *page, const struct query
         snprintf(limit, sizeof limit, "%d", want);
         snprintf(offset, sizeof offset, "%d", rank);
         const char *params[] = {
-            "q", q->text, "mode", "plain", "fields", "id,score", "limit", limit,
+            "q", q->text, "mode", "plain", "fields", "id,score", "limit", limit, "track_total", "0",
             "offset", rank ? offset : NULL, "category", o->category, "lang", o->lang, NULL,
         };
         long status;

@@ -17,6 +17,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <unordered_set>
+#include <queue>
 #include <new>
 #include <set>
 #include <string>
@@ -1594,35 +1596,46 @@ xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, 
         const Xapian::Database &db = e->db;
         const double avlen = db.get_avlength();
         const double k = 1.0;
-        /* term -> (multiplier, r), over the relevant documents in docid
-         * order (the order Xapian accumulates in). */
-        std::map<std::string, std::pair<double, Xapian::doccount>> cand;
+        /* The query's terms are never expanded to. */
+        std::set<std::string> qterms;
+        Xapian::Query q = e->enq.get_query();
+        for (Xapian::TermIterator t = q.get_terms_begin(); t != q.get_terms_end(); ++t)
+            qterms.insert(*t);
+        /* term -> (multiplier, r) of the terms the decider accepts, over
+         * the relevant documents in docid order (the order Xapian
+         * accumulates in). A term's decision is memoised: most terms of
+         * a termlist are refused (prefixed, numbers) and never stored. */
+        std::unordered_map<std::string, std::pair<double, Xapian::doccount>> cand;
+        std::unordered_set<std::string> refused;
+        std::vector<std::pair<std::string, Xapian::termcount>> tl;
         for (Xapian::docid did : docs) {
-            std::vector<std::pair<std::string, Xapian::termcount>> tl;
+            tl.clear();
             Xapian::termcount len = 0;
             for (Xapian::TermIterator t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
                 tl.emplace_back(*t, t.get_wdf());
                 len += t.get_wdf();
             }
             for (auto &tw : tl) {
+                auto it = cand.find(tw.first);
+                if (it == cand.end()) {
+                    if (refused.count(tw.first))
+                        continue;
+                    if (qterms.count(tw.first) || (decider && !decider(tw.first.c_str(), tw.first.size(), ud))) {
+                        refused.insert(std::move(tw.first));
+                        continue;
+                    }
+                    it = cand.emplace(std::move(tw.first), std::make_pair(0.0, Xapian::doccount(0))).first;
+                }
                 Xapian::termcount wdf = tw.second ? tw.second : 1;
-                auto &c = cand[tw.first];
+                auto &c = it->second;
                 c.first += (k + 1) * wdf / (k * len / avlen + wdf);
                 c.second++;
             }
         }
-        std::set<std::string> qterms;
-        Xapian::Query q = e->enq.get_query();
-        for (Xapian::TermIterator t = q.get_terms_begin(); t != q.get_terms_end(); ++t)
-            qterms.insert(*t);
         std::vector<std::string> kept;
-        for (const auto &c : cand) {
-            if (qterms.count(c.first))
-                continue;
-            if (decider && !decider(c.first.c_str(), c.first.size(), ud))
-                continue;
+        kept.reserve(cand.size());
+        for (const auto &c : cand)
             kept.push_back(c.first);
-        }
         /* The owner's wanted terms ride along (after kept). */
         size_t n_kept = kept.size();
         if (e->owner) {
@@ -1631,35 +1644,71 @@ xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, 
                     kept.push_back(std::move(t));
             e->owner->wanted.clear();
         }
-        std::vector<Xapian::doccount> tf = exact_termfreqs(db, e->remote, kept);
-        if (e->owner)
-            keep_termfreqs(e->owner, kept, tf, n_kept);
-        kept.resize(n_kept);
         const double N = db.get_doccount(), R = static_cast<double>(docs.size());
-        std::vector<std::pair<double, std::string>> items;
-        for (size_t i = 0; i < kept.size(); i++) {
-            const auto &c = cand[kept[i]];
-            double r = c.second, n = tf[i];
+        auto weight = [&](const std::pair<double, Xapian::doccount> &c, double n) {
+            double r = c.second;
             double num = (r + 0.5) * (N - n - (R - r) + 0.5);
             double den = (n - r + 0.5) * ((R - r) + 0.5);
-            double w = c.first * std::log(num / den);
-            if (w > 0)
-                items.emplace_back(w, kept[i]);
+            return c.first * std::log(num / den);
+        };
+        std::vector<Xapian::doccount> tf(kept.size());
+        struct item {
+            double w;
+            std::string term;
+            Xapian::doccount tf;
+        };
+        std::vector<item> items;
+        if (e->remote) {
+            /* Every frequency in one exchange. */
+            tf = exact_termfreqs(db, true, kept);
+            for (size_t i = 0; i < n_kept; i++) {
+                double w = weight(cand[kept[i]], tf[i]);
+                if (w > 0)
+                    items.push_back({ w, kept[i], tf[i] });
+            }
+        } else {
+            /* Local: a term's weight falls as its frequency n grows, and
+             * n >= r, so its weight at n = r bounds it. Frequencies are
+             * looked up best bound first, until no bound left can reach
+             * the max-th weight found: the same set, fewer look-ups. */
+            std::vector<std::pair<double, size_t>> order;
+            order.reserve(n_kept);
+            for (size_t i = 0; i < n_kept; i++) {
+                const auto &c = cand[kept[i]];
+                double ub = weight(c, c.second);
+                if (ub > 0)
+                    order.emplace_back(ub, i);
+            }
+            std::sort(order.begin(), order.end(), [](const std::pair<double, size_t> &a,
+                                                     const std::pair<double, size_t> &b) { return a.first > b.first; });
+            std::priority_queue<double, std::vector<double>, std::greater<double>> best; /* the max best weights */
+            for (const auto &o : order) {
+                if (best.size() >= max && o.first * (1 + 1e-9) < best.top())
+                    break;
+                tf[o.second] = db.get_termfreq(kept[o.second]);
+                double w = weight(cand[kept[o.second]], tf[o.second]);
+                if (w <= 0)
+                    continue;
+                items.push_back({ w, kept[o.second], tf[o.second] });
+                best.push(w);
+                if (best.size() > max)
+                    best.pop();
+            }
+            for (size_t i = n_kept; i < kept.size(); i++)
+                tf[i] = db.get_termfreq(kept[i]);
         }
-        std::sort(items.begin(), items.end(), [](const std::pair<double, std::string> &a,
-                                                 const std::pair<double, std::string> &b) {
-            return a.first > b.first || (a.first == b.first && a.second < b.second);
+        if (e->owner)
+            keep_termfreqs(e->owner, kept, tf, n_kept);
+        std::sort(items.begin(), items.end(), [](const item &a, const item &b) {
+            return a.w > b.w || (a.w == b.w && a.term < b.term);
         });
         if (items.size() > max)
             items.resize(max);
-        std::map<std::string, Xapian::doccount> tf_of;
-        for (size_t i = 0; i < kept.size(); i++)
-            tf_of.emplace(kept[i], tf[i]);
         es->items.reserve(items.size());
         es->tf.reserve(items.size());
         for (auto &it : items) {
-            es->tf.push_back(tf_of[it.second]);
-            es->items.emplace_back(std::move(it.second), it.first);
+            es->tf.push_back(it.tf);
+            es->items.emplace_back(std::move(it.term), it.w);
         }
         *out = es;
         return XAP_OK;

@@ -26,9 +26,12 @@
 #include "tokenizer.h"
 #include "worker.h"
 
-/* Matches counted at least, so that `total` is exact for small result
- * sets and the same on every page of a pagination. */
-#define COUNT_AT_LEAST 1000
+/* Default of track_total=: matches counted exactly at least, so that a
+ * search box's `total` is exact for small result sets and the same on
+ * every page of a pagination. A request that shows no total asks 0 (the
+ * match then stops counting at offset + limit; `total` is Xapian's
+ * estimate, total_exact false when it is one). */
+#define TRACK_TOTAL_DEFAULT 1000
 /* Related block of a result list. */
 #define RELATED_ARTICLES 5
 #define RELATED_TERMS 8
@@ -116,6 +119,7 @@ struct run {
     struct plan *plan;
     const char *category, *lang; /* folded filter values or NULL */
     uint32_t offset, limit;
+    uint32_t track_total;        /* track_total=: matches counted exactly at least */
     unsigned fields;
     unsigned facet_mask;         /* facets= (facets.h); 0: none */
     size_t facet_limit;
@@ -415,7 +419,7 @@ static xap_status run_search(xap_db *db, void *ud)
     if (fill)
         st = final_pass(r, db, e, 0, want + (uint32_t)n_real, 0, &m);
     else
-        st = final_pass(r, db, e, r->offset, r->limit, want > COUNT_AT_LEAST ? want : COUNT_AT_LEAST, &m);
+        st = final_pass(r, db, e, r->offset, r->limit, want > r->track_total ? want : r->track_total, &m);
     if (st != XAP_OK)
         goto done;
     /* Xapian does not say that it stopped early; the clock does. */
@@ -619,8 +623,9 @@ void search_handle(struct server_req *req)
     if (!server_db(req))
         return;
 
-    long correct;
-    if (server_arg_int(req, "correct", 1, 0, 1, &correct) < 0)
+    long correct, track_total;
+    if (server_arg_int(req, "correct", 1, 0, 1, &correct) < 0 ||
+        server_arg_int(req, "track_total", TRACK_TOTAL_DEFAULT, 0, cfg->searchd.max_window, &track_total) < 0)
         return;
 
     /* Plain mode is for batch evaluation: a long question is cut, not refused. */
@@ -643,7 +648,7 @@ void search_handle(struct server_req *req)
         server_reply_error(req, 500, "internal", NULL, -1, "out of memory");
         return;
     }
-    struct run r = { cfg, tk, stem, w, p, category, lang, (uint32_t)offset, (uint32_t)limit, fields,
+    struct run r = { cfg, tk, stem, w, p, category, lang, (uint32_t)offset, (uint32_t)limit, (uint32_t)track_total, fields,
                      facet_mask, (size_t)facet_limit, (fields & F_DYM) != 0, (int)correct,
                      NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL };
     xap_status st = worker_retry(w, run_search, &r);

@@ -95,6 +95,23 @@ ok $? "'what is glaucoma': only the glaucoma articles match"
 b=$(q "the")
 js "$b" "d['total'] > 10 and len(d['hits']) == 10"
 ok $? "a query of a function word alone still finds articles"
+# track_total=0 (a client that shows no total): the same page; the total
+# is a count only when the match knew it, else an estimate that says so.
+t0=$(q "sleep heart" "&fields=id,score&limit=3&track_total=0")
+t1=$(q "sleep heart" "&fields=id,score&limit=3")
+python3 - "$t0" "$t1" <<'EOF2'
+import json, sys
+a, b = (json.loads(x) for x in sys.argv[1:])
+assert [h["id"] for h in a["hits"]] == [h["id"] for h in b["hits"]], (a["hits"], b["hits"])
+assert b["total_exact"] is True and b["total"] > 3, b
+assert isinstance(a["total_exact"], bool) and a["total"] >= len(a["hits"]), a
+assert a["total"] == b["total"] if a["total_exact"] else True, (a, b)
+EOF2
+ok $? "track_total=0: the same page; total exact, or an estimate with total_exact false"
+req "$S" "/search?q=sleep&track_total=-1"; [ "$STATUS" = 400 ]
+ok $? "track_total=-1: 400"
+req "$S" "/search?q=sleep&track_total=100000000"; [ "$STATUS" = 422 ] && js "$BODY" "d['error']['param'] == 'track_total'"
+ok $? "track_total over max_window: 422 naming it"
 
 # ---- every hit explained -------------------------------------------------------------
 bad=0

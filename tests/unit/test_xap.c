@@ -885,6 +885,25 @@ static void test_eset(void **state)
     }
     xap_eset_free(es);
 
+    /* A short set is the head of a long one: frequencies looked up best
+     * bound first and stopped early give the same terms and weights. */
+    xap_eset *all = NULL;
+    OK(xap_enquire_eset(e, 1000, rs, 2, NULL, NULL, &all));
+    for (uint32_t max = 1; max <= 3; max++) {
+        OK(xap_enquire_eset(e, max, rs, 2, NULL, NULL, &es));
+        assert_int_equal(xap_eset_size(es), max < xap_eset_size(all) ? max : xap_eset_size(all));
+        for (size_t i = 0; i < xap_eset_size(es); i++) {
+            const char *ta;
+            double wa;
+            OK(xap_eset_item(es, i, &term, &w));
+            OK(xap_eset_item(all, i, &ta, &wa));
+            assert_string_equal(term, ta);
+            assert_true(w == wa);
+        }
+        xap_eset_free(es);
+    }
+    xap_eset_free(all);
+
     /* Each item's frequency comes with it; wanted frequencies ride along
      * with the set's own and are kept until forgotten. */
     const char *want[2] = { "pain", "nosuchtermzz" };
