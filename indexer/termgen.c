@@ -10,6 +10,7 @@
 #include "docrec.h"
 #include "log.h"
 #include "schema.h"
+#include "stemcache.h"
 #include "tokenizer.h"
 
 #define MAX_STEMMERS 16
@@ -23,6 +24,7 @@ struct termgen {
     struct tokenizer *tk;
     struct stem_slot stems[MAX_STEMMERS];
     size_t n_stems;
+    struct stemcache *stemcache; /* NULL: stem every word */
 };
 
 struct termgen *termgen_new(void)
@@ -35,6 +37,7 @@ struct termgen *termgen_new(void)
         free(tg);
         return NULL;
     }
+    tg->stemcache = stemcache_new();
     return tg;
 }
 
@@ -45,6 +48,7 @@ void termgen_free(struct termgen *tg)
     for (size_t i = 0; i < tg->n_stems; i++)
         xap_stem_free(tg->stems[i].stem);
     tokenizer_free(tg->tk);
+    stemcache_free(tg->stemcache);
     free(tg);
 }
 
@@ -86,6 +90,7 @@ enum field { F_TITLE, F_BODY };
 struct emit {
     xap_doc *doc;
     xap_stem *stem;
+    struct stemcache *stemcache;
     const char *const *headings; /* to tag heading paragraphs */
     size_t n_headings;
     termgen_word_cb words;
@@ -318,7 +323,7 @@ static uint32_t emit_text(struct emit *e, struct tokenizer *tk, const char *text
             in_cjk = 0;
         }
         if (e->stem && !(t->flags & (TOK_NUMERIC | TOK_COMPOUND))) {
-            size_t sl = xap_stem_apply(e->stem, t->text, t->len, stem, sizeof stem);
+            size_t sl = stemcache_apply(e->stemcache, e->stem, t->text, t->len, stem, sizeof stem);
             if (sl > 0) {
                 add_term(e, PFX_STEM, stem, sl);
                 if (stem_prefix)
@@ -414,7 +419,7 @@ int termgen_document(struct termgen *tg, const struct article *a, xap_doc **out,
     xap_doc *doc = NULL;
     if (!a->id || !*a->id || xap_doc_new(&doc) != XAP_OK)
         return -1;
-    struct emit e = { .doc = doc, .stem = termgen_stemmer(tg, a->lang),
+    struct emit e = { .doc = doc, .stem = termgen_stemmer(tg, a->lang), .stemcache = tg->stemcache,
                       .headings = (const char *const *)a->headings, .n_headings = a->n_headings,
                       .words = words, .ud = ud };
     char term[SCHEMA_MAX_TERM + 1];
