@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,24 +249,79 @@ int docrec_encode_json(const struct article *a, char **out, size_t *len, char **
     return 0;
 }
 
+/* One raw inflate stream per thread, reset for each record (inflateInit
+ * allocates its state per call). Freed when the thread exits. */
+static pthread_key_t dec_key;
+static pthread_once_t dec_once = PTHREAD_ONCE_INIT;
+static int dec_key_ok;
+
+static void dec_free(void *p)
+{
+    z_stream *zs = p;
+    inflateEnd(zs);
+    free(zs);
+}
+
+static void dec_key_init(void) { dec_key_ok = pthread_key_create(&dec_key, dec_free) == 0; }
+
+static z_stream *dec_stream(void)
+{
+    pthread_once(&dec_once, dec_key_init);
+    if (!dec_key_ok)
+        return NULL;
+    z_stream *zs = pthread_getspecific(dec_key);
+    if (zs)
+        return inflateReset(zs) == Z_OK ? zs : NULL;
+    zs = calloc(1, sizeof *zs);
+    if (!zs)
+        return NULL;
+    if (inflateInit2(zs, -15) != Z_OK) {
+        free(zs);
+        return NULL;
+    }
+    if (pthread_setspecific(dec_key, zs) != 0) {
+        dec_free(zs);
+        return NULL;
+    }
+    return zs;
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 /* Inflate the record's JSON. With `stop` (the body's key: the encoder
  * writes it last), inflation stops once stop is out, and the text is cut
  * there and closed with "}": a result list never inflates nor parses the
  * body. (An unescaped '"' cannot occur inside a JSON string, so stop is
- * only ever found as a key.) */
+ * only ever found as a key.)
+ * The record is a zlib stream; its header (and dictionary id) is read
+ * here and the deflate data inflated raw, so that zlib does not checksum
+ * the preset dictionary for every record (inflateSetDictionary on a zlib
+ * stream does); the trailer's checksum of the text is still checked when
+ * the whole text is inflated. */
 static char *inflate_all(const char *data, size_t len, const char *stop, size_t *outlen)
 {
-    z_stream zs;
-    memset(&zs, 0, sizeof zs);
-    if (inflateInit(&zs) != Z_OK)
+    const unsigned char *in = (const unsigned char *)data;
+    if (len < 6 || (in[0] & 0x0f) != Z_DEFLATED || (in[0] >> 4) > 7 || ((unsigned)in[0] << 8 | in[1]) % 31 != 0)
         return NULL;
-    int dicts_ok = 1;
+    size_t hdr = 2;
+    const struct dict *d = NULL;
+    if (in[1] & 0x20) { /* FDICT: the stream names its dictionary by adler32 */
+        if (len < 6 + 4 || !(d = dict_find(be32(in + 2))))
+            return NULL;
+        hdr += 4;
+    }
+    z_stream *zs = dec_stream();
+    if (!zs || (d && inflateSetDictionary(zs, (const Bytef *)d->bytes, (uInt)d->len) != Z_OK))
+        return NULL;
     size_t cap = stop ? 1024 : len * 4 + 256, used = 0;
     size_t stop_len = stop ? strlen(stop) : 0;
     char *buf = malloc(cap + 2);
-    zs.next_in = (Bytef *)data;
-    zs.avail_in = (uInt)len;
-    int rc = Z_OK;
+    zs->next_in = (Bytef *)in + hdr;
+    zs->avail_in = (uInt)(len - hdr);
+    int rc = Z_OK, cut = 0;
     while (buf && rc != Z_STREAM_END) {
         if (used == cap) {
             if (cap > (size_t)256 << 20)
@@ -277,17 +333,10 @@ static char *inflate_all(const char *data, size_t len, const char *stop, size_t 
             buf = nb;
         }
         size_t before = used;
-        zs.next_out = (Bytef *)buf + used;
-        zs.avail_out = (uInt)(cap - used);
-        rc = inflate(&zs, Z_NO_FLUSH);
-        if (rc == Z_NEED_DICT && dicts_ok) {
-            /* the stream names its dictionary by adler32 */
-            const struct dict *d = dict_find((uint32_t)zs.adler);
-            dicts_ok = 0; /* once */
-            if (d && inflateSetDictionary(&zs, (const Bytef *)d->bytes, (uInt)d->len) == Z_OK)
-                rc = Z_OK;
-        }
-        used = cap - zs.avail_out;
+        zs->next_out = (Bytef *)buf + used;
+        zs->avail_out = (uInt)(cap - used);
+        rc = inflate(zs, Z_NO_FLUSH);
+        used = cap - zs->avail_out;
         if (rc != Z_OK && rc != Z_STREAM_END)
             break;
         if (stop && used >= stop_len) {
@@ -298,10 +347,14 @@ static char *inflate_all(const char *data, size_t len, const char *stop, size_t 
                 used = (size_t)(hit - buf);
                 buf[used++] = '}';
                 rc = Z_STREAM_END;
+                cut = 1;
             }
         }
     }
-    inflateEnd(&zs);
+    /* The trailer: adler32 of the whole text. */
+    if (buf && rc == Z_STREAM_END && !cut &&
+        (zs->avail_in < 4 || be32(zs->next_in) != (uint32_t)adler32(adler32(0L, Z_NULL, 0), (const Bytef *)buf, (uInt)used)))
+        rc = Z_DATA_ERROR;
     if (!buf || rc != Z_STREAM_END) {
         free(buf);
         return NULL;
