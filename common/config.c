@@ -85,7 +85,7 @@ static const struct key keys[] = {
     { "related", "body_weight",          T_DOUBLE, F(related.body_weight),        "6",    0, 1000 },
     { "related", "title_boost",          T_DOUBLE, F(related.title_boost),        "2",    0, 1000 },
     { "related", "heading_boost",        T_DOUBLE, F(related.heading_boost),      "1.5",  0, 1000 },
-    { "related", "body_title_weight",    T_DOUBLE, F(related.body_title_weight),  "0.5",  0, 1000 },
+    { "related", "body_title_weight",    T_DOUBLE, F(related.body_title_weight),  "0",    0, 1000 },
     { "related", "title_weight",         T_DOUBLE, F(related.title_weight),       "1",    0, 1000 },
     { "related", "title_max_df",         T_DOUBLE, F(related.title_max_df),       "0.02", 0, 1 },
     { "related", "title_all_weight",     T_DOUBLE, F(related.title_all_weight),   "30",   0, 1000 },

@@ -658,7 +658,7 @@ static xap_status rel_run(xap_db *db, void *ud)
     if ((st = doc_load(db, seed_id, 0, &a, &seed_key)) != XAP_OK || (st = seed_load(db, &seed_id, 1, &seed)) != XAP_OK ||
         (st = build_query(db, j->tk, &seed, a->title, &j->o, &q)) != XAP_OK)
         goto out;
-    uint32_t want = (uint32_t)(j->limit * 2 + 10);
+    uint32_t want = (uint32_t)(j->limit + 5);
     if ((st = similar(db, q, &j->o, &seed_id, 1, want, &cs)) != XAP_OK ||
         (st = add_links(db, j->tk, a, &j->o, &seed_id, 1, &cs)) != XAP_OK)
         goto out;
