@@ -10,6 +10,7 @@
 #include "replica.h"
 #include "server.h"
 #include "shards.h"
+#include "spell.h"
 #include "worker.h"
 #include "xap.h"
 
@@ -201,6 +202,14 @@ static void write_metrics(FILE *f, struct server_req *req)
             "# TYPE medsearch_worker_threads gauge\n"
             "medsearch_worker_threads %u\n",
             (unsigned long long)worker_reopens_total(), server_uptime(), worker_live());
+    uint64_t hcalls = 0, hcached = 0;
+    spell_hunspell_counts(&hcalls, &hcached);
+    fprintf(f,
+            "# HELP medsearch_spell_hunspell_total Words whose hunspell suggestions a did-you-mean needed, by where they came from.\n"
+            "# TYPE medsearch_spell_hunspell_total counter\n"
+            "medsearch_spell_hunspell_total{source=\"computed\"} %llu\n"
+            "medsearch_spell_hunspell_total{source=\"cache\"} %llu\n",
+            (unsigned long long)hcalls, (unsigned long long)hcached);
     shards_metrics(f);
     replica_metrics(f, up && shards_count() == 1 && !shards_remote() ? db : NULL);
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "grow.h"
 #include "log.h"
 #include "schema.h"
@@ -512,8 +513,87 @@ static xap_status from_xapian(struct target *t, const char *w)
     return st;
 }
 
+/* hunspell's answers by word. They depend on the word alone (the lists
+ * are loaded once), one Hunspell_suggest costs tens of ms under hun_lock,
+ * and a search box sees the same typos again and again. Direct-mapped;
+ * each entry holds the usable suggestions, lowercased, '\0'-separated.
+ * Guarded by hun_lock. */
+#define HUN_CACHE 1024
+static struct hun_entry {
+    char *word;
+    char *list;
+    size_t len;
+} hun_cache[HUN_CACHE];
+static uint64_t hun_calls, hun_cached;
+
+static size_t hun_slot(const char *w)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *w; w++)
+        h = (h ^ (unsigned char)*w) * 16777619u;
+    return h % HUN_CACHE;
+}
+
+/* The suggestions for w, from the cache or from hunspell (cached then);
+ * a malloc'd copy the caller frees, NULL with *len 0 when there are none. */
+static char *hun_suggestions(const char *w, size_t *len)
+{
+    *len = 0;
+    pthread_mutex_lock(&hun_lock);
+    struct hun_entry *e = &hun_cache[hun_slot(w)];
+    if (e->word && strcmp(e->word, w) == 0) {
+        hun_cached++;
+    } else {
+        hun_calls++;
+        char **list = NULL;
+        int n = Hunspell_suggest(hun, &list, w);
+        struct buf b = { 0 };
+        for (int i = 0; i < n; i++) {
+            char f[SPELLCOST_MAXLEN + 1];
+            size_t fl = strlen(list[i]);
+            if (fl > SPELLCOST_MAXLEN || strpbrk(list[i], " -"))
+                continue;
+            for (size_t k = 0; k <= fl; k++)
+                f[k] = (char)(list[i][k] >= 'A' && list[i][k] <= 'Z' ? list[i][k] + 32 : list[i][k]);
+            buf_add(&b, f, fl + 1); /* with its '\0' */
+        }
+        if (list)
+            Hunspell_free_list(hun, &list, n);
+        size_t blen = b.len;
+        char *data = buf_take(&b);
+        char *word = strdup(w);
+        if (!data || !word) { /* out of memory: no suggestions, nothing cached */
+            free(data);
+            free(word);
+            pthread_mutex_unlock(&hun_lock);
+            return NULL;
+        }
+        free(e->word);
+        free(e->list);
+        e->word = word;
+        e->list = data;
+        e->len = blen;
+    }
+    char *copy = e->len ? malloc(e->len) : NULL;
+    if (copy) {
+        memcpy(copy, e->list, e->len);
+        *len = e->len;
+    }
+    pthread_mutex_unlock(&hun_lock);
+    return copy;
+}
+
+void spell_hunspell_counts(uint64_t *calls, uint64_t *cached)
+{
+    pthread_mutex_lock(&hun_lock);
+    *calls = hun_calls;
+    *cached = hun_cached;
+    pthread_mutex_unlock(&hun_lock);
+}
+
 /* hunspell's suggestions (its REP table and n-gram search find phonetic
- * and far spellings), when the index has them. */
+ * and far spellings), when the index has them. Weighed outside hun_lock:
+ * considering a candidate asks the index. */
 static xap_status from_hunspell(struct target *t)
 {
     if (!hun || t->len > MAX_HUN_LEN)
@@ -521,22 +601,15 @@ static xap_status from_hunspell(struct target *t)
     char w[MAX_HUN_LEN + 1];
     memcpy(w, t->w, t->len);
     w[t->len] = '\0';
-    char **list = NULL;
-    pthread_mutex_lock(&hun_lock);
-    int n = Hunspell_suggest(hun, &list, w);
+    size_t len = 0;
+    char *list = hun_suggestions(w, &len);
     xap_status st = XAP_OK;
-    for (int i = 0; i < n && st == XAP_OK; i++) {
-        char f[SPELLCOST_MAXLEN + 1];
-        size_t fl = strlen(list[i]);
-        if (fl > SPELLCOST_MAXLEN || strpbrk(list[i], " -"))
-            continue;
-        for (size_t k = 0; k <= fl; k++)
-            f[k] = (char)(list[i][k] >= 'A' && list[i][k] <= 'Z' ? list[i][k] + 32 : list[i][k]);
-        st = consider(t, f, fl);
+    for (size_t off = 0; off < len && st == XAP_OK;) {
+        size_t fl = strlen(list + off);
+        st = consider(t, list + off, fl);
+        off += fl + 1;
     }
-    if (list)
-        Hunspell_free_list(hun, &list, n);
-    pthread_mutex_unlock(&hun_lock);
+    free(list);
     return st;
 }
 

@@ -27,6 +27,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "query.h"
 #include "xap.h"
@@ -62,5 +63,8 @@ xap_status spell_suggest(xap_db *db, xap_stem *stem, const char *text, size_t le
  * that computes an expand set then checks its words' spelling at no extra
  * round trip. */
 xap_status spell_want_termfreqs(xap_db *db, xap_stem *stem, const struct query *q);
+/* How often hunspell's suggestions were computed, and how often a word's
+ * came from the cache of earlier answers (/metrics). */
+void spell_hunspell_counts(uint64_t *calls, uint64_t *cached);
 
 #endif

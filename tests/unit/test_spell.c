@@ -155,6 +155,34 @@ static void test_corrects_unknown_words(void **state)
     expect("fevver", "fever");                  /* a doubled letter */
 }
 
+/* A word's hunspell suggestions are computed once: asked again, they come
+ * from the cache, and the answer is the same. */
+static void test_hunspell_cache(void **state)
+{
+    (void)state;
+    static const char *const typos[] = { "qqxqzzvk", "pnewmoanyah", "wwpzqxj treatmint", "fevverr" };
+    const size_t n = sizeof typos / sizeof typos[0];
+    char *first[4];
+    uint64_t c0, h0, c1, h1, c2, h2;
+    build_index();
+    spell_hunspell_counts(&c0, &h0);
+    for (size_t i = 0; i < n; i++)
+        first[i] = suggest(typos[i], NULL);
+    spell_hunspell_counts(&c1, &h1);
+    for (size_t i = 0; i < n; i++) {
+        char *again = suggest(typos[i], NULL);
+        if ((again == NULL) != (first[i] == NULL) || (again && strcmp(again, first[i]) != 0))
+            fail_msg("[%s]: %s, then %s", typos[i], first[i] ? first[i] : "null", again ? again : "null");
+        free(again);
+        free(first[i]);
+    }
+    spell_hunspell_counts(&c2, &h2);
+    if (access("/usr/share/hunspell/en_US.dic", R_OK) == 0)
+        assert_true(c1 > c0);      /* some word needed hunspell */
+    assert_int_equal(c2, c1);      /* none computed twice */
+    assert_int_equal(h2 - h1, c1 - c0 + (h1 - h0)); /* each one answered from the cache */
+}
+
 static void test_known_words_stay(void **state)
 {
     (void)state;
@@ -212,6 +240,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_corrects_unknown_words),
         cmocka_unit_test(test_known_words_stay),
+        cmocka_unit_test(test_hunspell_cache),
         cmocka_unit_test(test_neighbours_decide),
         cmocka_unit_test(test_html),
         cmocka_unit_test(test_dictionary_folding),
