@@ -17,6 +17,8 @@ static struct article *sample(void)
 {
     struct article *a = article_new();
     assert_non_null(a);
+    free(a->title); /* article_new's empty strings */
+    free(a->body);
     a->id = strdup("en/sleep/hypnic-jerks.txt");
     a->title = strdup("Hypnic jerks");
     a->url = strdup("https://example.org/hypnic");
