@@ -526,21 +526,13 @@ static struct hun_entry {
 } hun_cache[HUN_CACHE];
 static uint64_t hun_calls, hun_cached;
 
-static size_t hun_slot(const char *w)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (; *w; w++)
-        h = (h ^ (unsigned char)*w) * 16777619u;
-    return h % HUN_CACHE;
-}
-
 /* The suggestions for w, from the cache or from hunspell (cached then);
  * a malloc'd copy the caller frees, NULL with *len 0 when there are none. */
 static char *hun_suggestions(const char *w, size_t *len)
 {
     *len = 0;
     pthread_mutex_lock(&hun_lock);
-    struct hun_entry *e = &hun_cache[hun_slot(w)];
+    struct hun_entry *e = &hun_cache[schema_hash(w, strlen(w), SCHEMA_HASH_SEED) % HUN_CACHE];
     if (e->word && strcmp(e->word, w) == 0) {
         hun_cached++;
     } else {
