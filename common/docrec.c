@@ -119,40 +119,53 @@ size_t docrec_dicts_load(void *dbv, uint32_t *last)
 
 /* ---- records ------------------------------------------------------------- */
 
-/* One deflate stream per thread, reset for each record: deflateInit
- * allocates and clears about 300 KB, which cost more than compressing a
- * 1.5 KB record (MedQuAD: 10 of the build's CPU-seconds, most of it in
- * the kernel's page faults). Freed when the thread exits. */
-static pthread_key_t enc_key;
-static pthread_once_t enc_once = PTHREAD_ONCE_INIT;
-static int enc_key_ok;
+/* One zlib stream per thread and direction, reset for each record:
+ * deflateInit allocates and clears about 300 KB, which cost more than
+ * compressing a 1.5 KB record (MedQuAD: 10 of the build's CPU-seconds,
+ * most of it in the kernel's page faults), and inflateInit allocates its
+ * state per call. The inflate stream is raw (inflate_all reads the zlib
+ * header itself). Freed when the thread exits. */
+enum zdir { ZDIR_DEFLATE, ZDIR_INFLATE };
+static pthread_key_t zs_key[2];
+static int zs_key_ok[2];
+static pthread_once_t zs_once = PTHREAD_ONCE_INIT;
 
-static void enc_free(void *p)
+static void deflate_free(void *p)
 {
-    z_stream *zs = p;
-    deflateEnd(zs);
-    free(zs);
+    deflateEnd(p);
+    free(p);
 }
 
-static void enc_key_init(void) { enc_key_ok = pthread_key_create(&enc_key, enc_free) == 0; }
-
-static z_stream *enc_stream(void)
+static void inflate_free(void *p)
 {
-    pthread_once(&enc_once, enc_key_init);
-    if (!enc_key_ok)
+    inflateEnd(p);
+    free(p);
+}
+
+static void zs_keys_init(void)
+{
+    zs_key_ok[ZDIR_DEFLATE] = pthread_key_create(&zs_key[ZDIR_DEFLATE], deflate_free) == 0;
+    zs_key_ok[ZDIR_INFLATE] = pthread_key_create(&zs_key[ZDIR_INFLATE], inflate_free) == 0;
+}
+
+/* This thread's stream for dir, reset; NULL when none can be made. */
+static z_stream *thread_stream(enum zdir dir)
+{
+    pthread_once(&zs_once, zs_keys_init);
+    if (!zs_key_ok[dir])
         return NULL;
-    z_stream *zs = pthread_getspecific(enc_key);
+    z_stream *zs = pthread_getspecific(zs_key[dir]);
     if (zs)
-        return deflateReset(zs) == Z_OK ? zs : NULL;
+        return (dir == ZDIR_INFLATE ? inflateReset(zs) : deflateReset(zs)) == Z_OK ? zs : NULL;
     zs = calloc(1, sizeof *zs);
     if (!zs)
         return NULL;
-    if (deflateInit(zs, 6) != Z_OK) {
+    if ((dir == ZDIR_INFLATE ? inflateInit2(zs, -15) : deflateInit(zs, 6)) != Z_OK) {
         free(zs);
         return NULL;
     }
-    if (pthread_setspecific(enc_key, zs) != 0) {
-        enc_free(zs);
+    if (pthread_setspecific(zs_key[dir], zs) != 0) {
+        (dir == ZDIR_INFLATE ? inflate_free : deflate_free)(zs);
         return NULL;
     }
     return zs;
@@ -162,7 +175,7 @@ static z_stream *enc_stream(void)
  * Returns the compressed length, or 0. */
 static size_t deflate_with(const char *in, size_t len, const struct dict *d, char *out, size_t cap)
 {
-    z_stream *zs = enc_stream();
+    z_stream *zs = thread_stream(ZDIR_DEFLATE);
     if (!zs)
         return 0;
     if (d && deflateSetDictionary(zs, (const Bytef *)d->bytes, (uInt)d->len) != Z_OK)
@@ -249,43 +262,6 @@ int docrec_encode_json(const struct article *a, char **out, size_t *len, char **
     return 0;
 }
 
-/* One raw inflate stream per thread, reset for each record (inflateInit
- * allocates its state per call). Freed when the thread exits. */
-static pthread_key_t dec_key;
-static pthread_once_t dec_once = PTHREAD_ONCE_INIT;
-static int dec_key_ok;
-
-static void dec_free(void *p)
-{
-    z_stream *zs = p;
-    inflateEnd(zs);
-    free(zs);
-}
-
-static void dec_key_init(void) { dec_key_ok = pthread_key_create(&dec_key, dec_free) == 0; }
-
-static z_stream *dec_stream(void)
-{
-    pthread_once(&dec_once, dec_key_init);
-    if (!dec_key_ok)
-        return NULL;
-    z_stream *zs = pthread_getspecific(dec_key);
-    if (zs)
-        return inflateReset(zs) == Z_OK ? zs : NULL;
-    zs = calloc(1, sizeof *zs);
-    if (!zs)
-        return NULL;
-    if (inflateInit2(zs, -15) != Z_OK) {
-        free(zs);
-        return NULL;
-    }
-    if (pthread_setspecific(dec_key, zs) != 0) {
-        dec_free(zs);
-        return NULL;
-    }
-    return zs;
-}
-
 static uint32_t be32(const unsigned char *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -313,7 +289,7 @@ static char *inflate_all(const char *data, size_t len, const char *stop, size_t 
             return NULL;
         hdr += 4;
     }
-    z_stream *zs = dec_stream();
+    z_stream *zs = thread_stream(ZDIR_INFLATE);
     if (!zs || (d && inflateSetDictionary(zs, (const Bytef *)d->bytes, (uInt)d->len) != Z_OK))
         return NULL;
     size_t cap = stop ? 1024 : len * 4 + 256, used = 0;
