@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "namelist.h"
 #include "schema.h"
 
 static const struct {
@@ -24,24 +25,10 @@ struct facets {
 
 int facets_parse(const char *s, unsigned *mask, char *bad, size_t badcap)
 {
-    *mask = 0;
-    while (s && *s) {
-        size_t n = strcspn(s, ",");
-        size_t i;
-        for (i = 0; i < N_FACETS; i++)
-            if (strlen(facet_defs[i].name) == n && strncmp(facet_defs[i].name, s, n) == 0)
-                break;
-        if (n > 0 && i == N_FACETS) {
-            snprintf(bad, badcap, "%.*s", (int)(n > 40 ? 40 : n), s);
-            return -1;
-        }
-        if (n > 0)
-            *mask |= facet_defs[i].bit;
-        s += n;
-        if (*s == ',')
-            s++;
-    }
-    return 0;
+    struct namebit names[N_FACETS];
+    for (size_t i = 0; i < N_FACETS; i++)
+        names[i] = (struct namebit){ facet_defs[i].name, facet_defs[i].bit };
+    return namelist_mask(s, names, N_FACETS, mask, bad, badcap);
 }
 
 xap_status facets_attach(xap_enquire *e, unsigned mask, struct facets **out)

@@ -16,6 +16,7 @@
 #include "article.h"
 #include "docrec.h"
 #include "log.h"
+#include "namelist.h"
 #include "query.h"
 #include "plan.h"
 #include "rank.h"
@@ -54,34 +55,11 @@ enum {
     F_RECORD = F_TITLE | F_URL | F_CATEGORY | F_LANG | F_DATE | F_SNIPPET | F_ID /* need the stored record */
 };
 
-static const struct { const char *name; unsigned bit; } field_names[] = {
+static const struct namebit field_names[] = {
     { "rank", F_RANK }, { "id", F_ID }, { "title", F_TITLE }, { "url", F_URL }, { "score", F_SCORE },
     { "percent", F_PERCENT }, { "category", F_CATEGORY }, { "lang", F_LANG }, { "date", F_DATE },
     { "snippet", F_SNIPPET }, { "related", F_RELATED }, { "did_you_mean", F_DYM },
 };
-
-/* Parse a comma list; returns 0, or -1 with the unknown name in bad. */
-static int parse_fields(const char *s, unsigned *out, char *bad, size_t badcap)
-{
-    *out = 0;
-    while (*s) {
-        size_t n = strcspn(s, ",");
-        size_t i;
-        for (i = 0; i < sizeof field_names / sizeof field_names[0]; i++)
-            if (strlen(field_names[i].name) == n && strncmp(field_names[i].name, s, n) == 0)
-                break;
-        if (n > 0 && i == sizeof field_names / sizeof field_names[0]) {
-            snprintf(bad, badcap, "%.*s", (int)(n > 40 ? 40 : n), s);
-            return -1;
-        }
-        if (n > 0)
-            *out |= field_names[i].bit;
-        s += n;
-        if (*s == ',')
-            s++;
-    }
-    return 0;
-}
 
 /* ---- this thread's stemmer ----------------------------------------------------- */
 
@@ -596,7 +574,7 @@ void search_handle(struct server_req *req)
     unsigned fields = F_ALL;
     const char *fields_s = server_arg_str(req, "fields", NULL);
     char bad[48];
-    if (fields_s && *fields_s && parse_fields(fields_s, &fields, bad, sizeof bad) != 0) {
+    if (fields_s && *fields_s && namelist_mask(fields_s, field_names, sizeof field_names / sizeof field_names[0], &fields, bad, sizeof bad) != 0) {
         server_reply_error(req, 400, "bad_request", "fields", -1, "parameter 'fields': unknown field '%s'", bad);
         return;
     }
