@@ -31,23 +31,6 @@
 #include <string.h>
 #include <strings.h>
 
-static xmlNode *next_node(xmlNode *n, const xmlNode *root)
-{
-    if (n->children)
-        return n->children;
-    while (n && n != root) {
-        if (n->next)
-            return n->next;
-        n = n->parent;
-    }
-    return NULL;
-}
-
-static int is(const xmlNode *n, const char *name)
-{
-    return n->type == XML_ELEMENT_NODE && n->name && strcasecmp((const char *)n->name, name) == 0;
-}
-
 /* The text under n, white space collapsed and trimmed; malloc'd or NULL. */
 static char *node_text(xmlNode *n)
 {
@@ -253,8 +236,8 @@ static void crumb_box(struct meta *m, xmlNode *box, const char *title)
     size_t n = 0;
     /* The crumbs are the links; a last crumb that is the page itself is
      * often plain text, and pick_crumb skips it either way. */
-    for (xmlNode *x = box->children ? box->children : NULL; x && n < 32; x = next_node(x, box)) {
-        if (!is(x, "a"))
+    for (xmlNode *x = box->children ? box->children : NULL; x && n < 32; x = html_next(x, box, 0)) {
+        if (!html_is(x, "a"))
             continue;
         own[n] = node_text(x);
         if (!own[n]) {
@@ -280,10 +263,10 @@ static void crumb_box(struct meta *m, xmlNode *box, const char *title)
 
 static void collect(struct meta *m, xmlNode *root, xmlNode *main_el, const char *title)
 {
-    for (xmlNode *n = root; n && !m->nomem; n = next_node(n, root)) {
+    for (xmlNode *n = root; n && !m->nomem; n = html_next(n, root, 0)) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
-        if (is(n, "meta")) {
+        if (html_is(n, "meta")) {
             char *p = prop(n, "property"), *nm = prop(n, "name"), *c = prop(n, "content");
             const char *key = p && *p ? p : nm;
             if (key && c && *c) {
@@ -300,9 +283,9 @@ static void collect(struct meta *m, xmlNode *root, xmlNode *main_el, const char 
             xmlFree(p);
             xmlFree(nm);
             xmlFree(c);
-        } else if (is(n, "script")) {
+        } else if (html_is(n, "script")) {
             ld_script(m, n, title);
-        } else if (is(n, "time")) {
+        } else if (html_is(n, "time")) {
             char *dt = prop(n, "datetime");
             char buf[11];
             if (dt && iso_date(dt, buf) == 0) {
@@ -312,7 +295,7 @@ static void collect(struct meta *m, xmlNode *root, xmlNode *main_el, const char 
                 take(in_main ? &m->time_main : &m->time_any, buf, &m->nomem);
             }
             xmlFree(dt);
-        } else if (is(n, "h1") && !m->h1) {
+        } else if (html_is(n, "h1") && !m->h1) {
             m->h1 = node_text(n);
             if (!m->h1)
                 m->nomem = 1;

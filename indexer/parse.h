@@ -59,4 +59,11 @@ enum input_status parse_html_run(struct parse_ctx *c, const char *text, size_t l
 struct _xmlNode;
 int htmlmeta_apply(struct article *a, struct _xmlNode *root, struct _xmlNode *main_el);
 
+/* parse_html.c, for both HTML readers: the pre-order walk without
+ * recursion (the next node after n inside root, descending into children
+ * unless skip_children), and whether n is the element called name (any
+ * case). */
+struct _xmlNode *html_next(struct _xmlNode *n, const struct _xmlNode *root, int skip_children);
+int html_is(const struct _xmlNode *n, const char *name);
+
 #endif

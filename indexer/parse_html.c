@@ -32,7 +32,7 @@ static int name_in(const xmlNode *n, const char *const *names)
     return 0;
 }
 
-static int is(const xmlNode *n, const char *name)
+int html_is(const xmlNode *n, const char *name)
 {
     return n->type == XML_ELEMENT_NODE && n->name && strcasecmp((const char *)n->name, name) == 0;
 }
@@ -47,9 +47,7 @@ static const char *const blocks[] = { "p", "div", "li", "ul", "ol", "dl", "dt", 
                                       "caption", "center", NULL };
 static const char *const headings[] = { "h1", "h2", "h3", "h4", "h5", "h6", NULL };
 
-/* Pre-order walk without recursion: the next node after n inside root,
- * descending into children unless skip_children. */
-static xmlNode *next_node(xmlNode *n, const xmlNode *root, int skip_children)
+xmlNode *html_next(xmlNode *n, const xmlNode *root, int skip_children)
 {
     if (!skip_children && n->children)
         return n->children;
@@ -66,8 +64,8 @@ static xmlNode *find(xmlNode *root, const char *name)
 {
     xmlNode *n;
 
-    for (n = root; n; n = next_node(n, root, 0))
-        if (is(n, name))
+    for (n = root; n; n = html_next(n, root, 0))
+        if (html_is(n, name))
             return n;
     return NULL;
 }
@@ -98,7 +96,7 @@ static char *text_of(xmlNode *n)
     const char *t;
 
     buf_add(&b, "", 0);
-    for (m = n; m; m = next_node(m, n, name_in(m, skipped) && m != n)) {
+    for (m = n; m; m = html_next(m, n, name_in(m, skipped) && m != n)) {
         if ((m->type == XML_TEXT_NODE || m->type == XML_CDATA_SECTION_NODE) && m->content)
             add_text(&b, (const char *)m->content);
     }
@@ -163,7 +161,7 @@ static void enter(struct walk *w, xmlNode *n)
         return;
     if (name_in(n, blocks))
         end_para(w);
-    if (is(n, "br")) {
+    if (html_is(n, "br")) {
         if (w->para.len && w->para.s[w->para.len - 1] != '\n')
             buf_add(&w->para, "\n", 1);
     } else if (name_in(n, headings)) {
@@ -171,7 +169,7 @@ static void enter(struct walk *w, xmlNode *n)
         if (!h || (*h && article_add_heading(w->a, h) < 0))
             w->nomem = 1;
         free(h);
-    } else if (is(n, "a")) {
+    } else if (html_is(n, "a")) {
         xmlChar *hold;
         const char *href = attr(n, "href", &hold);
         if (href && *href && *href != '#' && strncasecmp(href, "javascript:", 11) != 0 &&
@@ -231,12 +229,12 @@ static int head_meta(struct article *a, xmlNode *root)
         free(a->title);
         a->title = s;
     }
-    for (n = root; n && rc == 0; n = next_node(n, root, is(n, "body"))) {
-        if (is(n, "link")) {
+    for (n = root; n && rc == 0; n = html_next(n, root, html_is(n, "body"))) {
+        if (html_is(n, "link")) {
             const char *rel = attr(n, "rel", &h1), *href = attr(n, "href", &h2);
             if (rel && href && *href && strcasecmp(rel, "canonical") == 0)
                 rc = article_set(&a->url, href);
-        } else if (is(n, "meta") && !a->url) {
+        } else if (html_is(n, "meta") && !a->url) {
             const char *prop = attr(n, "property", &h1), *content = attr(n, "content", &h2);
             if (prop && content && *content && strcasecmp(prop, "og:url") == 0)
                 rc = article_set(&a->url, content);
@@ -245,7 +243,7 @@ static int head_meta(struct article *a, xmlNode *root)
         xmlFree(h2);
         h1 = h2 = NULL;
     }
-    if (rc == 0 && is(root, "html")) {
+    if (rc == 0 && html_is(root, "html")) {
         const char *lang = attr(root, "lang", &h1);
         if (!lang || !*lang) {
             xmlFree(h1);
