@@ -47,6 +47,16 @@ struct cand {
     double score;
 };
 
+/* Frees the sampled records (under lock). */
+static void drop_sample(void)
+{
+    for (size_t i = 0; i < n_sample; i++)
+        free(sample[i]);
+    free(sample);
+    sample = NULL;
+    n_sample = sample_bytes = 0;
+}
+
 static int by_score(const void *a, const void *b)
 {
     const struct cand *x = a, *y = b;
@@ -190,11 +200,7 @@ void docdict_feed(const char *json)
         if (n_sample >= SAMPLE_RECORDS || sample_bytes >= SAMPLE_BYTES) {
             build();
             atomic_store(&learning, 0);
-            for (size_t i = 0; i < n_sample; i++)
-                free(sample[i]);
-            free(sample);
-            sample = NULL;
-            n_sample = sample_bytes = 0;
+            drop_sample();
         }
     }
     pthread_mutex_unlock(&lock);
@@ -206,10 +212,6 @@ void docdict_reset(void)
 {
     pthread_mutex_lock(&lock);
     atomic_store(&learning, 0);
-    for (size_t i = 0; i < n_sample; i++)
-        free(sample[i]);
-    free(sample);
-    sample = NULL;
-    n_sample = sample_bytes = 0;
+    drop_sample();
     pthread_mutex_unlock(&lock);
 }
