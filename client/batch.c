@@ -2,7 +2,6 @@
 #include "batch.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -13,6 +12,7 @@
 
 #include "api.h"
 #include "grow.h"
+#include "hits.h"
 #include "reply.h"
 
 struct query {
@@ -185,34 +185,6 @@ static void set_fatal(struct run *r, struct api *h, enum api_status st)
     pthread_mutex_unlock(&r->lock);
 }
 
-/* Writes the TREC lines of hits; returns how many hits there were, or -1
- * when the answer is not the JSON searchd sends. */
-static int write_hits(const struct batch_opts *o, const struct query *q, json_t *root, int rank0,
-                      long long *prev, FILE *out)
-{
-    json_t *hits = json_object_get(root, "hits");
-    if (!json_is_array(hits))
-        return -1;
-    size_t i;
-    json_t *hit;
-    int rank = rank0;
-    json_array_foreach(hits, i, hit) {
-        if (rank >= o->k)
-            break;
-        const char *id = json_string_value(json_object_get(hit, "id"));
-        if (!id)
-            return -1;
-        json_t *js = json_object_get(hit, "score");
-        double score = json_is_number(js) ? json_number_value(js) : -(double)(rank + 1);
-        long long v = batch_trec_score(score, rank == 0, prev);
-        rank++;
-        fprintf(out, "%s Q0 %s %d %.6f %s\n", q->qid, id, rank, (double)v / 1e6, o->tag);
-    }
-    return (int)json_array_size(hits);
-}
-
-/* Runs one query on h, TREC lines to out.  Returns 0, EXIT_SERVER (warned
- * on stderr) or EXIT_USAGE (searchd unreachable; r->fatal set). */
 static double now_s(void)
 {
     struct timespec t;
@@ -220,20 +192,33 @@ static double now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static int run_pages(struct run *r, struct api *h, int *page, const struct query *q, FILE *out);
-
-/* One query, timed for --latency (the wall time of its requests). */
-static int run_one(struct run *r, struct api *h, int *page, struct query *q, FILE *out)
+/* Writes the TREC lines of the hits read (after rank0 of them); returns
+ * how many hits there were, or -1 when one has no id. */
+static long write_hits(const struct batch_opts *o, const struct query *q, const struct hits *hs, int rank0,
+                       long long *prev, FILE *out)
 {
-    double t0 = now_s();
-    int rc = run_pages(r, h, page, q, out);
-    q->secs = now_s() - t0;
-    return rc;
+    int rank = rank0;
+    for (size_t i = 0; i < hs->n && rank < o->k; i++) {
+        const char *id = hits_id(hs, i);
+        if (!id)
+            return -1;
+        double score = hs->v[i].has_score ? hs->v[i].score : -(double)(rank + 1);
+        long long v = batch_trec_score(score, rank == 0, prev);
+        rank++;
+        fprintf(out, "%s Q0 %s %d %.6f %s\n", q->qid, id, rank, (double)v / 1e6, o->tag);
+    }
+    return (long)hs->n;
 }
 
-static int run_pages(struct run *r, struct api *h, int *page, const struct query *q, FILE *out)
+/* Runs one query on h, TREC lines to out; q->secs is the time of its
+ * requests and of reading their hits, measured around them (writing the
+ * run is not timed, as the bench's peers do not time theirs). Returns 0,
+ * EXIT_SERVER (warned on stderr) or EXIT_USAGE (searchd unreachable;
+ * r->fatal set). */
+static int run_one(struct run *r, struct api *h, struct hits *hs, int *page, struct query *q, FILE *out)
 {
     const struct batch_opts *o = r->o;
+    q->secs = 0;
     if (!q->text[strspn(q->text, " \t\r")]) {
         fprintf(stderr, "search: query %s (line %zu): empty query, no results\n", q->qid, q->lineno);
         return 0;
@@ -252,7 +237,10 @@ static int run_pages(struct run *r, struct api *h, int *page, const struct query
         long status;
         const char *body;
         size_t len;
+        double t0 = now_s();
         enum api_status st = api_get(h, "/search", params, &status, &body, &len);
+        long n = st == API_OK && status == 200 ? hits_read(hs, body, len) : 0;
+        q->secs += now_s() - t0;
         if (st == API_CONNECT) {
             set_fatal(r, h, st);
             return EXIT_USAGE;
@@ -274,16 +262,14 @@ static int run_pages(struct run *r, struct api *h, int *page, const struct query
             fprintf(stderr, "search: query %s (line %zu): searchd: %s\n", q->qid, q->lineno, msg);
             return EXIT_SERVER;
         }
-        json_error_t jerr;
-        json_t *root = json_loadb(body, len, 0, &jerr);
-        int n = root ? write_hits(o, q, root, rank, &prev, out) : -1;
-        json_decref(root);
+        if (n >= 0)
+            n = write_hits(o, q, hs, rank, &prev, out);
         if (n < 0) {
             fprintf(stderr, "search: query %s (line %zu): searchd sent an answer that is not a search result\n",
                     q->qid, q->lineno);
             return EXIT_SERVER;
         }
-        rank += n < want ? n : want;
+        rank += n < want ? (int)n : want;
         if (n < want)
             break;
     }
@@ -294,6 +280,7 @@ static void *worker(void *arg)
 {
     struct run *r = arg;
     struct api *h = api_open(r->o->socket, r->o->timeout_s);
+    struct hits hs = { 0 };
     int page = r->o->k;
     for (;;) {
         size_t i = atomic_fetch_add(&r->next, 1);
@@ -314,7 +301,7 @@ static void *worker(void *arg)
                 fprintf(stderr, "search: query %s: out of memory\n", r->q[i].qid);
                 atomic_store(&r->failed, 1);
             } else {
-                int rc = run_one(r, h, &page, &r->q[i], mem);
+                int rc = run_one(r, h, &hs, &page, &r->q[i], mem);
                 if (rc == EXIT_SERVER)
                     atomic_store(&r->failed, 1);
                 if (fclose(mem) != 0)
@@ -327,6 +314,7 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&r->lock);
     }
     api_close(h);
+    hits_free(&hs);
     return NULL;
 }
 
@@ -382,15 +370,17 @@ static int run_sequential(struct run *r, FILE *out)
         fprintf(stderr, "search: out of memory\n");
         return EXIT_USAGE;
     }
+    struct hits hs = { 0 };
     int page = r->o->k;
     for (size_t i = 0; i < r->nq; i++) {
-        int rc = run_one(r, h, &page, &r->q[i], out);
+        int rc = run_one(r, h, &hs, &page, &r->q[i], out);
         if (rc == EXIT_USAGE)
             break;
         if (rc == EXIT_SERVER)
             atomic_store(&r->failed, 1);
     }
     api_close(h);
+    hits_free(&hs);
     return 0;
 }
 

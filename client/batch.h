@@ -4,8 +4,10 @@
  * "qid<TAB>query text"; the output is only "qid Q0 docid rank score tag"
  * lines on stdout, best first, at most K per query, in input order.  One
  * keep-alive connection per thread.  With a latency file, each query's
- * wall time (its requests, measured in the client around them, as the
- * bench measures its peers) is written there as "qid<TAB>seconds". */
+ * wall time (its requests and the reading of their hits, measured in the
+ * client around them; writing the run is not timed, as the bench's
+ * Xapian and FTS5 loops do not time theirs) is written there as
+ * "qid<TAB>seconds".  Answers are read by hits.c, not into a JSON tree. */
 #ifndef MEDSEARCH_CLIENT_BATCH_H
 #define MEDSEARCH_CLIENT_BATCH_H
 
