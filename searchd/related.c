@@ -474,9 +474,9 @@ static xap_status similar(xap_db *db, const xap_query *q, const struct rel_opts 
     if (st != XAP_OK)
         return st;
     xap_mset *m = NULL;
-    /* near-duplicates are dropped by emit, from the records it reads
-     * anyway: a collapse in the match reads every candidate's key */
-    (void)o->dedupe;
+    /* no collapse on VAL_DUPKEY here: it would read every candidate's key;
+     * emit drops near-duplicates (o->dedupe) from the records it reads
+     * anyway */
     if ((st = xap_enquire_set_query(e, q)) == XAP_OK &&
         (st = xap_enquire_set_bm25(e, o->bm25_k1, 0, 1, o->bm25_b, 0.5)) == XAP_OK)
         st = xap_enquire_mset(e, 0, want + (uint32_t)n_exclude, 0, NULL, 0, &m);
