@@ -35,8 +35,11 @@ struct xap_db {
     bool remote = false;         /* at least one part is a remote database */
     Xapian::Database dict;       /* spelling and synonym tables, when set apart */
     bool has_dict = false;
-    /* Prefetched document frequencies (xap_db_prefetch_termfreqs), and
-     * the terms wanted in the next exchange (xap_db_want_termfreqs). */
+    /* Document frequencies of the open revision, kept (xap_db_termfreq,
+     * expand sets, xap_db_prefetch_termfreqs) until a reopen moves to
+     * another revision; over remote shards only for one request
+     * (xap_db_begin_request). And the terms wanted in the next exchange
+     * (xap_db_want_termfreqs). */
     std::unordered_map<std::string, Xapian::doccount> tf;
     std::vector<std::string> wanted;
 };
@@ -426,9 +429,12 @@ xap_status xap_db_reopen(xap_db *db, int *changed)
     try {
         if (db->has_dict)
             db->dict.reopen();
-        db->tf.clear();
         db->wanted.clear();
         bool c = db->db.reopen();
+        /* Glass says false when the revision is the one open: what it
+         * counted before still holds. */
+        if (c || db->remote)
+            db->tf.clear();
         if (changed)
             *changed = c ? 1 : 0;
         return XAP_OK;
@@ -499,6 +505,25 @@ xap_status xap_db_avlength(xap_db *db, double *out)
     }
 }
 
+/* Past this many kept frequencies they are all dropped (a bound on a
+ * long-lived reader's memory: about 100 bytes each). */
+#define XAP_TF_KEEP 100000
+
+/* The frequency of term in db's open revision: kept from before, or
+ * looked up (one postlist-table read, counted) and kept. */
+static Xapian::doccount kept_termfreq(xap_db *db, const std::string &term)
+{
+    auto it = db->tf.find(term);
+    if (it != db->tf.end())
+        return it->second;
+    t_work.termfreqs++;
+    Xapian::doccount n = db->db.get_termfreq(term);
+    if (db->tf.size() >= XAP_TF_KEEP)
+        db->tf.clear();
+    db->tf.emplace(term, n);
+    return n;
+}
+
 xap_status xap_db_termfreq(xap_db *db, const char *term, uint32_t *out)
 {
     if (!out)
@@ -509,22 +534,12 @@ xap_status xap_db_termfreq(xap_db *db, const char *term, uint32_t *out)
     if (!term)
         return NULL_ARG(__func__, "term");
     try {
-        if (!db->tf.empty()) {
-            auto it = db->tf.find(term);
-            if (it != db->tf.end()) {
-                *out = it->second;
-                return XAP_OK;
-            }
-        }
-        *out = db->db.get_termfreq(term);
+        *out = kept_termfreq(db, term);
         return XAP_OK;
     } catch (...) {
         return map_exception(__func__);
     }
 }
-
-/* Past this many kept frequencies the oldest request's are dropped. */
-#define XAP_TF_KEEP 100000
 
 /* Keep the frequencies of terms[from..) (the wanted terms an exchange
  * carried along). */
@@ -580,11 +595,12 @@ xap_status xap_db_prefetch_termfreqs(xap_db *db, const char *const *terms, size_
     }
 }
 
-void xap_db_forget_termfreqs(xap_db *db)
+void xap_db_begin_request(xap_db *db)
 {
     if (db) {
-        db->tf.clear();
         db->wanted.clear();
+        if (db->remote)
+            db->tf.clear();
     }
 }
 
@@ -1542,6 +1558,7 @@ static std::vector<Xapian::doccount> exact_termfreqs(const Xapian::Database &db,
 {
     std::vector<Xapian::doccount> tf(terms.size());
     if (!remote) {
+        t_work.termfreqs += terms.size();
         for (size_t i = 0; i < terms.size(); i++)
             tf[i] = db.get_termfreq(terms[i]);
         return tf;
@@ -1597,33 +1614,33 @@ xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, 
         const double avlen = db.get_avlength();
         const double k = 1.0;
         /* The query's terms are never expanded to. */
-        std::set<std::string> qterms;
+        std::unordered_set<std::string> qterms;
         Xapian::Query q = e->enq.get_query();
         for (Xapian::TermIterator t = q.get_terms_begin(); t != q.get_terms_end(); ++t)
             qterms.insert(*t);
         /* term -> (multiplier, r) of the terms the decider accepts, over
          * the relevant documents in docid order (the order Xapian
-         * accumulates in). A term's decision is memoised: most terms of
-         * a termlist are refused (prefixed, numbers) and never stored. */
+         * accumulates in). The decider is asked first, for every term:
+         * it is cheap, and most terms of a termlist (prefixed, numbers)
+         * are refused before any table is touched. */
         std::unordered_map<std::string, std::pair<double, Xapian::doccount>> cand;
-        std::unordered_set<std::string> refused;
         std::vector<std::pair<std::string, Xapian::termcount>> tl;
         for (Xapian::docid did : docs) {
             tl.clear();
             Xapian::termcount len = 0;
             for (Xapian::TermIterator t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
-                tl.emplace_back(*t, t.get_wdf());
-                len += t.get_wdf();
+                Xapian::termcount wdf = t.get_wdf();
+                len += wdf;
+                std::string term = *t;
+                if (decider && !decider(term.c_str(), term.size(), ud))
+                    continue;
+                tl.emplace_back(std::move(term), wdf);
             }
             for (auto &tw : tl) {
                 auto it = cand.find(tw.first);
                 if (it == cand.end()) {
-                    if (refused.count(tw.first))
+                    if (qterms.count(tw.first))
                         continue;
-                    if (qterms.count(tw.first) || (decider && !decider(tw.first.c_str(), tw.first.size(), ud))) {
-                        refused.insert(std::move(tw.first));
-                        continue;
-                    }
                     it = cand.emplace(std::move(tw.first), std::make_pair(0.0, Xapian::doccount(0))).first;
                 }
                 Xapian::termcount wdf = tw.second ? tw.second : 1;
@@ -1685,7 +1702,8 @@ xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, 
             for (const auto &o : order) {
                 if (best.size() >= max && o.first * (1 + 1e-9) < best.top())
                     break;
-                tf[o.second] = db.get_termfreq(kept[o.second]);
+                tf[o.second] = e->owner ? kept_termfreq(e->owner, kept[o.second])
+                                        : (t_work.termfreqs++, db.get_termfreq(kept[o.second]));
                 double w = weight(cand[kept[o.second]], tf[o.second]);
                 if (w <= 0)
                     continue;
@@ -1694,6 +1712,7 @@ xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, 
                 if (best.size() > max)
                     best.pop();
             }
+            t_work.termfreqs += kept.size() - n_kept;
             for (size_t i = n_kept; i < kept.size(); i++)
                 tf[i] = db.get_termfreq(kept[i]);
         }

@@ -118,20 +118,25 @@ xap_status xap_db_commit(xap_db *db);
 xap_status xap_db_doccount(xap_db *db, uint32_t *out /* OUT */);
 xap_status xap_db_revision(xap_db *db, uint64_t *out /* OUT */);
 xap_status xap_db_avlength(xap_db *db, double *out /* OUT */);
-/* Documents containing `term` (from the prefetched frequencies when
- * xap_db_prefetch_termfreqs has fetched it). */
+/* Documents containing `term`. Frequencies are kept per handle: one
+ * asked before (here, by an expand set or by xap_db_prefetch_termfreqs)
+ * is answered without reading the database again, for as long as the
+ * handle stays at that revision (see xap_db_begin_request). */
 xap_status xap_db_termfreq(xap_db *db, const char *term, uint32_t *out /* OUT */);
 /* Fetch the document frequencies of terms[0..n) now, so that the
  * xap_db_termfreq calls that follow answer without asking the database:
  * over remote shards all of them come in one exchange (one match's
- * statistics) instead of one round trip per term and shard. They are kept
- * until xap_db_forget_termfreqs or a reopen: a reader calls that at the
- * start of each request, so no request sees another revision's counts. */
+ * statistics) instead of one round trip per term and shard. */
 xap_status xap_db_prefetch_termfreqs(xap_db *db, const char *const *terms, size_t n);
 /* The same without an exchange of its own: the terms join the next one
  * (an expand set's frequencies, or xap_db_prefetch_termfreqs). */
 xap_status xap_db_want_termfreqs(xap_db *db, const char *const *terms, size_t n);
-void xap_db_forget_termfreqs(xap_db *db);
+/* A reader calls this at the start of each request: the wanted terms are
+ * dropped, and over remote shards (which may have moved on) the kept
+ * frequencies too. A local database's are kept until xap_db_reopen
+ * moves it to another revision, so no request sees another revision's
+ * counts, and a reader at a steady revision looks each term up once. */
+void xap_db_begin_request(xap_db *db);
 
 /* Add `doc`, or replace the document that has the unique term `idterm`
  * (e.g. "Qarticle-id"); `doc` must contain idterm. *docid may be NULL. */
@@ -345,11 +350,12 @@ void xap_spy_free(xap_spy *s);
 /* The Xapian work done by this thread since xap_work_reset: match passes
  * (xap_enquire_mset), expand sets, termlists read (xap_db_termlist, and
  * one per relevant document of an expand set), stored documents read
- * (xap_mset_doc, xap_db_get_doc) and posting lists walked
- * (xap_db_docid_by_term: id and title lookups). For a bounded, measured amount
- * of work per request (searchd's /metrics). */
+ * (xap_mset_doc, xap_db_get_doc), posting lists walked
+ * (xap_db_docid_by_term: id and title lookups) and term frequencies read
+ * from the database (not those kept from before: xap_db_termfreq). For a
+ * bounded, measured amount of work per request (searchd's /metrics). */
 struct xap_work {
-    uint64_t passes, esets, termlists, docs, postlists;
+    uint64_t passes, esets, termlists, docs, postlists, termfreqs;
 };
 void xap_work_reset(void);
 void xap_work_get(struct xap_work *out /* OUT */);

@@ -390,8 +390,8 @@ xap_status worker_db(struct worker *w, xap_db **db)
         w->last_reopen = w->t0;
     if (st != XAP_OK)
         return st;
-    /* A request's prefetched term frequencies are its own. */
-    xap_db_forget_termfreqs(w->db);
+    /* Term frequencies are kept while the revision stays (local). */
+    xap_db_begin_request(w->db);
     w->checked = 1;
     *db = w->db;
     return XAP_OK;

@@ -69,6 +69,20 @@ diag "stored documents read by 3 id,score searches: $read; by the last id,title 
 [ -n "$d0" ] && [ "$read" = 0 ] && [ $((d2 - d0)) -gt 0 ]
 ok $? "fields=id,score reads no stored document, fields=id,title does (/metrics docs)"
 
+# Term frequencies are kept while the index stays at one revision: a
+# query asked again on the same connection (so the same worker and
+# database handle) reads none from the index (/metrics termfreqs), and
+# answers the same.
+tf() { sed -n 's/^medsearch_xapian_termfreqs_sum{endpoint="search"} //p' "$1"; }
+u="http://x/search?q=$(enc "chest pain when breathing deeply")&fields=id,score,related"
+curl -s --max-time 20 --unix-socket "$S" http://x/metrics -o "$T/m0" "$u" -o "$T/a1" \
+    http://x/metrics -o "$T/m1" "$u" -o "$T/a2" http://x/metrics -o "$T/m2"
+f0=$(tf "$T/m0") f1=$(tf "$T/m1") f2=$(tf "$T/m2")
+diag "term frequencies read: first ask $((f1 - f0)), second ask $((f2 - f1))"
+[ -n "$f0" ] && [ $((f1 - f0)) -gt 0 ] && [ $((f2 - f1)) = 0 ] &&
+    [ "$(jv "$(cat "$T/a1")" "d['hits'], d['related']")" = "$(jv "$(cat "$T/a2")" "d['hits'], d['related']")" ]
+ok $? "a query asked again at the same revision reads no term frequency from the index, and answers the same"
+
 # ---- honest totals ---------------------------------------------------------------
 # Two words without synonyms: the articles holding either word or its stem.
 b=$(q "troponin sleeping")

@@ -512,6 +512,18 @@ static void test_commit_reopen_stats(void **state)
     OK(xap_db_termfreq(r, "absent", &n));
     assert_int_equal(n, 0);
 
+    /* Kept: at this revision "heart" is not read again, across
+     * requests and a reopen that finds nothing new. */
+    struct xap_work wk;
+    xap_db_begin_request(r);
+    OK(xap_db_reopen(r, &changed));
+    assert_int_equal(changed, 0);
+    xap_work_reset();
+    OK(xap_db_termfreq(r, "heart", &n));
+    assert_int_equal(n, 4);
+    xap_work_get(&wk);
+    assert_int_equal(wk.termfreqs, 0);
+
     struct art a7 = { "a7", "heart heart heart", "cardio", 2024 };
     add_art(w, &a7, NULL);
     OK(xap_db_commit(w));
@@ -525,8 +537,11 @@ static void test_commit_reopen_stats(void **state)
     assert_int_equal(n, 7);
     OK(xap_db_revision(r, &rev1));
     assert_true(rev1 > rev0);
-    OK(xap_db_termfreq(r, "heart", &n));
+    xap_work_reset();
+    OK(xap_db_termfreq(r, "heart", &n)); /* the new revision's, read again */
     assert_int_equal(n, 5);
+    xap_work_get(&wk);
+    assert_int_equal(wk.termfreqs, 1);
     OK(xap_db_reopen(r, &changed));
     assert_int_equal(changed, 0);
     OK(xap_db_reopen(r, NULL));
@@ -927,9 +942,32 @@ static void test_eset(void **state)
     OK(xap_db_prefetch_termfreqs(db, want, 2));
     OK(xap_db_termfreq(db, "nosuchtermzz", &n));
     assert_int_equal(n, 0);
-    xap_db_forget_termfreqs(db);
+    xap_db_begin_request(db);
     OK(xap_db_termfreq(db, "pain", &n));
     assert_int_equal(n, pain);
+
+    /* The next request at the same revision: the same set, and no
+     * frequency read from the index again (they were kept). */
+    struct xap_work wk;
+    xap_eset *again = NULL;
+    OK(xap_enquire_eset(e, 20, rs, 2, NULL, NULL, &es));
+    xap_db_begin_request(db);
+    xap_work_reset();
+    OK(xap_enquire_eset(e, 20, rs, 2, NULL, NULL, &again));
+    xap_work_get(&wk);
+    assert_int_equal(wk.termfreqs, 0);
+    assert_int_equal(wk.esets, 1);
+    assert_int_equal(xap_eset_size(again), xap_eset_size(es));
+    for (size_t i = 0; i < xap_eset_size(es); i++) {
+        const char *ta;
+        double wa;
+        OK(xap_eset_item(es, i, &term, &w));
+        OK(xap_eset_item(again, i, &ta, &wa));
+        assert_string_equal(term, ta);
+        assert_true(w == wa);
+    }
+    xap_eset_free(again);
+    xap_eset_free(es);
 
     /* Empty rset: empty eset. */
     OK(xap_enquire_eset(e, 20, NULL, 0, NULL, NULL, &es));
