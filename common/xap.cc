@@ -792,28 +792,29 @@ xap_status xap_db_positions(xap_db *db, uint32_t docid, const char *term, xap_po
  * and read the merged frequencies from the MSet: exact, in two exchanges. */
 static xap_status termlist_batched(xap_db *db, uint32_t docid, xap_term_want_cb want, xap_doc_term_cb cb, void *ud)
 {
-    std::vector<std::pair<std::string, Xapian::termcount>> terms;
-    for (Xapian::TermIterator t = db->db.termlist_begin(docid); t != db->db.termlist_end(docid); ++t)
-        terms.emplace_back(*t, t.get_wdf());
-    if (terms.empty())
-        return XAP_OK;
+    struct entry {
+        std::string term;
+        Xapian::termcount wdf;
+        bool wanted;
+    };
+    std::vector<entry> terms;
     std::vector<Xapian::Query> leaves;
-    leaves.reserve(terms.size());
-    for (const auto &t : terms)
-        if (!want || want(t.first.c_str(), t.first.size(), ud))
-            leaves.emplace_back(t.first);
-    if (leaves.empty()) {
-        for (const auto &t : terms)
-            if (cb(t.first.c_str(), t.first.size(), t.second, 0, ud))
-                break;
-        return XAP_OK;
+    for (Xapian::TermIterator t = db->db.termlist_begin(docid); t != db->db.termlist_end(docid); ++t) {
+        std::string term = *t;
+        bool wanted = !want || want(term.c_str(), term.size(), ud);
+        if (wanted)
+            leaves.emplace_back(term);
+        terms.push_back({ std::move(term), t.get_wdf(), wanted });
     }
-    Xapian::Enquire enq(db->db);
-    enq.set_query(Xapian::Query(Xapian::Query::OP_OR, leaves.begin(), leaves.end()));
-    enq.set_weighting_scheme(Xapian::BoolWeight());
-    Xapian::MSet m = enq.get_mset(0, 0);
+    Xapian::MSet m; /* consulted only for wanted terms: none when leaves is empty */
+    if (!leaves.empty()) {
+        Xapian::Enquire enq(db->db);
+        enq.set_query(Xapian::Query(Xapian::Query::OP_OR, leaves.begin(), leaves.end()));
+        enq.set_weighting_scheme(Xapian::BoolWeight());
+        m = enq.get_mset(0, 0);
+    }
     for (const auto &t : terms)
-        if (cb(t.first.c_str(), t.first.size(), t.second, !want || want(t.first.c_str(), t.first.size(), ud) ? m.get_termfreq(t.first) : 0, ud))
+        if (cb(t.term.c_str(), t.term.size(), t.wdf, t.wanted ? m.get_termfreq(t.term) : 0, ud))
             break;
     return XAP_OK;
 }
@@ -1469,23 +1470,6 @@ xap_status xap_enquire_set_bm25(xap_enquire *e, double k1, double k2, double k3,
         return fail(XAP_ERR_INVALID, __func__, "BM25 parameters must be >= 0 (and b <= 1)");
     try {
         e->enq.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, min_normlen));
-        return XAP_OK;
-    } catch (...) {
-        return map_exception(__func__);
-    }
-}
-
-xap_status xap_enquire_set_collapse(xap_enquire *e, int slot, uint32_t collapse_max)
-{
-    if (!e)
-        return NULL_ARG(__func__, "e");
-    if (slot >= 0 && collapse_max == 0)
-        return fail(XAP_ERR_INVALID, __func__, "collapse_max must be >= 1");
-    try {
-        if (slot < 0)
-            e->enq.set_collapse_key(Xapian::BAD_VALUENO);
-        else
-            e->enq.set_collapse_key(static_cast<Xapian::valueno>(slot), collapse_max);
         return XAP_OK;
     } catch (...) {
         return map_exception(__func__);

@@ -276,9 +276,6 @@ xap_status xap_enquire_set_query(xap_enquire *e, const xap_query *q);
 /* BM25 parameters (Xapian defaults: k1=1, k2=0, k3=1, b=0.5, min_normlen=0.5).
  * Negative values or b > 1: XAP_ERR_INVALID (Xapian would clamp silently). */
 xap_status xap_enquire_set_bm25(xap_enquire *e, double k1, double k2, double k3, double b, double min_normlen);
-/* Keep at most collapse_max documents per value of `slot` (slot < 0: off;
- * collapse_max 0 with slot >= 0: XAP_ERR_INVALID). */
-xap_status xap_enquire_set_collapse(xap_enquire *e, int slot, uint32_t collapse_max);
 /* Stop matching after `seconds` (0: no limit); results are then approximate. */
 xap_status xap_enquire_set_time_limit(xap_enquire *e, double seconds);
 /* Sort by relevance, equal weights by the value in slot (byte order;

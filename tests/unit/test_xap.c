@@ -776,7 +776,7 @@ static void test_mset_paging(void **state)
     xap_db_close(db);
 }
 
-static void test_collapse_bm25_timelimit(void **state)
+static void test_bm25_timelimit(void **state)
 {
     struct fx *f = *state;
     xap_db *db = open_corpus(f);
@@ -785,23 +785,7 @@ static void test_collapse_bm25_timelimit(void **state)
     xap_query *q;
     uint32_t id;
 
-    OK(xap_query_match_all(&q));
     OK(xap_enquire_new(db, &e));
-    OK(xap_enquire_set_query(e, q));
-    xap_query_free(q);
-    OK(xap_enquire_set_collapse(e, SLOT_CAT, 1));
-    OK(xap_enquire_mset(e, 0, 10, 10, NULL, 0, &m));
-    assert_int_equal(xap_mset_size(m), 3); /* cardio, sleep, infection */
-    xap_mset_free(m);
-    OK(xap_enquire_set_collapse(e, SLOT_CAT, 2));
-    OK(xap_enquire_mset(e, 0, 10, 10, NULL, 0, &m));
-    assert_int_equal(xap_mset_size(m), 4);
-    xap_mset_free(m);
-    assert_int_equal(xap_enquire_set_collapse(e, SLOT_CAT, 0), XAP_ERR_INVALID);
-    OK(xap_enquire_set_collapse(e, -1, 0));
-    OK(xap_enquire_mset(e, 0, 10, 10, NULL, 0, &m));
-    assert_int_equal(xap_mset_size(m), 6);
-    xap_mset_free(m);
 
     /* BM25: with b = 0 the length does not matter, so the four "heart"
      * documents (wdf 1 each) tie; the default b = 0.5 favours the short. */
@@ -1066,6 +1050,12 @@ static int want_h(const char *t, size_t len, void *ud)
     return len > 0 && t[0] == 'h';
 }
 
+static int want_none(const char *t, size_t len, void *ud)
+{
+    (void)t, (void)len, (void)ud;
+    return 0;
+}
+
 static void test_term_iteration(void **state)
 {
     struct fx *f = *state;
@@ -1328,7 +1318,7 @@ static void test_open_many_remote(void **state)
     uint32_t n = 0, bits = 0;
     xap_status st2 = XAP_ERR_UNKNOWN, st3 = XAP_ERR_UNKNOWN, st4 = XAP_ERR_UNKNOWN;
     uint64_t rev = 1;
-    struct terms remote_tl = { 0 }, local_tl = { 0 }, remote_some = { 0 };
+    struct terms remote_tl = { 0 }, local_tl = { 0 }, remote_some = { 0 }, remote_none = { 0 };
     int is_remote = 0;
     const char *pf_terms[3] = { "heart", "nosuchtermzz", "attack" };
     uint32_t pf_remote[3] = { 99, 99, 99 }, pf_local[3] = { 0, 0, 0 };
@@ -1349,6 +1339,8 @@ static void test_open_many_remote(void **state)
                 st4 = xap_db_termlist(db, 1, terms_cb, &remote_tl);
             if (st4 == XAP_OK)
                 st4 = xap_db_termlist_some(db, 1, want_h, terms_cb, &remote_some);
+            if (st4 == XAP_OK)
+                st4 = xap_db_termlist_some(db, 1, want_none, terms_cb, &remote_none);
             /* Prefetched frequencies (one exchange) are the real ones,
              * absent terms included. */
             if (st4 == XAP_OK)
@@ -1389,6 +1381,13 @@ static void test_open_many_remote(void **state)
     assert_int_equal(remote_some.n, local_tl.n);
     for (size_t i = 0; i < local_tl.n; i++)
         assert_int_equal(remote_some.tf[i], remote_some.s[i][0] == 'h' ? local_tl.tf[i] : 0);
+    /* and none wanted: every term, no frequency (no exchange for them) */
+    assert_int_equal(remote_none.n, local_tl.n);
+    for (size_t i = 0; i < local_tl.n; i++) {
+        assert_string_equal(remote_none.s[i], local_tl.s[i]);
+        assert_int_equal(remote_none.tf[i], 0);
+    }
+    terms_free(&remote_none);
     terms_free(&remote_some);
     terms_free(&remote_tl);
     terms_free(&local_tl);
@@ -1641,7 +1640,6 @@ static void test_null_args(void **state)
     xap_enquire_free(NULL);
     assert_int_equal(xap_enquire_set_query(NULL, NULL), XAP_ERR_INVALID);
     assert_int_equal(xap_enquire_set_bm25(NULL, 1, 0, 1, 0.5, 0.5), XAP_ERR_INVALID);
-    assert_int_equal(xap_enquire_set_collapse(NULL, 0, 1), XAP_ERR_INVALID);
     assert_int_equal(xap_enquire_set_time_limit(NULL, 1), XAP_ERR_INVALID);
     assert_int_equal(xap_enquire_mset(NULL, 0, 10, 0, NULL, 0, &m), XAP_ERR_INVALID);
     assert_null(m);
@@ -1745,7 +1743,7 @@ int main(void)
         T_(test_query_wildcard),
         T_(test_query_scale),
         T_(test_mset_paging),
-        T_(test_collapse_bm25_timelimit),
+        T_(test_bm25_timelimit),
         T_(test_eset),
         T_(test_spelling),
         T_(test_synonyms),
