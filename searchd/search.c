@@ -15,6 +15,7 @@
 
 #include "article.h"
 #include "docrec.h"
+#include "jsonw.h"
 #include "log.h"
 #include "namelist.h"
 #include "query.h"
@@ -104,7 +105,7 @@ struct run {
     int want_dym;                /* did_you_mean was asked for */
     int correct;                 /* zero hits: compute did_you_mean for a correction */
     /* out */
-    json_t *hits;
+    struct buf hits;             /* the hits' JSON objects, comma-separated (jsonw.h) */
     uint32_t total;
     int total_exact;             /* total is a count, not Xapian's estimate */
     int timed_out;
@@ -116,12 +117,12 @@ struct run {
 
 static void run_reset(struct run *r)
 {
-    json_decref(r->hits);
+    buf_free(&r->hits);
     json_decref(r->dym);
     json_decref(r->rel_articles);
     json_decref(r->rel_terms);
     json_decref(r->facets);
-    r->hits = r->dym = r->rel_articles = r->rel_terms = r->facets = NULL;
+    r->dym = r->rel_articles = r->rel_terms = r->facets = NULL;
     r->total = 0;
     r->total_exact = 0;
     r->timed_out = 0;
@@ -136,31 +137,42 @@ static double now_s(void)
 
 static const char *or_null_str(const char *s) { return s && *s ? s : NULL; }
 
-static json_t *jstr(const char *s) { return s ? json_string(s) : json_null(); }
-
-static xap_status make_hit(struct run *r, xap_mset *m, size_t i, const struct snippet_query *sq, json_t **out)
+/* The key of a hit's member, after a comma unless it is the first. */
+static void member(struct buf *b, int *first, const char *key)
 {
-    *out = NULL;
+    if (!*first)
+        buf_add(b, ",", 1);
+    *first = 0;
+    jsonw_key(b, key);
+}
+
+/* A string member, or null for NULL. */
+static void jstr(struct buf *b, int *first, const char *key, const char *s)
+{
+    member(b, first, key);
+    if (s)
+        jsonw_str(b, s, strlen(s));
+    else
+        jsonw_null(b);
+}
+
+/* Hit i of m as a JSON object appended to r->hits (after a comma unless
+ * it is the first); expanded < 0: no "expanded" member. */
+static xap_status make_hit(struct run *r, xap_mset *m, size_t i, const struct snippet_query *sq, int expanded)
+{
     uint32_t docid, rank;
     double weight;
     int percent;
     xap_status st = xap_mset_item(m, i, &docid, &rank, &weight, &percent);
     if (st != XAP_OK)
         return st;
-    json_t *hit = json_object();
-    if (!hit)
-        return XAP_ERR_NOMEM;
-    if (r->fields & F_RANK)
-        json_object_set_new(hit, "rank", json_integer((json_int_t)rank + 1));
     struct article *a = NULL;
     char *key = NULL; /* the id, from the sort key, when nothing else of the record is asked */
     size_t klen = 0;
     if ((r->fields & F_RECORD) == F_ID) {
         st = xap_mset_sort_key(m, i, &key, &klen);
-        if (st != XAP_OK) {
-            json_decref(hit);
+        if (st != XAP_OK)
             return st;
-        }
         if (klen == 0) {
             free(key);
             key = NULL;
@@ -175,7 +187,6 @@ static xap_status make_hit(struct run *r, xap_mset *m, size_t i, const struct sn
             st = xap_doc_get_data(doc, &data, &dlen);
         xap_doc_free(doc);
         if (st != XAP_OK) {
-            json_decref(hit);
             free(data);
             return st;
         }
@@ -185,32 +196,54 @@ static xap_status make_hit(struct run *r, xap_mset *m, size_t i, const struct sn
         }
         free(data);
     }
-    if (r->fields & F_ID)
-        json_object_set_new(hit, "id", key ? json_stringn(key, klen) : a ? json_string(a->id) : json_null());
+    struct buf *b = &r->hits;
+    int first = 1;
+    buf_add(b, b->len ? ",{" : "{", b->len ? 2 : 1);
+    if (r->fields & F_RANK) {
+        member(b, &first, "rank");
+        jsonw_int(b, (long long)rank + 1);
+    }
+    if (r->fields & F_ID) {
+        member(b, &first, "id");
+        if (key)
+            jsonw_str(b, key, klen);
+        else if (a && a->id)
+            jsonw_str(b, a->id, strlen(a->id));
+        else
+            jsonw_null(b);
+    }
     free(key);
     if (r->fields & F_TITLE)
-        json_object_set_new(hit, "title", a ? json_string(a->title) : json_null());
+        jstr(b, &first, "title", a ? a->title : NULL);
     if (r->fields & F_URL)
-        json_object_set_new(hit, "url", jstr(a ? or_null_str(a->url) : NULL));
-    if (r->fields & F_SCORE)
-        json_object_set_new(hit, "score", json_real(weight));
-    if (r->fields & F_PERCENT)
-        json_object_set_new(hit, "percent", json_integer(percent));
+        jstr(b, &first, "url", a ? or_null_str(a->url) : NULL);
+    if (r->fields & F_SCORE) {
+        member(b, &first, "score");
+        jsonw_real(b, weight);
+    }
+    if (r->fields & F_PERCENT) {
+        member(b, &first, "percent");
+        jsonw_int(b, percent);
+    }
     if (r->fields & F_CATEGORY)
-        json_object_set_new(hit, "category", jstr(a ? or_null_str(a->category) : NULL));
+        jstr(b, &first, "category", a ? or_null_str(a->category) : NULL);
     if (r->fields & F_LANG)
-        json_object_set_new(hit, "lang", jstr(a ? or_null_str(a->lang) : NULL));
+        jstr(b, &first, "lang", a ? or_null_str(a->lang) : NULL);
     if (r->fields & F_DATE)
-        json_object_set_new(hit, "date", jstr(a ? or_null_str(a->date) : NULL));
+        jstr(b, &first, "date", a ? or_null_str(a->date) : NULL);
     if (r->fields & F_SNIPPET) {
         const char *body = a && a->body && *a->body ? a->body : a ? a->title : "";
         char *snip = snippet_make(r->tk, sq, body, strlen(body), SNIPPET_WIDTH);
-        json_object_set_new(hit, "snippet", snip ? json_string(snip) : json_string(""));
+        jstr(b, &first, "snippet", snip ? snip : "");
         free(snip);
     }
+    if (expanded >= 0) {
+        member(b, &first, "expanded");
+        jsonw_bool(b, expanded);
+    }
+    buf_add(b, "}", 1);
     article_free(a);
-    *out = hit;
-    return XAP_OK;
+    return b->oom ? XAP_ERR_NOMEM : XAP_OK;
 }
 
 static xap_status filter_term(xap_query **q, const char *prefix, const char *value)
@@ -327,9 +360,6 @@ static xap_status run_search(xap_db *db, void *ud)
     uint32_t rset[100];
     size_t n_rset = 0;
     xap_status st = XAP_OK;
-    r->hits = json_array();
-    if (!r->hits)
-        return XAP_ERR_NOMEM;
     if (!p->q) { /* no words at all: nothing matches */
         r->total_exact = 1;
         goto done;
@@ -463,12 +493,7 @@ static xap_status run_search(xap_db *db, void *ud)
             mark_expansion(p, es, sq_exp);
     }
     for (size_t i = 0; i < n && st == XAP_OK; i++) {
-        json_t *hit = NULL;
-        st = make_hit(r, m, page[i], expanded[i] ? sq_exp : sq, &hit);
-        if (st == XAP_OK && fill)
-            json_object_set_new(hit, "expanded", json_boolean(expanded[i]));
-        if (st == XAP_OK && json_array_append_new(r->hits, hit) != 0)
-            st = XAP_ERR_NOMEM;
+        st = make_hit(r, m, page[i], expanded[i] ? sq_exp : sq, fill ? expanded[i] : -1);
     }
     free(page);
     free(expanded);
@@ -628,7 +653,7 @@ void search_handle(struct server_req *req)
     }
     struct run r = { cfg, tk, stem, w, p, category, lang, (uint32_t)offset, (uint32_t)limit, (uint32_t)track_total, fields,
                      facet_mask, (size_t)facet_limit, (fields & F_DYM) != 0, (int)correct,
-                     NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL };
+                     { 0 }, 0, 0, 0, NULL, NULL, NULL, NULL, NULL };
     xap_status st = worker_retry(w, run_search, &r);
     /* Zero hits and a confident correction: the corrected query's hits,
      * and the answer says so ("corrected"). */
@@ -643,7 +668,8 @@ void search_handle(struct server_req *req)
         p2->prf_why = "corrected";
         r2.want_dym = 0;
         r2.correct = 0;
-        r2.hits = r2.dym = r2.rel_articles = r2.rel_terms = r2.facets = NULL;
+        r2.hits = (struct buf){ 0 };
+        r2.dym = r2.rel_articles = r2.rel_terms = r2.facets = NULL;
         st = worker_retry(w, run_search, &r2);
         if (st == XAP_OK && r2.total > 0) {
             /* did_you_mean still names the correction: a client that
@@ -700,7 +726,7 @@ void search_handle(struct server_req *req)
         json_object_set_new(body, "truncated", json_boolean(q && q->truncated));
         if (fields & F_DYM)
             json_object_set_new(body, "did_you_mean", r.dym ? json_incref(r.dym) : json_null());
-        json_object_set_new(body, "hits", json_incref(r.hits));
+        json_object_set_new(body, "hits", json_null()); /* the place of r.hits (below) */
         if (facet_mask) {
             /* No words (nothing matched): every asked facet, empty. */
             if (!r.facets) {
@@ -715,7 +741,9 @@ void search_handle(struct server_req *req)
         if (fields & F_RELATED)
             json_object_set_new(body, "related", json_pack("{s:O, s:O}", "articles", r.rel_articles,
                                                            "terms", r.rel_terms));
-        server_reply_json(req, 200, body);
+        /* The hits' text goes in as written (jsonw.h), at their place. */
+        buf_add(&r.hits, "", 0);
+        server_reply_json_splice(req, 200, body, "hits", r.hits.oom ? NULL : r.hits.s ? r.hits.s : "");
     } else {
         json_decref(body);
         server_reply_error(req, 500, "internal", NULL, -1, "out of memory");

@@ -283,7 +283,34 @@ int server_reply_text(struct server_req *req, unsigned status, const char *ctype
     return queue(req, status, resp, ctype, len);
 }
 
-int server_reply_json(struct server_req *req, unsigned status, json_t *body)
+/* Where the top-level member `"key":null` of the compact JSON text t
+ * starts (at its key's quote), or NULL. Strings are skipped, so no
+ * value's text can be taken for it. */
+static char *top_member(char *t, const char *key)
+{
+    size_t kl = strlen(key);
+    int depth = 0;
+    for (char *p = t; *p; p++) {
+        if (*p == '"') {
+            if (depth == 1 && strncmp(p + 1, key, kl) == 0 && strncmp(p + 1 + kl, "\":null", 6) == 0 &&
+                (p[-1] == '{' || p[-1] == ','))
+                return p;
+            for (p++; *p && *p != '"'; p++)
+                if (*p == '\\' && p[1])
+                    p++;
+            if (!*p)
+                return NULL;
+        } else if (*p == '{' || *p == '[') {
+            depth++;
+        } else if (*p == '}' || *p == ']') {
+            depth--;
+        }
+    }
+    return NULL;
+}
+
+int server_reply_json_splice(struct server_req *req, unsigned status, json_t *body, const char *key,
+                             const char *items)
 {
     if (req->replied) {
         log_warn("a second reply to one request (status %u) was dropped", status);
@@ -299,13 +326,33 @@ int server_reply_json(struct server_req *req, unsigned status, json_t *body)
     }
     char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
     json_decref(body);
+    char *at = text && key ? top_member(text, key) : NULL;
+    if (text && key && (!items || !at)) {
+        free(text);
+        text = NULL;
+    }
+    size_t len = text ? strlen(text) : 0;
+    if (at) {
+        /* "key":null -> "key":[items] */
+        size_t head = (size_t)(at - text) + strlen(key) + 3, tail = len - head - 4, il = strlen(items);
+        char *joined = malloc(head + il + 2 + tail + 2);
+        if (joined) {
+            memcpy(joined, text, head);
+            joined[head] = '[';
+            memcpy(joined + head + 1, items, il);
+            joined[head + 1 + il] = ']';
+            memcpy(joined + head + 2 + il, text + head + 4, tail + 1);
+            len = head + il + 2 + tail;
+        }
+        free(text);
+        text = joined;
+    }
     if (!text) {
         log_err("cannot serialize a JSON reply");
         static const char oom[] =
             "{\"error\":{\"status\":500,\"type\":\"internal\",\"message\":\"cannot build the reply\"}}\n";
         return server_reply_text(req, 500, "application/json; charset=utf-8", oom, sizeof oom - 1);
     }
-    size_t len = strlen(text);
     /* A newline after the JSON reads better in a terminal (curl). */
     char *nl = realloc(text, len + 2);
     if (nl) {
@@ -317,6 +364,11 @@ int server_reply_json(struct server_req *req, unsigned status, json_t *body)
     if (!resp)
         free(text);
     return queue(req, status, resp, "application/json; charset=utf-8", len);
+}
+
+int server_reply_json(struct server_req *req, unsigned status, json_t *body)
+{
+    return server_reply_json_splice(req, status, body, NULL, NULL);
 }
 
 int server_reply_error(struct server_req *req, unsigned status, const char *type, const char *param,

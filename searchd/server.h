@@ -77,6 +77,12 @@ double server_uptime(void);
  * reference to body (it is decref'd, also on failure). 0, or -1 when a
  * reply was already sent or it could not be queued. */
 int server_reply_json(struct server_req *req, unsigned status, json_t *body);
+/* The same, with the top-level member `key` of body (set to JSON null as
+ * a placeholder) written as the array of `items`: JSON text already
+ * written (jsonw.h), comma-separated. Answers 500 when either is missing
+ * (items NULL: out of memory). */
+int server_reply_json_splice(struct server_req *req, unsigned status, json_t *body, const char *key,
+                             const char *items);
 
 /* Send the error object of docs/protocol.md:
  *   {"error": {"status": S, "type": TYPE, "message": "...", "param": P, "limit": L}}
