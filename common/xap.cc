@@ -173,6 +173,18 @@ static char *dup_bytes(const std::string &s) noexcept
     return p;
 }
 
+/* Hand a string to the caller as malloc'd bytes (*out, NUL-terminated)
+ * and their length; fn names the API function in the error. */
+static xap_status give_bytes(const std::string &v, char **out, size_t *len, const char *fn) noexcept
+{
+    char *p = dup_bytes(v);
+    if (!p)
+        return fail(XAP_ERR_NOMEM, fn, "out of memory");
+    *out = p;
+    *len = v.size();
+    return XAP_OK;
+}
+
 /* Fail unless db was opened writable. */
 static bool need_writable(const xap_db *db, const char *fn, xap_status *st) noexcept
 {
@@ -733,13 +745,7 @@ xap_status xap_db_get_metadata(xap_db *db, const char *key, char **out, size_t *
     if (!key)
         return NULL_ARG(__func__, "key");
     try {
-        std::string v = db->db.get_metadata(key);
-        char *p = dup_bytes(v);
-        if (!p)
-            return fail(XAP_ERR_NOMEM, __func__, "out of memory");
-        *out = p;
-        *len = v.size();
-        return XAP_OK;
+        return give_bytes(db->db.get_metadata(key), out, len, __func__);
     } catch (...) {
         return map_exception(__func__);
     }
@@ -1119,13 +1125,7 @@ xap_status xap_doc_get_value(const xap_doc *doc, unsigned slot, char **out, size
     if (!doc)
         return NULL_ARG(__func__, "doc");
     try {
-        std::string v = doc->doc.get_value(slot);
-        char *p = dup_bytes(v);
-        if (!p)
-            return fail(XAP_ERR_NOMEM, __func__, "out of memory");
-        *out = p;
-        *len = v.size();
-        return XAP_OK;
+        return give_bytes(doc->doc.get_value(slot), out, len, __func__);
     } catch (...) {
         return map_exception(__func__);
     }
@@ -1158,13 +1158,7 @@ xap_status xap_doc_get_data(const xap_doc *doc, char **out, size_t *len)
     if (!doc)
         return NULL_ARG(__func__, "doc");
     try {
-        std::string v = doc->doc.get_data();
-        char *p = dup_bytes(v);
-        if (!p)
-            return fail(XAP_ERR_NOMEM, __func__, "out of memory");
-        *out = p;
-        *len = v.size();
-        return XAP_OK;
+        return give_bytes(doc->doc.get_data(), out, len, __func__);
     } catch (...) {
         return map_exception(__func__);
     }
