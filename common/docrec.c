@@ -277,7 +277,7 @@ static uint32_t be32(const unsigned char *p)
  * the preset dictionary for every record (inflateSetDictionary on a zlib
  * stream does); the trailer's checksum of the text is still checked when
  * the whole text is inflated. */
-static char *inflate_all(const char *data, size_t len, const char *stop, size_t *outlen)
+static char *inflate_all(const char *data, size_t len, const char *stop, size_t first, size_t *outlen)
 {
     const unsigned char *in = (const unsigned char *)data;
     if (len < 6 || (in[0] & 0x0f) != Z_DEFLATED || (in[0] >> 4) > 7 || ((unsigned)in[0] << 8 | in[1]) % 31 != 0)
@@ -292,7 +292,7 @@ static char *inflate_all(const char *data, size_t len, const char *stop, size_t 
     z_stream *zs = thread_stream(ZDIR_INFLATE);
     if (!zs || (d && inflateSetDictionary(zs, (const Bytef *)d->bytes, (uInt)d->len) != Z_OK))
         return NULL;
-    size_t cap = stop ? 1024 : len * 4 + 256, used = 0;
+    size_t cap = stop ? first : len * 4 + 256, used = 0;
     size_t stop_len = stop ? strlen(stop) : 0;
     char *buf = malloc(cap + 2);
     zs->next_in = (Bytef *)in + hdr;
@@ -352,7 +352,7 @@ int docrec_decode(const char *data, size_t len, int with_body, struct article **
     if (len < 2 || (data[0] != 'z' && data[0] != 'd'))
         return -1;
     size_t jl = 0;
-    char *js = inflate_all(data + 1, len - 1, with_body ? NULL : ",\"body\":", &jl);
+    char *js = inflate_all(data + 1, len - 1, with_body ? NULL : ",\"body\":", 1024, &jl);
     if (!js)
         return -1;
     json_t *o = json_loadb(js, jl, 0, NULL);
@@ -393,6 +393,135 @@ int docrec_decode(const char *data, size_t len, int with_body, struct article **
     if (bad) {
         article_free(a);
         return -1;
+    }
+    *out = a;
+    return 0;
+}
+
+/* ---- the head of a record: id, url, title ---------------------------------- */
+
+/* The JSON string at *p (after its opening quote) up to end, unescaped
+ * into a new string; *p moves past the closing quote. NULL when it is cut
+ * short, holds \u0000, a lone surrogate or invalid UTF-8 (the caller then
+ * lets jansson decide), or out of memory. */
+static char *head_string(const char **p, const char *end)
+{
+    const char *s = *p;
+    char *out = malloc((size_t)(end - s) + 1), *o = out;
+    if (!out)
+        return NULL;
+    while (s < end && *s != '"') {
+        if (*s != '\\') {
+            *o++ = *s++;
+            continue;
+        }
+        if (++s >= end)
+            break;
+        char c = *s++;
+        const char *simple = strchr("\"\\/bfnrt", c);
+        if (simple && c) {
+            *o++ = "\"\\/\b\f\n\r\t"[simple - "\"\\/bfnrt"];
+            continue;
+        }
+        uint32_t cp = 0;
+        for (int pair = 0; c == 'u' && pair < 2; pair++) {
+            uint32_t u = 0;
+            for (int i = 0; i < 4; i++, s++) {
+                int h = s < end ? *s : 0;
+                int v = h >= '0' && h <= '9' ? h - '0' : (h | 0x20) >= 'a' && (h | 0x20) <= 'f' ? (h | 0x20) - 'a' + 10 : -1;
+                if (v < 0)
+                    goto bad;
+                u = u << 4 | (uint32_t)v;
+            }
+            if (pair == 0 && u >= 0xD800 && u < 0xDC00) { /* a high surrogate: its low half follows */
+                if (end - s < 2 || s[0] != '\\' || s[1] != 'u')
+                    goto bad;
+                s += 2;
+                cp = u;
+                continue;
+            }
+            if (pair == 1) {
+                if (u < 0xDC00 || u >= 0xE000)
+                    goto bad;
+                u = 0x10000 + ((cp - 0xD800) << 10) + (u - 0xDC00);
+            } else if (u >= 0xDC00 && u < 0xE000)
+                goto bad;
+            cp = u;
+            break;
+        }
+        if (c != 'u' || cp == 0)
+            goto bad;
+        if (cp < 0x80)
+            *o++ = (char)cp;
+        else if (cp < 0x800)
+            *o++ = (char)(0xC0 | cp >> 6), *o++ = (char)(0x80 | (cp & 0x3F));
+        else if (cp < 0x10000)
+            *o++ = (char)(0xE0 | cp >> 12), *o++ = (char)(0x80 | (cp >> 6 & 0x3F)), *o++ = (char)(0x80 | (cp & 0x3F));
+        else
+            *o++ = (char)(0xF0 | cp >> 18), *o++ = (char)(0x80 | (cp >> 12 & 0x3F)),
+            *o++ = (char)(0x80 | (cp >> 6 & 0x3F)), *o++ = (char)(0x80 | (cp & 0x3F));
+    }
+    if (s >= end)
+        goto bad;
+    *o = '\0';
+    *p = s + 1;
+    if (!utf8_valid(out, (size_t)(o - out)))
+        goto bad;
+    return out;
+bad:
+    free(out);
+    return NULL;
+}
+
+/* id, url and title out of the record's text js[0..n), which the encoder
+ * writes first, as {"id":"..","url":"..","title":"..",...}. 0, or -1 when
+ * the text is not that simple (the caller decodes it with jansson). */
+static int head_parse(const char *js, size_t n, struct article *a)
+{
+    const char *p = js, *end = js + n;
+    static const char *const keys[] = { "\"id\":\"", "\"url\":\"", "\"title\":\"" };
+    char **fields[] = { &a->id, &a->url, &a->title };
+    if (p >= end || *p++ != '{')
+        return -1;
+    for (size_t k = 0; k < 3; k++) {
+        size_t kl = strlen(keys[k]);
+        if ((size_t)(end - p) < kl || memcmp(p, keys[k], kl) != 0)
+            continue; /* absent (set_str leaves out NULL fields) */
+        p += kl;
+        char *v = head_string(&p, end);
+        if (!v)
+            return -1;
+        free(*fields[k]);
+        *fields[k] = v;
+        if (p >= end || (*p != ',' && *p != '}'))
+            return -1;
+        p += *p == ',';
+    }
+    return a->id ? 0 : -1;
+}
+
+int docrec_decode_head(const char *data, size_t len, struct article **out)
+{
+    *out = NULL;
+    if (len < 2 || (data[0] != 'z' && data[0] != 'd'))
+        return -1;
+    /* The headings' key follows the short fields: inflate little past it. */
+    size_t jl = 0;
+    char *js = inflate_all(data + 1, len - 1, ",\"headings\":", 256, &jl);
+    if (!js)
+        return -1;
+    struct article *a = article_new();
+    if (a) {
+        free(a->title); /* article_new's empty strings */
+        a->title = NULL;
+    }
+    int rc = a ? head_parse(js, jl, a) : -1;
+    free(js);
+    if (rc == 0 && !a->title)
+        rc = article_set(&a->title, "");
+    if (rc != 0) {
+        article_free(a);
+        return docrec_decode(data, len, 0, out);
     }
     *out = a;
     return 0;

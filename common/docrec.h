@@ -54,6 +54,11 @@ int docrec_encode(const struct article *a, char **out /* OUT */, size_t *len /* 
  * Returns 0, or -1 when the record is corrupt. with_body = 0 skips the
  * body (cheaper for result lists). */
 int docrec_decode(const char *data, size_t len, int with_body, struct article **out /* OUT */);
+/* Decode only what a list of articles shows: id, url and title (the
+ * encoder writes them first; inflation stops soon after them, and they are
+ * read without a JSON parser). The other fields are left as article_new
+ * makes them. Returns 0, or -1 when the record is corrupt. */
+int docrec_decode_head(const char *data, size_t len, struct article **out /* OUT */);
 /* Map between enum link_kind and the short names used in the record. */
 int docrec_link_kind(const char *name);
 

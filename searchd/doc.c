@@ -23,7 +23,7 @@ xap_status doc_lookup(xap_db *db, const char *id, uint32_t *docid)
     return xap_db_docid_by_term(db, term, docid);
 }
 
-xap_status doc_load(xap_db *db, uint32_t docid, int with_body, struct article **out, char **dupkey)
+xap_status doc_load(xap_db *db, uint32_t docid, enum doc_part part, struct article **out, char **dupkey)
 {
     *out = NULL;
     if (dupkey)
@@ -36,7 +36,8 @@ xap_status doc_load(xap_db *db, uint32_t docid, int with_body, struct article **
     size_t len;
     st = xap_doc_get_data(d, &data, &len);
     if (st == XAP_OK) {
-        if (docrec_decode(data, len, with_body, out) != 0)
+        if ((part == DOC_HEAD ? docrec_decode_head(data, len, out)
+                              : docrec_decode(data, len, part == DOC_WITH_BODY, out)) != 0)
             st = XAP_ERR_CORRUPT;
         free(data);
     }
@@ -101,7 +102,7 @@ static xap_status doc_fetch(xap_db *db, void *ud)
     uint32_t docid;
     xap_status st = doc_lookup(db, j->id, &docid);
     if (st == XAP_OK)
-        st = doc_load(db, docid, 1, &j->a, NULL);
+        st = doc_load(db, docid, DOC_WITH_BODY, &j->a, NULL);
     return st;
 }
 

@@ -21,10 +21,14 @@ void doc_handle(struct server_req *req);
  * index has no such article. */
 xap_status doc_lookup(xap_db *db, const char *id, uint32_t *docid /* OUT */);
 
-/* The stored record of `docid` decoded (article_free); the body only when
- * with_body. *dupkey (may be NULL) gets its VAL_DUPKEY value (malloc'd,
- * "" when unset). XAP_ERR_CORRUPT when the record does not decode. */
-xap_status doc_load(xap_db *db, uint32_t docid, int with_body, struct article **out /* OUT */,
+/* What doc_load decodes: the record without its body, all of it, or only
+ * the id, url and title (a list of articles: much cheaper). */
+enum doc_part { DOC_NO_BODY, DOC_WITH_BODY, DOC_HEAD };
+
+/* The stored record of `docid` decoded (article_free), as much as part
+ * says. *dupkey (may be NULL) gets its VAL_DUPKEY value (malloc'd, ""
+ * when unset). XAP_ERR_CORRUPT when the record does not decode. */
+xap_status doc_load(xap_db *db, uint32_t docid, enum doc_part part, struct article **out /* OUT */,
                     char **dupkey /* OUT */);
 
 /* A JSON string of s, or JSON null when s is NULL (new reference). */

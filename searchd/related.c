@@ -42,6 +42,7 @@
  * each is; docs/relevance.md has the measurements behind the defaults). */
 struct rel_opts {
     unsigned eset_terms;      /* body stems in the query */
+    unsigned match_terms;     /* ... of which the best make candidates (0: all) */
     double max_df;            /* stems in more than this share of articles are too common */
     double body_w;            /* weight of the body stems */
     double eset_title_boost;  /* selection factor of title stems */
@@ -61,6 +62,7 @@ struct rel_opts {
 static void rel_opts_from_config(struct rel_opts *o, const struct config *cfg)
 {
     o->eset_terms = (unsigned)cfg->related.expand_terms;
+    o->match_terms = (unsigned)cfg->related.match_terms;
     o->max_df = cfg->related.term_max_df;
     o->body_w = cfg->related.body_weight;
     o->eset_title_boost = cfg->related.title_boost;
@@ -105,7 +107,10 @@ struct sterm {
 struct seed {
     struct sterm *t; /* the termlist, sorted by term (Xapian's order) */
     size_t n, cap;
+    int method_only; /* keep only the terms the method reads (seed_add) */
 };
+
+static int cjk_word(const char *w);
 
 static void seed_free(struct seed *s)
 {
@@ -118,6 +123,8 @@ static void seed_free(struct seed *s)
 static int seed_add(const char *term, size_t len, uint32_t wdf, uint32_t tf, void *ud)
 {
     struct seed *s = ud;
+    if (s->method_only && !(term[0] == 'Z' || term[0] == 'S' || term[0] == 'H' || cjk_word(term)))
+        return 0; /* an unstemmed word, a phrase, an id...: the method reads none */
     if (GROW(s->t, s->cap, s->n + 1, 256) != 0)
         return 1;
     char *c = strndup(term, len);
@@ -170,7 +177,7 @@ static int seed_merge(struct seed *a, struct seed *b)
     free(a->t);
     free(b->t);
     a->t = m, a->n = k, a->cap = k + 1;
-    memset(b, 0, sizeof *b);
+    b->t = NULL, b->n = b->cap = 0;
     return 0;
 }
 
@@ -179,7 +186,6 @@ static int seed_merge(struct seed *a, struct seed *b)
  * add_title_phrases), each only if it can be a query word. The look-up
  * is most of a termlist's cost, and most of the terms (unstemmed words,
  * phrases, heading and title stems) need none. */
-static int cjk_word(const char *w);
 static int seed_wants_tf(const char *term, size_t len, void *ud)
 {
     (void)ud;
@@ -196,7 +202,7 @@ static int seed_wants_tf(const char *term, size_t len, void *ud)
 static xap_status seed_load(xap_db *db, const uint32_t *docids, size_t n, struct seed *s)
 {
     for (size_t i = 0; i < n; i++) {
-        struct seed one = { 0 };
+        struct seed one = { .method_only = 1 };
         xap_status st = xap_db_termlist_some(db, docids[i], seed_wants_tf, seed_add, &one);
         if (st != XAP_OK) {
             seed_free(&one);
@@ -290,18 +296,12 @@ static xap_status select_terms(xap_db *db, const struct seed *seed, const struct
 }
 
 /* The weighted terms into the query: each scaled by body_w times its
- * weight over the best one's; a stem also in candidate titles (ZS), when
- * the seed's title has it (seed NULL: always). */
-static xap_status add_terms(const struct related_term *terms, size_t n, const struct seed *seed,
+ * weight over top (the best one's); a stem also in candidate titles (ZS),
+ * when the seed's title has it (seed NULL: always). */
+static xap_status add_terms(const struct related_term *terms, size_t n, double top, const struct seed *seed,
                             const struct rel_opts *o, struct qlist *l)
 {
-    if (o->body_w <= 0 || n == 0)
-        return l->st;
-    double top = 0;
-    for (size_t i = 0; i < n; i++)
-        if (terms[i].weight > top)
-            top = terms[i].weight;
-    if (top <= 0)
+    if (o->body_w <= 0 || n == 0 || top <= 0)
         return l->st;
     char buf[SCHEMA_MAX_TERM + 4];
     for (size_t i = 0; i < n && l->st == XAP_OK; i++) {
@@ -316,6 +316,42 @@ static xap_status add_terms(const struct related_term *terms, size_t n, const st
         }
     }
     return l->st;
+}
+
+/* The similarity query: l's title evidence and the body terms, each
+ * weighted, summed. Only the best match_terms terms make a candidate: the
+ * weaker ones (often the commoner: the longer posting lists) only add to
+ * the score of articles that match otherwise (AND_MAYBE: the same sum).
+ * An article that shares nothing but the seed's weaker stems never came
+ * near the top (bench/related-eval.sh: the same lists with 7 of 25), and
+ * their posting lists are skipped through instead of read whole. l is
+ * emptied; *out is NULL when there is nothing to match. */
+static xap_status similarity_query(struct qlist *l, const struct related_term *terms, size_t n,
+                                   const struct seed *seed, const struct rel_opts *o, xap_query **out)
+{
+    *out = NULL;
+    double top = 0;
+    for (size_t i = 0; i < n; i++)
+        if (terms[i].weight > top)
+            top = terms[i].weight;
+    size_t k = o->match_terms && o->match_terms < n ? o->match_terms : n;
+    struct qlist boost = { 0 };
+    xap_query *sub[2] = { NULL, NULL };
+    xap_status st = add_terms(terms, k, top, seed, o, l);
+    if (st == XAP_OK)
+        st = add_terms(terms + k, n - k, top, seed, o, &boost);
+    if (st == XAP_OK && l->n > 0)
+        st = xap_query_combine(XAP_OP_OR, l->q, l->n, 0, &sub[0]);
+    if (st == XAP_OK && sub[0] && boost.n > 0 &&
+        (st = xap_query_combine(XAP_OP_OR, boost.q, boost.n, 0, &sub[1])) == XAP_OK)
+        st = xap_query_combine(XAP_OP_AND_MAYBE, sub, 2, 0, out);
+    else if (st == XAP_OK)
+        *out = sub[0], sub[0] = NULL;
+    xap_query_free(sub[0]);
+    xap_query_free(sub[1]);
+    qlist_free(&boost);
+    qlist_free(l);
+    return st;
 }
 
 /* Titles a word may be in before it counts as a template word: a share
@@ -573,7 +609,7 @@ static xap_status emit(xap_db *db, struct cands *cs, size_t limit, const char *s
     for (size_t i = 0; i < cs->n && json_array_size(out) < limit; i++) {
         struct article *a;
         char *key;
-        st = doc_load(db, cs->c[i].docid, 0, &a, &key);
+        st = doc_load(db, cs->c[i].docid, DOC_HEAD, &a, &key);
         if (st == XAP_ERR_NOT_FOUND) { /* deleted since: skip */
             st = XAP_OK;
             continue;
@@ -633,10 +669,8 @@ static xap_status build_query(xap_db *db, struct tokenizer *tk, const struct see
     size_t n = 0;
     xap_status st = l.st;
     if (st == XAP_OK && (st = select_terms(db, seed, o, &terms, &n)) == XAP_OK)
-        st = add_terms(terms, n, seed, o, &l);
+        st = similarity_query(&l, terms, n, seed, o, out);
     free(terms);
-    if (st == XAP_OK)
-        st = xap_query_combine(XAP_OP_OR, l.q, l.n, 0, out);
     qlist_free(&l);
     return st;
 }
@@ -655,11 +689,11 @@ static xap_status rel_run(xap_db *db, void *ud)
     struct seed seed = { 0 };
     struct cands cs = { 0 };
     xap_query *q = NULL;
-    if ((st = doc_load(db, seed_id, 0, &a, &seed_key)) != XAP_OK || (st = seed_load(db, &seed_id, 1, &seed)) != XAP_OK ||
+    if ((st = doc_load(db, seed_id, DOC_NO_BODY, &a, &seed_key)) != XAP_OK || (st = seed_load(db, &seed_id, 1, &seed)) != XAP_OK ||
         (st = build_query(db, j->tk, &seed, a->title, &j->o, &q)) != XAP_OK)
         goto out;
     uint32_t want = (uint32_t)(j->limit + 5);
-    if ((st = similar(db, q, &j->o, &seed_id, 1, want, &cs)) != XAP_OK ||
+    if ((q && (st = similar(db, q, &j->o, &seed_id, 1, want, &cs)) != XAP_OK) || /* q NULL: no evidence */
         (st = add_links(db, j->tk, a, &j->o, &seed_id, 1, &cs)) != XAP_OK)
         goto out;
     if (!(j->list = json_array())) {
@@ -847,13 +881,10 @@ static xap_status terms_run(xap_db *db, const struct rel_opts *o, const struct r
     struct qlist l = { 0 };
     struct cands cs = { 0 };
     xap_query *q = NULL;
-    xap_status st = add_terms(terms, n, seed, o, &l);
-    if (st == XAP_OK && l.n == 0) {
-        qlist_free(&l);
+    xap_status st = similarity_query(&l, terms, n, seed, o, &q);
+    if (st == XAP_OK && !q)
         return XAP_OK; /* nothing to go by: no related articles */
-    }
-    if (st == XAP_OK && (st = xap_query_combine(XAP_OP_OR, l.q, l.n, 0, &q)) == XAP_OK &&
-        (st = similar(db, q, o, exclude, n_exclude, (uint32_t)(limit * 2 + 5), &cs)) == XAP_OK)
+    if (st == XAP_OK && (st = similar(db, q, o, exclude, n_exclude, (uint32_t)(limit * 2 + 5), &cs)) == XAP_OK)
         st = emit(db, &cs, limit, NULL, o->dedupe, 0, out);
     xap_query_free(q);
     qlist_free(&l);
