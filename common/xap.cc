@@ -839,8 +839,9 @@ xap_status xap_db_termlist_some(xap_db *db, uint32_t docid, xap_term_want_cb wan
             return termlist_batched(db, docid, want, cb, ud);
         for (Xapian::TermIterator t = db->db.termlist_begin(docid); t != db->db.termlist_end(docid); ++t) {
             const std::string term = *t;
-            /* get_termfreq() is a postlist-table look-up per term */
-            uint32_t tf = !want || want(term.c_str(), term.size(), ud) ? t.get_termfreq() : 0;
+            /* a frequency is a postlist-table look-up (a block read) per
+             * term: the revision's kept ones first */
+            uint32_t tf = !want || want(term.c_str(), term.size(), ud) ? kept_termfreq(db, term) : 0;
             if (cb(term.c_str(), term.size(), t.get_wdf(), tf, ud))
                 break;
         }
