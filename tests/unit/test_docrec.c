@@ -20,7 +20,7 @@ static struct article *sample(void)
     free(a->title); /* article_new's empty strings */
     free(a->body);
     a->id = strdup("en/sleep/hypnic-jerks.txt");
-    a->title = strdup("Hypnic jerks");
+    a->title = strdup("Hypnic \"jerks\"\tand caf\xc3\xa9 \\ \x01 \xf0\x9f\x98\xb4");
     a->url = strdup("https://example.org/hypnic");
     a->category = strdup("sleep");
     a->body = strdup("A hypnic jerk is a sudden body shake when falling asleep.\n\nMost people have them.");
@@ -46,6 +46,13 @@ static void roundtrip(uint32_t dict)
         assert_int_equal(docrec_decode(rec, len, 0, &b), 0);
         assert_string_equal(b->title, a->title);
         assert_true(b->body == NULL || b->body[0] == '\0');
+        article_free(b);
+        /* the head only: id, url, title (escapes and non-ASCII unescaped) */
+        assert_int_equal(docrec_decode_head(rec, len, &b), 0);
+        assert_string_equal(b->id, a->id);
+        assert_string_equal(b->url, a->url);
+        assert_string_equal(b->title, a->title);
+        assert_null(b->category);
         article_free(b);
     }
     /* A damaged byte of the text's checksum, or a cut record: refused. */
