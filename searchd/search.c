@@ -357,6 +357,8 @@ static xap_status run_search(xap_db *db, void *ud)
     xap_eset *es = NULL;
     struct snippet_query *sq = NULL, *sq_exp = NULL;
     uint32_t *docids = NULL;
+    size_t *page = NULL;           /* the page's hits: their index in m */
+    unsigned char *expanded = NULL; /* ... and whether each came by PRF only */
     uint32_t rset[100];
     size_t n_rset = 0;
     xap_status st = XAP_OK;
@@ -437,12 +439,10 @@ static xap_status run_search(xap_db *db, void *ud)
     size_t nm = xap_mset_size(m);
     /* The page: mset items in order; with fill, the real matches (those of
      * pass 1) first, then the expanded ones. */
-    size_t *page = calloc(nm + 1, sizeof *page);
-    unsigned char *expanded = calloc(nm + 1, 1);
+    page = calloc(nm + 1, sizeof *page);
+    expanded = calloc(nm + 1, 1);
     docids = calloc(nm + 1, sizeof *docids);
     if (!docids || !page || !expanded) {
-        free(page);
-        free(expanded);
         st = XAP_ERR_NOMEM;
         goto done;
     }
@@ -495,8 +495,6 @@ static xap_status run_search(xap_db *db, void *ud)
     for (size_t i = 0; i < n && st == XAP_OK; i++) {
         st = make_hit(r, m, page[i], expanded[i] ? sq_exp : sq, fill ? expanded[i] : -1);
     }
-    free(page);
-    free(expanded);
     if (st != XAP_OK)
         goto done;
 words:
@@ -530,6 +528,9 @@ words:
             st = related_eset_phrases(r->w, db, es, qw, nq, RELATED_TERMS, r->rel_terms);
     }
 done:
+    /* every exit, a failed item read mid-page (the index moved on) too */
+    free(page);
+    free(expanded);
     free(docids);
     snippet_query_free(sq);
     snippet_query_free(sq_exp);
