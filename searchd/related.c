@@ -324,10 +324,14 @@ static xap_status add_terms(const struct related_term *terms, size_t n, double t
  * the score of articles that match otherwise (AND_MAYBE: the same sum).
  * An article that shares nothing but the seed's weaker stems never came
  * near the top (bench/related-eval.sh: the same lists with 7 of 25), and
- * their posting lists are skipped through instead of read whole. l is
- * emptied; *out is NULL when there is nothing to match. */
-static xap_status similarity_query(struct qlist *l, const struct related_term *terms, size_t n,
-                                   const struct seed *seed, const struct rel_opts *o, xap_query **out)
+ * their posting lists are skipped through instead of read whole. The
+ * best terms alone must make at least the window of candidates (one of
+ * them in `window` articles: the document frequencies are the kept ones,
+ * no database read); where they may not (a small site), every term makes
+ * candidates. l is emptied; *out is NULL when there is nothing to match. */
+static xap_status similarity_query(xap_db *db, struct qlist *l, const struct related_term *terms, size_t n,
+                                   const struct seed *seed, const struct rel_opts *o, uint32_t window,
+                                   xap_query **out)
 {
     *out = NULL;
     double top = 0;
@@ -335,6 +339,14 @@ static xap_status similarity_query(struct qlist *l, const struct related_term *t
         if (terms[i].weight > top)
             top = terms[i].weight;
     size_t k = o->match_terms && o->match_terms < n ? o->match_terms : n;
+    uint32_t most = 0;
+    for (size_t i = 0; i < k && k < n && most < window; i++) {
+        uint32_t tf = 0;
+        if (terms[i].term && xap_db_termfreq(db, terms[i].term, &tf) == XAP_OK && tf > most)
+            most = tf;
+    }
+    if (most < window)
+        k = n;
     struct qlist boost = { 0 };
     xap_query *sub[2] = { NULL, NULL };
     xap_status st = add_terms(terms, k, top, seed, o, l);
@@ -657,7 +669,7 @@ struct rel_job {
 /* The similarity query of the articles rset[0..n_rset) (their merged
  * termlist in seed); with a title, its words and phrases too. */
 static xap_status build_query(xap_db *db, struct tokenizer *tk, const struct seed *seed, const char *title, const struct rel_opts *o,
-                              xap_query **out)
+                              uint32_t window, xap_query **out)
 {
     *out = NULL;
     struct qlist l = { 0 };
@@ -669,7 +681,7 @@ static xap_status build_query(xap_db *db, struct tokenizer *tk, const struct see
     size_t n = 0;
     xap_status st = l.st;
     if (st == XAP_OK && (st = select_terms(db, seed, o, &terms, &n)) == XAP_OK)
-        st = similarity_query(&l, terms, n, seed, o, out);
+        st = similarity_query(db, &l, terms, n, seed, o, window, out);
     free(terms);
     qlist_free(&l);
     return st;
@@ -690,7 +702,7 @@ static xap_status rel_run(xap_db *db, void *ud)
     struct cands cs = { 0 };
     xap_query *q = NULL;
     if ((st = doc_load(db, seed_id, DOC_NO_BODY, &a, &seed_key)) != XAP_OK || (st = seed_load(db, &seed_id, 1, &seed)) != XAP_OK ||
-        (st = build_query(db, j->tk, &seed, a->title, &j->o, &q)) != XAP_OK)
+        (st = build_query(db, j->tk, &seed, a->title, &j->o, (uint32_t)(j->limit + 5 + 1), &q)) != XAP_OK)
         goto out;
     uint32_t want = (uint32_t)(j->limit + 5);
     if ((q && (st = similar(db, q, &j->o, &seed_id, 1, want, &cs)) != XAP_OK) || /* q NULL: no evidence */
@@ -881,10 +893,11 @@ static xap_status terms_run(xap_db *db, const struct rel_opts *o, const struct r
     struct qlist l = { 0 };
     struct cands cs = { 0 };
     xap_query *q = NULL;
-    xap_status st = similarity_query(&l, terms, n, seed, o, &q);
+    uint32_t want = (uint32_t)(limit * 2 + 5);
+    xap_status st = similarity_query(db, &l, terms, n, seed, o, want + (uint32_t)n_exclude, &q);
     if (st == XAP_OK && !q)
         return XAP_OK; /* nothing to go by: no related articles */
-    if (st == XAP_OK && (st = similar(db, q, o, exclude, n_exclude, (uint32_t)(limit * 2 + 5), &cs)) == XAP_OK)
+    if (st == XAP_OK && (st = similar(db, q, o, exclude, n_exclude, want, &cs)) == XAP_OK)
         st = emit(db, &cs, limit, NULL, o->dedupe, 0, out);
     xap_query_free(q);
     qlist_free(&l);
@@ -893,7 +906,8 @@ static xap_status terms_run(xap_db *db, const struct rel_opts *o, const struct r
 }
 
 xap_status related_for_terms(struct worker *w, xap_db *db, const struct related_term *terms, size_t n,
-                             const uint32_t *exclude, size_t n_exclude, size_t limit, json_t *out)
+                             size_t max_terms, const uint32_t *exclude, size_t n_exclude, size_t limit,
+                             json_t *out)
 {
     if (!out || (n && !terms))
         return XAP_ERR_INVALID;
@@ -901,7 +915,29 @@ xap_status related_for_terms(struct worker *w, xap_db *db, const struct related_
     rel_opts_from_config(&o, worker_config(w));
     if (limit == 0 || n == 0)
         return XAP_OK;
-    return terms_run(db, &o, terms, n, NULL, exclude, n_exclude, limit, out);
+    /* The rules of select_terms: a stem in one article only (or none)
+     * relates nothing, one in more than max_df of them is too common, and
+     * a stop word is no evidence. The frequencies are the kept ones (the
+     * expand set's): no database read. */
+    uint32_t ndocs = 1;
+    xap_db_doccount(db, &ndocs);
+    double max_df = o.max_df * ndocs > TEMPLATE_MIN_DF ? o.max_df * ndocs : TEMPLATE_MIN_DF;
+    struct related_term *use = malloc(n * sizeof *use);
+    if (!use)
+        return XAP_ERR_NOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < max_terms; i++) {
+        const char *t = terms[i].term;
+        uint32_t tf = 0;
+        const char *word = t && t[0] == 'Z' && t[1] >= 'a' ? t + 1 : t;
+        if (!t || xap_db_termfreq(db, t, &tf) != XAP_OK || tf < 2 || tf > max_df ||
+            (!cjk_word(word) && !useful_word(word, strlen(word))))
+            continue;
+        use[k++] = terms[i];
+    }
+    xap_status st = terms_run(db, &o, use, k, NULL, exclude, n_exclude, limit, out);
+    free(use);
+    return st;
 }
 
 xap_status related_hit_terms(struct worker *w, xap_db *db, const uint32_t *docids, size_t n, size_t n_terms,
