@@ -33,6 +33,11 @@ struct snippet_query {
     xap_stem *stem;
     struct sq_entry *e;
     size_t n, cap;
+    /* The first bytes of every entry's first word and its stem: a token
+     * that starts with none of them (and is no CJK run, when a CJK word is
+     * asked) cannot start a match, and most tokens are such. */
+    unsigned char first[32];
+    int cjk;
 };
 
 struct snippet_query *snippet_query_new(xap_stem *stem)
@@ -109,6 +114,11 @@ int snippet_query_add(struct snippet_query *sq, const char *text, size_t len)
         free(e->w);
         return 0;
     }
+    unsigned char c0 = (unsigned char)e->w[0].text[0], s0 = (unsigned char)e->w[0].stem[0];
+    sq->first[c0 >> 3] |= (unsigned char)(1u << (c0 & 7));
+    if (e->w[0].stem_len)
+        sq->first[s0 >> 3] |= (unsigned char)(1u << (s0 & 7));
+    sq->cjk |= e->w[0].cjk;
     sq->n++;
     return 0;
 }
@@ -150,6 +160,10 @@ static int word_match(const struct snippet_query *sq, const struct sq_word *w, c
 static long match_at(const struct snippet_query *sq, const struct tok_token *toks, size_t ntok, size_t i,
                      size_t *last)
 {
+    const struct tok_token *t = &toks[i];
+    unsigned char c0 = t->len ? (unsigned char)t->text[0] : 0;
+    if (!(sq->cjk && (t->flags & TOK_CJK)) && !(sq->first[c0 >> 3] & (1u << (c0 & 7))))
+        return -1;
     char tstem[SCHEMA_MAX_TERM + 1];
     size_t tsl = (size_t)-1;
     long best = -1;
