@@ -346,6 +346,30 @@ static const char *get_str(json_t *o, const char *key)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+static char *head_string(const char **p, const char *end);
+
+/* The body's value in the record's text js[0..*jl): the encoder writes it
+ * last, as ,"body":"..."}. It is read with head_string (most of a record,
+ * and jansson's lexer is many times slower over it) and cut off js, which
+ * is closed with "}" for jansson; NULL (js untouched) when the text is not
+ * that simple: jansson then reads it all. */
+static char *take_body(char *js, size_t *jl)
+{
+    static const char key[] = ",\"body\":\"";
+    char *hit = memmem(js, *jl, key, sizeof key - 1);
+    if (!hit)
+        return NULL;
+    const char *p = hit + sizeof key - 1;
+    char *body = head_string(&p, js + *jl);
+    if (!body || p + 1 != js + *jl || *p != '}') {
+        free(body);
+        return NULL;
+    }
+    hit[0] = '}';
+    *jl = (size_t)(hit - js) + 1;
+    return body;
+}
+
 int docrec_decode(const char *data, size_t len, int with_body, struct article **out)
 {
     *out = NULL;
@@ -355,10 +379,12 @@ int docrec_decode(const char *data, size_t len, int with_body, struct article **
     char *js = inflate_all(data + 1, len - 1, with_body ? NULL : ",\"body\":", 1024, &jl);
     if (!js)
         return -1;
+    char *body = with_body ? take_body(js, &jl) : NULL;
     json_t *o = json_loadb(js, jl, 0, NULL);
     free(js);
     if (!json_is_object(o)) {
         json_decref(o);
+        free(body);
         return -1;
     }
     struct article *a = article_new();
@@ -373,7 +399,11 @@ int docrec_decode(const char *data, size_t len, int with_body, struct article **
         bad |= article_set(&a->source, get_str(o, "source")) != 0;
         json_t *line = json_object_get(o, "line");
         a->line = json_is_integer(line) ? (long)json_integer_value(line) : 0;
-        if (with_body)
+        if (body) {
+            free(a->body);
+            a->body = body;
+            body = NULL;
+        } else if (with_body)
             bad |= article_set(&a->body, get_str(o, "body") ? get_str(o, "body") : "") != 0;
         size_t i;
         json_t *v;
@@ -390,6 +420,7 @@ int docrec_decode(const char *data, size_t len, int with_body, struct article **
             bad = 1;
     }
     json_decref(o);
+    free(body);
     if (bad) {
         article_free(a);
         return -1;

@@ -52,7 +52,8 @@ int docrec_encode_json(const struct article *a, char **out /* OUT */, size_t *le
 int docrec_encode(const struct article *a, char **out /* OUT */, size_t *len /* OUT */);
 /* Decode a stored record into a new article (free with article_free).
  * Returns 0, or -1 when the record is corrupt. with_body = 0 skips the
- * body (cheaper for result lists). */
+ * body (cheaper for result lists); with it, the body (written last) is
+ * unescaped apart and jansson parses only the short fields before it. */
 int docrec_decode(const char *data, size_t len, int with_body, struct article **out /* OUT */);
 /* Decode only what a list of articles shows: id, url and title (the
  * encoder writes them first; inflation stops soon after them, and they are

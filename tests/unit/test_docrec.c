@@ -23,7 +23,12 @@ static struct article *sample(void)
     a->title = strdup("Hypnic \"jerks\"\tand caf\xc3\xa9 \\ \x01 \xf0\x9f\x98\xb4");
     a->url = strdup("https://example.org/hypnic");
     a->category = strdup("sleep");
-    a->body = strdup("A hypnic jerk is a sudden body shake when falling asleep.\n\nMost people have them.");
+    /* the body is read apart from the other fields (take_body): escapes,
+     * control characters, non-ASCII, and its own key inside the text */
+    a->body = strdup("A hypnic jerk is a sudden body shake when falling asleep.\n\nMost people have them."
+                     " \"Quoted\", a \\ backslash, \x01\x1f, caf\xc3\xa9 \xf0\x9f\x98\xb4,\"body\":\"x\"}");
+    assert_int_equal(article_add_heading(a, "Why ,\"body\":\" happens\\"), 0);
+    assert_int_equal(article_add_link(a, LINK_NEXT, "Sleep \"starts\"", "en/sleep/starts.txt", NULL), 0);
     return a;
 }
 
@@ -42,6 +47,11 @@ static void roundtrip(uint32_t dict)
         assert_string_equal(b->id, a->id);
         assert_string_equal(b->title, a->title);
         assert_string_equal(b->body, a->body);
+        assert_string_equal(b->category, a->category);
+        assert_int_equal(b->n_headings, 1);
+        assert_string_equal(b->headings[0], a->headings[0]);
+        assert_int_equal(b->n_links, 1);
+        assert_string_equal(b->links[0].title, a->links[0].title);
         article_free(b);
         assert_int_equal(docrec_decode(rec, len, 0, &b), 0);
         assert_string_equal(b->title, a->title);
