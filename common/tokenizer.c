@@ -2,9 +2,11 @@
 /* tokenizer: ICU word segmentation + normalization as a cursor over the
  * caller's UTF-8, keeping byte offsets (see tokenizer.h for the contract).
  *
- * The input is read in place through utext_openUTF8, so the break
- * iterator's native indexes are byte offsets into the input: no copy, no
- * offset map. Word-like segments are grouped into compounds when only one
+ * Each chunk of the input is converted to UTF-16 once, with the byte
+ * offset of every UTF-16 unit kept, and the break iterator reads the
+ * UTF-16: ICU's word breaking runs half again as fast over UTF-16 as over
+ * UTF-8 through utext_openUTF8 (30 -> 44 MB/s of MedQuAD text). Word-like
+ * segments are grouped into compounds when only one
  * joiner character separates them; each word is normalized on its own
  * (ASCII words by a lowercase loop, others through ICU) and compounds are
  * assembled from their normalized parts.
@@ -21,7 +23,6 @@
 #include <unicode/unorm2.h>
 #include <unicode/uscript.h>
 #include <unicode/ustring.h>
-#include <unicode/utext.h>
 #include <unicode/utf8.h>
 
 #include "grow.h"
@@ -57,9 +58,11 @@ struct ubuf {
 
 struct tokenizer {
     UBreakIterator *bi;
-    UText ut;
     const UNormalizer2 *nfkc_cf, *nfd, *nfc;
     struct ubuf u[4];
+    struct ubuf text;   /* the chunk in UTF-16, for the break iterator */
+    int32_t *at;        /* at[i]: byte offset in the chunk of text's unit i */
+    size_t atcap;
 
     struct tok_token *tok;
     size_t ntok, tokcap;
@@ -167,6 +170,40 @@ static int32_t to_utf16(struct tokenizer *tk, int i, const char *s, size_t len)
         }
         return n;
     }
+}
+
+/* The chunk s[0..len) into tk->text, and tk->at[i] the byte offset of
+ * its unit i (at[n] = len). An ill-formed sequence becomes one U+FFFD (as
+ * utext_openUTF8 reads it). The number of units, or -1 (out of memory). */
+static int32_t text_units(struct tokenizer *tk, const char *s, size_t len)
+{
+    if (len >= (size_t)INT32_MAX / 2 || ubuf_reserve(&tk->text, (int32_t)len + 1) < 0 ||
+        GROW(tk->at, tk->atcap, len + 1, 256) != 0)
+        return -1;
+    UChar *u = tk->text.p;
+    int32_t *at = tk->at, n = 0, i = 0, end = (int32_t)len;
+    while (i < end) {
+        int32_t from = i;
+        if ((unsigned char)s[i] < 0x80) {
+            at[n] = i;
+            u[n++] = (UChar)(unsigned char)s[i++];
+            continue;
+        }
+        UChar32 c;
+        U8_NEXT(s, i, end, c);
+        if (c < 0)
+            c = 0xFFFD;
+        at[n] = from;
+        if (c <= 0xFFFF)
+            u[n++] = (UChar)c;
+        else {
+            u[n++] = U16_LEAD(c);
+            at[n] = from;
+            u[n++] = U16_TRAIL(c);
+        }
+    }
+    at[n] = end;
+    return n;
 }
 
 /* Normalize u[from] (len n) into u[to]. Length or -1. */
@@ -612,15 +649,15 @@ static int add_dotted(struct tokenizer *tk, const char *in, size_t limit, const 
 /* Tokenize in[off..off+len): one ICU pass. */
 static int run_chunk(struct tokenizer *tk, const char *in, size_t off, size_t len)
 {
-    UErrorCode err = U_ZERO_ERROR;
-    utext_openUTF8(&tk->ut, in + off, (int64_t)len, &err);
-    if (U_FAILURE(err)) {
-        log_warn("tokenizer: utext_openUTF8: %s", u_errorName(err));
+    int32_t units = text_units(tk, in + off, len);
+    if (units < 0) {
+        log_warn("tokenizer: out of memory for a chunk of %zu bytes", len);
         return -1;
     }
-    ubrk_setUText(tk->bi, &tk->ut, &err);
+    UErrorCode err = U_ZERO_ERROR;
+    ubrk_setText(tk->bi, tk->text.p, units, &err);
     if (U_FAILURE(err)) {
-        log_warn("tokenizer: ubrk_setUText: %s", u_errorName(err));
+        log_warn("tokenizer: ubrk_setText: %s", u_errorName(err));
         return -1;
     }
     size_t limit = off + len;
@@ -628,9 +665,9 @@ static int run_chunk(struct tokenizer *tk, const char *in, size_t off, size_t le
     int32_t prev = ubrk_first(tk->bi);
     for (int32_t cur = ubrk_next(tk->bi); cur != UBRK_DONE; prev = cur, cur = ubrk_next(tk->bi)) {
         int32_t st = ubrk_getRuleStatus(tk->bi);
-        if (st < UBRK_WORD_NONE_LIMIT || cur <= prev || (size_t)cur > len)
+        if (st < UBRK_WORD_NONE_LIMIT || cur <= prev || cur > units)
             continue;
-        struct seg sg = { off + (size_t)prev, off + (size_t)cur, st, 0, 0 };
+        struct seg sg = { off + (size_t)tk->at[prev], off + (size_t)tk->at[cur], st, 0, 0 };
         if (!has_alnum(in + sg.start, sg.end - sg.start))
             continue;
         sg.cjk = (st >= UBRK_WORD_KANA && st < UBRK_WORD_IDEO_LIMIT) ||
@@ -667,8 +704,6 @@ struct tokenizer *tokenizer_new(void)
         log_err("tokenizer: out of memory");
         return NULL;
     }
-    UText init = UTEXT_INITIALIZER;
-    tk->ut = init;
     tk->chunk = CHUNK_DEFAULT;
     UErrorCode err = U_ZERO_ERROR;
     tk->nfkc_cf = unorm2_getNFKCCasefoldInstance(&err);
@@ -695,9 +730,10 @@ void tokenizer_free(struct tokenizer *tk)
     if (!tk)
         return;
     ubrk_close(tk->bi);
-    utext_close(&tk->ut);
     for (int i = 0; i < 4; i++)
         free(tk->u[i].p);
+    free(tk->text.p);
+    free(tk->at);
     free(tk->tok);
     free(tk->group);
     struct block *b = tk->blocks;
