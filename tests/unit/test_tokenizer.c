@@ -439,7 +439,8 @@ static void test_source_matches(void **state)
     const struct tok_token *t;
     char *buf;
     const char *s = "The Patient's HbA1c was 6.5% (IL-6 high); Sjögren, naïve CAFÉ, ﬁbrosis 新冠肺炎 "
-                    "ＣＯＶＩＤ－１９ Ca2+ β-blocker x/y 1,25-dihydroxyvitamin ไทย 東京タワー";
+                    "ＣＯＶＩＤ－１９ Ca2+ β-blocker x/y 1,25-dihydroxyvitamin ไทย 東京タワー "
+                    "\xf0\x9f\x98\x80 pain \xf0\x9d\x90\x80" "bc \xff fever \xe2\x82 rash 𠀀𠀁 cough";
     size_t n = run_str(fx->tk, s, strlen(s), &t, &buf);
     assert_true(n > 20);
     char f[512];
@@ -453,6 +454,16 @@ static void test_source_matches(void **state)
         size_t fl = tokenizer_fold(fx->tk, src, sl, f, sizeof f);
         assert_int_not_equal(fl, (size_t)-1);
         assert_string_equal(f, t[i].text);
+    }
+    /* byte offsets after 4-byte characters and ill-formed bytes (the
+     * break iterator reads UTF-16: each unit maps back to its byte) */
+    const char *const after[] = { "pain", "fever", "rash", "cough" };
+    for (size_t k = 0; k < 4; k++) {
+        int found = 0;
+        for (size_t i = 0; i < n && !found; i++)
+            found = strcmp(t[i].text, after[k]) == 0 && t[i].end - t[i].start == strlen(after[k]) &&
+                    memcmp(buf + t[i].start, after[k], strlen(after[k])) == 0;
+        assert_true(found);
     }
     free(buf);
 }
