@@ -286,7 +286,7 @@ static xap_status select_terms(xap_db *db, const struct seed *seed, const struct
             if (seed_find(seed, buf))
                 x *= o->head_boost;
         }
-        ws[n++] = (struct related_term){ t->term, x };
+        ws[n++] = (struct related_term){ t->term, x, t->tf };
     }
     if (n > 1)
         qsort(ws, n, sizeof *ws, rterm_cmp);
@@ -326,10 +326,9 @@ static xap_status add_terms(const struct related_term *terms, size_t n, double t
  * near the top (bench/related-eval.sh: the same lists with 7 of 25), and
  * their posting lists are skipped through instead of read whole. The
  * best terms alone must make at least the window of candidates (one of
- * them in `window` articles: the document frequencies are the kept ones,
- * no database read); where they may not (a small site), every term makes
- * candidates. l is emptied; *out is NULL when there is nothing to match. */
-static xap_status similarity_query(xap_db *db, struct qlist *l, const struct related_term *terms, size_t n,
+ * them in `window` articles, by the terms' own tf); where they may not (a
+ * small site), every term makes candidates. l is emptied; *out is NULL when there is nothing to match. */
+static xap_status similarity_query(struct qlist *l, const struct related_term *terms, size_t n,
                                    const struct seed *seed, const struct rel_opts *o, uint32_t window,
                                    xap_query **out)
 {
@@ -340,11 +339,9 @@ static xap_status similarity_query(xap_db *db, struct qlist *l, const struct rel
             top = terms[i].weight;
     size_t k = o->match_terms && o->match_terms < n ? o->match_terms : n;
     uint32_t most = 0;
-    for (size_t i = 0; i < k && k < n && most < window; i++) {
-        uint32_t tf = 0;
-        if (terms[i].term && xap_db_termfreq(db, terms[i].term, &tf) == XAP_OK && tf > most)
-            most = tf;
-    }
+    for (size_t i = 0; i < k && k < n; i++)
+        if (terms[i].tf > most)
+            most = terms[i].tf;
     if (most < window)
         k = n;
     struct qlist boost = { 0 };
@@ -681,7 +678,7 @@ static xap_status build_query(xap_db *db, struct tokenizer *tk, const struct see
     size_t n = 0;
     xap_status st = l.st;
     if (st == XAP_OK && (st = select_terms(db, seed, o, &terms, &n)) == XAP_OK)
-        st = similarity_query(db, &l, terms, n, seed, o, window, out);
+        st = similarity_query(&l, terms, n, seed, o, window, out);
     free(terms);
     qlist_free(&l);
     return st;
@@ -894,7 +891,7 @@ static xap_status terms_run(xap_db *db, const struct rel_opts *o, const struct r
     struct cands cs = { 0 };
     xap_query *q = NULL;
     uint32_t want = (uint32_t)(limit * 2 + 5);
-    xap_status st = similarity_query(db, &l, terms, n, seed, o, want + (uint32_t)n_exclude, &q);
+    xap_status st = similarity_query(&l, terms, n, seed, o, want + (uint32_t)n_exclude, &q);
     if (st == XAP_OK && !q)
         return XAP_OK; /* nothing to go by: no related articles */
     if (st == XAP_OK && (st = similar(db, q, o, exclude, n_exclude, want, &cs)) == XAP_OK)
@@ -917,8 +914,7 @@ xap_status related_for_terms(struct worker *w, xap_db *db, const struct related_
         return XAP_OK;
     /* The rules of select_terms: a stem in one article only (or none)
      * relates nothing, one in more than max_df of them is too common, and
-     * a stop word is no evidence. The frequencies are the kept ones (the
-     * expand set's): no database read. */
+     * a stop word is no evidence. */
     uint32_t ndocs = 1;
     xap_db_doccount(db, &ndocs);
     double max_df = o.max_df * ndocs > TEMPLATE_MIN_DF ? o.max_df * ndocs : TEMPLATE_MIN_DF;
@@ -928,10 +924,8 @@ xap_status related_for_terms(struct worker *w, xap_db *db, const struct related_
     size_t k = 0;
     for (size_t i = 0; i < n && k < max_terms; i++) {
         const char *t = terms[i].term;
-        uint32_t tf = 0;
         const char *word = t && t[0] == 'Z' && t[1] >= 'a' ? t + 1 : t;
-        if (!t || xap_db_termfreq(db, t, &tf) != XAP_OK || tf < 2 || tf > max_df ||
-            (!cjk_word(word) && !useful_word(word, strlen(word))))
+        if (!t || terms[i].tf < 2 || terms[i].tf > max_df || (!cjk_word(word) && !useful_word(word, strlen(word))))
             continue;
         use[k++] = terms[i];
     }

@@ -26,10 +26,13 @@ void related_handle(struct server_req *req);
 
 /* A weighted index term: a Z stem ("Zdiabet"), an unprefixed word or a
  * CJK word, as an expand set or select_terms gives them; weight > 0, only
- * relative weights matter. */
+ * relative weights matter. tf: the articles holding it, as the expand set
+ * or the seed's termlist knew it (no look-up, no round trip to a remote
+ * shard). */
 struct related_term {
     const char *term;
     double weight;
+    uint32_t tf;
 };
 
 /* The scorer of /related, for any weighted terms, best first (e.g. the

@@ -518,9 +518,10 @@ words:
         for (size_t i = 0; es && i < xap_eset_size(es) && nrt < RELATED_EXPAND_CANDIDATES && st == XAP_OK; i++) {
             const char *t;
             double wt;
+            uint32_t tf = 0;
             st = xap_eset_item(es, i, &t, &wt);
-            if (st == XAP_OK && rank_prf_term(t, strlen(t)) && wt > 0)
-                rt[nrt++] = (struct related_term){ t, wt };
+            if (st == XAP_OK && rank_prf_term(t, strlen(t)) && wt > 0 && (st = xap_eset_termfreq(es, i, &tf)) == XAP_OK)
+                rt[nrt++] = (struct related_term){ t, wt, tf };
         }
         if (st == XAP_OK && (!(r->rel_articles = json_array()) || !(r->rel_terms = json_array())))
             st = XAP_ERR_NOMEM;
