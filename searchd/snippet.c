@@ -33,12 +33,23 @@ struct snippet_query {
     xap_stem *stem;
     struct sq_entry *e;
     size_t n, cap;
-    /* The first bytes of every entry's first word and its stem: a token
-     * that starts with none of them (and is no CJK run, when a CJK word is
-     * asked) cannot start a match, and most tokens are such. */
-    unsigned char first[32];
+    /* How every entry's first word and its stem begin: their first two
+     * bytes (pair; a one-byte word or stem: its byte in single). A token
+     * that begins like none of them (and is no CJK run, when a CJK word is
+     * asked) cannot start a match (word_match), and most tokens are such. */
+    unsigned char single[32];
+    unsigned char pair[65536 / 8];
     int cjk;
 };
+
+static void bit_set(unsigned char *map, unsigned i) { map[i >> 3] |= (unsigned char)(1u << (i & 7)); }
+static int bit_get(const unsigned char *map, unsigned i) { return map[i >> 3] >> (i & 7) & 1; }
+
+/* The pair key of a string's first two bytes (the second 0 when it has one). */
+static unsigned pair_key(const char *s, size_t len)
+{
+    return (unsigned)(unsigned char)s[0] << 8 | (len > 1 ? (unsigned char)s[1] : 0u);
+}
 
 struct snippet_query *snippet_query_new(xap_stem *stem)
 {
@@ -114,11 +125,13 @@ int snippet_query_add(struct snippet_query *sq, const char *text, size_t len)
         free(e->w);
         return 0;
     }
-    unsigned char c0 = (unsigned char)e->w[0].text[0], s0 = (unsigned char)e->w[0].stem[0];
-    sq->first[c0 >> 3] |= (unsigned char)(1u << (c0 & 7));
-    if (e->w[0].stem_len)
-        sq->first[s0 >> 3] |= (unsigned char)(1u << (s0 & 7));
-    sq->cjk |= e->w[0].cjk;
+    const struct sq_word *w0 = &e->w[0];
+    bit_set(sq->pair, pair_key(w0->text, w0->len)); /* an exact match */
+    if (w0->stem_len == 1)                          /* a stem match: its first min(stem_len, 3) bytes */
+        bit_set(sq->single, (unsigned char)w0->stem[0]);
+    else if (w0->stem_len > 1)
+        bit_set(sq->pair, pair_key(w0->stem, w0->stem_len));
+    sq->cjk |= w0->cjk;
     sq->n++;
     return 0;
 }
@@ -161,8 +174,8 @@ static long match_at(const struct snippet_query *sq, const struct tok_token *tok
                      size_t *last)
 {
     const struct tok_token *t = &toks[i];
-    unsigned char c0 = t->len ? (unsigned char)t->text[0] : 0;
-    if (!(sq->cjk && (t->flags & TOK_CJK)) && !(sq->first[c0 >> 3] & (1u << (c0 & 7))))
+    if (t->len == 0 || (!(sq->cjk && (t->flags & TOK_CJK)) && !bit_get(sq->single, (unsigned char)t->text[0]) &&
+                        !bit_get(sq->pair, pair_key(t->text, t->len))))
         return -1;
     char tstem[SCHEMA_MAX_TERM + 1];
     size_t tsl = (size_t)-1;
