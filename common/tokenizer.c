@@ -5,9 +5,9 @@
  * Each chunk of the input is converted to UTF-16 once, with the byte
  * offset of every UTF-16 unit kept, and the break iterator reads the
  * UTF-16: ICU's word breaking runs half again as fast over UTF-16 as over
- * UTF-8 through utext_openUTF8 (30 -> 44 MB/s of MedQuAD text). Word-like
- * segments are grouped into compounds when only one
- * joiner character separates them; each word is normalized on its own
+ * UTF-8 through utext_openUTF8 (30 -> 44 MB/s of MedQuAD text).
+ * Word-like segments are grouped into compounds when only one joiner
+ * character separates them; each word is normalized on its own
  * (ASCII words by a lowercase loop, others through ICU) and compounds are
  * assembled from their normalized parts.
  *

@@ -227,6 +227,24 @@ static xap_status seed_load(xap_db *db, const uint32_t *docids, size_t n, struct
  * never so few that a small site loses its topics. */
 #define TEMPLATE_MIN_DF 20
 
+/* The articles a term may be in before it is too common: `share` of the
+ * collection, never under TEMPLATE_MIN_DF. */
+static double df_limit(xap_db *db, double share)
+{
+    uint32_t ndocs = 0;
+    xap_db_doccount(db, &ndocs);
+    double df = share * ndocs;
+    return df > TEMPLATE_MIN_DF ? df : TEMPLATE_MIN_DF;
+}
+
+/* Can a body term relate two articles? w: its word (a stem without its
+ * prefix, or a CJK word), in tf articles: not one found in a single
+ * article, none in more than max_df (df_limit), no stop word. */
+static int body_term_usable(const char *w, uint32_t tf, double max_df)
+{
+    return tf >= 2 && tf <= max_df && useful_word(w, strlen(w));
+}
+
 /* A CJK word (its first character in U+2E80..U+9FFF or U+AC00..U+D7AF,
  * Hangul): no stem, the word itself is the body term. */
 static int cjk_word(const char *w)
@@ -256,8 +274,7 @@ static xap_status select_terms(xap_db *db, const struct seed *seed, const struct
     *n_out = 0;
     uint32_t ndocs = 1;
     xap_db_doccount(db, &ndocs);
-    /* a small site keeps its topics (see template_df) */
-    double max_df = o->max_df * ndocs > TEMPLATE_MIN_DF ? o->max_df * ndocs : TEMPLATE_MIN_DF;
+    double max_df = df_limit(db, o->max_df); /* a small site keeps its topics */
     struct related_term *ws = malloc((seed->n + 1) * sizeof *ws);
     if (!ws)
         return XAP_ERR_NOMEM;
@@ -275,7 +292,7 @@ static xap_status select_terms(xap_db *db, const struct seed *seed, const struct
             tp = PFX_TITLE, hp = PFX_HEADING;
         } else
             continue;
-        if (t->tf < 2 || t->tf > max_df || !useful_word(w, strlen(w)))
+        if (!body_term_usable(w, t->tf, max_df))
             continue;
         double x = (1.0 + log((double)t->wdf)) * log((double)ndocs / t->tf);
         snprintf(buf, sizeof buf, "%s%s", tp, w);
@@ -367,10 +384,7 @@ static xap_status similarity_query(struct qlist *l, const struct related_term *t
  * of the collection, but never so few that a small site loses its topics. */
 static double template_df(xap_db *db, const struct rel_opts *o)
 {
-    uint32_t ndocs = 0;
-    xap_db_doccount(db, &ndocs);
-    double df = o->max_title_df * ndocs;
-    return df > TEMPLATE_MIN_DF ? df : TEMPLATE_MIN_DF;
+    return df_limit(db, o->max_title_df);
 }
 
 /* Title words of the seed. */
@@ -698,10 +712,10 @@ static xap_status rel_run(xap_db *db, void *ud)
     struct seed seed = { 0 };
     struct cands cs = { 0 };
     xap_query *q = NULL;
-    if ((st = doc_load(db, seed_id, DOC_NO_BODY, &a, &seed_key)) != XAP_OK || (st = seed_load(db, &seed_id, 1, &seed)) != XAP_OK ||
-        (st = build_query(db, j->tk, &seed, a->title, &j->o, (uint32_t)(j->limit + 5 + 1), &q)) != XAP_OK)
-        goto out;
     uint32_t want = (uint32_t)(j->limit + 5);
+    if ((st = doc_load(db, seed_id, DOC_NO_BODY, &a, &seed_key)) != XAP_OK || (st = seed_load(db, &seed_id, 1, &seed)) != XAP_OK ||
+        (st = build_query(db, j->tk, &seed, a->title, &j->o, want + 1 /* and the seed */, &q)) != XAP_OK)
+        goto out;
     if ((q && (st = similar(db, q, &j->o, &seed_id, 1, want, &cs)) != XAP_OK) || /* q NULL: no evidence */
         (st = add_links(db, j->tk, a, &j->o, &seed_id, 1, &cs)) != XAP_OK)
         goto out;
@@ -903,8 +917,7 @@ static xap_status terms_run(xap_db *db, const struct rel_opts *o, const struct r
 }
 
 xap_status related_for_terms(struct worker *w, xap_db *db, const struct related_term *terms, size_t n,
-                             size_t max_terms, const uint32_t *exclude, size_t n_exclude, size_t limit,
-                             json_t *out)
+                             const uint32_t *exclude, size_t n_exclude, size_t limit, json_t *out)
 {
     if (!out || (n && !terms))
         return XAP_ERR_INVALID;
@@ -912,22 +925,16 @@ xap_status related_for_terms(struct worker *w, xap_db *db, const struct related_
     rel_opts_from_config(&o, worker_config(w));
     if (limit == 0 || n == 0)
         return XAP_OK;
-    /* The rules of select_terms: a stem in one article only (or none)
-     * relates nothing, one in more than max_df of them is too common, and
-     * a stop word is no evidence. */
-    uint32_t ndocs = 1;
-    xap_db_doccount(db, &ndocs);
-    double max_df = o.max_df * ndocs > TEMPLATE_MIN_DF ? o.max_df * ndocs : TEMPLATE_MIN_DF;
+    /* select_terms' rule (body_term_usable) on the given terms */
+    double max_df = df_limit(db, o.max_df);
     struct related_term *use = malloc(n * sizeof *use);
     if (!use)
         return XAP_ERR_NOMEM;
     size_t k = 0;
-    for (size_t i = 0; i < n && k < max_terms; i++) {
+    for (size_t i = 0; i < n; i++) {
         const char *t = terms[i].term;
-        const char *word = t && t[0] == 'Z' && t[1] >= 'a' ? t + 1 : t;
-        if (!t || terms[i].tf < 2 || terms[i].tf > max_df || (!cjk_word(word) && !useful_word(word, strlen(word))))
-            continue;
-        use[k++] = terms[i];
+        if (t && body_term_usable(t[0] == 'Z' && t[1] >= 'a' ? t + 1 : t, terms[i].tf, max_df))
+            use[k++] = terms[i];
     }
     xap_status st = terms_run(db, &o, use, k, NULL, exclude, n_exclude, limit, out);
     free(use);

@@ -36,10 +36,9 @@ struct related_term {
 };
 
 /* The scorer of /related, for any weighted terms, best first (e.g. the
- * expand set the search computed once for PRF and the related block): of
- * terms[0..n), the first max_terms that /related's rules keep (in two
- * articles or more, in at most term_max_df of them, no stop word) make the
- * query. Up to `limit` articles (none in exclude[0..n_exclude), no two
+ * expand set the search computed once for PRF and the related block): the
+ * terms of terms[0..n) that /related's rules keep (in two articles or
+ * more, in at most term_max_df of them, no stop word) make the query. Up to `limit` articles (none in exclude[0..n_exclude), no two
  * near-duplicates) are appended to the JSON array `out` as {id, title,
  * url, score}. Each term is matched with weight body_weight * weight /
  * (the best weight), a Z stem also in titles (body_title_weight), BM25 as
@@ -47,8 +46,7 @@ struct related_term {
  * XAP_ERR_INVALID (out NULL), or a seam status (XAP_ERR_MODIFIED: the
  * caller retries). */
 xap_status related_for_terms(struct worker *w, xap_db *db, const struct related_term *terms, size_t n,
-                             size_t max_terms, const uint32_t *exclude, size_t n_exclude, size_t limit,
-                             json_t *out);
+                             const uint32_t *exclude, size_t n_exclude, size_t limit, json_t *out);
 
 /* Related search terms for the hits docids[0..n) (the first 10 are read):
  * up to n_terms title/heading phrases (not made only of query_text's

@@ -41,10 +41,9 @@
 #define FILL_MAX 1000
 /* Without PRF, the hits the expand set is computed from. */
 #define RELATED_RSET 5
-/* Expand-set stems that make the related articles' query, of the best
- * RELATED_EXPAND_CANDIDATES (the ones /related's rules keep). */
+/* Expand-set stems offered to the related articles' query (it keeps
+ * those /related's rules keep). */
 #define RELATED_EXPAND_TERMS 20
-#define RELATED_EXPAND_CANDIDATES 20
 /* Expand-set terms to look at when the related block wants them. */
 #define EXPAND_RELATED 400
 
@@ -513,9 +512,9 @@ words:
             qw[nq++] = p->words[i].text;
         /* The expand set's best stems are the related articles' query;
          * every hit of the page is excluded so none comes back. */
-        struct related_term rt[RELATED_EXPAND_CANDIDATES];
+        struct related_term rt[RELATED_EXPAND_TERMS];
         size_t nrt = 0;
-        for (size_t i = 0; es && i < xap_eset_size(es) && nrt < RELATED_EXPAND_CANDIDATES && st == XAP_OK; i++) {
+        for (size_t i = 0; es && i < xap_eset_size(es) && nrt < RELATED_EXPAND_TERMS && st == XAP_OK; i++) {
             const char *t;
             double wt;
             uint32_t tf = 0;
@@ -526,7 +525,7 @@ words:
         if (st == XAP_OK && (!(r->rel_articles = json_array()) || !(r->rel_terms = json_array())))
             st = XAP_ERR_NOMEM;
         if (st == XAP_OK)
-            st = related_for_terms(r->w, db, rt, nrt, RELATED_EXPAND_TERMS, docids, n, RELATED_ARTICLES, r->rel_articles);
+            st = related_for_terms(r->w, db, rt, nrt, docids, n, RELATED_ARTICLES, r->rel_articles);
         if (st == XAP_OK)
             st = related_eset_phrases(r->w, db, es, qw, nq, RELATED_TERMS, r->rel_terms);
     }
