@@ -201,8 +201,11 @@ static void write_metrics(FILE *f, struct server_req *req)
             "medsearch_uptime_seconds %.3f\n"
             "# HELP medsearch_worker_threads Serving threads that have handled a request.\n"
             "# TYPE medsearch_worker_threads gauge\n"
-            "medsearch_worker_threads %u\n",
-            (unsigned long long)worker_reopens_total(), server_uptime(), worker_live());
+            "medsearch_worker_threads %u\n"
+            "# HELP medsearch_requests_queued Complete requests waiting for a free worker thread.\n"
+            "# TYPE medsearch_requests_queued gauge\n"
+            "medsearch_requests_queued %u\n",
+            (unsigned long long)worker_reopens_total(), server_uptime(), worker_live(), server_queued(req));
     uint64_t hcalls = 0, hcached = 0;
     spell_hunspell_counts(&hcalls, &hcached);
     fprintf(f,

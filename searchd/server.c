@@ -6,6 +6,7 @@
 #include <microhttpd.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "pool.h"
 #include "utf8.h"
 #include "shards.h"
 #include "worker.h"
@@ -29,6 +31,7 @@ struct arg {
 };
 
 struct server_req {
+    struct pool_job job;    /* queued for a worker thread (first member) */
     struct MHD_Connection *conn;
     struct server *srv;
     char *uri;              /* the raw request target, as sent */
@@ -40,6 +43,8 @@ struct server_req {
     int started;            /* dispatched */
     int replied;
     unsigned status;
+    struct MHD_Response *resp; /* the reply, until libmicrohttpd's thread
+                                  queues it (flush) */
     struct worker *w;
     struct timespec t0;
     int used_db;            /* asked server_db: answers say which shards */
@@ -47,6 +52,7 @@ struct server_req {
 
 struct server {
     struct MHD_Daemon *d[MAX_LISTENERS];
+    struct pool *pool;      /* the threads that run handlers */
     int fds[MAX_LISTENERS];
     size_t n;
     atomic_int inflight;    /* requests between request line and completion */
@@ -258,8 +264,9 @@ static int queue(struct server_req *req, unsigned status, struct MHD_Response *r
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
     if (status == 405)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-    enum MHD_Result r = MHD_queue_response(req->conn, status, resp);
-    MHD_destroy_response(resp);
+    /* Handlers run on a pool thread while the connection is suspended;
+     * libmicrohttpd's own thread queues the reply (flush). */
+    req->resp = resp;
     req->replied = 1;
     req->status = status;
     double took = since(&req->t0);
@@ -270,7 +277,7 @@ static int queue(struct server_req *req, unsigned status, struct MHD_Response *r
         loggable(req->uri, req->uri_len, target, sizeof target);
         log_info("access: %s %u %zuB %.2fms", target, status, len, took * 1e3);
     }
-    return r == MHD_YES ? 0 : -1;
+    return 0;
 }
 
 int server_reply_text(struct server_req *req, unsigned status, const char *ctype, const char *text, size_t len)
@@ -422,6 +429,8 @@ static void req_free(struct server *s, struct server_req *req)
         return;
     if (parsing == req)
         parsing = NULL;
+    if (req->resp)
+        MHD_destroy_response(req->resp);
     free(req->uri);
     free(req->args);
     free(req->argbuf);
@@ -611,6 +620,8 @@ static void precheck(struct server_req *req, const char *method)
     }
 }
 
+unsigned server_queued(struct server_req *req) { return pool_queued(req->srv->pool); }
+
 /* Route, parameters, handler. */
 static void dispatch(struct server_req *req)
 {
@@ -636,6 +647,30 @@ static void dispatch(struct server_req *req)
     }
 }
 
+/* A pool thread: answer the request, then hand the connection back to
+ * libmicrohttpd, which calls on_request again to send the reply. req
+ * belongs to libmicrohttpd's thread again from the resume on. */
+static void run_request(struct pool_job *job, int cancelled)
+{
+    struct server_req *req = (struct server_req *)((char *)job - offsetof(struct server_req, job));
+    struct MHD_Connection *conn = req->conn;
+    if (cancelled)
+        server_reply_error(req, 503, "unavailable", NULL, -1, "searchd is shutting down");
+    else
+        dispatch(req);
+    MHD_resume_connection(conn);
+}
+
+/* Queue the reply a handler or a check made (on libmicrohttpd's thread). */
+static enum MHD_Result flush(struct server_req *req)
+{
+    struct MHD_Response *resp = req->resp;
+    req->resp = NULL;
+    enum MHD_Result r = MHD_queue_response(req->conn, req->status, resp);
+    MHD_destroy_response(resp);
+    return r;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
@@ -649,6 +684,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_NO; /* out of memory in on_uri: drop the connection */
     if (parsing == req)
         parsing = NULL; /* its arguments are parsed */
+    if (req->resp)
+        return flush(req); /* a refusal below, or back from the pool */
     if (req->replied) {
         /* A body arrives after we answered: discard it. */
         *upload_data_size = 0;
@@ -663,14 +700,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         clock_gettime(CLOCK_MONOTONIC, &req->t0);
         watch_set_busy(req->srv, conn, 1);
         precheck(req, method);
-        return MHD_YES;
+        return req->resp ? flush(req) : MHD_YES;
     }
     if (*upload_data_size != 0) {
         *upload_data_size = 0; /* not reached: a body was refused above */
         return MHD_YES;
     }
-    dispatch(req);
-    return req->replied ? MHD_YES : MHD_NO;
+    /* Complete: a free pool thread answers it (pool.h says why not this
+     * thread). A suspended connection is neither read nor timed out. */
+    req->job.run = run_request;
+    MHD_suspend_connection(conn);
+    pool_submit(req->srv->pool, &req->job);
+    return MHD_YES;
 }
 
 /* libmicrohttpd's own messages (accept failures when out of descriptors,
@@ -730,18 +771,23 @@ struct server *server_start(const struct config *cfg, const int *fds, size_t nfd
     }
     /* The connection's memory pool holds the request and our response
      * headers; we check the request's size ourselves, so give room. */
-    size_t pool = 2 * s->max_request + 8192;
+    size_t mempool = 2 * s->max_request + 8192;
+    if (!(s->pool = pool_start(threads))) {
+        server_stop(s, 0);
+        return NULL;
+    }
+    /* One libmicrohttpd thread per listening socket reads and writes every
+     * connection; the pool's threads answer the requests. */
     for (size_t i = 0; i < nfds; i++) {
         s->fds[i] = fds[i];
-        s->d[i] = MHD_start_daemon(
-            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-            on_request, s,
+        s->d[i] = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                                       MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
+                                   0, NULL, NULL, on_request, s,
             MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
             MHD_OPTION_LISTEN_SOCKET, fds[i],
-            MHD_OPTION_THREAD_POOL_SIZE, threads,
             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->searchd.connection_timeout_s,
             MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->searchd.max_connections,
-            MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, mempool,
             MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
             MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
@@ -758,7 +804,7 @@ struct server *server_start(const struct config *cfg, const int *fds, size_t nfd
         s->watchdog_running = 1;
     else
         log_warn("no watchdog thread: slow clients are cut off only when idle");
-    log_info("serving with %u threads per listener, at most %d connections", threads,
+    log_info("serving with %u worker threads, at most %d connections per listener", pool_threads(s->pool),
              cfg->searchd.max_connections);
     return s;
 }
@@ -782,11 +828,16 @@ void server_stop(struct server *s, double grace)
     atomic_store(&s->stopping, 1);
     if (s->watchdog_running)
         pthread_join(s->watchdog, NULL);
+    /* Requests still queued get a 503, running ones finish; all resume
+     * their connections, which libmicrohttpd must not hold suspended when
+     * it stops. */
+    pool_stop(s->pool);
     for (size_t i = 0; i < s->n; i++) {
         MHD_stop_daemon(s->d[i]);
         if (quiesced[i] != MHD_INVALID_SOCKET)
             close(quiesced[i]);
     }
+    pool_free(s->pool);
     pthread_mutex_destroy(&s->watch_mu);
     free(s);
 }

@@ -13,8 +13,9 @@
  * gets its database with server_db (503 already sent when NULL) and must
  * send exactly ONE reply with server_reply_*; if it sends none, the client
  * gets a 500. Everything a handler gets from this API stays valid until it
- * returns. Handlers run concurrently on the pool threads; each thread has
- * its own database handle and tokenizer (worker.h), so no locking.
+ * returns. Handlers run concurrently on the worker threads (pool.h), never
+ * on libmicrohttpd's; each thread has its own database handle and
+ * tokenizer (worker.h), so no locking.
  */
 #ifndef MEDSEARCH_SERVER_H
 #define MEDSEARCH_SERVER_H
@@ -68,6 +69,8 @@ struct worker *server_worker(struct server_req *req);
 xap_db *server_db(struct server_req *req);
 /* Seconds since this request reached its handler. */
 double server_elapsed(struct server_req *req);
+/* Requests waiting for a free worker thread now (for /metrics). */
+unsigned server_queued(struct server_req *req);
 /* Seconds since searchd started. */
 double server_uptime(void);
 

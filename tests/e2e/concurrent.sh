@@ -9,8 +9,8 @@ IDX=$BIN/indexer
 "$BIN/gencorpus" 800 "$ROOT/corpus" > "$T/gen.jsonl"
 "$IDX" -q --db "$T/db" "$ROOT/corpus" "$T/gen.jsonl"
 ok $? "index corpus/ + 800 generated articles"
-start_searchd "$T/db" "$T/s.sock"
-ok $? "searchd serves"
+start_searchd "$T/db" "$T/s.sock" --threads 2
+ok $? "searchd serves (2 worker threads)"
 rev0=$(curl -s --unix-socket "$T/s.sock" http://x/health | python3 -c 'import json,sys; print(json.load(sys.stdin)["revision"])')
 
 # Each client: its own keep-alive curl session (one process, many URLs),
@@ -43,5 +43,12 @@ ok $? "$total requests from 16 concurrent clients during commits and a rebuild: 
 rev1=$(curl -s --unix-socket "$T/s.sock" http://x/health | python3 -c 'import json,sys; print(json.load(sys.stdin)["revision"])')
 docs=$(curl -s --unix-socket "$T/s.sock" http://x/health | python3 -c 'import json,sys; print(json.load(sys.stdin)["documents"])')
 [ "$docs" = $((60 + 800)) ]; ok $? "after the swap searchd serves the rebuilt index ($docs documents, revision $rev0 -> $rev1)"
+# The requests were spread over both worker threads: a complete request
+# goes to whichever is free, not to the thread its connection landed on.
+metrics=$(curl -s --unix-socket "$T/s.sock" http://x/metrics)
+grep -qx 'medsearch_worker_threads 2' <<< "$metrics"
+ok $? "both worker threads answered requests ($(grep '^medsearch_worker_threads' <<< "$metrics"))"
+grep -qx 'medsearch_requests_queued 0' <<< "$metrics"
+ok $? "no request is left queued once the clients are done"
 kill -0 "$SEARCHD_PID"; ok $? "searchd still running"
 done_testing

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* test_pool: searchd's worker threads over one FIFO (searchd/pool.h), with
+ * real threads: order, every job run once, work spread to an idle thread
+ * while another is busy, and stopping with jobs still queued. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "../../searchd/pool.h"
+
+struct job {
+    struct pool_job pj;     /* first member */
+    int id;
+    int cancelled;
+    atomic_int runs;
+    pthread_t by;
+    /* a job that blocks until released */
+    pthread_mutex_t *mu;
+    pthread_cond_t *cv;
+    int *release;
+    atomic_int *started;
+};
+
+static pthread_mutex_t order_mu = PTHREAD_MUTEX_INITIALIZER;
+static int order[256];
+static int norder;
+
+static void run(struct pool_job *pj, int cancelled)
+{
+    struct job *j = (struct job *)pj;
+    j->cancelled = cancelled;
+    j->by = pthread_self();
+    if (j->started)
+        atomic_fetch_add(j->started, 1);
+    if (j->mu && !cancelled) {
+        pthread_mutex_lock(j->mu);
+        while (!*j->release)
+            pthread_cond_wait(j->cv, j->mu);
+        pthread_mutex_unlock(j->mu);
+    }
+    pthread_mutex_lock(&order_mu);
+    if (norder < 256)
+        order[norder++] = j->id;
+    pthread_mutex_unlock(&order_mu);
+    atomic_fetch_add(&j->runs, 1);
+}
+
+static void wait_for(atomic_int *v, int n)
+{
+    for (int i = 0; i < 20000 && atomic_load(v) < n; i++)
+        nanosleep(&(struct timespec){ 0, 1000 * 1000 }, NULL);
+}
+
+static void test_one_thread_is_fifo(void **state)
+{
+    (void)state;
+    norder = 0;
+    struct pool *p = pool_start(1);
+    assert_non_null(p);
+    assert_int_equal(pool_threads(p), 1);
+    /* The first job holds the only thread while 50 more queue behind it. */
+    pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+    int release = 0;
+    atomic_int started = 0;
+    struct job jobs[51] = { 0 };
+    jobs[0] = (struct job){ .pj.run = run, .id = 0, .mu = &mu, .cv = &cv, .release = &release, .started = &started };
+    pool_submit(p, &jobs[0].pj);
+    wait_for(&started, 1);
+    atomic_int done = 0;
+    for (int i = 1; i < 51; i++) {
+        jobs[i] = (struct job){ .pj.run = run, .id = i, .started = &done };
+        pool_submit(p, &jobs[i].pj);
+    }
+    assert_int_equal(pool_queued(p), 50);
+    pthread_mutex_lock(&mu);
+    release = 1;
+    pthread_cond_broadcast(&cv);
+    pthread_mutex_unlock(&mu);
+    wait_for(&done, 50);
+    assert_int_equal(pool_queued(p), 0);
+    pool_stop(p);
+    pool_free(p);
+    assert_int_equal(norder, 51);
+    for (int i = 0; i < 51; i++) {
+        assert_int_equal(order[i], i);
+        assert_int_equal(atomic_load(&jobs[i].runs), 1);
+        assert_int_equal(jobs[i].cancelled, 0);
+    }
+}
+
+/* While one worker is held by a long job, every other job is run by the
+ * other worker: work goes to the idle thread, not to a thread chosen
+ * when the job's connection was accepted. */
+static void test_idle_thread_takes_the_work(void **state)
+{
+    (void)state;
+    norder = 0;
+    struct pool *p = pool_start(2);
+    assert_non_null(p);
+    pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+    int release = 0;
+    atomic_int started = 0;
+    struct job slow = { .pj.run = run, .id = 100, .mu = &mu, .cv = &cv, .release = &release, .started = &started };
+    pool_submit(p, &slow.pj);
+    wait_for(&started, 1);
+    struct job jobs[40] = { 0 };
+    atomic_int done = 0;
+    for (int i = 0; i < 40; i++) {
+        jobs[i] = (struct job){ .pj.run = run, .id = i, .started = &done };
+        pool_submit(p, &jobs[i].pj);
+    }
+    wait_for(&done, 40);
+    assert_int_equal(atomic_load(&done), 40);
+    for (int i = 0; i < 40; i++) {
+        assert_int_equal(atomic_load(&jobs[i].runs), 1);
+        assert_false(pthread_equal(jobs[i].by, slow.by));
+    }
+    assert_int_equal(atomic_load(&slow.runs), 0);
+    pthread_mutex_lock(&mu);
+    release = 1;
+    pthread_cond_broadcast(&cv);
+    pthread_mutex_unlock(&mu);
+    pool_stop(p);
+    pool_free(p);
+    assert_int_equal(atomic_load(&slow.runs), 1);
+}
+
+/* Stopping with jobs queued: the running one finishes, the queued ones are
+ * run once each as cancelled, and a job submitted once the stop began is
+ * run at once, cancelled, on the caller's thread. */
+static void *stopper(void *arg)
+{
+    pool_stop(arg);
+    return NULL;
+}
+
+static void test_stop_cancels_the_queue(void **state)
+{
+    (void)state;
+    norder = 0;
+    struct pool *p = pool_start(1);
+    assert_non_null(p);
+    pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+    int release = 0;
+    atomic_int started = 0;
+    struct job slow = { .pj.run = run, .id = 100, .mu = &mu, .cv = &cv, .release = &release, .started = &started };
+    pool_submit(p, &slow.pj);
+    wait_for(&started, 1);
+    struct job jobs[10] = { 0 };
+    for (int i = 0; i < 10; i++) {
+        jobs[i] = (struct job){ .pj.run = run, .id = i };
+        pool_submit(p, &jobs[i].pj);
+    }
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, stopper, p), 0);
+    /* Probe until a job is run inline: the stop has begun. Probes queued
+     * before that are cancelled with the rest. */
+    enum { NPROBE = 10000 };
+    struct job *probe = calloc(NPROBE, sizeof *probe);
+    assert_non_null(probe);
+    int k = 0, inline_run = 0;
+    for (; k < NPROBE && !inline_run; k++) {
+        probe[k] = (struct job){ .pj.run = run, .id = 1000 + k };
+        pool_submit(p, &probe[k].pj);
+        inline_run = atomic_load(&probe[k].runs) == 1;
+        if (!inline_run)
+            nanosleep(&(struct timespec){ 0, 1000 * 1000 }, NULL);
+    }
+    assert_true(inline_run);
+    assert_int_equal(probe[k - 1].cancelled, 1);
+    assert_true(pthread_equal(probe[k - 1].by, pthread_self()));
+    assert_int_equal(atomic_load(&slow.runs), 0);
+    pthread_mutex_lock(&mu);
+    release = 1;
+    pthread_cond_broadcast(&cv);
+    pthread_mutex_unlock(&mu);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_int_equal(atomic_load(&slow.runs), 1);
+    assert_int_equal(slow.cancelled, 0);
+    for (int i = 0; i < 10; i++) {
+        assert_int_equal(atomic_load(&jobs[i].runs), 1);
+        assert_int_equal(jobs[i].cancelled, 1);
+    }
+    for (int i = 0; i < k; i++) {
+        assert_int_equal(atomic_load(&probe[i].runs), 1);
+        assert_int_equal(probe[i].cancelled, 1);
+    }
+    free(probe);
+    pool_free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_one_thread_is_fifo),
+        cmocka_unit_test(test_idle_thread_takes_the_work),
+        cmocka_unit_test(test_stop_cancels_the_queue),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
