@@ -19,6 +19,7 @@ struct thread {
     pthread_cond_t wake;
     struct pool_job *job;       /* handed over by pool_submit */
     struct thread *next_idle;
+    int listed;                 /* on the idle stack */
 };
 
 struct pool {
@@ -31,10 +32,22 @@ struct pool {
     struct thread *threads;
 };
 
+/* Take t off the idle stack (mu held). */
+static void unlist(struct pool *p, struct thread *t)
+{
+    for (struct thread **q = &p->idle; *q; q = &(*q)->next_idle)
+        if (*q == t) {
+            *q = t->next_idle;
+            break;
+        }
+    t->listed = 0;
+}
+
 static void *worker_main(void *arg)
 {
     struct thread *t = arg;
     struct pool *p = t->p;
+    struct pool_job *finish = NULL; /* run; its done() still to call */
     pthread_mutex_lock(&p->mu);
     for (;;) {
         struct pool_job *j = t->job;
@@ -46,26 +59,38 @@ static void *worker_main(void *arg)
                 p->tail = NULL;
             p->queued--;
         }
-        if (!j) {
-            if (p->stopping)
-                break;
+        if (!j && !p->stopping && !t->listed) {
             t->next_idle = p->idle;
             p->idle = t;
+            t->listed = 1;
+        }
+        if (finish) {
+            /* Only now, with this thread already idle (or holding its
+             * next job): a client that sends its next request as soon as
+             * done() answered this one finds this same thread. */
+            pthread_mutex_unlock(&p->mu);
+            if (finish->done)
+                finish->done(finish);
+            finish = NULL;
+            pthread_mutex_lock(&p->mu);
+            if (!j)
+                continue; /* a job may have been handed over meanwhile */
+        }
+        if (!j) {
+            if (p->stopping) {
+                if (t->listed)
+                    unlist(p, t);
+                break;
+            }
             while (!t->job && !p->stopping)
                 pthread_cond_wait(&t->wake, &p->mu);
-            if (!t->job) { /* stopping: leave the idle stack */
-                for (struct thread **q = &p->idle; *q; q = &(*q)->next_idle)
-                    if (*q == t) {
-                        *q = t->next_idle;
-                        break;
-                    }
-            }
             continue;
         }
         int cancelled = p->stopping;
         pthread_mutex_unlock(&p->mu);
         j->next = NULL;
         j->run(j, cancelled);
+        finish = j;
         pthread_mutex_lock(&p->mu);
     }
     pthread_mutex_unlock(&p->mu);
@@ -110,11 +135,14 @@ void pool_submit(struct pool *p, struct pool_job *job)
     if (p->stopping) {
         pthread_mutex_unlock(&p->mu);
         job->run(job, 1);
+        if (job->done)
+            job->done(job);
         return;
     }
     struct thread *t = p->idle;
     if (t) {
         p->idle = t->next_idle;
+        t->listed = 0;
         t->job = job;
         pthread_cond_signal(&t->wake);
     } else {

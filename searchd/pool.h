@@ -27,6 +27,11 @@ struct pool_job {
     /* Called on a worker thread. cancelled = 1: the pool is stopping and
      * the job was never started; answer it quickly (e.g. 503). */
     void (*run)(struct pool_job *job, int cancelled);
+    /* Then (may be NULL), once the worker is back on the idle stack: hand
+     * the result over (e.g. resume the connection). So a client that asks
+     * again as soon as it has its answer is served by the same thread,
+     * whose caches hold what it just read. */
+    void (*done)(struct pool_job *job);
 };
 
 /* Start n worker threads (n >= 1). Returns NULL (logged) when not even one

@@ -647,19 +647,25 @@ static void dispatch(struct server_req *req)
     }
 }
 
-/* A pool thread: answer the request, then hand the connection back to
- * libmicrohttpd, which calls on_request again to send the reply. req
- * belongs to libmicrohttpd's thread again from the resume on. */
+/* A pool thread answers the request (run_request), then hands the
+ * connection back to libmicrohttpd (resume_request), which calls
+ * on_request again to send the reply. req belongs to libmicrohttpd's
+ * thread again from the resume on. */
+static struct server_req *job_req(struct pool_job *job)
+{
+    return (struct server_req *)((char *)job - offsetof(struct server_req, job));
+}
+
 static void run_request(struct pool_job *job, int cancelled)
 {
-    struct server_req *req = (struct server_req *)((char *)job - offsetof(struct server_req, job));
-    struct MHD_Connection *conn = req->conn;
+    struct server_req *req = job_req(job);
     if (cancelled)
         server_reply_error(req, 503, "unavailable", NULL, -1, "searchd is shutting down");
     else
         dispatch(req);
-    MHD_resume_connection(conn);
 }
+
+static void resume_request(struct pool_job *job) { MHD_resume_connection(job_req(job)->conn); }
 
 /* Queue the reply a handler or a check made (on libmicrohttpd's thread). */
 static enum MHD_Result flush(struct server_req *req)
@@ -709,6 +715,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     /* Complete: a free pool thread answers it (pool.h says why not this
      * thread). A suspended connection is neither read nor timed out. */
     req->job.run = run_request;
+    req->job.done = resume_request;
     MHD_suspend_connection(conn);
     pool_submit(req->srv->pool, &req->job);
     return MHD_YES;

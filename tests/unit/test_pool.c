@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_pool: searchd's worker threads over one FIFO (searchd/pool.h), with
  * real threads: order, every job run once, work spread to an idle thread
- * while another is busy, and stopping with jobs still queued. */
+ * while another is busy, the same thread for a client's next request, and
+ * stopping with jobs still queued. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -199,12 +200,57 @@ static void test_stop_cancels_the_queue(void **state)
     pool_free(p);
 }
 
+/* A client that asks again as soon as it has its answer (done) is served
+ * by the same thread, every time, though another one is idle. */
+struct chain {
+    struct pool_job pj;
+    struct pool *p;
+    int left;
+    pthread_t by[20];
+    int n;
+    atomic_int finished;
+};
+
+static void chain_run(struct pool_job *pj, int cancelled)
+{
+    struct chain *c = (struct chain *)pj;
+    (void)cancelled;
+    c->by[c->n++] = pthread_self();
+}
+
+static void chain_done(struct pool_job *pj)
+{
+    struct chain *c = (struct chain *)pj;
+    if (--c->left > 0)
+        pool_submit(c->p, &c->pj);
+    else
+        atomic_store(&c->finished, 1);
+}
+
+static void test_next_request_same_thread(void **state)
+{
+    (void)state;
+    struct pool *p = pool_start(2);
+    assert_non_null(p);
+    struct chain c = { .pj.run = chain_run, .pj.done = chain_done, .p = p, .left = 20 };
+    pool_submit(p, &c.pj);
+    for (int i = 0; i < 20000 && !atomic_load(&c.finished); i++)
+        nanosleep(&(struct timespec){ 0, 1000 * 1000 }, NULL);
+    assert_int_equal(atomic_load(&c.finished), 1);
+    assert_int_equal(c.n, 20);
+    for (int i = 1; i < 20; i++)
+        assert_true(pthread_equal(c.by[i], c.by[0]));
+    pool_stop(p);
+    pool_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_thread_is_fifo),
         cmocka_unit_test(test_idle_thread_takes_the_work),
         cmocka_unit_test(test_stop_cancels_the_queue),
+        cmocka_unit_test(test_next_request_same_thread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
