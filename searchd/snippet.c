@@ -4,6 +4,7 @@
  * widen it to about `width` characters on word boundaries, escape it. */
 #include "snippet.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,12 @@ struct snippet_query {
     unsigned char single[32];
     unsigned char pair[65536 / 8];
     int cjk;
+    /* The same over every word of every entry (a phrase's later words
+     * too), and the first bytes of all of them (any): what an ASCII chunk
+     * of the text must hold to be worth tokenizing (scan_chunk). */
+    unsigned char all_single[32];
+    unsigned char all_pair[65536 / 8];
+    unsigned char all_any[32];
 };
 
 static void bit_set(unsigned char *map, unsigned i) { map[i >> 3] |= (unsigned char)(1u << (i & 7)); }
@@ -117,6 +124,14 @@ int snippet_query_add(struct snippet_query *sq, const char *text, size_t len)
             w->cjk = tokenizer_is_cjk(w->text, w->len);
             if (!w->cjk && sq->stem && !has_digit(w->text, w->len))
                 w->stem_len = xap_stem_apply(sq->stem, w->text, w->len, w->stem, sizeof w->stem);
+            bit_set(sq->all_pair, pair_key(w->text, w->len));
+            bit_set(sq->all_any, (unsigned char)w->text[0]);
+            if (w->stem_len == 1)
+                bit_set(sq->all_single, (unsigned char)w->stem[0]);
+            else if (w->stem_len > 1)
+                bit_set(sq->all_pair, pair_key(w->stem, w->stem_len));
+            if (w->stem_len > 0)
+                bit_set(sq->all_any, (unsigned char)w->stem[0]);
         }
         i = j + 1;
     }
@@ -299,64 +314,186 @@ static void put_escaped(struct buf *b, const char *s, size_t a, size_t c, int *s
 
 /* ---- the passage ----------------------------------------------------------- */
 
-struct region {
-    size_t lo, hi;                 /* absolute byte range tokenized */
-    const struct tok_token *toks;  /* offsets relative to lo */
-    size_t ntok;
-};
+/* Tokenizing is most of a snippet's cost, and most of a text cannot hold a
+ * match. The text is read as chunks between ASCII white space (a token
+ * never spans one: UAX #29 breaks at white space and our joiners are not
+ * white space). A chunk of printable ASCII is tokenized only when a token
+ * starting in it could match: every token of such a chunk starts where a
+ * run of letters and digits starts, its text begins with those bytes
+ * lowercased, so the run's first one or two bytes must begin some query
+ * word or stem (all_* maps). A skipped chunk still holds a token when
+ * the whole text is tokenized (it has a letter or digit and is shorter
+ * than the longest word), so no phrase can match across it: matches are
+ * the same as if everything were tokenized. Chunks with '_' or '@' (ICU
+ * lets them begin a word) or anything else unusual are always tokenized. */
 
-static int tokenize_region(struct tokenizer *tk, const char *text, struct region *r)
-{
-    return tokenizer_run(tk, text + r->lo, r->hi - r->lo, 1, &r->toks, &r->ntok);
-}
+enum { C_WS = 1, C_ALNUM = 2, C_ODD = 4 };
+static unsigned char byte_class[256];
+static pthread_once_t byte_class_once = PTHREAD_ONCE_INIT;
 
-static size_t collect(const struct snippet_query *sq, const char *text, const struct region *r, struct match *m)
+static void byte_class_init(void)
 {
-    size_t n = 0, cur = r->lo, chars = 0; /* chars: characters in [lo, cur) */
-    for (size_t i = 0; i < r->ntok && n < MAX_MATCHES; i++) {
-        size_t last = i;
-        long w = match_at(sq, r->toks, r->ntok, i, &last);
-        if (w < 0)
-            continue;
-        size_t st = r->lo + r->toks[i].start, en = r->lo + r->toks[last].end, cst;
-        if (st >= cur) {
-            chars += chars_between(text, cur, st);
-            cur = st;
-            cst = chars;
-        } else { /* a part inside a compound that matched too */
-            cst = chars - chars_between(text, st, cur);
-        }
-        m[n].start = st;
-        m[n].end = en;
-        m[n].cstart = cst;
-        m[n].cend = cst + chars_between(text, st, en);
-        m[n].word = (size_t)w;
-        n++;
-        i = last;
+    for (unsigned c = 0; c < 256; c++) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
+            byte_class[c] = C_WS;
+        else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+            byte_class[c] = C_ALNUM;
+        else if (c < 0x21 || c > 0x7e || c == '_' || c == '@')
+            byte_class[c] = C_ODD;
     }
-    return n;
 }
 
-/* First token start >= at (relative offsets), or `fallback`. */
-static size_t snap_start(const struct region *r, size_t at, size_t fallback)
+static int ascii_ws(unsigned char c) { return byte_class[c] & C_WS; }
+static unsigned lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32u : c; }
+
+/* The end of the chunk starting at a (not past hi). */
+static size_t chunk_end(const char *s, size_t a, size_t hi)
 {
-    for (size_t i = 0; i < r->ntok; i++) {
-        size_t s = r->lo + r->toks[i].start;
+    while (a < hi && !ascii_ws((unsigned char)s[a]))
+        a++;
+    return a;
+}
+
+/* The start of the chunk holding at (not before lo). */
+static size_t chunk_start(const char *s, size_t lo, size_t at)
+{
+    while (at > lo && !ascii_ws((unsigned char)s[at - 1]))
+        at--;
+    return at;
+}
+
+static size_t skip_ws(const char *s, size_t a, size_t hi)
+{
+    while (a < hi && ascii_ws((unsigned char)s[a]))
+        a++;
+    return a;
+}
+
+static int full_scan; /* tests: tokenize every chunk */
+
+void snippet_set_full_scan(int on) { full_scan = on; }
+
+/* The chunk starting at a: its end in *end, and whether it must be
+ * tokenized. */
+static int scan_chunk(const struct snippet_query *sq, const char *s, size_t a, size_t hi, size_t *end)
+{
+    int need = full_scan, alnum = 0, prev = 0;
+    size_t i = a;
+    for (; i < hi; i++) {
+        unsigned char c = (unsigned char)s[i];
+        unsigned k = byte_class[c];
+        if (k & C_WS)
+            break;
+        if (need)
+            continue;
+        if (k & C_ODD) {
+            need = 1;
+        } else if (!(k & C_ALNUM)) {
+            prev = 0;
+        } else if (!prev) { /* a run of letters and digits starts */
+            prev = alnum = 1;
+            unsigned c0 = lower(c);
+            if (bit_get(sq->all_single, c0))
+                need = 1;
+            else if (i + 1 < hi && (byte_class[(unsigned char)s[i + 1]] & C_ALNUM))
+                need = bit_get(sq->all_pair, c0 << 8 | lower((unsigned char)s[i + 1]));
+            else
+                need = bit_get(sq->all_any, c0);
+        }
+    }
+    *end = i;
+    return need || !alnum || i - a > TOKENIZER_MAX_WORD;
+}
+
+/* The matches of the query in text[lo..hi), in order; char offsets count
+ * from lo. Returns how many (at most MAX_MATCHES), or -1 when the
+ * tokenizer fails. */
+static long collect(struct tokenizer *tk, const struct snippet_query *sq, const char *text, size_t lo, size_t hi,
+                    struct match *m)
+{
+    size_t n = 0, cur = lo, chars = 0; /* chars: characters in [lo, cur) */
+    size_t at = skip_ws(text, lo, hi);
+    while (at < hi && n < MAX_MATCHES) {
+        size_t e;
+        if (!scan_chunk(sq, text, at, hi, &e)) {
+            at = skip_ws(text, e, hi);
+            continue;
+        }
+        /* The span [a, b): this chunk and the next ones to tokenize.
+         * (Tokenizing short skipped chunks too, to save tokenizer runs,
+         * cost more than it saved.) */
+        size_t a = at, b = e;
+        at = skip_ws(text, e, hi);
+        while (at < hi && scan_chunk(sq, text, at, hi, &e)) {
+            b = e;
+            at = skip_ws(text, e, hi);
+        }
+        if (at < hi) /* the chunk at is skipped */
+            at = skip_ws(text, e, hi);
+        const struct tok_token *toks;
+        size_t ntok;
+        if (tokenizer_run(tk, text + a, b - a, 1, &toks, &ntok) != 0)
+            return -1;
+        for (size_t i = 0; i < ntok && n < MAX_MATCHES; i++) {
+            size_t last = i;
+            long w = match_at(sq, toks, ntok, i, &last);
+            if (w < 0)
+                continue;
+            size_t st = a + toks[i].start, en = a + toks[last].end, cst;
+            if (st >= cur) {
+                chars += chars_between(text, cur, st);
+                cur = st;
+                cst = chars;
+            } else { /* a part inside a compound that matched too */
+                cst = chars - chars_between(text, st, cur);
+            }
+            m[n].start = st;
+            m[n].end = en;
+            m[n].cstart = cst;
+            m[n].cend = cst + chars_between(text, st, en);
+            m[n].word = (size_t)w;
+            n++;
+            i = last;
+        }
+    }
+    return (long)n;
+}
+
+/* The first token start >= at in text[lo..hi), or `fallback` when there
+ * is none before it (fallback is a token start >= at). Tokenizes only the
+ * chunks from at's to fallback's. (size_t)-1 when the tokenizer fails. */
+static size_t snap_start(struct tokenizer *tk, const char *text, size_t lo, size_t hi, size_t at, size_t fallback)
+{
+    size_t a = chunk_start(text, lo, at), b = chunk_end(text, fallback, hi);
+    const struct tok_token *toks;
+    size_t ntok;
+    if (tokenizer_run(tk, text + a, b - a, 1, &toks, &ntok) != 0)
+        return (size_t)-1;
+    for (size_t i = 0; i < ntok; i++) {
+        size_t s = a + toks[i].start;
         if (s >= at)
             return s < fallback ? s : fallback;
     }
     return fallback;
 }
 
-/* End of the last token ending <= at, or `fallback`. */
-static size_t snap_end(const struct region *r, size_t at, size_t fallback)
+/* The end of the last token that starts and ends by at in text[lo..hi),
+ * if it ends after `fallback` (<= at); else fallback. A token ending in
+ * (fallback, at] starts in fallback's chunk or later: only the chunks from
+ * fallback's to at's are tokenized. (size_t)-1 when the tokenizer fails. */
+static size_t snap_end(struct tokenizer *tk, const char *text, size_t lo, size_t hi, size_t at, size_t fallback)
 {
+    size_t a = chunk_start(text, lo, fallback), b = chunk_end(text, at, hi);
+    const struct tok_token *toks;
+    size_t ntok;
+    if (tokenizer_run(tk, text + a, b - a, 1, &toks, &ntok) != 0)
+        return (size_t)-1;
     size_t best = fallback;
-    for (size_t i = 0; i < r->ntok; i++) {
-        size_t e = r->lo + r->toks[i].end;
+    for (size_t i = 0; i < ntok; i++) {
+        size_t e = a + toks[i].end;
         if (e <= at && e > best)
             best = e;
-        if (r->lo + r->toks[i].start > at)
+        if (a + toks[i].start > at)
             break;
     }
     return best;
@@ -383,15 +520,21 @@ char *snippet_make(struct tokenizer *tk, const struct snippet_query *sq, const c
     struct buf b = { 0 };
     if (!text || len == 0)
         return buf_take(&b);
+    pthread_once(&byte_class_once, byte_class_init);
     struct match *m = malloc(MAX_MATCHES * sizeof *m);
     if (!m)
         return NULL;
-    struct region r = { 0, len > SNIPPET_SCAN_BYTES ? utf8_floor(text, SNIPPET_SCAN_BYTES, 0) : len, NULL, 0 };
+    /* The region read: the text, or the start of a huge one. */
+    struct region {
+        size_t lo, hi;
+    } r = { 0, len > SNIPPET_SCAN_BYTES ? utf8_floor(text, SNIPPET_SCAN_BYTES, 0) : len };
     size_t nm = 0;
-    if (tokenize_region(tk, text, &r) != 0)
-        goto fail;
-    if (sq && sq->n)
-        nm = collect(sq, text, &r, m);
+    if (sq && sq->n) {
+        long k = collect(tk, sq, text, r.lo, r.hi, m);
+        if (k < 0)
+            goto fail;
+        nm = (size_t)k;
+    }
     if (nm == 0 && r.hi < len && sq) {
         /* A huge text: look for a later occurrence of a query word. */
         const char *hit = NULL;
@@ -400,22 +543,21 @@ char *snippet_make(struct tokenizer *tk, const struct snippet_query *sq, const c
         if (hit) {
             size_t at = (size_t)(hit - text);
             struct region r2 = { utf8_floor(text, at > 2048 ? at - 2048 : 0, 0),
-                                 len - at > 2048 ? utf8_floor(text, at + 2048, 0) : len, NULL, 0 };
-            if (tokenize_region(tk, text, &r2) != 0)
+                                 len - at > 2048 ? utf8_floor(text, at + 2048, 0) : len };
+            long k = collect(tk, sq, text, r2.lo, r2.hi, m);
+            if (k < 0)
                 goto fail;
-            nm = collect(sq, text, &r2, m);
+            nm = (size_t)k;
             if (nm > 0)
                 r = r2;
-            else if (tokenize_region(tk, text, &r) != 0) /* back to the start */
-                goto fail;
         }
     }
     size_t s, e;
     if (nm == 0) {
         s = r.lo;
         e = fwd_chars(text, s, r.hi, width);
-        if (e < r.hi)
-            e = snap_end(&r, e, s);
+        if (e < r.hi && (e = snap_end(tk, text, r.lo, r.hi, e, s)) == (size_t)-1)
+            goto fail;
     } else {
         /* The window of matches with the most distinct words, then most
          * matches, then earliest (two pointers over char offsets). */
@@ -461,10 +603,10 @@ char *snippet_make(struct tokenizer *tk, const struct snippet_query *sq, const c
         used = chars_between(text, s, e);
         if (used < width && !at_sentence) /* the text ended: more before */
             s = back_chars(text, s, r.lo, width - used);
-        if (s > r.lo)
-            s = snap_start(&r, s, ms);
-        if (e < r.hi)
-            e = snap_end(&r, e, me);
+        if (s > r.lo && (s = snap_start(tk, text, r.lo, r.hi, s, ms)) == (size_t)-1)
+            goto fail;
+        if (e < r.hi && (e = snap_end(tk, text, r.lo, r.hi, e, me)) == (size_t)-1)
+            goto fail;
     }
     /* Closing punctuation right after the cut belongs to the passage. */
     while (e < r.hi && text[e] != '\0' && strchr(".,;:!?)", text[e]))

@@ -10,6 +10,8 @@
  * words, then the most matches, then the earliest. Only the first
  * SNIPPET_SCAN_BYTES of a huge text are tokenized, plus a window around
  * the first later occurrence of a query word when the start has none.
+ * Only the parts of the text that can hold a match are tokenized (chunks
+ * between white space; see snippet.c), with the same result as all of it.
  * Output is always valid UTF-8: & < > " ' are escaped, whitespace runs
  * become one space, invalid bytes become U+FFFD.
  */
@@ -46,5 +48,9 @@ void snippet_query_free(struct snippet_query *sq);
  * when the tokenizer fails. */
 char *snippet_make(struct tokenizer *tk, const struct snippet_query *sq, const char *text, size_t len,
                    size_t width);
+
+/* Tests: 1 = tokenize all of the text, the reference that snippet_make's
+ * skipping of chunks that cannot match must equal; 0 = skip (default). */
+void snippet_set_full_scan(int on);
 
 #endif

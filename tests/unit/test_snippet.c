@@ -264,6 +264,81 @@ static void test_width_in_characters(void **state)
     free(s);
 }
 
+/* Skipping the chunks that cannot match gives exactly the snippet of
+ * tokenizing everything: random texts from words that tokenize in unusual
+ * ways (abbreviations, compounds, '_' and '@', apostrophes, numbers,
+ * diacritics, CJK, over-long words, punctuation alone), random queries
+ * of words, stems and phrases, random widths; and one huge text. */
+static void test_skipping_equals_full_scan(void **state)
+{
+    struct fx *fx = *state;
+    static const char *const vocab[] = {
+        "heart", "Heart", "attack", "attacks", "attacking", "U.S.", "u.s", "COVID-19", "covid", "19", "Ca2+",
+        "IgE+", "1+1", "C++", "_x", "x_y", "@home", "a@b", "Parkinson's", "parkinson", "don't", "e-mail",
+        "2.5", "1,25-dihydroxyvitamin", "vitamin", "Sjögren", "sjogren", "sjögren's", "失眠", "睡眠障碍",
+        "a", "I", "s", "-", "--", "(heart)", "[attack]", "heart,", "attack.", "\"vitamin\"", "x",
+        "hyper\xc2\xadtension", "hypertension", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "blood", "pressure", "high", "sleep", "insomnia", "the", "of", "and", "what", "is", "treat",
+        "treatment", "myocardial", "infarction", "3", "10mg", "mg", "Ab", "ab", "abc", "é", "naïve",
+    };
+    static const char *const seps[] = { " ", " ", " ", "\n", "  ", "\t", ". ", ", ", " - ", "\n\n", "/" };
+    static const char *const queries[][4] = {
+        { "heart", "attack", NULL }, { "heart attack", NULL }, { "attack", NULL }, { "u.s", NULL },
+        { "us", NULL }, { "covid-19", NULL }, { "covid", "19", NULL }, { "ca2+", NULL }, { "x", NULL },
+        { "_x", NULL }, { "home", NULL }, { "parkinson", NULL }, { "e-mail", "mail", NULL }, { "2.5", NULL },
+        { "vitamin", NULL }, { "sjogren", NULL }, { "失眠", NULL }, { "睡眠", NULL }, { "a", NULL },
+        { "s", "i", NULL }, { "hypertension", NULL }, { "myocardial infarction", "heart attack", NULL },
+        { "blood pressure", "high", NULL }, { "treat", NULL }, { "mg", "10mg", NULL }, { "ab", NULL },
+        { "naive", NULL }, { "e", NULL }, { "3", NULL },
+    };
+    unsigned seed = 12345;
+    char text[4096];
+    for (int round = 0; round < 1500; round++) {
+        size_t len = 0;
+        int nw = 1 + (int)(rand_r(&seed) % 120);
+        for (int i = 0; i < nw; i++) {
+            const char *w = vocab[rand_r(&seed) % (sizeof vocab / sizeof vocab[0])];
+            const char *sp = seps[rand_r(&seed) % (sizeof seps / sizeof seps[0])];
+            if (len + strlen(w) + strlen(sp) >= sizeof text)
+                break;
+            memcpy(text + len, w, strlen(w));
+            len += strlen(w);
+            if (i + 1 < nw) {
+                memcpy(text + len, sp, strlen(sp));
+                len += strlen(sp);
+            }
+        }
+        const char *const *q = queries[rand_r(&seed) % (sizeof queries / sizeof queries[0])];
+        size_t width = 20 + rand_r(&seed) % 200;
+        snippet_set_full_scan(1);
+        char *full = snip(fx, text, len, q, width);
+        snippet_set_full_scan(0);
+        char *fast = snip(fx, text, len, q, width);
+        if (strcmp(full, fast) != 0)
+            fail_msg("query '%s': text '%.*s'\n  all tokenized: %s\n  skipping:      %s", q[0], (int)len, text, full,
+                     fast);
+        free(full);
+        free(fast);
+    }
+    /* a huge text: the match lies past the scanned start */
+    size_t big = SNIPPET_SCAN_BYTES + 10000;
+    char *t = malloc(big + 1);
+    assert_non_null(t);
+    for (size_t i = 0; i < big; i++)
+        t[i] = i % 7 == 6 ? ' ' : "qwerty"[i % 7];
+    memcpy(t + SNIPPET_SCAN_BYTES + 5000, " heart attack ", 14);
+    static const char *const hq[] = { "heart attack", NULL };
+    snippet_set_full_scan(1);
+    char *full = snip(fx, t, big, hq, 0);
+    snippet_set_full_scan(0);
+    char *fast = snip(fx, t, big, hq, 0);
+    assert_string_equal(full, fast);
+    assert_int_equal(count(fast, "<mark>"), 1);
+    free(full);
+    free(fast);
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +352,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_invalid_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(test_huge_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_width_in_characters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_skipping_equals_full_scan, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
