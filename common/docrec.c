@@ -434,7 +434,9 @@ int docrec_decode(const char *data, size_t len, int with_body, struct article **
 /* The JSON string at *p (after its opening quote) up to end, unescaped
  * into a new string; *p moves past the closing quote. NULL when it is cut
  * short, holds \u0000, a lone surrogate or invalid UTF-8 (the caller then
- * lets jansson decide), or out of memory. */
+ * lets jansson decide), or out of memory. A NUL byte must follow end
+ * (inflate_all's texts end with one): runs without '"' or '\\' are found
+ * with strcspn and copied whole. */
 static char *head_string(const char **p, const char *end)
 {
     const char *s = *p;
@@ -443,7 +445,14 @@ static char *head_string(const char **p, const char *end)
         return NULL;
     while (s < end && *s != '"') {
         if (*s != '\\') {
-            *o++ = *s++;
+            size_t n = strcspn(s, "\"\\");
+            if (n == 0) /* a NUL byte inside the text: copied as it is */
+                n = 1;
+            if (n > (size_t)(end - s))
+                n = (size_t)(end - s);
+            memcpy(o, s, n);
+            o += n;
+            s += n;
             continue;
         }
         if (++s >= end)
