@@ -172,18 +172,35 @@ static z_stream *thread_stream(enum zdir dir)
 }
 
 /* zlib at level 6 (with dictionary d when given) into out (cap bytes).
+ * The first head bytes (the short fields: id, url, title, ...) make a
+ * block of their own with fixed Huffman codes: reading a record's head
+ * (a result list, /related) then inflates that block alone and never
+ * builds the code tables of the rest, which cost more than the head's
+ * bytes themselves. It is plain deflate: every reader reads it.
  * Returns the compressed length, or 0. */
-static size_t deflate_with(const char *in, size_t len, const struct dict *d, char *out, size_t cap)
+static size_t deflate_with(const char *in, size_t len, size_t head, const struct dict *d, char *out, size_t cap)
 {
     z_stream *zs = thread_stream(ZDIR_DEFLATE);
     if (!zs)
         return 0;
+    /* deflateReset keeps the strategy: set it for every record */
+    if (deflateParams(zs, 6, head > 0 && head < len ? Z_FIXED : Z_DEFAULT_STRATEGY) != Z_OK)
+        return 0;
     if (d && deflateSetDictionary(zs, (const Bytef *)d->bytes, (uInt)d->len) != Z_OK)
         return 0;
-    zs->next_in = (Bytef *)in;
-    zs->avail_in = (uInt)len;
     zs->next_out = (Bytef *)out;
     zs->avail_out = (uInt)cap;
+    if (head > 0 && head < len) {
+        zs->next_in = (Bytef *)in;
+        zs->avail_in = (uInt)head;
+        if (deflate(zs, Z_BLOCK) != Z_OK || zs->avail_in != 0 ||
+            deflateParams(zs, 6, Z_DEFAULT_STRATEGY) != Z_OK)
+            return 0;
+        in += head;
+        len -= head;
+    }
+    zs->next_in = (Bytef *)in;
+    zs->avail_in = (uInt)len;
     int rc = deflate(zs, Z_FINISH);
     return rc == Z_STREAM_END ? cap - zs->avail_out : 0;
 }
@@ -247,7 +264,10 @@ int docrec_encode_json(const struct article *a, char **out, size_t *len, char **
     uint32_t id = atomic_load(&current_id);
     const struct dict *d = id ? dict_find(id) : NULL;
     buf[0] = d ? 'd' : 'z';
-    size_t n = deflate_with(js, jl, d, buf + 1, cap);
+    /* the head block: up to the headings' key, where head readers stop */
+    static const char hkey[] = ",\"headings\":";
+    const char *h = strstr(js, hkey);
+    size_t n = deflate_with(js, jl, h ? (size_t)(h - js) + sizeof hkey - 1 : 0, d, buf + 1, cap);
     if (n == 0) {
         free(js);
         free(buf);
@@ -311,7 +331,7 @@ static char *inflate_all(const char *data, size_t len, const char *stop, size_t 
         size_t before = used;
         zs->next_out = (Bytef *)buf + used;
         zs->avail_out = (uInt)(cap - used);
-        rc = inflate(zs, Z_NO_FLUSH);
+        rc = inflate(zs, stop ? Z_BLOCK : Z_NO_FLUSH); /* a head: its own block (deflate_with) */
         used = cap - zs->avail_out;
         if (rc != Z_OK && rc != Z_STREAM_END)
             break;

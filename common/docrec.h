@@ -11,6 +11,9 @@
  * the index's metadata: DOCREC_META_LIST lists their ids (zlib's adler32
  * of the dictionary, which the stream names), DOCREC_META_DICT + id in
  * 8 hex digits holds each). Short records compress far better with one.
+ * The short fields, through the headings' key, are a deflate block of
+ * their own with fixed codes (since 2026-12-06; plain deflate, so older
+ * records and readers mix freely): a head reader inflates that block only.
  *
  * Dictionaries live in a process-wide registry (thread-safe, append-only,
  * at most DOCREC_MAX_DICTS): decoding finds a record's dictionary there.
