@@ -343,13 +343,12 @@ static void byte_class_init(void)
     }
 }
 
-static int ascii_ws(unsigned char c) { return byte_class[c] & C_WS; }
 static unsigned lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32u : c; }
 
 /* The end of the chunk starting at a (not past hi). */
 static size_t chunk_end(const char *s, size_t a, size_t hi)
 {
-    while (a < hi && !ascii_ws((unsigned char)s[a]))
+    while (a < hi && !is_ws((unsigned char)s[a]))
         a++;
     return a;
 }
@@ -357,14 +356,14 @@ static size_t chunk_end(const char *s, size_t a, size_t hi)
 /* The start of the chunk holding at (not before lo). */
 static size_t chunk_start(const char *s, size_t lo, size_t at)
 {
-    while (at > lo && !ascii_ws((unsigned char)s[at - 1]))
+    while (at > lo && !is_ws((unsigned char)s[at - 1]))
         at--;
     return at;
 }
 
 static size_t skip_ws(const char *s, size_t a, size_t hi)
 {
-    while (a < hi && ascii_ws((unsigned char)s[a]))
+    while (a < hi && is_ws((unsigned char)s[a]))
         a++;
     return a;
 }
@@ -459,15 +458,25 @@ static long collect(struct tokenizer *tk, const struct snippet_query *sq, const 
     return (long)n;
 }
 
+/* The tokens of the chunks from the one holding `from` to the one holding
+ * `to` in text[lo..hi); *a gets where they start (their offsets are
+ * relative to it). -1 when the tokenizer fails. */
+static int tokens_around(struct tokenizer *tk, const char *text, size_t lo, size_t hi, size_t from, size_t to,
+                         size_t *a, const struct tok_token **toks, size_t *ntok)
+{
+    *a = chunk_start(text, lo, from);
+    return tokenizer_run(tk, text + *a, chunk_end(text, to, hi) - *a, 1, toks, ntok);
+}
+
 /* The first token start >= at in text[lo..hi), or `fallback` when there
  * is none before it (fallback is a token start >= at). Tokenizes only the
  * chunks from at's to fallback's. (size_t)-1 when the tokenizer fails. */
 static size_t snap_start(struct tokenizer *tk, const char *text, size_t lo, size_t hi, size_t at, size_t fallback)
 {
-    size_t a = chunk_start(text, lo, at), b = chunk_end(text, fallback, hi);
+    size_t a;
     const struct tok_token *toks;
     size_t ntok;
-    if (tokenizer_run(tk, text + a, b - a, 1, &toks, &ntok) != 0)
+    if (tokens_around(tk, text, lo, hi, at, fallback, &a, &toks, &ntok) != 0)
         return (size_t)-1;
     for (size_t i = 0; i < ntok; i++) {
         size_t s = a + toks[i].start;
@@ -483,10 +492,10 @@ static size_t snap_start(struct tokenizer *tk, const char *text, size_t lo, size
  * fallback's to at's are tokenized. (size_t)-1 when the tokenizer fails. */
 static size_t snap_end(struct tokenizer *tk, const char *text, size_t lo, size_t hi, size_t at, size_t fallback)
 {
-    size_t a = chunk_start(text, lo, fallback), b = chunk_end(text, at, hi);
+    size_t a;
     const struct tok_token *toks;
     size_t ntok;
-    if (tokenizer_run(tk, text + a, b - a, 1, &toks, &ntok) != 0)
+    if (tokens_around(tk, text, lo, hi, fallback, at, &a, &toks, &ntok) != 0)
         return (size_t)-1;
     size_t best = fallback;
     for (size_t i = 0; i < ntok; i++) {

@@ -59,6 +59,39 @@ static void wait_for(atomic_int *v, int n)
         nanosleep(&(struct timespec){ 0, 1000 * 1000 }, NULL);
 }
 
+/* A gate: a job run with it holds its worker until the gate opens. */
+struct gate {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int open;
+    atomic_int started;
+};
+
+static void gate_init(struct gate *g)
+{
+    pthread_mutex_init(&g->mu, NULL);
+    pthread_cond_init(&g->cv, NULL);
+    g->open = 0;
+    atomic_init(&g->started, 0);
+}
+
+static void gate_open(struct gate *g)
+{
+    pthread_mutex_lock(&g->mu);
+    g->open = 1;
+    pthread_cond_broadcast(&g->cv);
+    pthread_mutex_unlock(&g->mu);
+}
+
+/* Submit a job held by g and wait until a worker runs it. */
+static void submit_held(struct pool *p, struct job *j, int id, struct gate *g)
+{
+    *j = (struct job){ .pj.run = run, .id = id, .mu = &g->mu, .cv = &g->cv, .release = &g->open,
+                       .started = &g->started };
+    pool_submit(p, &j->pj);
+    wait_for(&g->started, 1);
+}
+
 static void test_one_thread_is_fifo(void **state)
 {
     (void)state;
@@ -67,24 +100,17 @@ static void test_one_thread_is_fifo(void **state)
     assert_non_null(p);
     assert_int_equal(pool_threads(p), 1);
     /* The first job holds the only thread while 50 more queue behind it. */
-    pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-    pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-    int release = 0;
-    atomic_int started = 0;
+    struct gate g;
+    gate_init(&g);
     struct job jobs[51] = { 0 };
-    jobs[0] = (struct job){ .pj.run = run, .id = 0, .mu = &mu, .cv = &cv, .release = &release, .started = &started };
-    pool_submit(p, &jobs[0].pj);
-    wait_for(&started, 1);
+    submit_held(p, &jobs[0], 0, &g);
     atomic_int done = 0;
     for (int i = 1; i < 51; i++) {
         jobs[i] = (struct job){ .pj.run = run, .id = i, .started = &done };
         pool_submit(p, &jobs[i].pj);
     }
     assert_int_equal(pool_queued(p), 50);
-    pthread_mutex_lock(&mu);
-    release = 1;
-    pthread_cond_broadcast(&cv);
-    pthread_mutex_unlock(&mu);
+    gate_open(&g);
     wait_for(&done, 50);
     assert_int_equal(pool_queued(p), 0);
     pool_stop(p);
@@ -106,13 +132,10 @@ static void test_idle_thread_takes_the_work(void **state)
     norder = 0;
     struct pool *p = pool_start(2);
     assert_non_null(p);
-    pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-    pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-    int release = 0;
-    atomic_int started = 0;
-    struct job slow = { .pj.run = run, .id = 100, .mu = &mu, .cv = &cv, .release = &release, .started = &started };
-    pool_submit(p, &slow.pj);
-    wait_for(&started, 1);
+    struct gate g;
+    gate_init(&g);
+    struct job slow;
+    submit_held(p, &slow, 100, &g);
     struct job jobs[40] = { 0 };
     atomic_int done = 0;
     for (int i = 0; i < 40; i++) {
@@ -126,10 +149,7 @@ static void test_idle_thread_takes_the_work(void **state)
         assert_false(pthread_equal(jobs[i].by, slow.by));
     }
     assert_int_equal(atomic_load(&slow.runs), 0);
-    pthread_mutex_lock(&mu);
-    release = 1;
-    pthread_cond_broadcast(&cv);
-    pthread_mutex_unlock(&mu);
+    gate_open(&g);
     pool_stop(p);
     pool_free(p);
     assert_int_equal(atomic_load(&slow.runs), 1);
@@ -150,13 +170,10 @@ static void test_stop_cancels_the_queue(void **state)
     norder = 0;
     struct pool *p = pool_start(1);
     assert_non_null(p);
-    pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-    pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-    int release = 0;
-    atomic_int started = 0;
-    struct job slow = { .pj.run = run, .id = 100, .mu = &mu, .cv = &cv, .release = &release, .started = &started };
-    pool_submit(p, &slow.pj);
-    wait_for(&started, 1);
+    struct gate g;
+    gate_init(&g);
+    struct job slow;
+    submit_held(p, &slow, 100, &g);
     struct job jobs[10] = { 0 };
     for (int i = 0; i < 10; i++) {
         jobs[i] = (struct job){ .pj.run = run, .id = i };
@@ -181,10 +198,7 @@ static void test_stop_cancels_the_queue(void **state)
     assert_int_equal(probe[k - 1].cancelled, 1);
     assert_true(pthread_equal(probe[k - 1].by, pthread_self()));
     assert_int_equal(atomic_load(&slow.runs), 0);
-    pthread_mutex_lock(&mu);
-    release = 1;
-    pthread_cond_broadcast(&cv);
-    pthread_mutex_unlock(&mu);
+    gate_open(&g);
     assert_int_equal(pthread_join(t, NULL), 0);
     assert_int_equal(atomic_load(&slow.runs), 1);
     assert_int_equal(slow.cancelled, 0);
