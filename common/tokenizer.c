@@ -2,9 +2,9 @@
 /* tokenizer: ICU word segmentation + normalization as a cursor over the
  * caller's UTF-8, keeping byte offsets (see tokenizer.h for the contract).
  *
- * Each chunk of the input is converted to UTF-16 once, with the byte
- * offset of every UTF-16 unit kept, and the break iterator reads the
- * UTF-16: ICU's word breaking runs half again as fast over UTF-16 as over
+ * Each chunk of the input is converted to UTF-16 once by ICU's UTF-8
+ * converter, which also gives the byte offset of every UTF-16 unit, and
+ * the break iterator reads the UTF-16: ICU's word breaking runs half again as fast over UTF-16 as over
  * UTF-8 through utext_openUTF8 (30 -> 44 MB/s of MedQuAD text).
  * Word-like segments are grouped into compounds when only one joiner
  * character separates them; each word is normalized on its own
@@ -20,6 +20,7 @@
 
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
+#include <unicode/ucnv.h>
 #include <unicode/unorm2.h>
 #include <unicode/uscript.h>
 #include <unicode/ustring.h>
@@ -58,6 +59,7 @@ struct ubuf {
 
 struct tokenizer {
     UBreakIterator *bi;
+    UConverter *utf8;   /* UTF-8 -> UTF-16 with offsets (text_units) */
     const UNormalizer2 *nfkc_cf, *nfd, *nfc;
     struct ubuf u[4];
     struct ubuf text;   /* the chunk in UTF-16, for the break iterator */
@@ -173,36 +175,23 @@ static int32_t to_utf16(struct tokenizer *tk, int i, const char *s, size_t len)
 }
 
 /* The chunk s[0..len) into tk->text, and tk->at[i] the byte offset of
- * its unit i (at[n] = len). An ill-formed sequence becomes one U+FFFD (as
- * utext_openUTF8 reads it). The number of units, or -1 (out of memory). */
+ * its unit i (at[n] = len), by ICU's converter (an ill-formed sequence
+ * becomes U+FFFD). The number of units, or -1. */
 static int32_t text_units(struct tokenizer *tk, const char *s, size_t len)
 {
+    /* a byte gives at most one UTF-16 unit */
     if (len >= (size_t)INT32_MAX / 2 || ubuf_reserve(&tk->text, (int32_t)len + 1) < 0 ||
         GROW(tk->at, tk->atcap, len + 1, 256) != 0)
         return -1;
+    UErrorCode err = U_ZERO_ERROR;
     UChar *u = tk->text.p;
-    int32_t *at = tk->at, n = 0, i = 0, end = (int32_t)len;
-    while (i < end) {
-        int32_t from = i;
-        if ((unsigned char)s[i] < 0x80) {
-            at[n] = i;
-            u[n++] = (UChar)(unsigned char)s[i++];
-            continue;
-        }
-        UChar32 c;
-        U8_NEXT(s, i, end, c);
-        if (c < 0)
-            c = 0xFFFD;
-        at[n] = from;
-        if (c <= 0xFFFF)
-            u[n++] = (UChar)c;
-        else {
-            u[n++] = U16_LEAD(c);
-            at[n] = from;
-            u[n++] = U16_TRAIL(c);
-        }
-    }
-    at[n] = end;
+    const char *src = s;
+    ucnv_resetToUnicode(tk->utf8);
+    ucnv_toUnicode(tk->utf8, &u, tk->text.p + len + 1, &src, s + len, tk->at, 1, &err);
+    if (U_FAILURE(err) || src != s + len)
+        return -1;
+    int32_t n = (int32_t)(u - tk->text.p);
+    tk->at[n] = (int32_t)len;
     return n;
 }
 
@@ -651,7 +640,7 @@ static int run_chunk(struct tokenizer *tk, const char *in, size_t off, size_t le
 {
     int32_t units = text_units(tk, in + off, len);
     if (units < 0) {
-        log_warn("tokenizer: out of memory for a chunk of %zu bytes", len);
+        log_warn("tokenizer: cannot convert a chunk of %zu bytes to UTF-16", len);
         return -1;
     }
     UErrorCode err = U_ZERO_ERROR;
@@ -722,6 +711,13 @@ struct tokenizer *tokenizer_new(void)
         free(tk);
         return NULL;
     }
+    tk->utf8 = ucnv_open("UTF-8", &err);
+    if (U_FAILURE(err)) {
+        log_err("tokenizer: ucnv_open(UTF-8): %s", u_errorName(err));
+        ubrk_close(tk->bi);
+        free(tk);
+        return NULL;
+    }
     return tk;
 }
 
@@ -730,6 +726,7 @@ void tokenizer_free(struct tokenizer *tk)
     if (!tk)
         return;
     ubrk_close(tk->bi);
+    ucnv_close(tk->utf8);
     for (int i = 0; i < 4; i++)
         free(tk->u[i].p);
     free(tk->text.p);
