@@ -186,6 +186,14 @@ static int seed_merge(struct seed *a, struct seed *b)
  * add_title_phrases), each only if it can be a query word. The look-up
  * is most of a termlist's cost, and most of the terms (unstemmed words,
  * phrases, heading and title stems) need none. */
+/* A body stem as select_terms, add_terms and the see-also block take
+ * them: Z, then a byte from 'a' up (ZS, ZH: title and heading stems).
+ * The byte is compared as a (signed) char, so a stem that begins with a
+ * non-ASCII letter is left out here, while seed_wants_tf (unsigned) looks
+ * its frequency up; including those stems would change /related's lists
+ * (8 of 300 NFCorpus seeds) and is a relevance change to measure. */
+static int body_stem(const char *term) { return term[0] == 'Z' && term[1] >= 'a'; }
+
 static int seed_wants_tf(const char *term, size_t len, void *ud)
 {
     (void)ud;
@@ -284,7 +292,7 @@ static xap_status select_terms(xap_db *db, const struct seed *seed, const struct
         const struct sterm *t = &seed->t[i];
         const char *w;
         const char *tp, *hp;
-        if (t->term[0] == 'Z' && t->term[1] >= 'a') { /* Z stem (ZS, ZH: uppercase) */
+        if (body_stem(t->term)) {
             w = t->term + 1;
             tp = PFX_STEM_TITLE, hp = PFX_STEM_HEADING;
         } else if (cjk_word(t->term)) {
@@ -326,7 +334,7 @@ static xap_status add_terms(const struct related_term *terms, size_t n, double t
             continue;
         double f = terms[i].weight / top;
         qlist_term(l, terms[i].term, o->body_w * f);
-        if (o->body_title_w > 0 && terms[i].term[0] == 'Z' && terms[i].term[1] >= 'a') {
+        if (o->body_title_w > 0 && body_stem(terms[i].term)) {
             schema_term(buf, PFX_STEM_TITLE, terms[i].term + 1, strlen(terms[i].term + 1));
             if (!seed || seed_find(seed, buf))
                 qlist_term(l, buf, o->body_w * o->body_title_w * f);
@@ -933,7 +941,7 @@ xap_status related_for_terms(struct worker *w, xap_db *db, const struct related_
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         const char *t = terms[i].term;
-        if (t && body_term_usable(t[0] == 'Z' && t[1] >= 'a' ? t + 1 : t, terms[i].tf, max_df))
+        if (t && body_term_usable(body_stem(t) ? t + 1 : t, terms[i].tf, max_df))
             use[k++] = terms[i];
     }
     xap_status st = terms_run(db, &o, use, k, NULL, exclude, n_exclude, limit, out);
