@@ -20,6 +20,7 @@ struct thread {
     struct pool_job *job;       /* handed over by pool_submit */
     struct thread *next_idle;
     int listed;                 /* on the idle stack */
+    int was_idle;               /* has been on it once */
 };
 
 struct pool {
@@ -27,6 +28,8 @@ struct pool {
     struct pool_job *head, *tail; /* queued while every worker is busy */
     unsigned queued;
     struct thread *idle;          /* stack: the most recently idle on top */
+    unsigned ready;               /* threads that have been idle once */
+    pthread_cond_t all_ready;     /* ... all of them: pool_start returns */
     int stopping;
     unsigned n;
     struct thread *threads;
@@ -63,6 +66,11 @@ static void *worker_main(void *arg)
             t->next_idle = p->idle;
             p->idle = t;
             t->listed = 1;
+            if (!t->was_idle) {
+                t->was_idle = 1;
+                p->ready++;
+                pthread_cond_broadcast(&p->all_ready);
+            }
         }
         if (finish) {
             /* Only now, with this thread already idle (or holding its
@@ -106,6 +114,7 @@ struct pool *pool_start(unsigned n)
         return NULL;
     }
     pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->all_ready, NULL);
     for (unsigned i = 0; i < n; i++) {
         struct thread *t = &p->threads[i];
         t->p = p;
@@ -120,11 +129,19 @@ struct pool *pool_start(unsigned n)
     }
     if (p->n == 0) {
         log_err("cannot start any worker thread");
+        pthread_cond_destroy(&p->all_ready);
         pthread_mutex_destroy(&p->mu);
         free(p->threads);
         free(p);
         return NULL;
     }
+    /* Every worker on the idle stack before the first job: which one
+     * takes it, and the next, is then decided by the stack alone, not by
+     * how soon each thread got going. */
+    pthread_mutex_lock(&p->mu);
+    while (p->ready < p->n)
+        pthread_cond_wait(&p->all_ready, &p->mu);
+    pthread_mutex_unlock(&p->mu);
     return p;
 }
 
@@ -185,6 +202,7 @@ void pool_free(struct pool *p)
         return;
     for (unsigned i = 0; i < p->n; i++)
         pthread_cond_destroy(&p->threads[i].wake);
+    pthread_cond_destroy(&p->all_ready);
     pthread_mutex_destroy(&p->mu);
     free(p->threads);
     free(p);

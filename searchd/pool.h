@@ -34,8 +34,9 @@ struct pool_job {
     void (*done)(struct pool_job *job);
 };
 
-/* Start n worker threads (n >= 1). Returns NULL (logged) when not even one
- * thread could start; fewer than n is logged and served. */
+/* Start n worker threads (n >= 1); returns once every one is idle. NULL
+ * (logged) when not even one thread could start; fewer than n is logged
+ * and served. */
 struct pool *pool_start(unsigned n);
 /* Queue a job; a free worker runs it. Once pool_stop began, the job is
  * run at once, as cancelled, on the caller's thread. */
