@@ -31,7 +31,8 @@ cleanup() {
 trap cleanup EXIT
 VG=(valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite,indirect,possible
     --errors-for-leak-kinds=definite,indirect --track-origins=yes --num-callers=30
-    --suppressions=tests/valgrind.supp --error-exitcode=99)
+    --suppressions=tests/valgrind.supp --error-exitcode=99
+    --soname-synonyms=somalloc=*mimalloc*)  # searchd allocates with mimalloc: memcheck replaces it too
 bad=0
 
 # Summary of one valgrind log: errors, leak lines; 1 when not clean.

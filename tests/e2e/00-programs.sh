@@ -27,6 +27,12 @@ links indexer yes libxapian libicuuc libicui18n libz libjansson libxml2  # i18n:
 links indexer no  libmicrohttpd libcurl libhunspell-1
 links searchd yes libxapian libicuuc libmicrohttpd libjansson libhunspell-1
 links searchd no  libcurl libxml2
+# searchd's allocator (not in sanitizer builds, which bring their own)
+if nm -D "$BIN/searchd" 2>/dev/null | grep -q '__asan_init\|__tsan_init'; then
+    links searchd no libmimalloc
+else
+    links searchd yes libmimalloc
+fi
 links search  yes libcurl libjansson
 links search  no  libxapian libicuuc libicui18n libicudata libxml2 libmicrohttpd libstdc++
 done_testing
