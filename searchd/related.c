@@ -31,6 +31,7 @@
 #include "article.h"
 #include "doc.h"
 #include "grow.h"
+#include "jsonw.h"
 #include "qlist.h"
 #include "schema.h"
 #include "server.h"
@@ -625,10 +626,63 @@ static const char *reason_name(unsigned r)
     return r == (R_SIMILAR | R_LINK) ? "link+similar" : r == R_LINK ? "link" : "similar";
 }
 
+/* Where emit puts the items: a jansson array (the see-also block of
+ * /search), or JSON text, items comma-separated (/related's answer,
+ * spliced in as written: jsonw.h; a jansson object and its dump per item
+ * were 8 % of a /related's instructions). */
+struct rel_out {
+    json_t *arr;
+    struct buf *text;
+    size_t n; /* items so far */
+};
+
+/* A string member, null for NULL or text that is not UTF-8 (as jansson). */
+static void text_str(struct buf *b, const char *key, const char *s)
+{
+    jsonw_key(b, key);
+    if (s)
+        jsonw_str(b, s, strlen(s));
+    else
+        jsonw_null(b);
+}
+
+/* Append one item {"id","title","url","score"[,"reason"]}; 0 or -1. */
+static int put_item(struct rel_out *o, const struct article *a, double score, const char *reason)
+{
+    score = round(score * 10000) / 10000;
+    if (o->text) {
+        struct buf *b = o->text;
+        buf_add(b, o->n ? ",{" : "{", o->n ? 2 : 1);
+        text_str(b, "id", a->id);
+        buf_add(b, ",", 1);
+        text_str(b, "title", a->title);
+        buf_add(b, ",", 1);
+        text_str(b, "url", a->url);
+        buf_add(b, ",", 1);
+        jsonw_key(b, "score");
+        jsonw_real(b, score);
+        if (reason) {
+            buf_add(b, ",", 1);
+            text_str(b, "reason", reason);
+        }
+        buf_add(b, "}", 1);
+        o->n++;
+        return b->oom ? -1 : 0;
+    }
+    json_t *item = json_pack("{s:o, s:o, s:o, s:f}", "id", doc_json_str(a->id), "title", doc_json_str(a->title),
+                             "url", doc_json_str(a->url), "score", score);
+    if (item && reason)
+        json_object_set_new(item, "reason", json_string(reason));
+    if (!item || json_array_append_new(o->arr, item) != 0)
+        return -1;
+    o->n++;
+    return 0;
+}
+
 /* Up to limit candidates as JSON items, near-duplicates of each other and
  * of the seed's dupkey skipped. */
 static xap_status emit(xap_db *db, struct cands *cs, size_t limit, const char *seed_key, int dedupe,
-                       int with_reason, json_t *out)
+                       int with_reason, struct rel_out *out)
 {
     if (cs->n > 1)
         qsort(cs->c, cs->n, sizeof *cs->c, cand_cmp);
@@ -637,7 +691,7 @@ static xap_status emit(xap_db *db, struct cands *cs, size_t limit, const char *s
         return XAP_ERR_NOMEM;
     size_t n_seen = 0;
     xap_status st = XAP_OK;
-    for (size_t i = 0; i < cs->n && json_array_size(out) < limit; i++) {
+    for (size_t i = 0; i < cs->n && out->n < limit; i++) {
         struct article *a;
         char *key;
         st = doc_load(db, cs->c[i].docid, DOC_HEAD, &a, &key);
@@ -654,12 +708,7 @@ static xap_status emit(xap_db *db, struct cands *cs, size_t limit, const char *s
                 dup = strcmp(seen[j], key) == 0;
         }
         if (!dup) {
-            json_t *item = json_pack("{s:o, s:o, s:o, s:f}", "id", doc_json_str(a->id), "title",
-                                     doc_json_str(a->title), "url", doc_json_str(a->url), "score",
-                                     round(cs->c[i].score * 10000) / 10000);
-            if (item && with_reason)
-                json_object_set_new(item, "reason", json_string(reason_name(cs->c[i].reason)));
-            if (!item || json_array_append_new(out, item) != 0)
+            if (put_item(out, a, cs->c[i].score, with_reason ? reason_name(cs->c[i].reason) : NULL) != 0)
                 st = XAP_ERR_NOMEM;
             if (dedupe && *key)
                 seen[n_seen++] = key, key = NULL;
@@ -682,7 +731,7 @@ struct rel_job {
     size_t limit;
     struct tokenizer *tk;
     struct rel_opts o;
-    json_t *list; /* OUT */
+    struct buf items; /* OUT: the related articles' JSON (struct rel_out) */
 };
 
 /* The similarity query of the articles rset[0..n_rset) (their merged
@@ -709,8 +758,7 @@ static xap_status build_query(xap_db *db, struct tokenizer *tk, const struct see
 static xap_status rel_run(xap_db *db, void *ud)
 {
     struct rel_job *j = ud;
-    json_decref(j->list);
-    j->list = NULL;
+    buf_free(&j->items); /* a retry starts over */
     uint32_t seed_id;
     xap_status st = doc_lookup(db, j->id, &seed_id);
     if (st != XAP_OK)
@@ -727,11 +775,8 @@ static xap_status rel_run(xap_db *db, void *ud)
     if ((q && (st = similar(db, q, &j->o, &seed_id, 1, want, &cs)) != XAP_OK) || /* q NULL: no evidence */
         (st = add_links(db, j->tk, a, &j->o, &seed_id, 1, &cs)) != XAP_OK)
         goto out;
-    if (!(j->list = json_array())) {
-        st = XAP_ERR_NOMEM;
-        goto out;
-    }
-    st = emit(db, &cs, j->limit, seed_key, j->o.dedupe, 1, j->list);
+    struct rel_out ro = { NULL, &j->items, 0 };
+    st = emit(db, &cs, j->limit, seed_key, j->o.dedupe, 1, &ro);
 out:
     xap_query_free(q);
     free(cs.c);
@@ -753,16 +798,20 @@ void related_handle(struct server_req *req)
     if (server_arg_int(req, "limit", 10, 1, cfg->searchd.max_limit, &limit) != 0 || !server_db(req))
         return;
     struct worker *w = server_worker(req);
-    struct rel_job j = { id, (size_t)limit, worker_tokenizer(w), { 0 }, NULL };
+    struct rel_job j = { id, (size_t)limit, worker_tokenizer(w), { 0 }, { 0 } };
     rel_opts_from_config(&j.o, cfg);
     xap_status st = worker_retry(w, rel_run, &j);
     if (st == XAP_ERR_NOT_FOUND)
         server_reply_error(req, 404, "not_found", "id", -1, "no article with this id");
     else if (st != XAP_OK)
         server_reply_error(req, 500, "internal", NULL, -1, "related articles: %s", xap_errmsg());
-    else
-        server_reply_json(req, 200, json_pack("{s:s, s:o}", "id", id, "related", j.list)), j.list = NULL;
-    json_decref(j.list);
+    else {
+        /* the items go in as written, at "related" */
+        buf_add(&j.items, "", 0);
+        server_reply_json_splice(req, 200, json_pack("{s:s, s:n}", "id", id, "related"), "related",
+                                 j.items.oom ? NULL : j.items.s ? j.items.s : "");
+    }
+    buf_free(&j.items);
 }
 
 /* ---- see also, for /search ------------------------------------------------------ */
@@ -916,8 +965,9 @@ static xap_status terms_run(xap_db *db, const struct rel_opts *o, const struct r
     xap_status st = similarity_query(&l, terms, n, seed, o, want + (uint32_t)n_exclude, &q);
     if (st == XAP_OK && !q)
         return XAP_OK; /* nothing to go by: no related articles */
+    struct rel_out ro = { out, NULL, json_array_size(out) };
     if (st == XAP_OK && (st = similar(db, q, o, exclude, n_exclude, want, &cs)) == XAP_OK)
-        st = emit(db, &cs, limit, NULL, o->dedupe, 0, out);
+        st = emit(db, &cs, limit, NULL, o->dedupe, 0, &ro);
     xap_query_free(q);
     qlist_free(&l);
     free(cs.c);
