@@ -533,17 +533,19 @@ bad:
     return NULL;
 }
 
-/* id, url and title out of the record's text js[0..n), which the encoder
- * writes first, as {"id":"..","url":"..","title":"..",...}. 0, or -1 when
- * the text is not that simple (the caller decodes it with jansson). */
-static int head_parse(const char *js, size_t n, struct article *a)
+/* The first nf of id, url, title, category, lang and date out of the
+ * record's text js[0..n), which the encoder writes first, in that order,
+ * as {"id":"..","url":"..",...}. 0, or -1 when the text is not that simple
+ * (the caller decodes it with jansson). */
+static int head_parse(const char *js, size_t n, struct article *a, size_t nf)
 {
     const char *p = js, *end = js + n;
-    static const char *const keys[] = { "\"id\":\"", "\"url\":\"", "\"title\":\"" };
-    char **fields[] = { &a->id, &a->url, &a->title };
+    static const char *const keys[] = { "\"id\":\"", "\"url\":\"", "\"title\":\"",
+                                        "\"category\":\"", "\"lang\":\"", "\"date\":\"" };
+    char **fields[] = { &a->id, &a->url, &a->title, &a->category, &a->lang, &a->date };
     if (p >= end || *p++ != '{')
         return -1;
-    for (size_t k = 0; k < 3; k++) {
+    for (size_t k = 0; k < nf && k < sizeof keys / sizeof keys[0]; k++) {
         size_t kl = strlen(keys[k]);
         if ((size_t)(end - p) < kl || memcmp(p, keys[k], kl) != 0)
             continue; /* absent (set_str leaves out NULL fields) */
@@ -560,6 +562,18 @@ static int head_parse(const char *js, size_t n, struct article *a)
     return a->id ? 0 : -1;
 }
 
+/* A new article for head_parse: no title yet (so that a record without
+ * one is told apart), the rest as article_new makes it. */
+static struct article *head_article(void)
+{
+    struct article *a = article_new();
+    if (a) {
+        free(a->title); /* article_new's empty string */
+        a->title = NULL;
+    }
+    return a;
+}
+
 int docrec_decode_head(const char *data, size_t len, struct article **out)
 {
     *out = NULL;
@@ -570,18 +584,42 @@ int docrec_decode_head(const char *data, size_t len, struct article **out)
     char *js = inflate_all(data + 1, len - 1, ",\"headings\":", 256, &jl);
     if (!js)
         return -1;
-    struct article *a = article_new();
-    if (a) {
-        free(a->title); /* article_new's empty strings */
-        a->title = NULL;
-    }
-    int rc = a ? head_parse(js, jl, a) : -1;
+    struct article *a = head_article();
+    int rc = a ? head_parse(js, jl, a, 3) : -1;
     free(js);
     if (rc == 0 && !a->title)
         rc = article_set(&a->title, "");
     if (rc != 0) {
         article_free(a);
         return docrec_decode(data, len, 0, out);
+    }
+    *out = a;
+    return 0;
+}
+
+int docrec_decode_hit(const char *data, size_t len, int with_body, struct article **out)
+{
+    *out = NULL;
+    if (len < 2 || (data[0] != 'z' && data[0] != 'd'))
+        return -1;
+    size_t jl = 0;
+    char *js = inflate_all(data + 1, len - 1, with_body ? NULL : ",\"headings\":", 256, &jl);
+    if (!js)
+        return -1;
+    char *body = with_body ? take_body(js, &jl) : NULL;
+    struct article *a = with_body && !body ? NULL : head_article();
+    int rc = a ? head_parse(js, jl, a, 6) : -1;
+    free(js);
+    if (rc == 0 && !a->title)
+        rc = article_set(&a->title, "");
+    if (rc != 0) {
+        article_free(a);
+        free(body);
+        return docrec_decode(data, len, with_body, out);
+    }
+    if (body) {
+        free(a->body);
+        a->body = body;
     }
     *out = a;
     return 0;

@@ -63,6 +63,11 @@ int docrec_decode(const char *data, size_t len, int with_body, struct article **
  * read without a JSON parser). The other fields are left as article_new
  * makes them. Returns 0, or -1 when the record is corrupt. */
 int docrec_decode_head(const char *data, size_t len, struct article **out /* OUT */);
+/* Decode what a search hit shows: id, url, title, category, lang, date
+ * and (with_body) the body, read without a JSON parser like the head;
+ * headings, links, source and line are left as article_new makes them.
+ * Returns 0, or -1 when the record is corrupt. */
+int docrec_decode_hit(const char *data, size_t len, int with_body, struct article **out /* OUT */);
 /* Map between enum link_kind and the short names used in the record. */
 int docrec_link_kind(const char *name);
 

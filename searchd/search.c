@@ -191,7 +191,7 @@ static xap_status make_hit(struct run *r, xap_mset *m, size_t i, const struct sn
             free(data);
             return st;
         }
-        if (docrec_decode(data, dlen, (r->fields & F_SNIPPET) != 0, &a) != 0) {
+        if (docrec_decode_hit(data, dlen, (r->fields & F_SNIPPET) != 0, &a) != 0) {
             log_warn("search: document %u: corrupt stored record", docid);
             a = NULL;
         }

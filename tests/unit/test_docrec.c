@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_docrec: stored records round-trip, with and without a preset
- * dictionary, with and without the body, and a damaged record is refused. */
+ * dictionary, with and without the body, as a search hit reads it, and a
+ * damaged record is refused. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +25,8 @@ static struct article *sample(void)
     a->title = strdup("Hypnic \"jerks\"\tand caf\xc3\xa9 \\ \x01 \xf0\x9f\x98\xb4");
     a->url = strdup("https://example.org/hypnic");
     a->category = strdup("sleep");
+    a->lang = strdup("en");
+    a->date = strdup("2026-12-07");
     /* the body is read apart from the other fields (take_body): escapes,
      * control characters, non-ASCII, and its own key inside the text */
     a->body = strdup("A hypnic jerk is a sudden body shake when falling asleep.\n\nMost people have them."
@@ -99,12 +102,33 @@ static void roundtrip(uint32_t dict)
         assert_string_equal(b->title, a->title);
         assert_null(b->category);
         article_free(b);
+        /* what a search hit shows, with and without the body: the short
+         * fields and the body as docrec_decode gives them, no headings or
+         * links (not read) */
+        for (int body = 0; body < 2; body++) {
+            assert_int_equal(docrec_decode_hit(rec, len, body, &b), 0);
+            assert_string_equal(b->id, a->id);
+            assert_string_equal(b->url, a->url);
+            assert_string_equal(b->title, a->title);
+            assert_string_equal(b->category, a->category);
+            assert_string_equal(b->lang, a->lang);
+            assert_string_equal(b->date, a->date);
+            if (body)
+                assert_string_equal(b->body, a->body);
+            else
+                assert_true(b->body == NULL || b->body[0] == '\0');
+            assert_int_equal(b->n_headings, 0);
+            assert_int_equal(b->n_links, 0);
+            article_free(b);
+        }
     }
     /* A damaged byte of the text's checksum, or a cut record: refused. */
     struct article *b = NULL;
     rec[len - 1] ^= 0x5a;
     assert_int_equal(docrec_decode(rec, len, 1, &b), -1);
+    assert_int_equal(docrec_decode_hit(rec, len, 1, &b), -1);
     rec[len - 1] ^= 0x5a;
+    assert_int_equal(docrec_decode_hit(rec, len - 6, 1, &b), -1);
     assert_int_equal(docrec_decode(rec, len - 6, 1, &b), -1);
     assert_int_equal(docrec_decode(rec, 3, 1, &b), -1);
     free(rec);
