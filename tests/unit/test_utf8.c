@@ -60,6 +60,18 @@ static void test_invalid_sequences(void **state)
     assert_false(utf8_valid("ok \xE5\xA4", 5));
     assert_false(utf8_valid("a\0\xFF", 3));
     assert_true(utf8_valid("a\0b", 3)); /* NUL is valid UTF-8 */
+    /* a bad byte or a cut sequence anywhere in long ASCII runs (which
+     * are checked eight bytes at a time) */
+    char run[40];
+    for (size_t at = 0; at < 32; at++) {
+        memset(run, 'a', sizeof run);
+        assert_true(utf8_valid(run, sizeof run));
+        run[at] = (char)0xFF;
+        assert_false(utf8_valid(run, sizeof run));
+        run[at] = (char)0xC3, run[at + 1] = (char)0xA9; /* é */
+        assert_true(utf8_valid(run, sizeof run));
+        assert_false(utf8_valid(run, at + 1));
+    }
 }
 
 /* Backing up to a character boundary: never inside a sequence, never
