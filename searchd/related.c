@@ -37,6 +37,7 @@
 #include "server.h"
 #include "stopword.h"
 #include "tokenizer.h"
+#include "utf8.h"
 #include "worker.h"
 
 /* The method's levers: [related] in the configuration (config.h says what
@@ -82,6 +83,8 @@ static void rel_opts_from_config(struct rel_opts *o, const struct config *cfg)
 
 /* ---- words not worth a query term ---------------------------------------- */
 
+static int cjk_word(const char *w);
+
 /* A word (unprefixed term) that can carry meaning in a query: no stop
  * word, no single ASCII letter, no short number. */
 static int useful_word(const char *w, size_t len)
@@ -90,6 +93,8 @@ static int useful_word(const char *w, size_t len)
         return 0; /* prefixed term */
     if (len == 1 && (unsigned char)w[0] < 0x80)
         return 0;
+    if (len > 1 && utf8_decode(w, len, NULL) == len && !cjk_word(w))
+        return 0; /* one letter of another script: Greek "β" of "β-carotene" */
     size_t digits = 0;
     for (size_t i = 0; i < len; i++)
         digits += isdigit((unsigned char)w[i]) || w[i] == '.' || w[i] == ',';
@@ -110,8 +115,6 @@ struct seed {
     size_t n, cap;
     int method_only; /* keep only the terms the method reads (seed_add) */
 };
-
-static int cjk_word(const char *w);
 
 static void seed_free(struct seed *s)
 {
@@ -187,19 +190,16 @@ static int seed_merge(struct seed *a, struct seed *b)
  * add_title_phrases), each only if it can be a query word. The look-up
  * is most of a termlist's cost, and most of the terms (unstemmed words,
  * phrases, heading and title stems) need none. */
-/* A body stem as select_terms, add_terms and the see-also block take
- * them: Z, then a byte from 'a' up (ZS, ZH: title and heading stems).
- * The byte is compared as a (signed) char, so a stem that begins with a
- * non-ASCII letter is left out here, while seed_wants_tf (unsigned) looks
- * its frequency up; including those stems would change /related's lists
- * (8 of 300 NFCorpus seeds) and is a relevance change to measure. */
-static int body_stem(const char *term) { return term[0] == 'Z' && term[1] >= 'a'; }
+/* A body stem as select_terms, add_terms, seed_wants_tf and the see-also
+ * block take them: Z, then a byte from 'a' up, non-ASCII letters
+ * included (ZS, ZH: title and heading stems, are not). */
+static int body_stem(const char *term) { return term[0] == 'Z' && (unsigned char)term[1] >= 'a'; }
 
 static int seed_wants_tf(const char *term, size_t len, void *ud)
 {
     (void)ud;
     size_t pl = strlen(PFX_TITLE);
-    if (term[0] == 'Z' && len > 1 && (unsigned char)term[1] >= 'a')
+    if (len > 1 && body_stem(term))
         return useful_word(term + 1, len - 1);
     if (len > pl && memcmp(term, PFX_TITLE, pl) == 0)
         return useful_word(term + pl, len - pl);

@@ -119,4 +119,23 @@ fetch "$T/h.json" "/related?id=h"
 [ "$STATUS" = 200 ]; ok $? "an article like no other: 200"
 jcheck "an article like no other: an empty list" "$T/h.json" "assert j == {'id': 'h', 'related': []}, j"
 
+# a word that begins with a non-ASCII letter (after diacritics are
+# folded: Cyrillic, Greek) relates two articles: its stem is selected as
+# its frequency is looked up; one letter of another script ("β" of
+# "β-carotene") does not
+stop_searchd
+cat > "$T/letters.jsonl" <<JSONL
+{"id": "p", "title": "Carrots", "body": "Carrots hold β-carotene, β β β. In Russian clinics grippe is грипп, and грипп season is winter."}
+{"id": "q", "title": "Heart rhythm drugs", "body": "β-blockers slow the heart: β β β β."}
+{"id": "r", "title": "Flu words", "body": "Clinicians write грипп for influenza; грипп peaks yearly."}
+{"id": "s", "title": "Sunburn", "body": "Sunburn is skin damage from ultraviolet light."}
+{"id": "t", "title": "Dehydration", "body": "Dehydration means the body lacks water."}
+JSONL
+"$BIN/indexer" --db "$T/db3" --quiet "$T/letters.jsonl" > "$T/indexer3.log" 2>&1; ok $? "index the letters collection"
+start_searchd "$T/db3" "$sock" "${user[@]}"; ok $? "searchd on the letters index"
+fetch "$T/p.json" "/related?id=p"
+jcheck "a shared word that begins with a non-ASCII letter relates; a shared Greek letter does not" "$T/p.json" "
+ids = [r['id'] for r in j['related']]
+assert 'r' in ids and 'q' not in ids, ids"
+
 done_testing
