@@ -597,6 +597,55 @@ int docrec_decode_head(const char *data, size_t len, struct article **out)
     return 0;
 }
 
+/* The links array of the record's text js[0..n) into a: the encoder
+ * writes it last before the body, as ,"links":[...]; js is cut before the
+ * body and closed with "}". (A '"' inside a string is escaped, so the key
+ * is found as a key.) 0, or -1 (the caller decodes with jansson). */
+static int links_parse(const char *js, size_t n, struct article *a)
+{
+    static const char key[] = ",\"links\":";
+    const char *hit = memmem(js, n, key, sizeof key - 1);
+    if (!hit || n < 1 || js[n - 1] != '}')
+        return -1; /* the encoder always writes the key */
+    const char *arr = hit + sizeof key - 1;
+    json_t *ls = json_loadb(arr, (size_t)(js + n - 1 - arr), 0, NULL);
+    int bad = !json_is_array(ls);
+    size_t i;
+    json_t *v;
+    json_array_foreach(ls, i, v) {
+        const char *k = get_str(v, "k");
+        int kind = k ? docrec_link_kind(k) : -1;
+        if (kind >= 0 && !bad)
+            bad |= article_add_link(a, (enum link_kind)kind, get_str(v, "t"), get_str(v, "g"), NULL) != 0;
+    }
+    json_decref(ls);
+    return bad ? -1 : 0;
+}
+
+int docrec_decode_links(const char *data, size_t len, struct article **out)
+{
+    *out = NULL;
+    if (len < 2 || (data[0] != 'z' && data[0] != 'd'))
+        return -1;
+    size_t jl = 0;
+    char *js = inflate_all(data + 1, len - 1, ",\"body\":", 1024, &jl);
+    if (!js)
+        return -1;
+    struct article *a = head_article();
+    int rc = a ? head_parse(js, jl, a, 6) : -1;
+    if (rc == 0)
+        rc = links_parse(js, jl, a);
+    free(js);
+    if (rc == 0 && !a->title)
+        rc = article_set(&a->title, "");
+    if (rc != 0) {
+        article_free(a);
+        return docrec_decode(data, len, 0, out);
+    }
+    *out = a;
+    return 0;
+}
+
 int docrec_decode_hit(const char *data, size_t len, int with_body, struct article **out)
 {
     *out = NULL;

@@ -68,6 +68,10 @@ int docrec_decode_head(const char *data, size_t len, struct article **out /* OUT
  * headings, links, source and line are left as article_new makes them.
  * Returns 0, or -1 when the record is corrupt. */
 int docrec_decode_hit(const char *data, size_t len, int with_body, struct article **out /* OUT */);
+/* Decode the short fields of docrec_decode_hit and the links (what
+ * /related reads of its seed); no headings, source, line or body.
+ * Returns 0, or -1 when the record is corrupt. */
+int docrec_decode_links(const char *data, size_t len, struct article **out /* OUT */);
 /* Map between enum link_kind and the short names used in the record. */
 int docrec_link_kind(const char *name);
 

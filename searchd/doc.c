@@ -36,8 +36,9 @@ xap_status doc_load(xap_db *db, uint32_t docid, enum doc_part part, struct artic
     size_t len;
     st = xap_doc_get_data(d, &data, &len);
     if (st == XAP_OK) {
-        if ((part == DOC_HEAD ? docrec_decode_head(data, len, out)
-                              : docrec_decode(data, len, part == DOC_WITH_BODY, out)) != 0)
+        if ((part == DOC_HEAD    ? docrec_decode_head(data, len, out)
+             : part == DOC_LINKS ? docrec_decode_links(data, len, out)
+                                 : docrec_decode(data, len, part == DOC_WITH_BODY, out)) != 0)
             st = XAP_ERR_CORRUPT;
         free(data);
     }

@@ -21,9 +21,10 @@ void doc_handle(struct server_req *req);
  * index has no such article. */
 xap_status doc_lookup(xap_db *db, const char *id, uint32_t *docid /* OUT */);
 
-/* What doc_load decodes: the record without its body, all of it, or only
- * the id, url and title (a list of articles: much cheaper). */
-enum doc_part { DOC_NO_BODY, DOC_WITH_BODY, DOC_HEAD };
+/* What doc_load decodes: the record without its body, all of it, only
+ * the id, url and title (a list of articles: much cheaper), or the short
+ * fields and the links (a /related seed: no jansson over the headings). */
+enum doc_part { DOC_NO_BODY, DOC_WITH_BODY, DOC_HEAD, DOC_LINKS };
 
 /* The stored record of `docid` decoded (article_free), as much as part
  * says. *dupkey (may be NULL) gets its VAL_DUPKEY value (malloc'd, ""

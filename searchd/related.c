@@ -769,7 +769,7 @@ static xap_status rel_run(xap_db *db, void *ud)
     struct cands cs = { 0 };
     xap_query *q = NULL;
     uint32_t want = (uint32_t)(j->limit + 5);
-    if ((st = doc_load(db, seed_id, DOC_NO_BODY, &a, &seed_key)) != XAP_OK || (st = seed_load(db, &seed_id, 1, &seed)) != XAP_OK ||
+    if ((st = doc_load(db, seed_id, DOC_LINKS, &a, &seed_key)) != XAP_OK || (st = seed_load(db, &seed_id, 1, &seed)) != XAP_OK ||
         (st = build_query(db, j->tk, &seed, a->title, &j->o, want + 1 /* and the seed */, &q)) != XAP_OK)
         goto out;
     if ((q && (st = similar(db, q, &j->o, &seed_id, 1, want, &cs)) != XAP_OK) || /* q NULL: no evidence */

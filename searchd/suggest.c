@@ -376,7 +376,7 @@ static xap_status add_titles(xap_db *db, const struct tok_token *const *w, size_
         struct article *a = NULL;
         if ((st = xap_mset_item(m, i, &docid, &rank, &wt, &pct)) != XAP_OK)
             break;
-        if ((st = doc_load(db, docid, DOC_NO_BODY, &a, NULL)) == XAP_OK && a->title && *a->title)
+        if ((st = doc_load(db, docid, DOC_HEAD, &a, NULL)) == XAP_OK && a->title && *a->title)
             sugs_add(out, a->title, strlen(a->title), K_TITLE, 1, a->id);
         article_free(a);
         if (st == XAP_ERR_NOT_FOUND)

@@ -33,6 +33,7 @@ static struct article *sample(void)
                      " \"Quoted\", a \\ backslash, \x01\x1f, caf\xc3\xa9 \xf0\x9f\x98\xb4,\"body\":\"x\"}");
     assert_int_equal(article_add_heading(a, "Why ,\"body\":\" happens\\"), 0);
     assert_int_equal(article_add_link(a, LINK_NEXT, "Sleep \"starts\"", "en/sleep/starts.txt", NULL), 0);
+    assert_int_equal(article_add_link(a, LINK_RECOMMEND, "Links ,\"links\":[ inside", "en/x ,\"body\":.txt", NULL), 0);
     return a;
 }
 
@@ -88,7 +89,7 @@ static void roundtrip(uint32_t dict)
         assert_string_equal(b->category, a->category);
         assert_int_equal(b->n_headings, 1);
         assert_string_equal(b->headings[0], a->headings[0]);
-        assert_int_equal(b->n_links, 1);
+        assert_int_equal(b->n_links, 2);
         assert_string_equal(b->links[0].title, a->links[0].title);
         article_free(b);
         assert_int_equal(docrec_decode(rec, len, 0, &b), 0);
@@ -121,6 +122,20 @@ static void roundtrip(uint32_t dict)
             assert_int_equal(b->n_links, 0);
             article_free(b);
         }
+        /* what /related reads of its seed: the short fields and every
+         * link, no headings */
+        assert_int_equal(docrec_decode_links(rec, len, &b), 0);
+        assert_string_equal(b->id, a->id);
+        assert_string_equal(b->title, a->title);
+        assert_string_equal(b->date, a->date);
+        assert_int_equal(b->n_headings, 0);
+        assert_int_equal(b->n_links, a->n_links);
+        for (size_t l = 0; l < a->n_links; l++) {
+            assert_int_equal(b->links[l].kind, a->links[l].kind);
+            assert_string_equal(b->links[l].title, a->links[l].title);
+            assert_string_equal(b->links[l].target, a->links[l].target);
+        }
+        article_free(b);
     }
     /* A damaged byte of the text's checksum, or a cut record: refused. */
     struct article *b = NULL;
