@@ -574,29 +574,6 @@ static struct article *head_article(void)
     return a;
 }
 
-int docrec_decode_head(const char *data, size_t len, struct article **out)
-{
-    *out = NULL;
-    if (len < 2 || (data[0] != 'z' && data[0] != 'd'))
-        return -1;
-    /* The headings' key follows the short fields: inflate little past it. */
-    size_t jl = 0;
-    char *js = inflate_all(data + 1, len - 1, ",\"headings\":", 256, &jl);
-    if (!js)
-        return -1;
-    struct article *a = head_article();
-    int rc = a ? head_parse(js, jl, a, 3) : -1;
-    free(js);
-    if (rc == 0 && !a->title)
-        rc = article_set(&a->title, "");
-    if (rc != 0) {
-        article_free(a);
-        return docrec_decode(data, len, 0, out);
-    }
-    *out = a;
-    return 0;
-}
-
 /* The links array of the record's text js[0..n) into a: the encoder
  * writes it last before the body, as ,"links":[...]; js is cut before the
  * body and closed with "}". (A '"' inside a string is escaped, so the key
@@ -622,42 +599,34 @@ static int links_parse(const char *js, size_t n, struct article *a)
     return bad ? -1 : 0;
 }
 
-int docrec_decode_links(const char *data, size_t len, struct article **out)
-{
-    *out = NULL;
-    if (len < 2 || (data[0] != 'z' && data[0] != 'd'))
-        return -1;
-    size_t jl = 0;
-    char *js = inflate_all(data + 1, len - 1, ",\"body\":", 1024, &jl);
-    if (!js)
-        return -1;
-    struct article *a = head_article();
-    int rc = a ? head_parse(js, jl, a, 6) : -1;
-    if (rc == 0)
-        rc = links_parse(js, jl, a);
-    free(js);
-    if (rc == 0 && !a->title)
-        rc = article_set(&a->title, "");
-    if (rc != 0) {
-        article_free(a);
-        return docrec_decode(data, len, 0, out);
-    }
-    *out = a;
-    return 0;
-}
+/* What the decoders without jansson over the whole head read. */
+enum fast_part {
+    FAST_HEAD,      /* id, url, title */
+    FAST_HIT,       /* + category, lang, date */
+    FAST_HIT_BODY,  /* + the body */
+    FAST_LINKS,     /* FAST_HIT's fields + the links */
+};
 
-int docrec_decode_hit(const char *data, size_t len, int with_body, struct article **out)
+/* Decode part of a record with head_parse (and take_body, links_parse);
+ * whatever those do not take is decoded by docrec_decode. */
+static int decode_fast(const char *data, size_t len, enum fast_part part, struct article **out)
 {
     *out = NULL;
     if (len < 2 || (data[0] != 'z' && data[0] != 'd'))
         return -1;
+    int with_body = part == FAST_HIT_BODY;
+    /* Inflation stops past what is read: the short fields end at the
+     * headings' key, the links at the body's. */
+    const char *stop = with_body ? NULL : part == FAST_LINKS ? ",\"body\":" : ",\"headings\":";
     size_t jl = 0;
-    char *js = inflate_all(data + 1, len - 1, with_body ? NULL : ",\"headings\":", 256, &jl);
+    char *js = inflate_all(data + 1, len - 1, stop, part == FAST_LINKS ? 1024 : 256, &jl);
     if (!js)
         return -1;
     char *body = with_body ? take_body(js, &jl) : NULL;
     struct article *a = with_body && !body ? NULL : head_article();
-    int rc = a ? head_parse(js, jl, a, 6) : -1;
+    int rc = a ? head_parse(js, jl, a, part == FAST_HEAD ? 3 : 6) : -1;
+    if (rc == 0 && part == FAST_LINKS)
+        rc = links_parse(js, jl, a);
     free(js);
     if (rc == 0 && !a->title)
         rc = article_set(&a->title, "");
@@ -672,4 +641,19 @@ int docrec_decode_hit(const char *data, size_t len, int with_body, struct articl
     }
     *out = a;
     return 0;
+}
+
+int docrec_decode_head(const char *data, size_t len, struct article **out)
+{
+    return decode_fast(data, len, FAST_HEAD, out);
+}
+
+int docrec_decode_hit(const char *data, size_t len, int with_body, struct article **out)
+{
+    return decode_fast(data, len, with_body ? FAST_HIT_BODY : FAST_HIT, out);
+}
+
+int docrec_decode_links(const char *data, size_t len, struct article **out)
+{
+    return decode_fast(data, len, FAST_LINKS, out);
 }
