@@ -92,9 +92,16 @@ jcheck "422 names limit" "$T/e.json" "assert j['error']['param'] == 'limit', j"
 "$BIN/search" --socket "$sock" --related "$seed" > "$T/out" 2> "$T/err"; ok $? "search --related: exit 0"
 grep -q "Insomnia: why you lie awake" "$T/out"; ok $? "search --related prints the related titles"
 
+# serve NAME: index $T/NAME.jsonl into its own database and serve it
+# (after the searchd before it)
+serve() {
+    stop_searchd
+    "$BIN/indexer" --db "$T/$1.db" --quiet "$T/$1.jsonl" > "$T/$1.log" 2>&1; ok $? "index $1.jsonl"
+    start_searchd "$T/$1.db" "$sock" "${user[@]}"; ok $? "searchd on $1.db"
+}
+
 # near-duplicates: b copies a's body, d copies c's; a's related has
 # neither b (the seed's duplicate) nor both c and d
-stop_searchd
 long="Shingles is a painful rash caused by the varicella zoster virus, the same virus that causes chickenpox."
 long="$long $long $long Years after chickenpox the virus can wake up in a nerve and cause a band of blisters on one side of the body."
 cat > "$T/dup.jsonl" <<JSONL
@@ -107,8 +114,7 @@ cat > "$T/dup.jsonl" <<JSONL
 {"id": "g", "title": "Dehydration", "body": "Dehydration means the body lacks water. Drink small sips often."}
 {"id": "h", "title": "Zygomycosis", "body": "Zygomycosis xylophone quartz."}
 JSONL
-"$BIN/indexer" --db "$T/db2" --quiet "$T/dup.jsonl" > "$T/indexer2.log" 2>&1; ok $? "index near-duplicates"
-start_searchd "$T/db2" "$sock" "${user[@]}"; ok $? "searchd on the second index"
+serve dup
 fetch "$T/d.json" "/related?id=a"
 jcheck "near-duplicates: not the seed's copy, one of two copies" "$T/d.json" "
 ids = [r['id'] for r in j['related']]
@@ -123,7 +129,6 @@ jcheck "an article like no other: an empty list" "$T/h.json" "assert j == {'id':
 # folded: Cyrillic, Greek) relates two articles: its stem is selected as
 # its frequency is looked up; one letter of another script ("β" of
 # "β-carotene") does not
-stop_searchd
 cat > "$T/letters.jsonl" <<JSONL
 {"id": "p", "title": "Carrots", "body": "Carrots hold β-carotene, β β β. In Russian clinics grippe is грипп, and грипп season is winter."}
 {"id": "q", "title": "Heart rhythm drugs", "body": "β-blockers slow the heart: β β β β."}
@@ -131,8 +136,7 @@ cat > "$T/letters.jsonl" <<JSONL
 {"id": "s", "title": "Sunburn", "body": "Sunburn is skin damage from ultraviolet light."}
 {"id": "t", "title": "Dehydration", "body": "Dehydration means the body lacks water."}
 JSONL
-"$BIN/indexer" --db "$T/db3" --quiet "$T/letters.jsonl" > "$T/indexer3.log" 2>&1; ok $? "index the letters collection"
-start_searchd "$T/db3" "$sock" "${user[@]}"; ok $? "searchd on the letters index"
+serve letters
 fetch "$T/p.json" "/related?id=p"
 jcheck "a shared word that begins with a non-ASCII letter relates; a shared Greek letter does not" "$T/p.json" "
 ids = [r['id'] for r in j['related']]
