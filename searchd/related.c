@@ -86,7 +86,8 @@ static void rel_opts_from_config(struct rel_opts *o, const struct config *cfg)
 static int cjk_word(const char *w);
 
 /* A word (unprefixed term) that can carry meaning in a query: no stop
- * word, no single ASCII letter, no short number. */
+ * word, no single letter (of any script but CJK, whose one character can
+ * be a word), no short number. */
 static int useful_word(const char *w, size_t len)
 {
     if (len == 0 || isupper((unsigned char)w[0]))
