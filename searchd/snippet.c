@@ -334,7 +334,7 @@ static pthread_once_t byte_class_once = PTHREAD_ONCE_INIT;
 static void byte_class_init(void)
 {
     for (unsigned c = 0; c < 256; c++) {
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
+        if (is_ws((unsigned char)c))
             byte_class[c] = C_WS;
         else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
             byte_class[c] = C_ALNUM;
