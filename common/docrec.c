@@ -119,6 +119,12 @@ size_t docrec_dicts_load(void *dbv, uint32_t *last)
 
 /* ---- records ------------------------------------------------------------- */
 
+/* The encoder writes the short fields first, then the headings, the
+ * links and the body last: a reader of part of a record stops inflating
+ * at one of these keys, and the head block ends at the first. */
+static const char HEADINGS_KEY[] = ",\"headings\":";
+static const char BODY_KEY[] = ",\"body\":";
+
 /* One zlib stream per thread and direction, reset for each record:
  * deflateInit allocates and clears about 300 KB, which cost more than
  * compressing a 1.5 KB record (MedQuAD: 10 of the build's CPU-seconds,
@@ -265,9 +271,8 @@ int docrec_encode_json(const struct article *a, char **out, size_t *len, char **
     const struct dict *d = id ? dict_find(id) : NULL;
     buf[0] = d ? 'd' : 'z';
     /* the head block: up to the headings' key, where head readers stop */
-    static const char hkey[] = ",\"headings\":";
-    const char *h = strstr(js, hkey);
-    size_t n = deflate_with(js, jl, h ? (size_t)(h - js) + sizeof hkey - 1 : 0, d, buf + 1, cap);
+    const char *h = strstr(js, HEADINGS_KEY);
+    size_t n = deflate_with(js, jl, h ? (size_t)(h - js) + sizeof HEADINGS_KEY - 1 : 0, d, buf + 1, cap);
     if (n == 0) {
         free(js);
         free(buf);
@@ -368,6 +373,21 @@ static const char *get_str(json_t *o, const char *key)
 
 static char *head_string(const char **p, const char *end);
 
+/* The record's links array ls (NULL or not an array: none) into a; links
+ * of an unknown kind are skipped. 0, or -1 (out of memory). */
+static int add_links(struct article *a, json_t *ls)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(ls, i, v) {
+        const char *k = get_str(v, "k");
+        int kind = k ? docrec_link_kind(k) : -1;
+        if (kind >= 0 && article_add_link(a, (enum link_kind)kind, get_str(v, "t"), get_str(v, "g"), NULL) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The body's value in the record's text js[0..*jl): the encoder writes it
  * last, as ,"body":"..."}. It is read with head_string (most of a record,
  * and jansson's lexer is many times slower over it) and cut off js, which
@@ -396,7 +416,7 @@ int docrec_decode(const char *data, size_t len, int with_body, struct article **
     if (len < 2 || (data[0] != 'z' && data[0] != 'd'))
         return -1;
     size_t jl = 0;
-    char *js = inflate_all(data + 1, len - 1, with_body ? NULL : ",\"body\":", 1024, &jl);
+    char *js = inflate_all(data + 1, len - 1, with_body ? NULL : BODY_KEY, 1024, &jl);
     if (!js)
         return -1;
     char *body = with_body ? take_body(js, &jl) : NULL;
@@ -430,12 +450,7 @@ int docrec_decode(const char *data, size_t len, int with_body, struct article **
         json_array_foreach(json_object_get(o, "headings"), i, v)
             if (json_is_string(v))
                 bad |= article_add_heading(a, json_string_value(v)) != 0;
-        json_array_foreach(json_object_get(o, "links"), i, v) {
-            const char *k = get_str(v, "k");
-            int kind = k ? docrec_link_kind(k) : -1;
-            if (kind >= 0)
-                bad |= article_add_link(a, (enum link_kind)kind, get_str(v, "t"), get_str(v, "g"), NULL) != 0;
-        }
+        bad |= add_links(a, json_object_get(o, "links")) != 0;
         if (!a->id)
             bad = 1;
     }
@@ -586,17 +601,9 @@ static int links_parse(const char *js, size_t n, struct article *a)
         return -1; /* the encoder always writes the key */
     const char *arr = hit + sizeof key - 1;
     json_t *ls = json_loadb(arr, (size_t)(js + n - 1 - arr), 0, NULL);
-    int bad = !json_is_array(ls);
-    size_t i;
-    json_t *v;
-    json_array_foreach(ls, i, v) {
-        const char *k = get_str(v, "k");
-        int kind = k ? docrec_link_kind(k) : -1;
-        if (kind >= 0 && !bad)
-            bad |= article_add_link(a, (enum link_kind)kind, get_str(v, "t"), get_str(v, "g"), NULL) != 0;
-    }
+    int rc = json_is_array(ls) ? add_links(a, ls) : -1;
     json_decref(ls);
-    return bad ? -1 : 0;
+    return rc;
 }
 
 /* What the decoders without jansson over the whole head read. */
@@ -617,7 +624,7 @@ static int decode_fast(const char *data, size_t len, enum fast_part part, struct
     int with_body = part == FAST_HIT_BODY;
     /* Inflation stops past what is read: the short fields end at the
      * headings' key, the links at the body's. */
-    const char *stop = with_body ? NULL : part == FAST_LINKS ? ",\"body\":" : ",\"headings\":";
+    const char *stop = with_body ? NULL : part == FAST_LINKS ? BODY_KEY : HEADINGS_KEY;
     size_t jl = 0;
     char *js = inflate_all(data + 1, len - 1, stop, part == FAST_LINKS ? 1024 : 256, &jl);
     if (!js)
