@@ -80,6 +80,7 @@ struct config {
         double question_weight; /* words of question openers ("what is", "how to"); 0 = drop */
         int prf_docs;         /* pseudo-relevance feedback: top docs (0 = off) */
         int prf_terms;        /* expansion terms */
+        int prf_window;       /* the first matches the expansion re-ranks */
         double prf_weight;    /* weight of the expansion against the query */
         int prf_min_words;    /* only queries with at least this many words */
         bool spelling;        /* offer did_you_mean */

@@ -70,7 +70,20 @@ struct xap_mset {
     Xapian::MSet m;
     bool remote = false;
     bool fetched = false; /* documents requested in one batch already */
+    /* After xap_mset_rescore: the page, as indexes into m with their new
+     * weights and percentages; the page's first rank. */
+    bool rescored = false;
+    std::vector<Xapian::doccount> view;
+    std::vector<double> vw;
+    std::vector<int> vpct;
+    Xapian::doccount first = 0;
 };
+
+/* m's item i: its index in the Xapian MSet. */
+static Xapian::doccount item_at(const xap_mset *m, size_t i)
+{
+    return m->rescored ? m->view[i] : static_cast<Xapian::doccount>(i);
+}
 
 struct xap_eset {
     /* Copied out of Xapian::ESet so xap_eset_item can hand out stable
@@ -1529,6 +1542,137 @@ xap_status xap_enquire_mset(xap_enquire *e, uint32_t offset, uint32_t limit, uin
 
 } // extern "C"
 
+/* The documents of a sorted docid list as a posting source without
+ * weight: OP_FILTER with it restricts a query to them without reading a
+ * posting list (one local database: docids are that database's). */
+class DocidSource : public Xapian::PostingSource {
+    std::vector<Xapian::docid> ids;
+    size_t pos = 0;
+    bool started = false;
+
+  public:
+    explicit DocidSource(const std::vector<Xapian::docid> &v) : ids(v) {}
+    Xapian::doccount get_termfreq_min() const override { return static_cast<Xapian::doccount>(ids.size()); }
+    Xapian::doccount get_termfreq_est() const override { return static_cast<Xapian::doccount>(ids.size()); }
+    Xapian::doccount get_termfreq_max() const override { return static_cast<Xapian::doccount>(ids.size()); }
+    void next(double) override
+    {
+        if (started)
+            pos++;
+        started = true;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        started = true;
+        pos = static_cast<size_t>(std::lower_bound(ids.begin() + static_cast<std::ptrdiff_t>(pos), ids.end(), did) -
+                                  ids.begin());
+    }
+    bool at_end() const override { return started && pos >= ids.size(); }
+    Xapian::docid get_docid() const override { return ids[pos]; }
+    void init(const Xapian::Database &) override
+    {
+        pos = 0;
+        started = false;
+    }
+    PostingSource *clone() const override { return new DocidSource(ids); }
+    std::string name() const override { return "medsearch::DocidSource"; }
+};
+
+extern "C" {
+
+xap_status xap_mset_rescore(xap_enquire *e, xap_mset *m, const xap_query *boost, uint32_t window, uint32_t offset,
+                            uint32_t limit, xap_key_term key_term)
+{
+    if (!e)
+        return NULL_ARG(__func__, "e");
+    if (!m)
+        return NULL_ARG(__func__, "m");
+    if (m->rescored)
+        return fail(XAP_ERR_INVALID, __func__, "already rescored");
+    try {
+        const Xapian::MSet &ms = m->m;
+        const Xapian::doccount all = ms.size(), n = window < all ? window : all;
+        std::vector<double> w(n);
+        std::vector<std::string> keys(n);
+        std::vector<Xapian::docid> ids(n);
+        for (Xapian::doccount i = 0; i < n; i++) {
+            Xapian::MSetIterator it = ms[i];
+            ids[i] = *it;
+            w[i] = it.get_weight();
+            keys[i] = it.get_sort_key();
+        }
+        if (boost && n > 0) {
+            Xapian::Query only;
+            if (!e->remote && e->db.size() == 1) {
+                std::vector<Xapian::docid> sorted(ids);
+                std::sort(sorted.begin(), sorted.end());
+                only = Xapian::Query((new DocidSource(sorted))->release());
+            } else {
+                /* Shards number documents by interleaving, and a remote
+                 * one runs no code of ours: the documents' id terms. */
+                if (!key_term)
+                    return fail(XAP_ERR_INVALID, __func__, "several databases need key_term");
+                std::vector<std::string> terms;
+                char buf[256];
+                for (Xapian::doccount i = 0; i < n; i++) {
+                    size_t tl = key_term(keys[i].data(), keys[i].size(), buf, sizeof buf);
+                    if (tl > 0 && tl < sizeof buf)
+                        terms.emplace_back(buf, tl);
+                }
+                t_work.postlists += terms.size();
+                only = Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+            }
+            e->enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, boost->q, only));
+            t_work.passes++;
+            Xapian::MSet b = e->enq.get_mset(0, n);
+            std::unordered_map<Xapian::docid, double> bw;
+            bw.reserve(b.size());
+            for (Xapian::MSetIterator it = b.begin(); it != b.end(); ++it)
+                bw.emplace(*it, it.get_weight());
+            for (Xapian::doccount i = 0; i < n; i++) {
+                auto f = bw.find(ids[i]);
+                if (f != bw.end())
+                    w[i] += f->second;
+            }
+        }
+        /* The match's order: weight, then the sort key, then docid. The
+         * items after the window follow it as they are: they weighed no
+         * more than its last before any boost. */
+        std::vector<Xapian::doccount> order(all);
+        for (Xapian::doccount i = 0; i < all; i++)
+            order[i] = i;
+        std::stable_sort(order.begin(), order.begin() + n, [&](Xapian::doccount a, Xapian::doccount b) {
+            if (w[a] != w[b])
+                return w[a] > w[b];
+            if (keys[a] != keys[b])
+                return keys[a] < keys[b];
+            return ids[a] < ids[b];
+        });
+        m->view.clear();
+        m->vw.clear();
+        m->vpct.clear();
+        /* Percentages scaled as the match scales them: the best item keeps
+         * the match's best percentage. */
+        double top_old = n ? ms[0].get_weight() : 0, top_new = n ? w[order[0]] : 0;
+        int top_pct = n ? ms[0].get_percent() : 0;
+        for (Xapian::doccount k = offset; k < all && k - offset < limit; k++) {
+            Xapian::doccount i = order[k];
+            double wi = i < n ? w[i] : ms[i].get_weight();
+            m->view.push_back(i);
+            m->vw.push_back(wi);
+            int pct = top_new > 0 && top_old > 0 ? static_cast<int>(top_pct * wi / top_new + 0.5) : 0;
+            m->vpct.push_back(pct > 100 ? 100 : pct < 1 && wi > 0 ? 1 : pct);
+        }
+        m->first = offset;
+        m->rescored = true;
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+} // extern "C"
+
 /* Exact termfreqs of terms (sorted, unique) in db. A local db answers each
  * directly; over remote shards one match's statistics exchange carries
  * them all (see termlist_batched). */
@@ -1718,7 +1862,7 @@ xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, 
 
 size_t xap_mset_size(const xap_mset *m)
 {
-    return m ? m->m.size() : 0;
+    return !m ? 0 : m->rescored ? m->view.size() : m->m.size();
 }
 
 uint32_t xap_mset_estimated(const xap_mset *m)
@@ -1750,17 +1894,17 @@ xap_status xap_mset_item(const xap_mset *m, size_t i, uint32_t *docid, uint32_t 
     if (!m)
         return NULL_ARG(__func__, "m");
     try {
-        if (i >= m->m.size())
+        if (i >= xap_mset_size(m))
             return fail(XAP_ERR_INVALID, __func__, "item index out of range");
-        Xapian::MSetIterator it = m->m[static_cast<Xapian::doccount>(i)];
+        Xapian::MSetIterator it = m->m[item_at(m, i)];
         if (docid)
             *docid = *it;
         if (rank)
-            *rank = it.get_rank();
+            *rank = m->rescored ? m->first + static_cast<Xapian::doccount>(i) : it.get_rank();
         if (weight)
-            *weight = it.get_weight();
+            *weight = m->rescored ? m->vw[i] : it.get_weight();
         if (percent)
-            *percent = it.get_percent();
+            *percent = m->rescored ? m->vpct[i] : it.get_percent();
         return XAP_OK;
     } catch (...) {
         return map_exception(__func__);
@@ -1776,9 +1920,9 @@ xap_status xap_mset_sort_key(const xap_mset *m, size_t i, char **out, size_t *le
     if (!m)
         return NULL_ARG(__func__, "m");
     try {
-        if (i >= m->m.size())
+        if (i >= xap_mset_size(m))
             return fail(XAP_ERR_INVALID, __func__, "item index out of range");
-        std::string k = m->m[static_cast<Xapian::doccount>(i)].get_sort_key();
+        std::string k = m->m[item_at(m, i)].get_sort_key();
         char *p = static_cast<char *>(malloc(k.size() + 1));
         if (!p)
             return fail(XAP_ERR_NOMEM, __func__, "out of memory");
@@ -1802,16 +1946,21 @@ xap_status xap_mset_doc(const xap_mset *m, size_t i, xap_doc **out)
     xap_doc *d = NULL;
     try {
         t_work.docs++;
-        if (i >= m->m.size())
+        if (i >= xap_mset_size(m))
             return fail(XAP_ERR_INVALID, __func__, "item index out of range");
         if (m->remote && !m->fetched) {
             /* Ask every shard for all the page's documents at once, then
              * read the answers: one exchange instead of one per hit. */
-            const_cast<xap_mset *>(m)->m.fetch();
-            const_cast<xap_mset *>(m)->fetched = true;
+            xap_mset *mm = const_cast<xap_mset *>(m);
+            if (m->rescored)
+                for (Xapian::doccount k : m->view)
+                    mm->m.fetch(mm->m[k]);
+            else
+                mm->m.fetch();
+            mm->fetched = true;
         }
         d = new xap_doc;
-        d->doc = m->m[static_cast<Xapian::doccount>(i)].get_document();
+        d->doc = m->m[item_at(m, i)].get_document();
         *out = d;
         return XAP_OK;
     } catch (...) {

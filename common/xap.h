@@ -296,6 +296,23 @@ typedef int (*xap_term_decider)(const char *term, size_t len, void *ud);
 xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, size_t n_rset,
                             xap_term_decider decider, void *ud, xap_eset **out /* OUT */);
 
+/* Re-rank a match's window (PRF: the expansion re-ranks the first
+ * matches, as Lucene's rescorer does): each of m's first `window` items
+ * gets its weight under boost added, in e's weighting scheme (0 where
+ * boost does not match it); they are put in the new order (weight, then
+ * sort key, then docid, as the match orders), the items after the window
+ * follow as they were, and m becomes the page [offset, offset+limit) of
+ * that order. Within the window, weights and order are those of
+ * AND_MAYBE(query, boost); m holds at least offset+limit items when that
+ * many match. boost is matched
+ * against m's documents only: on one local database through their docids,
+ * otherwise through their id terms, which key_term writes from a sort key
+ * into buf (returns the length; 0 to skip). Leaves e's query changed.
+ * percent is scaled so that the best item keeps the match's best. */
+typedef size_t (*xap_key_term)(const char *key, size_t len, char *buf, size_t cap);
+xap_status xap_mset_rescore(xap_enquire *e, xap_mset *m, const xap_query *boost, uint32_t window, uint32_t offset,
+                            uint32_t limit, xap_key_term key_term);
+
 size_t xap_mset_size(const xap_mset *m);
 /* Estimated total matches, and bounds. */
 uint32_t xap_mset_estimated(const xap_mset *m);

@@ -36,6 +36,7 @@ void rank_opts_from_config(struct rank_opts *o, const struct config *cfg)
     o->question_weight = cfg->ranking.question_weight;
     o->prf_docs = (unsigned)cfg->ranking.prf_docs;
     o->prf_terms = (unsigned)cfg->ranking.prf_terms;
+    o->prf_window = (unsigned)cfg->ranking.prf_window;
     o->prf_weight = cfg->ranking.prf_weight;
     o->prf_min_words = (unsigned)cfg->ranking.prf_min_words;
     o->max_wildcard = (unsigned)cfg->searchd.max_wildcard;

@@ -52,9 +52,10 @@ struct rank_opts {
     unsigned max_wildcard;   /* wildcard expansion cap */
     unsigned near_window;    /* proximity window in words */
     /* Pseudo-relevance feedback: the prf_terms best terms of the expand
-     * set of the top prf_docs results re-rank the matches with weight
-     * prf_weight; only for queries of at least prf_min_words ranked words. */
-    unsigned prf_docs, prf_terms, prf_min_words;
+     * set of the top prf_docs results re-rank the first prf_window
+     * matches with weight prf_weight; only for queries of at least
+     * prf_min_words ranked words. */
+    unsigned prf_docs, prf_terms, prf_min_words, prf_window;
     double prf_weight;
 };
 

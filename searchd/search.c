@@ -309,6 +309,14 @@ static xap_status expand(struct run *r, xap_enquire *e, const uint32_t *rset, si
     return xap_enquire_eset(e, max, rset, n, expand_decider, &d, es);
 }
 
+/* A sort key's id term (xap_mset_rescore over several databases). */
+static size_t id_term(const char *key, size_t len, char *buf, size_t cap)
+{
+    if (cap < SCHEMA_MAX_TERM + 1 || len == 0)
+        return 0;
+    return schema_term(buf, PFX_ID, key, len); /* schema_id_term's term */
+}
+
 static int mark_add(const char *s, size_t len, void *ud)
 {
     struct snippet_query *sq = ud;
@@ -390,13 +398,20 @@ static xap_status run_search(xap_db *db, void *ud)
     uint32_t want = r->offset + r->limit;
     int fill = 0;
     if (plan_prf(p)) {
-        /* Pass 1: the top prf_docs articles are the relevant set of the
-         * expand set; its best stems re-rank the matches (rank_feedback).
-         * It looks as deep as the page: when fewer articles match, all of
-         * them are known, and articles holding only the expansion terms
-         * may fill the page after them ("expanded", not in total). */
-        uint32_t deep = want > p->opts.prf_docs && want <= FILL_MAX ? want : p->opts.prf_docs;
-        st = xap_enquire_mset(e, 0, deep, 0, NULL, 0, &m1);
+        /* Pass 1 is the final match: it counts the matches (and feeds the
+         * facet spies). Its top prf_docs articles are the relevant set of
+         * the expand set, whose best stems re-rank its first prf_window
+         * matches (rank_feedback's AND_MAYBE weights, computed for those
+         * articles alone: xap_mset_rescore) instead of a second match of
+         * the whole query. When fewer articles match than the page wants,
+         * all are known, and articles holding only the expansion terms may
+         * fill the page after them ("expanded", not in total): a second
+         * pass of AND_MAYBE(query, expansion) OR expansion. */
+        uint32_t window = p->opts.prf_window;
+        uint32_t deep = want > window ? want : window;
+        if (deep < p->opts.prf_docs)
+            deep = p->opts.prf_docs;
+        st = final_pass(r, db, e, 0, deep, want > r->track_total ? want : r->track_total, &m1);
         n_real = st == XAP_OK ? xap_mset_size(m1) : 0;
         /* Never with filters or facets: counts and a clicked facet agree. */
         fill = st == XAP_OK && n_real < want && want <= FILL_MAX && !p->structured && !r->category && !r->lang &&
@@ -406,31 +421,28 @@ static xap_status run_search(xap_db *db, void *ud)
             n_rset = sizeof rset / sizeof rset[0];
         for (size_t i = 0; i < n_rset && st == XAP_OK; i++)
             st = xap_mset_item(m1, i, &rset[i], NULL, NULL, NULL);
-        if (st == XAP_OK && n_real == 0 && !(budget > 0 && now_s() - t0 >= budget)) {
-            /* Nothing matches (PRF only re-ranks): no final pass. */
-            r->total_exact = 1;
-            goto words;
-        }
         xap_query *exp = NULL;
-        if (st == XAP_OK)
+        if (st == XAP_OK && n_real > 0)
             st = expand(r, e, rset, n_rset, &es);
         if (st == XAP_OK && es)
             st = rank_expansion(p, es, &exp);
         fill = fill && exp;
-        if (st == XAP_OK)
+        if (st == XAP_OK && fill) {
+            /* every real match is among the first want + n_real */
             st = rank_feedback(p, exp, fill, &q);
+            if (st == XAP_OK)
+                st = xap_enquire_set_query(e, q);
+            if (st == XAP_OK)
+                st = final_pass(r, db, e, 0, want + (uint32_t)n_real, 0, &m);
+        } else if (st == XAP_OK) {
+            st = xap_mset_rescore(e, m1, exp, window, r->offset, r->limit, id_term);
+            m = m1;
+            m1 = NULL;
+        }
         xap_query_free(exp);
-        if (st == XAP_OK)
-            st = xap_enquire_set_query(e, q);
-        if (st != XAP_OK)
-            goto done;
-    }
-    /* The final pass. With fill, every real match is among the first
-     * want + n_real. */
-    if (fill)
-        st = final_pass(r, db, e, 0, want + (uint32_t)n_real, 0, &m);
-    else
+    } else {
         st = final_pass(r, db, e, r->offset, r->limit, want > r->track_total ? want : r->track_total, &m);
+    }
     if (st != XAP_OK)
         goto done;
     /* Xapian does not say that it stopped early; the clock does. */
@@ -498,7 +510,6 @@ static xap_status run_search(xap_db *db, void *ud)
     }
     if (st != XAP_OK)
         goto done;
-words:
     if ((r->want_dym || (r->correct && r->total == 0)) && cfg->ranking.spelling) {
         spell_init(cfg->ranking.dictionaries, r->tk, r->stem);
         st = spell_suggest(db, r->stem, p->text, p->len, p->q, &r->dym);

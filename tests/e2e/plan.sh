@@ -202,6 +202,60 @@ for qq in "the" "heart attack" "sleep"; do
     ok $? "'$qq': the same order over a 2-shard --db A,B"
 done
 
+# ---- feedback re-ranks a window ---------------------------------------------------
+# PRF's terms re-rank the first prf_window matches, each with the weight
+# the AND_MAYBE(query, expansion) match gives it; the matches after the
+# window keep the plain order and weights. "sleep": 13 matches (limit 10:
+# no expanded hits may fill the page), feedback
+# on, and it swaps the first two.
+hits() { jv "$(get "$S" "/search?q=$(enc "$1")&fields=id,score$2")" "' '.join('%s=%.6f' % (h['id'], h['score']) for h in d['hits'])"; }
+printf '[ranking]\nprf_window = 3\n' > "$T/w3.conf"
+printf '[ranking]\nprf_docs = 0\n' > "$T/noprf.conf"
+shards=$(hits sleep "&limit=10") # the 2-shard searchd above
+stop_searchd
+start_searchd "$T/db" "$S" "${user[@]}" --config "$T/w3.conf"
+w3=$(hits sleep "&limit=10")
+w3page=$(hits sleep "&limit=3&offset=2")
+stop_searchd
+start_searchd "$T/db" "$S" "${user[@]}" --config "$T/noprf.conf"
+plain=$(hits sleep "&limit=10")
+stop_searchd
+start_searchd "$T/db" "$S" "${user[@]}"
+full=$(hits sleep "&limit=10")
+diag "sleep, no feedback: ${plain:0:200}"
+diag "sleep, window 3:    ${w3:0:200}"
+diag "sleep, window 100:  ${full:0:200}"
+check() { python3 - "$plain" "$w3" "$full" "$w3page" "$shards" "$1" <<'PY'
+import sys
+plain, w3, full, page, shards = ([tuple(x.split("=")) for x in a.split()] for a in sys.argv[1:6])
+what = sys.argv[6]
+fullw = dict(full)
+if what == "moved":
+    ok = len(plain) == len(full) == 10 and [i for i, _ in plain[:3]] != [i for i, _ in full[:3]]
+elif what == "window":
+    ok = (sorted(i for i, _ in w3[:3]) == sorted(i for i, _ in plain[:3])
+          and all(fullw[i] == w for i, w in w3[:3])
+          and [float(w) for _, w in w3[:3]] == sorted((float(w) for _, w in w3[:3]), reverse=True))
+elif what == "after":
+    ok = len(w3) == len(plain) and w3[3:] == plain[3:]
+elif what == "page":
+    ok = page == w3[2:5]
+elif what == "shards":
+    ok = shards == full
+sys.exit(0 if ok else 1)
+PY
+}
+check moved
+ok $? "feedback changes the first three of 'sleep' (or this section shows nothing)"
+check window
+ok $? "a window of 3: its articles re-ranked, each with the weight of the AND_MAYBE match"
+check after
+ok $? "a window of 3: the matches after it keep the plain order and scores"
+check page
+ok $? "a window of 3: offset 2, limit 3 is that list's slice"
+check shards
+ok $? "over 2 shards (the window's articles found by their id terms) the same hits and scores as one index"
+
 # ---- the client -------------------------------------------------------------------
 printf 'q1\theart attack\nq2\tinsomina\n' > "$T/q.tsv"
 "$BIN/search" --socket "$S" --run "$T/q.tsv" --k 5 --latency "$T/lat.tsv" > "$T/run.trec" &&

@@ -1726,6 +1726,184 @@ static void test_spy(void **state)
     xap_db_close(db);
 }
 
+/* ---- PRF's re-ranking window (xap_mset_rescore) ---------------------------- */
+
+static const struct art extra[] = {
+    { "b1", "heart failure chest", "cardio", 2024 },
+    { "b2", "skin rash after surgery", "skin", 2025 },
+};
+
+/* The sort key (SLOT_YEAR) of an article of corpus or extra as its id term. */
+static size_t year_term(const char *key, size_t len, char *buf, size_t cap)
+{
+    int year = (int)xap_sortable_unserialise(key, len);
+    for (size_t i = 0; i < NCORPUS; i++)
+        if (corpus[i].year == year)
+            return (size_t)snprintf(buf, cap, "Q%s", corpus[i].id);
+    for (size_t i = 0; i < 2; i++)
+        if (extra[i].year == year)
+            return (size_t)snprintf(buf, cap, "Q%s", extra[i].id);
+    return 0;
+}
+
+struct hitlist {
+    size_t n;
+    uint32_t id[16], rank[16];
+    double w[16];
+};
+
+static void hits_of(xap_mset *m, struct hitlist *h)
+{
+    h->n = xap_mset_size(m);
+    assert_true(h->n <= 16);
+    for (size_t i = 0; i < h->n; i++) {
+        int pct;
+        OK(xap_mset_item(m, i, &h->id[i], &h->rank[i], &h->w[i], &pct));
+        assert_true(pct >= 1 && pct <= 100);
+    }
+}
+
+static xap_query *rescore_query(void) { return C2(XAP_OP_OR, C2(XAP_OP_OR, T("heart"), T("chest"), 0), T("pain"), 0); }
+
+static xap_query *rescore_boost(void)
+{
+    xap_query *b = C2(XAP_OP_OR, T("attack"), T("surgery"), 0), *s;
+    OK(xap_query_scale(b, 0.7, &s));
+    xap_query_free(b);
+    return s;
+}
+
+/* The match of q (window items, offset 0) rescored with boost; the page
+ * [offset, offset+limit) of it. */
+static void rescored(xap_db *db, uint32_t window, uint32_t offset, uint32_t limit, struct hitlist *h)
+{
+    xap_enquire *e;
+    xap_mset *m;
+    xap_query *q = rescore_query(), *b = rescore_boost();
+    OK(xap_enquire_new(db, &e));
+    OK(xap_enquire_set_query(e, q));
+    OK(xap_enquire_set_sort_by_relevance_then_value(e, SLOT_YEAR, 0));
+    OK(xap_enquire_mset(e, 0, 100, 100, NULL, 0, &m));
+    OK(xap_mset_rescore(e, m, b, window, offset, limit, year_term));
+    hits_of(m, h);
+    /* once only */
+    assert_int_equal(xap_mset_rescore(e, m, b, window, offset, limit, year_term), XAP_ERR_INVALID);
+    xap_mset_free(m);
+    xap_query_free(q);
+    xap_query_free(b);
+    xap_enquire_free(e);
+}
+
+/* The reference: the match of AND_MAYBE(q, boost), or of q alone. */
+static void matched(xap_db *db, int with_boost, struct hitlist *h)
+{
+    xap_enquire *e;
+    xap_mset *m;
+    xap_query *q = rescore_query();
+    if (with_boost)
+        q = C2(XAP_OP_AND_MAYBE, q, rescore_boost(), 0);
+    OK(xap_enquire_new(db, &e));
+    OK(xap_enquire_set_query(e, q));
+    OK(xap_enquire_set_sort_by_relevance_then_value(e, SLOT_YEAR, 0));
+    OK(xap_enquire_mset(e, 0, 100, 100, NULL, 0, &m));
+    hits_of(m, h);
+    xap_mset_free(m);
+    xap_query_free(q);
+    xap_enquire_free(e);
+}
+
+static void same_hits(const struct hitlist *a, const struct hitlist *b, size_t from, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(a->id[i], b->id[from + i]);
+        assert_true(a->w[i] > b->w[from + i] - 1e-9 && a->w[i] < b->w[from + i] + 1e-9);
+    }
+}
+
+static void test_mset_rescore(void **state)
+{
+    struct fx *f = *state;
+    xap_db *db = open_corpus(f);
+    struct hitlist ref, plain, h;
+    matched(db, 1, &ref);
+    matched(db, 0, &plain);
+    assert_int_equal(ref.n, 5); /* every article with heart, chest or pain */
+    assert_int_equal(plain.n, 5);
+    /* the boost changes the order, or the test shows nothing */
+    int moved = 0;
+    for (size_t i = 0; i < ref.n; i++)
+        moved |= ref.id[i] != plain.id[i];
+    assert_true(moved);
+
+    /* A window holding every match: the AND_MAYBE match itself, pages too. */
+    rescored(db, 100, 0, 10, &h);
+    assert_int_equal(h.n, 5);
+    same_hits(&h, &ref, 0, 5);
+    for (size_t i = 0; i < h.n; i++)
+        assert_int_equal(h.rank[i], i);
+    rescored(db, 100, 2, 2, &h);
+    assert_int_equal(h.n, 2);
+    same_hits(&h, &ref, 2, 2);
+    assert_int_equal(h.rank[0], 2);
+    assert_int_equal(h.rank[1], 3);
+    rescored(db, 100, 4, 10, &h);
+    assert_int_equal(h.n, 1);
+    rescored(db, 100, 9, 10, &h);
+    assert_int_equal(h.n, 0);
+
+    /* A window of 2: its two articles re-ranked by the boost, the rest
+     * after them in the plain order with the plain weights. */
+    rescored(db, 2, 0, 10, &h);
+    assert_int_equal(h.n, 5);
+    int a = h.id[0] == plain.id[0] ? 0 : 1;
+    assert_true((h.id[0] == plain.id[0] && h.id[1] == plain.id[1]) ||
+                (h.id[0] == plain.id[1] && h.id[1] == plain.id[0]));
+    assert_true(h.w[0] >= h.w[1]);
+    assert_true(h.w[a] >= plain.w[0] - 1e-9);
+    for (size_t i = 2; i < 5; i++) {
+        assert_int_equal(h.id[i], plain.id[i]);
+        assert_true(h.w[i] == plain.w[i]);
+        assert_int_equal(h.rank[i], i);
+    }
+    /* none of the window's weights fell below what follows it */
+    assert_true(h.w[1] >= h.w[2]);
+    /* no boost: the plain match's page */
+    {
+        xap_enquire *e;
+        xap_mset *m;
+        xap_query *q = rescore_query();
+        OK(xap_enquire_new(db, &e));
+        OK(xap_enquire_set_query(e, q));
+        OK(xap_enquire_set_sort_by_relevance_then_value(e, SLOT_YEAR, 0));
+        OK(xap_enquire_mset(e, 0, 100, 100, NULL, 0, &m));
+        OK(xap_mset_rescore(e, m, NULL, 100, 1, 3, NULL));
+        hits_of(m, &h);
+        assert_int_equal(h.n, 3);
+        same_hits(&h, &plain, 1, 3);
+        xap_mset_free(m);
+        xap_query_free(q);
+        xap_enquire_free(e);
+    }
+    xap_db_close(db);
+
+    /* Two databases (docids interleaved): the id-term route gives the
+     * AND_MAYBE match of the same two databases. */
+    char p2[200];
+    snprintf(p2, sizeof p2, "%s/db2", f->dir);
+    OK(xap_db_open(p2, XAP_DB_CREATE_OR_OVERWRITE, &db));
+    add_art(db, &extra[0], NULL);
+    add_art(db, &extra[1], NULL);
+    xap_db_close(db);
+    const char *paths[2] = { f->path, p2 };
+    OK(xap_db_open_many(paths, 2, &db));
+    matched(db, 1, &ref);
+    assert_int_equal(ref.n, 6); /* b2 matches only the boost */
+    rescored(db, 100, 0, 10, &h);
+    assert_int_equal(h.n, 6);
+    same_hits(&h, &ref, 0, 6);
+    xap_db_close(db);
+}
+
 int main(void)
 {
 #define T_(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1743,6 +1921,7 @@ int main(void)
         T_(test_query_wildcard),
         T_(test_query_scale),
         T_(test_mset_paging),
+        T_(test_mset_rescore),
         T_(test_bm25_timelimit),
         T_(test_eset),
         T_(test_spelling),
