@@ -72,6 +72,13 @@ size_t schema_id_term(char *buf, const char *id)
     return schema_term(buf, PFX_ID, id, strlen(id));
 }
 
+size_t schema_key_id_term(const char *key, size_t len, char *buf, size_t cap)
+{
+    if (cap < SCHEMA_MAX_TERM + 1 || len == 0)
+        return 0;
+    return schema_term(buf, PFX_ID, key, len);
+}
+
 size_t schema_titlekey_tokens(char *buf, const void *tokv, size_t n)
 {
     const struct tok_token *toks = tokv;

@@ -114,6 +114,10 @@ uint64_t schema_hash(const void *data, size_t len, uint64_t seed);
 size_t schema_term(char *buf, const char *prefix, const char *s, size_t len);
 /* The unique id term of an article id. */
 size_t schema_id_term(char *buf, const char *id);
+/* The same term of an id given with its length (a VAL_ID value: a
+ * match's sort key), in the shape of xap_key_term; 0 when cap is less
+ * than SCHEMA_MAX_TERM + 1. */
+size_t schema_key_id_term(const char *key, size_t len, char *buf, size_t cap);
 /* The XT term of a title (folded words joined by one space, hashed). tk is a
  * struct tokenizer * (void * to keep this header light). */
 size_t schema_titlekey_term(char *buf, void *tk, const char *title);

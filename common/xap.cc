@@ -1581,7 +1581,7 @@ class DocidSource : public Xapian::PostingSource {
 extern "C" {
 
 xap_status xap_mset_rescore(xap_enquire *e, xap_mset *m, const xap_query *boost, uint32_t window, uint32_t offset,
-                            uint32_t limit, xap_key_term key_term)
+                            uint32_t limit, unsigned id_slot, xap_key_term key_term)
 {
     if (!e)
         return NULL_ARG(__func__, "e");
@@ -1614,8 +1614,18 @@ xap_status xap_mset_rescore(xap_enquire *e, xap_mset *m, const xap_query *boost,
                     return fail(XAP_ERR_INVALID, __func__, "several databases need key_term");
                 std::vector<std::string> terms;
                 char buf[256];
+                bool fetched = false;
                 for (Xapian::doccount i = 0; i < n; i++) {
-                    size_t tl = key_term(keys[i].data(), keys[i].size(), buf, sizeof buf);
+                    std::string id = keys[i];
+                    if (id.empty()) { /* the match sorted by relevance only */
+                        if (e->remote && !fetched) { /* the window's documents in one exchange */
+                            m->m.fetch();
+                            fetched = true;
+                        }
+                        t_work.docs++;
+                        id = m->m[i].get_document().get_value(static_cast<Xapian::valueno>(id_slot));
+                    }
+                    size_t tl = key_term(id.data(), id.size(), buf, sizeof buf);
                     if (tl > 0 && tl < sizeof buf)
                         terms.emplace_back(buf, tl);
                 }

@@ -345,21 +345,34 @@ static xap_status add_terms(const struct related_term *terms, size_t n, double t
     return l->st;
 }
 
+/* The similarity query in two parts: what makes a candidate, and the
+ * terms that only add weight to one (AND_MAYBE; similar). */
+struct simq {
+    xap_query *match, *boost;
+};
+
+static void simq_free(struct simq *q)
+{
+    xap_query_free(q->match);
+    xap_query_free(q->boost);
+    q->match = q->boost = NULL;
+}
+
 /* The similarity query: l's title evidence and the body terms, each
- * weighted, summed. Only the best match_terms terms make a candidate: the
- * weaker ones (often the commoner: the longer posting lists) only add to
- * the score of articles that match otherwise (AND_MAYBE: the same sum).
- * An article that shares nothing but the seed's weaker stems never came
- * near the top (bench/related-eval.sh: the same lists with 7 of 25), and
- * their posting lists are skipped through instead of read whole. The
- * best terms alone must make at least the window of candidates (one of
- * them in `window` articles, by the terms' own tf); where they may not (a
- * small site), every term makes candidates. l is emptied; *out is NULL when there is nothing to match. */
+ * weighted, summed. Only the best match_terms terms make a candidate
+ * (out->match): the weaker ones (often the commoner: the longer posting
+ * lists) only add to the score of the first candidates (out->boost,
+ * similar). An article that shares nothing but the seed's weaker stems
+ * never came near the top (bench/related-eval.sh: the same lists with 7
+ * of 25). The best terms alone must make at least the window of
+ * candidates (one of them in `window` articles, by the terms' own tf);
+ * where they may not (a small site), every term makes candidates. l is
+ * emptied; out->match is NULL when there is nothing to match. */
 static xap_status similarity_query(struct qlist *l, const struct related_term *terms, size_t n,
                                    const struct seed *seed, const struct rel_opts *o, uint32_t window,
-                                   xap_query **out)
+                                   struct simq *out)
 {
-    *out = NULL;
+    out->match = out->boost = NULL;
     double top = 0;
     for (size_t i = 0; i < n; i++)
         if (terms[i].weight > top)
@@ -372,19 +385,15 @@ static xap_status similarity_query(struct qlist *l, const struct related_term *t
     if (most < window)
         k = n;
     struct qlist boost = { 0 };
-    xap_query *sub[2] = { NULL, NULL };
     xap_status st = add_terms(terms, k, top, seed, o, l);
     if (st == XAP_OK)
         st = add_terms(terms + k, n - k, top, seed, o, &boost);
     if (st == XAP_OK && l->n > 0)
-        st = xap_query_combine(XAP_OP_OR, l->q, l->n, 0, &sub[0]);
-    if (st == XAP_OK && sub[0] && boost.n > 0 &&
-        (st = xap_query_combine(XAP_OP_OR, boost.q, boost.n, 0, &sub[1])) == XAP_OK)
-        st = xap_query_combine(XAP_OP_AND_MAYBE, sub, 2, 0, out);
-    else if (st == XAP_OK)
-        *out = sub[0], sub[0] = NULL;
-    xap_query_free(sub[0]);
-    xap_query_free(sub[1]);
+        st = xap_query_combine(XAP_OP_OR, l->q, l->n, 0, &out->match);
+    if (st == XAP_OK && out->match && boost.n > 0)
+        st = xap_query_combine(XAP_OP_OR, boost.q, boost.n, 0, &out->boost);
+    if (st != XAP_OK)
+        simq_free(out);
     qlist_free(&boost);
     qlist_free(l);
     return st;
@@ -534,8 +543,20 @@ static int in_list(const uint32_t *ids, size_t n, uint32_t id)
 }
 
 /* Run the similarity query: candidates with their weights. exclude: the
- * seeds (never candidates). */
-static xap_status similar(xap_db *db, const xap_query *q, const struct rel_opts *o, const uint32_t *exclude,
+ * seeds (never candidates). The boost terms re-rank the match part's
+ * first REL_WINDOW (or want + n_exclude, if more) candidates
+ * (xap_mset_rescore) rather than joining the match: an article that only
+ * the weaker terms would lift from deeper rarely belongs near the top,
+ * and the match skips their posting lists. Measured against joining
+ * (bench/related-eval.sh; related-block-eval.py on the see-also block):
+ * window 16 / 30 / 50 / 100: nf .3930 -> .3894 / .3909 / .3907, nf dev
+ * .3201 -> .3197 / .3215 / .3210, mq .8438 -> .8461 / .8453 / .8447, mq
+ * dev .8486 -> .8512 / .8515 / .8507; the NFCorpus block's P@5 .1449 ->
+ * - / .1375 / .1399 / .1418, MedQuAD's .0220 -> - / .0230 / .0220; a
+ * /related 3.04 -> 2.47 / 2.62 / 2.78 M instructions, a default MedQuAD
+ * /search 18.1 -> - / 15.5 / 15.8 / 16.4 M. */
+#define REL_WINDOW 50
+static xap_status similar(xap_db *db, const struct simq *q, const struct rel_opts *o, const uint32_t *exclude,
                           size_t n_exclude, uint32_t want, struct cands *cs)
 {
     xap_enquire *e;
@@ -543,12 +564,14 @@ static xap_status similar(xap_db *db, const xap_query *q, const struct rel_opts 
     if (st != XAP_OK)
         return st;
     xap_mset *m = NULL;
+    uint32_t k = want + (uint32_t)n_exclude, window = k < REL_WINDOW ? REL_WINDOW : k;
     /* no collapse on VAL_DUPKEY here: it would read every candidate's key;
      * emit drops near-duplicates (o->dedupe) from the records it reads
      * anyway */
-    if ((st = xap_enquire_set_query(e, q)) == XAP_OK &&
-        (st = xap_enquire_set_bm25(e, o->bm25_k1, 0, 1, o->bm25_b, 0.5)) == XAP_OK)
-        st = xap_enquire_mset(e, 0, want + (uint32_t)n_exclude, 0, NULL, 0, &m);
+    if ((st = xap_enquire_set_query(e, q->match)) == XAP_OK &&
+        (st = xap_enquire_set_bm25(e, o->bm25_k1, 0, 1, o->bm25_b, 0.5)) == XAP_OK &&
+        (st = xap_enquire_mset(e, 0, q->boost ? window : k, 0, NULL, 0, &m)) == XAP_OK)
+        st = xap_mset_rescore(e, m, q->boost, window, 0, k, VAL_ID, schema_key_id_term);
     for (size_t i = 0; st == XAP_OK && i < xap_mset_size(m); i++) {
         uint32_t docid, rank;
         double w;
@@ -738,9 +761,9 @@ struct rel_job {
 /* The similarity query of the articles rset[0..n_rset) (their merged
  * termlist in seed); with a title, its words and phrases too. */
 static xap_status build_query(xap_db *db, struct tokenizer *tk, const struct seed *seed, const char *title, const struct rel_opts *o,
-                              uint32_t window, xap_query **out)
+                              uint32_t window, struct simq *out)
 {
-    *out = NULL;
+    out->match = out->boost = NULL;
     struct qlist l = { 0 };
     if (title) {
         add_title_terms(db, seed, o, &l);
@@ -768,18 +791,18 @@ static xap_status rel_run(xap_db *db, void *ud)
     char *seed_key = NULL;
     struct seed seed = { 0 };
     struct cands cs = { 0 };
-    xap_query *q = NULL;
+    struct simq q = { NULL, NULL };
     uint32_t want = (uint32_t)(j->limit + 5);
     if ((st = doc_load(db, seed_id, DOC_LINKS, &a, &seed_key)) != XAP_OK || (st = seed_load(db, &seed_id, 1, &seed)) != XAP_OK ||
         (st = build_query(db, j->tk, &seed, a->title, &j->o, want + 1 /* and the seed */, &q)) != XAP_OK)
         goto out;
-    if ((q && (st = similar(db, q, &j->o, &seed_id, 1, want, &cs)) != XAP_OK) || /* q NULL: no evidence */
+    if ((q.match && (st = similar(db, &q, &j->o, &seed_id, 1, want, &cs)) != XAP_OK) || /* none: no evidence */
         (st = add_links(db, j->tk, a, &j->o, &seed_id, 1, &cs)) != XAP_OK)
         goto out;
     struct rel_out ro = { NULL, &j->items, 0 };
     st = emit(db, &cs, j->limit, seed_key, j->o.dedupe, 1, &ro);
 out:
-    xap_query_free(q);
+    simq_free(&q);
     free(cs.c);
     seed_free(&seed);
     free(seed_key);
@@ -961,15 +984,15 @@ static xap_status terms_run(xap_db *db, const struct rel_opts *o, const struct r
 {
     struct qlist l = { 0 };
     struct cands cs = { 0 };
-    xap_query *q = NULL;
+    struct simq q = { NULL, NULL };
     uint32_t want = (uint32_t)(limit * 2 + 5);
     xap_status st = similarity_query(&l, terms, n, seed, o, want + (uint32_t)n_exclude, &q);
-    if (st == XAP_OK && !q)
+    if (st == XAP_OK && !q.match)
         return XAP_OK; /* nothing to go by: no related articles */
     struct rel_out ro = { out, NULL, json_array_size(out) };
-    if (st == XAP_OK && (st = similar(db, q, o, exclude, n_exclude, want, &cs)) == XAP_OK)
+    if (st == XAP_OK && (st = similar(db, &q, o, exclude, n_exclude, want, &cs)) == XAP_OK)
         st = emit(db, &cs, limit, NULL, o->dedupe, 0, &ro);
-    xap_query_free(q);
+    simq_free(&q);
     qlist_free(&l);
     free(cs.c);
     return st;

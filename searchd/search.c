@@ -309,14 +309,6 @@ static xap_status expand(struct run *r, xap_enquire *e, const uint32_t *rset, si
     return xap_enquire_eset(e, max, rset, n, expand_decider, &d, es);
 }
 
-/* A sort key's id term (xap_mset_rescore over several databases). */
-static size_t id_term(const char *key, size_t len, char *buf, size_t cap)
-{
-    if (cap < SCHEMA_MAX_TERM + 1 || len == 0)
-        return 0;
-    return schema_term(buf, PFX_ID, key, len); /* schema_id_term's term */
-}
-
 static int mark_add(const char *s, size_t len, void *ud)
 {
     struct snippet_query *sq = ud;
@@ -435,7 +427,7 @@ static xap_status run_search(xap_db *db, void *ud)
             if (st == XAP_OK)
                 st = final_pass(r, db, e, 0, want + (uint32_t)n_real, 0, &m);
         } else if (st == XAP_OK) {
-            st = xap_mset_rescore(e, m1, exp, window, r->offset, r->limit, id_term);
+            st = xap_mset_rescore(e, m1, exp, window, r->offset, r->limit, VAL_ID, schema_key_id_term);
             m = m1;
             m1 = NULL;
         }

@@ -1733,9 +1733,11 @@ static const struct art extra[] = {
     { "b2", "skin rash after surgery", "skin", 2025 },
 };
 
-/* The sort key (SLOT_YEAR) of an article of corpus or extra as its id term. */
+/* An article's SLOT_YEAR value (the sort key, or read from the document)
+ * as its id term. */
 static size_t year_term(const char *key, size_t len, char *buf, size_t cap)
 {
+    assert_true(len > 0);
     int year = (int)xap_sortable_unserialise(key, len);
     for (size_t i = 0; i < NCORPUS; i++)
         if (corpus[i].year == year)
@@ -1774,7 +1776,10 @@ static xap_query *rescore_boost(void)
 }
 
 /* The match of q (window items, offset 0) rescored with boost; the page
- * [offset, offset+limit) of it. */
+ * [offset, offset+limit) of it. by_year: the match sorts equal weights by
+ * SLOT_YEAR (the id terms come from the sort keys), else by docid (they
+ * come from the documents' values). */
+static int by_year = 1;
 static void rescored(xap_db *db, uint32_t window, uint32_t offset, uint32_t limit, struct hitlist *h)
 {
     xap_enquire *e;
@@ -1782,12 +1787,13 @@ static void rescored(xap_db *db, uint32_t window, uint32_t offset, uint32_t limi
     xap_query *q = rescore_query(), *b = rescore_boost();
     OK(xap_enquire_new(db, &e));
     OK(xap_enquire_set_query(e, q));
-    OK(xap_enquire_set_sort_by_relevance_then_value(e, SLOT_YEAR, 0));
+    if (by_year)
+        OK(xap_enquire_set_sort_by_relevance_then_value(e, SLOT_YEAR, 0));
     OK(xap_enquire_mset(e, 0, 100, 100, NULL, 0, &m));
-    OK(xap_mset_rescore(e, m, b, window, offset, limit, year_term));
+    OK(xap_mset_rescore(e, m, b, window, offset, limit, SLOT_YEAR, year_term));
     hits_of(m, h);
     /* once only */
-    assert_int_equal(xap_mset_rescore(e, m, b, window, offset, limit, year_term), XAP_ERR_INVALID);
+    assert_int_equal(xap_mset_rescore(e, m, b, window, offset, limit, SLOT_YEAR, year_term), XAP_ERR_INVALID);
     xap_mset_free(m);
     xap_query_free(q);
     xap_query_free(b);
@@ -1876,7 +1882,7 @@ static void test_mset_rescore(void **state)
         OK(xap_enquire_set_query(e, q));
         OK(xap_enquire_set_sort_by_relevance_then_value(e, SLOT_YEAR, 0));
         OK(xap_enquire_mset(e, 0, 100, 100, NULL, 0, &m));
-        OK(xap_mset_rescore(e, m, NULL, 100, 1, 3, NULL));
+        OK(xap_mset_rescore(e, m, NULL, 100, 1, 3, SLOT_YEAR, NULL));
         hits_of(m, &h);
         assert_int_equal(h.n, 3);
         same_hits(&h, &plain, 1, 3);
@@ -1899,6 +1905,11 @@ static void test_mset_rescore(void **state)
     matched(db, 1, &ref);
     assert_int_equal(ref.n, 6); /* b2 matches only the boost */
     rescored(db, 100, 0, 10, &h);
+    assert_int_equal(h.n, 6);
+    same_hits(&h, &ref, 0, 6);
+    by_year = 0; /* no sort keys: the ids are the documents' values */
+    rescored(db, 100, 0, 10, &h);
+    by_year = 1;
     assert_int_equal(h.n, 6);
     same_hits(&h, &ref, 0, 6);
     xap_db_close(db);
