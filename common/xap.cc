@@ -1633,7 +1633,7 @@ xap_status xap_mset_rescore(xap_enquire *e, xap_mset *m, const xap_query *boost,
                 only = Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
             }
             e->enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, boost->q, only));
-            t_work.passes++;
+            t_work.rescores++;
             Xapian::MSet b = e->enq.get_mset(0, n);
             std::unordered_map<Xapian::docid, double> bw;
             bw.reserve(b.size());

@@ -372,6 +372,7 @@ void xap_spy_free(xap_spy *s);
  * bounded, measured amount of work per request (searchd's /metrics). */
 struct xap_work {
     uint64_t passes, esets, termlists, docs, postlists, termfreqs;
+    uint64_t rescores; /* xap_mset_rescore's matches, each over at most its window */
 };
 void xap_work_reset(void);
 void xap_work_get(struct xap_work *out /* OUT */);

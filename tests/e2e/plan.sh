@@ -42,13 +42,17 @@ n=$(printf '%s\n' "$M" | sed -n 's/^medsearch_xapian_passes_count{endpoint="sear
 p3=$(printf '%s\n' "$M" | sed -n 's/^medsearch_xapian_passes_bucket{endpoint="search",le="3"} //p')
 t20=$(printf '%s\n' "$M" | sed -n 's/^medsearch_xapian_termlists_bucket{endpoint="search",le="20"} //p')
 e1=$(printf '%s\n' "$M" | sed -n 's/^medsearch_xapian_esets_bucket{endpoint="search",le="1"} //p')
-diag "searches $n: <= 3 passes $p3, <= 20 termlists $t20, <= 1 expand set $e1"
+r2=$(printf '%s\n' "$M" | sed -n 's/^medsearch_xapian_rescores_bucket{endpoint="search",le="2"} //p')
+rs=$(printf '%s\n' "$M" | sed -n 's/^medsearch_xapian_rescores_sum{endpoint="search"} //p')
+diag "searches $n: <= 3 passes $p3, <= 20 termlists $t20, <= 1 expand set $e1, <= 2 re-rankings $r2 ($rs in all)"
 [ "${n:-0}" -ge 5 ] && [ "$p3" = "$n" ]
 ok $? "every default /search did at most 3 match passes (/metrics)"
 [ "${n:-0}" -ge 5 ] && [ "$t20" = "$n" ]
 ok $? "every default /search read at most 20 termlists"
 [ "${n:-0}" -ge 5 ] && [ "$e1" = "$n" ]
 ok $? "every default /search computed at most one expand set (PRF and related share it)"
+[ "${n:-0}" -ge 5 ] && [ "$r2" = "$n" ] && [ "${rs:-0}" -ge 1 ]
+ok $? "every default /search re-ranked a window at most twice (feedback, related), and some did"
 
 # fields=id,score reads no stored record: the id is the sort key the match
 # already holds (equal scores are ordered by it), and it is the record's id.
