@@ -1620,7 +1620,7 @@ xap_status xap_mset_rescore(xap_enquire *e, xap_mset *m, const xap_query *boost,
                     if (id.empty()) { /* the match sorted by relevance only */
                         if (e->remote && !fetched) { /* the window's documents in one exchange */
                             m->m.fetch();
-                            fetched = true;
+                            fetched = m->fetched = true; /* xap_mset_doc asks no more */
                         }
                         t_work.docs++;
                         id = m->m[i].get_document().get_value(static_cast<Xapian::valueno>(id_slot));
