@@ -1614,13 +1614,12 @@ xap_status xap_mset_rescore(xap_enquire *e, xap_mset *m, const xap_query *boost,
                     return fail(XAP_ERR_INVALID, __func__, "several databases need key_term");
                 std::vector<std::string> terms;
                 char buf[256];
-                bool fetched = false;
                 for (Xapian::doccount i = 0; i < n; i++) {
                     std::string id = keys[i];
                     if (id.empty()) { /* the match sorted by relevance only */
-                        if (e->remote && !fetched) { /* the window's documents in one exchange */
+                        if (e->remote && !m->fetched) { /* the window's documents in one exchange */
                             m->m.fetch();
-                            fetched = m->fetched = true; /* xap_mset_doc asks no more */
+                            m->fetched = true; /* xap_mset_doc asks no more */
                         }
                         t_work.docs++;
                         id = m->m[i].get_document().get_value(static_cast<Xapian::valueno>(id_slot));
@@ -1651,7 +1650,7 @@ xap_status xap_mset_rescore(xap_enquire *e, xap_mset *m, const xap_query *boost,
         std::vector<Xapian::doccount> order(all);
         for (Xapian::doccount i = 0; i < all; i++)
             order[i] = i;
-        std::stable_sort(order.begin(), order.begin() + n, [&](Xapian::doccount a, Xapian::doccount b) {
+        std::sort(order.begin(), order.begin() + n, [&](Xapian::doccount a, Xapian::doccount b) {
             if (w[a] != w[b])
                 return w[a] > w[b];
             if (keys[a] != keys[b])

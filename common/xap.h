@@ -304,13 +304,12 @@ xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, 
  * follow as they were, and m becomes the page [offset, offset+limit) of
  * that order. Within the window, weights and order are those of
  * AND_MAYBE(query, boost); m holds at least offset+limit items when that
- * many match. boost is matched
- * against m's documents only: on one local database through their docids,
- * otherwise through their id terms, which key_term writes into buf from
- * each one's value in id_slot (its sort key when the match sorted by that
- * slot, else read from the document) and returns the length of (0 to
- * skip). Leaves e's query changed. percent is scaled so that the best
- * item keeps the match's best. */
+ * many match. boost is matched against m's documents only: on one local
+ * database through their docids, otherwise through their id terms, which
+ * key_term writes into buf from each one's value in id_slot (its sort key
+ * when the match sorted by that slot, else read from the document) and
+ * returns the length of (0 to skip). Leaves e's query changed. percent is
+ * scaled so that the best item keeps the match's best. */
 typedef size_t (*xap_key_term)(const char *key, size_t len, char *buf, size_t cap);
 xap_status xap_mset_rescore(xap_enquire *e, xap_mset *m, const xap_query *boost, uint32_t window, uint32_t offset,
                             uint32_t limit, unsigned id_slot, xap_key_term key_term);

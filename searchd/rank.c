@@ -616,14 +616,14 @@ xap_status rank_expansion(const struct plan *p, const xap_eset *es, xap_query **
 /* Weight of an expanded-only article against a real match: far below any. */
 #define FILL_SCALE 0.001
 
-xap_status rank_feedback(const struct plan *p, const xap_query *exp, int fill, xap_query **q)
+xap_status rank_fill(const struct plan *p, const xap_query *exp, xap_query **q)
 {
     (void)p;
     if (!exp)
         return XAP_OK;
     xap_query *both = NULL, *two[2] = { *q, (xap_query *)exp };
     xap_status st = xap_query_combine(XAP_OP_AND_MAYBE, two, 2, 0, &both);
-    if (st == XAP_OK && fill) {
+    if (st == XAP_OK) {
         xap_query *low = NULL, *all = NULL;
         st = xap_query_scale(exp, FILL_SCALE, &low);
         if (st == XAP_OK) {

@@ -10,7 +10,7 @@
  *    and, for CJK words, overlapping character bigrams (B) and characters;
  *  - what only re-ranks articles that match (OP_AND_MAYBE): function words
  *    of a short query, question openers ("what is"), the exact title (XT),
- *    and the pseudo-relevance feedback terms (rank_feedback); when fewer
+ *    and the pseudo-relevance feedback terms (rank_fill; search.c); when fewer
  *    articles match than a page asks for, articles holding only PRF terms
  *    may follow them, marked expanded and not counted;
  *  - fields: title (ZS) and heading (ZH) matches add scaled extra weight
@@ -84,11 +84,13 @@ int rank_prf_term(const char *t, size_t len);
  * relative to the best, ORed; *out NULL when there is none. */
 xap_status rank_expansion(const struct plan *p, const xap_eset *es, xap_query **out /* OUT */);
 
-/* *q AND_MAYBE exp: the PRF terms re-rank the matches, never add one. With
- * fill (fewer matches than the page asks for), OR exp at a tiny weight
- * too: articles that hold only expansion terms follow every real match,
- * and the caller shows them as "expanded" (not counted in total). *q is
+/* The query of a page that fewer articles match than it asks for: *q
+ * AND_MAYBE exp (the PRF terms re-rank the matches), OR exp at a tiny
+ * weight: articles that hold only expansion terms follow every real
+ * match, and the caller shows them as "expanded" (not counted in total).
+ * Any other page's PRF re-ranks a window of the matches without a query
+ * of its own (xap_mset_rescore: the same AND_MAYBE weights). *q is
  * replaced (the old one freed) only on success; exp NULL: unchanged. */
-xap_status rank_feedback(const struct plan *p, const xap_query *exp, int fill, xap_query **q);
+xap_status rank_fill(const struct plan *p, const xap_query *exp, xap_query **q);
 
 #endif

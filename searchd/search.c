@@ -393,12 +393,12 @@ static xap_status run_search(xap_db *db, void *ud)
         /* Pass 1 is the final match: it counts the matches (and feeds the
          * facet spies). Its top prf_docs articles are the relevant set of
          * the expand set, whose best stems re-rank its first prf_window
-         * matches (rank_feedback's AND_MAYBE weights, computed for those
-         * articles alone: xap_mset_rescore) instead of a second match of
-         * the whole query. When fewer articles match than the page wants,
-         * all are known, and articles holding only the expansion terms may
+         * matches with AND_MAYBE's weights, computed for those articles
+         * alone (xap_mset_rescore), instead of a second match of the
+         * whole query. When fewer articles match than the page wants, all
+         * are known, and articles holding only the expansion terms may
          * fill the page after them ("expanded", not in total): a second
-         * pass of AND_MAYBE(query, expansion) OR expansion. */
+         * pass of rank_fill's query. */
         uint32_t window = p->opts.prf_window;
         uint32_t deep = want > window ? want : window;
         if (deep < p->opts.prf_docs)
@@ -421,7 +421,7 @@ static xap_status run_search(xap_db *db, void *ud)
         fill = fill && exp;
         if (st == XAP_OK && fill) {
             /* every real match is among the first want + n_real */
-            st = rank_feedback(p, exp, fill, &q);
+            st = rank_fill(p, exp, &q);
             if (st == XAP_OK)
                 st = xap_enquire_set_query(e, q);
             if (st == XAP_OK)
