@@ -31,6 +31,15 @@
  *                 titles/headings of 3-8 words; words joined by one space
  *                 (none between two CJK words): the completions of
  *                 /suggest ("heart att" -> "heart attack")
+ *   XY phrase     every multi-word key of the index's synonym table
+ *                 ("heart attack", "myocardial infarction") met in the
+ *                 title or a paragraph as consecutive words (compound
+ *                 parts left out, words joined by one space as synonym
+ *                 keys are), wdf its occurrences, no positions: searchd
+ *                 matches a synonym phrase as this one term instead of a
+ *                 positional phrase, but only while SCHEMA_META_SYNPHRASES
+ *                 says every article has them (older indexes and a changed
+ *                 table fall back to the phrase; no version bump needed)
  *   XK topic      what the article is about (its input's topic/focus field,
  *                 a short title, or a question title's subject: "What
  *                 causes X ?" -> X), words joined as in XP: /suggest's
@@ -59,6 +68,13 @@
 #define SCHEMA_META_COMMIT_SEQ  "medsearch_commit_seq"
 #define SCHEMA_META_COMMIT_TIME "medsearch_commit_time"
 
+/* The synonym table's digest ("synonyms_hash": its files' hash, written
+ * when they are loaded), and the digest of the table every article's XY
+ * terms were made from: set by a run that starts from an empty index (or
+ * a rebuild), emptied when the table changes under existing articles. */
+#define SCHEMA_META_SYNONYMS_HASH "synonyms_hash"
+#define SCHEMA_META_SYNPHRASES "medsearch_synphrases"
+
 #define PFX_TITLE    "S"
 #define PFX_HEADING  "H"
 #define PFX_STEM     "Z"
@@ -74,6 +90,7 @@
 #define PFX_TITLEKEY "XT"
 #define PFX_PHRASE   "XP"
 #define PFX_TOPIC    "XK"
+#define PFX_SYNPHRASE "XY"
 
 enum schema_value {
     VAL_DATE = 0,    /* "YYYY-MM-DD" (sorts as bytes) */

@@ -42,6 +42,11 @@ struct xap_db {
      * (xap_db_want_termfreqs). */
     std::unordered_map<std::string, Xapian::doccount> tf;
     std::vector<std::string> wanted;
+    /* The parts of a multi-db (their internals are db's), for metadata
+     * that each part keeps (Xapian reads a multi-db's from the first);
+     * and xap_db_metadata_common's answers, kept like tf. */
+    std::vector<Xapian::Database> parts;
+    std::unordered_map<std::string, std::string> meta;
 };
 
 /* Where db's spelling and synonym tables are read. */
@@ -321,11 +326,15 @@ static xap_status add_part(xap_db *db, const char *p, const char *fn)
             return fail(XAP_ERR_INVALID, fn, (std::string("bad remote address, want tcp:HOST:PORT: ") + p).c_str());
         std::string host(p + 4, static_cast<size_t>(colon - (p + 4)));
         unsigned ms = remote_timeout_ms.load();
-        db->db.add_database(ms ? Xapian::Remote::open(host, static_cast<unsigned>(port), ms, ms)
-                               : Xapian::Remote::open(host, static_cast<unsigned>(port)));
+        Xapian::Database part = ms ? Xapian::Remote::open(host, static_cast<unsigned>(port), ms, ms)
+                                   : Xapian::Remote::open(host, static_cast<unsigned>(port));
+        db->db.add_database(part);
+        db->parts.push_back(part);
         db->remote = true;
     } else {
-        db->db.add_database(Xapian::Database(p));
+        Xapian::Database part(p);
+        db->db.add_database(part);
+        db->parts.push_back(part);
     }
     return XAP_OK;
 }
@@ -439,6 +448,7 @@ xap_status xap_db_set_dictionary(xap_db *db, const char *path)
         }
         db->dict = Xapian::Database(path);
         db->has_dict = true;
+        db->meta.clear();
         return XAP_OK;
     } catch (...) {
         return map_exception(__func__);
@@ -458,8 +468,10 @@ xap_status xap_db_reopen(xap_db *db, int *changed)
         bool c = db->db.reopen();
         /* Glass says false when the revision is the one open: what it
          * counted before still holds. */
-        if (c || db->remote)
+        if (c || db->remote) {
             db->tf.clear();
+            db->meta.clear();
+        }
         if (changed)
             *changed = c ? 1 : 0;
         return XAP_OK;
@@ -759,6 +771,43 @@ xap_status xap_db_get_metadata(xap_db *db, const char *key, char **out, size_t *
         return NULL_ARG(__func__, "key");
     try {
         return give_bytes(db->db.get_metadata(key), out, len, __func__);
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
+xap_status xap_db_metadata_common(xap_db *db, const char *key, int tables, char **out, size_t *len)
+{
+    if (out)
+        *out = NULL;
+    if (len)
+        *len = 0;
+    if (!out)
+        return NULL_ARG(__func__, "out");
+    if (!len)
+        return NULL_ARG(__func__, "len");
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (!key)
+        return NULL_ARG(__func__, "key");
+    try {
+        std::string k = std::string(1, tables && db->has_dict ? 'd' : 'p') + key;
+        auto it = db->meta.find(k);
+        if (it == db->meta.end()) {
+            std::string v;
+            if (tables && db->has_dict) {
+                v = db->dict.get_metadata(key);
+            } else if (db->parts.empty()) {
+                v = db->db.get_metadata(key);
+            } else {
+                v = db->parts[0].get_metadata(key);
+                for (size_t i = 1; i < db->parts.size() && !v.empty(); i++)
+                    if (db->parts[i].get_metadata(key) != v)
+                        v.clear();
+            }
+            it = db->meta.emplace(k, v).first;
+        }
+        return give_bytes(it->second, out, len, __func__);
     } catch (...) {
         return map_exception(__func__);
     }

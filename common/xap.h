@@ -153,6 +153,14 @@ xap_status xap_db_get_doc(xap_db *db, uint32_t docid, xap_doc **out /* OUT */);
  * gives *out = "" (malloc'd), *len = 0. */
 xap_status xap_db_set_metadata(xap_db *db, const char *key, const char *value, size_t len);
 xap_status xap_db_get_metadata(xap_db *db, const char *key, char **out /* OUT */, size_t *len /* OUT */);
+/* The value of key that every part of db holds ("" when they differ or
+ * none has it; xap_db_get_metadata reads a multi-db's first part only).
+ * tables: the database holding the spelling and synonym tables instead
+ * (the dictionary when set apart, else the same). Kept per handle like
+ * term frequencies: asked once per revision (over remote shards, once
+ * per reopen). */
+xap_status xap_db_metadata_common(xap_db *db, const char *key, int tables, char **out /* OUT */,
+                                  size_t *len /* OUT */);
 
 /* Term iteration over the whole db: calls cb for each term starting with
  * `prefix` ("" for all) in sorted order, with its document frequency.

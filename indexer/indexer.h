@@ -100,7 +100,14 @@ int writer_commit(struct writer *w, struct indexer_stats *st);
 int writer_delete_ids(struct writer *w, char *const *ids, size_t n, struct indexer_stats *st);
 /* Remove documents whose source file under one of the roots is gone. */
 int writer_prune(struct writer *w, char *const *roots, size_t n, struct indexer_stats *st);
+/* Load the synonym files into the index's table (unless unchanged), then
+ * take its phrases for the XY terms (schema.h) and record whether every
+ * article has them. Returns 0 or -1 (reason printed). */
 int writer_load_synonyms(struct writer *w, const char *const *files, size_t n);
+/* The synonym phrases of the table (synphrase.h) for the termgens; NULL:
+ * none (or before writer_load_synonyms). */
+struct synphrases;
+const struct synphrases *writer_synphrases(const struct writer *w);
 /* Commit, compact/swap for --rebuild/--compact, close. Returns 0 or -1. */
 int writer_finish(struct writer *w, struct indexer_stats *st);
 /* Close without finishing (interrupted rebuild: the live index is untouched). */

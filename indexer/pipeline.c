@@ -528,6 +528,7 @@ int pipeline_run(const struct indexer_opts *o, struct writer *wr, struct indexer
             rc = EXIT_INDEX;
             goto out;
         }
+        termgen_set_synphrases(workers[i].tg, writer_synphrases(wr));
     }
     r.live_readers = n;
     r.live_builders = n;

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "schema.h"
 #include "stemcache.h"
+#include "synphrase.h"
 #include "tokenizer.h"
 
 #define MAX_STEMMERS 16
@@ -25,6 +26,7 @@ struct termgen {
     struct stem_slot stems[MAX_STEMMERS];
     size_t n_stems;
     struct stemcache *stemcache; /* NULL: stem every word */
+    const struct synphrases *sp; /* the synonym table's phrases (XY), or NULL */
 };
 
 struct termgen *termgen_new(void)
@@ -50,6 +52,11 @@ void termgen_free(struct termgen *tg)
     tokenizer_free(tg->tk);
     stemcache_free(tg->stemcache);
     free(tg);
+}
+
+void termgen_set_synphrases(struct termgen *tg, const struct synphrases *sp)
+{
+    tg->sp = sp;
 }
 
 xap_stem *termgen_stemmer(struct termgen *tg, const char *lang)
@@ -91,6 +98,7 @@ struct emit {
     xap_doc *doc;
     xap_stem *stem;
     struct stemcache *stemcache;
+    const struct synphrases *sp;
     const char *const *headings; /* to tag heading paragraphs */
     size_t n_headings;
     termgen_word_cb words;
@@ -115,6 +123,11 @@ static void add_term(struct emit *e, const char *prefix, const char *s, size_t l
     schema_term(term, prefix, s, len);
     if (xap_doc_add_term(e->doc, term, 1) != XAP_OK)
         e->failed = 1;
+}
+
+static void add_synphrase(const char *key, size_t len, void *ud)
+{
+    add_term(ud, PFX_SYNPHRASE, key, len);
 }
 
 /* Overlapping bigrams and the single characters (unigrams) of a run of
@@ -289,6 +302,7 @@ static uint32_t emit_text(struct emit *e, struct tokenizer *tk, const char *text
     char stem[SCHEMA_MAX_TERM + 1];
     if (field_prefix)
         add_phrases(e, toks, n);
+    synphrases_find(e->sp, toks, n, add_synphrase, e);
     /* CJK bigrams run over adjacent CJK tokens (ICU's words can be wrong). */
     size_t cjk_start = 0, cjk_end = 0;
     int in_cjk = 0;
@@ -419,7 +433,7 @@ int termgen_document(struct termgen *tg, const struct article *a, xap_doc **out,
     xap_doc *doc = NULL;
     if (!a->id || !*a->id || xap_doc_new(&doc) != XAP_OK)
         return -1;
-    struct emit e = { .doc = doc, .stem = termgen_stemmer(tg, a->lang), .stemcache = tg->stemcache,
+    struct emit e = { .doc = doc, .stem = termgen_stemmer(tg, a->lang), .stemcache = tg->stemcache, .sp = tg->sp,
                       .headings = (const char *const *)a->headings, .n_headings = a->n_headings,
                       .words = words, .ud = ud };
     char term[SCHEMA_MAX_TERM + 1];

@@ -17,6 +17,7 @@
 
 struct termgen;
 struct tokenizer;
+struct synphrases;
 
 /* Called for each word worth a spelling entry (alphabetic, non-CJK,
  * 3..40 bytes), once per occurrence. */
@@ -24,6 +25,10 @@ typedef void (*termgen_word_cb)(const char *word, size_t len, void *ud);
 
 struct termgen *termgen_new(void);
 void termgen_free(struct termgen *tg);
+
+/* The synonym phrases whose occurrences become XY terms (synphrase.h;
+ * NULL: none). Not owned; shared read-only by every thread's termgen. */
+void termgen_set_synphrases(struct termgen *tg, const struct synphrases *sp);
 
 /* Build the full Xapian document of `a` (terms, values, filters, data) into
  * *out (free with xap_doc_free). *hash (may be NULL) receives the content

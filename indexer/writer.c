@@ -33,6 +33,7 @@
 #include "log.h"
 #include "schema.h"
 #include "synonyms.h"
+#include "synphrase.h"
 #include "tokenizer.h"
 
 struct writer {
@@ -54,6 +55,7 @@ struct writer {
     int spell_empty;      /* db's spelling table was empty when opened (spell_amount) */
     struct writer *sides[WRITER_MAX_SIDES]; /* side writers (main writer only) */
     unsigned n_sides;
+    struct synphrases *sp; /* the synonym table's phrases (XY terms), main writer */
 };
 
 #define ADD(field, n) __atomic_fetch_add(&st->field, (n), __ATOMIC_RELAXED)
@@ -620,9 +622,57 @@ static int collect_key(const char *s, size_t len, void *ud)
     return 0;
 }
 
-int writer_load_synonyms(struct writer *w, const char *const *files, size_t n)
+/* The synonym table's phrases for the XY terms, and whether every
+ * article will have them (SCHEMA_META_SYNPHRASES): yes when this run
+ * starts from an empty index; under existing articles only while the
+ * table stays the one their terms were made from. */
+static int setup_synphrases(struct writer *w)
 {
-    if (!w->db || n == 0)
+    size_t keys = 0;
+    if (synphrases_from_db(w->db, &w->sp, &keys) != 0) {
+        log_err("%s: cannot read the synonym table: %s", w->path, xap_errmsg());
+        return -1;
+    }
+    char *hash = NULL, *made = NULL;
+    size_t hl = 0, ml = 0;
+    if (xap_db_get_metadata(w->db, SCHEMA_META_SYNONYMS_HASH, &hash, &hl) != XAP_OK ||
+        xap_db_get_metadata(w->db, SCHEMA_META_SYNPHRASES, &made, &ml) != XAP_OK) {
+        log_err("%s: cannot read the synonym table's metadata: %s", w->path, xap_errmsg());
+        free(hash);
+        free(made);
+        return -1;
+    }
+    int rc = 0;
+    if (w->fresh || w->rebuilding) {
+        /* Every article of the index will be built by this run. */
+        rc = xap_db_set_metadata(w->db, SCHEMA_META_SYNPHRASES, hash, hl) == XAP_OK ? 0 : -1;
+    } else if (ml > 0 && (ml != hl || memcmp(made, hash, hl) != 0)) {
+        log_warn("%s: the synonym table changed: its phrases match by their words' positions (slower) "
+                 "until indexer --rebuild gives every article the new table's phrases", w->path);
+        rc = xap_db_set_metadata(w->db, SCHEMA_META_SYNPHRASES, "", 0) == XAP_OK ? 0 : -1;
+    } else if (ml == 0 && keys > 0 && w->o->verbose) {
+        log_info("%s: synonym phrases match by their words' positions; indexer --rebuild makes them "
+                 "one term each (faster)", w->path);
+    }
+    if (rc != 0)
+        log_err("%s: cannot write the synonym phrases' metadata: %s", w->path, xap_errmsg());
+    else if (w->o->verbose && keys > 0)
+        log_info("synonyms: %zu phrases indexed as XY terms", keys);
+    free(hash);
+    free(made);
+    return rc;
+}
+
+const struct synphrases *writer_synphrases(const struct writer *w)
+{
+    return w->sp;
+}
+
+/* Load the synonym files into the table, unless they are the ones it
+ * holds already. */
+static int load_synonym_files(struct writer *w, const char *const *files, size_t n)
+{
+    if (n == 0)
         return 0;
     /* Reload only when the files changed (hash kept in the metadata). */
     uint64_t h = SCHEMA_HASH_SEED;
@@ -641,7 +691,7 @@ int writer_load_synonyms(struct writer *w, const char *const *files, size_t n)
     snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
     char *old = NULL;
     size_t ol = 0;
-    if (xap_db_get_metadata(w->db, "synonyms_hash", &old, &ol) == XAP_OK && ol == 16 && memcmp(old, hex, 16) == 0) {
+    if (xap_db_get_metadata(w->db, SCHEMA_META_SYNONYMS_HASH, &old, &ol) == XAP_OK && ol == 16 && memcmp(old, hex, 16) == 0) {
         free(old);
         return 0;
     }
@@ -668,8 +718,16 @@ int writer_load_synonyms(struct writer *w, const char *const *files, size_t n)
     }
     tokenizer_free(tk);
     if (rc == 0)
-        xap_db_set_metadata(w->db, "synonyms_hash", hex, 16);
+        xap_db_set_metadata(w->db, SCHEMA_META_SYNONYMS_HASH, hex, 16);
     return rc;
+}
+
+int writer_load_synonyms(struct writer *w, const char *const *files, size_t n)
+{
+    if (!w->db)
+        return 0;
+    int rc = load_synonym_files(w, files, n);
+    return rc == 0 ? setup_synphrases(w) : rc;
 }
 
 /* The generation after `gen` ("DIR/idx-4" -> "DIR/idx-5"). */
@@ -796,6 +854,7 @@ int writer_finish(struct writer *w, struct indexer_stats *st)
     strmap_free(&w->known);
     strmap_free(&w->seen);
     strmap_free(&w->spell);
+    synphrases_free(w->sp);
     free(w);
     spell_reset();
     docdict_reset();
@@ -819,6 +878,7 @@ void writer_abort(struct writer *w)
     strmap_free(&w->known);
     strmap_free(&w->seen);
     strmap_free(&w->spell);
+    synphrases_free(w->sp);
     free(w);
     spell_reset();
     docdict_reset();

@@ -228,6 +228,7 @@ static void unbind(struct plan *p)
     p->syns = NULL;
     p->n_syns = 0;
     p->title_known = 0;
+    p->syn_terms = 0;
 }
 
 /* Synonyms of one key, at most MAX_ALTS. */
@@ -253,6 +254,21 @@ static int alt_cb(const char *s, size_t len, void *ud)
     }
     a->n++;
     return 0;
+}
+
+/* Do the index's XY terms hold every synonym phrase of the table the
+ * groups come from (schema.h)? Then a phrase is that one term. */
+static xap_status bind_synphrases(struct plan *p, xap_db *db)
+{
+    char *made = NULL, *table = NULL;
+    size_t ml = 0, tl = 0;
+    xap_status st = xap_db_metadata_common(db, SCHEMA_META_SYNPHRASES, 0, &made, &ml);
+    if (st == XAP_OK && ml > 0)
+        st = xap_db_metadata_common(db, SCHEMA_META_SYNONYMS_HASH, 1, &table, &tl);
+    p->syn_terms = st == XAP_OK && ml > 0 && ml == tl && memcmp(made, table, ml) == 0;
+    free(made);
+    free(table);
+    return st;
 }
 
 xap_status plan_bind(struct plan *p, xap_db *db)
@@ -300,6 +316,8 @@ xap_status plan_bind(struct plan *p, xap_db *db)
             }
         }
     }
+    if (st == XAP_OK && p->n_syns > 0)
+        st = bind_synphrases(p, db);
     if (st == XAP_OK && p->titlekey[0] && p->prf) {
         /* A known-item search (some article's whole title is the query):
          * its first results are what was asked for; PRF would blur them. */
@@ -393,6 +411,8 @@ char *plan_describe(const struct plan *p)
             p->opts.title_weight, p->opts.heading_weight, plan_prf(p) ? "on" : p->title_known ? "known-item" : p->prf_why);
     if (p->structured)
         fputs(" structured", f);
+    if (p->syn_terms)
+        fputs(" synterms", f);
     for (size_t i = 0; i < p->n_syns; i++) {
         fprintf(f, " syn[%s]=", p->syns[i].key);
         for (size_t j = 0; j < p->syns[i].n_alts; j++)

@@ -91,6 +91,8 @@ struct plan {
     /* Bound by plan_bind (cleared and redone on every call). */
     struct plan_syn *syns;
     size_t n_syns;
+    int syn_terms;                   /* a synonym phrase is its XY term (schema.h), not a
+                                        positional phrase: the index has them for this table */
     int title_known;                 /* some article's exact title is the query */
 };
 

@@ -223,7 +223,7 @@ struct syn_collect {
 };
 
 /* One synonym (a key: words separated by spaces) as a query: one word's
- * stem, or the phrase of its words. */
+ * stem, or the phrase of its words (its XY term when the index has them). */
 static int syn_cb(const char *s, size_t len, void *ud)
 {
     struct syn_collect *sc = ud;
@@ -235,6 +235,11 @@ static int syn_cb(const char *s, size_t len, void *ud)
         char stem[SCHEMA_MAX_TERM + 1];
         size_t sl = b->stem && !tokenizer_is_cjk(s, len) ? xap_stem_apply(b->stem, s, len, stem, sizeof stem) : 0;
         ql_add(b, &sc->alts, sl ? term(b, PFX_STEM, stem, sl, 0) : term(b, "", s, len, 0));
+        return 0;
+    }
+    if (b->p->syn_terms) {
+        /* the index holds the phrase's occurrences as one term */
+        ql_add(b, &sc->alts, term(b, PFX_SYNPHRASE, s, len, 0));
         return 0;
     }
     struct pword words[PHRASE_MAX];

@@ -101,6 +101,13 @@ done
 ok $? "index corpus/ as 3 shards (--shard K/3)"
 "$BIN/indexer" --dictionary "$T/dict" "$T/s1" "$T/s2" "$T/s3" >> "$T/ix.log" 2>&1
 ok $? "indexer --dictionary: the shards' spelling and synonym tables in one local database"
+# The shards' synonym tables come from the same files: the dictionary says
+# so, and searchd matches synonym phrases by the shards' XY terms, as over
+# one index (the parity checks below compare scores, which differ when a
+# phrase is matched by positions).
+h1=$("$BIN/setmeta" "$T/s1" synonyms_hash)
+[ -n "$h1" ] && [ "$("$BIN/setmeta" "$T/dict" synonyms_hash)" = "$h1" ] && [ "$("$BIN/setmeta" "$T/s3" medsearch_synphrases)" = "$h1" ]
+ok $? "the dictionary records the shards' common synonym table ($h1)"
 
 P=() X=()
 for k in 1 2 3; do P[$k]=$(free_port); tcpsrv "$T/s$k" "${P[$k]}" || break; SRV[$k]=$TCP_PID; done

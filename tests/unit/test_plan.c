@@ -104,17 +104,22 @@ static int teardown_group(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
-static struct plan *make(const char *text, enum query_mode mode)
+static struct plan *make_on(xap_db *db, const char *text, enum query_mode mode)
 {
     struct query_limits lim = { 64, 0, 0 };
     struct plan *p = NULL;
     enum query_status qs = plan_new(F.tk, F.stem, &F.o, text, strlen(text), mode, &lim, &p);
     assert_true(qs == QUERY_OK || qs == QUERY_EMPTY);
     assert_non_null(p);
-    assert_int_equal(plan_bind(p, F.db), XAP_OK);
+    assert_int_equal(plan_bind(p, db), XAP_OK);
     /* binding twice (a retry after DatabaseModifiedError) gives the same plan */
-    assert_int_equal(plan_bind(p, F.db), XAP_OK);
+    assert_int_equal(plan_bind(p, db), XAP_OK);
     return p;
+}
+
+static struct plan *make(const char *text, enum query_mode mode)
+{
+    return make_on(F.db, text, mode);
 }
 
 /* ---- the table -------------------------------------------------------------- */
@@ -187,15 +192,18 @@ static void test_empty(void **state)
 
 /* ---- the queries rank_query makes of them -------------------------------------- */
 
-/* Ids of the matches of text, in order, comma-separated. */
-static char *match_ids(const char *text, uint32_t *total)
+/* Ids of the matches of text in db, in order, comma-separated; *desc
+ * (may be NULL): the plan's plan_describe. */
+static char *match_ids_on(xap_db *db, const char *text, uint32_t *total, char **desc)
 {
-    struct plan *p = make(text, QUERY_SYNTAX);
+    struct plan *p = make_on(db, text, QUERY_SYNTAX);
     xap_query *q = NULL;
     xap_enquire *e = NULL;
     xap_mset *m = NULL;
-    assert_int_equal(rank_query(p, F.db, F.stem, &q), XAP_OK);
-    assert_int_equal(xap_enquire_new(F.db, &e), XAP_OK);
+    if (desc)
+        assert_non_null(*desc = plan_describe(p));
+    assert_int_equal(rank_query(p, db, F.stem, &q), XAP_OK);
+    assert_int_equal(xap_enquire_new(db, &e), XAP_OK);
     assert_int_equal(xap_enquire_set_query(e, q), XAP_OK);
     assert_int_equal(rank_enquire(p, e), XAP_OK);
     assert_int_equal(xap_enquire_mset(e, 0, 10, 100, NULL, 0, &m), XAP_OK);
@@ -219,6 +227,11 @@ static char *match_ids(const char *text, uint32_t *total)
     xap_query_free(q);
     plan_free(p);
     return out;
+}
+
+static char *match_ids(const char *text, uint32_t *total)
+{
+    return match_ids_on(F.db, text, total, NULL);
 }
 
 static void test_matching(void **state)
@@ -256,6 +269,86 @@ static void test_ties_by_id(void **state)
     free(ids);
 }
 
+/* A database of two articles for the synonym-phrase terms (XY): x-heart
+ * says "heart attack"; x-mi holds "infarction myocardial" (not the
+ * phrase) but, as the test's stand-in for the indexer, the XY term of
+ * "myocardial infarction". synphrases: the metadata that says whether
+ * every article has XY terms of the table "t1". */
+static void make_xy_db(const char *path, const char *synphrases)
+{
+    xap_db *w = NULL;
+    assert_int_equal(xap_db_open(path, XAP_DB_CREATE_OR_OVERWRITE, &w), XAP_OK);
+    static const char *const xdocs[][3] = { { "x-heart", "heart", "attack" }, { "x-mi", "infarction", "myocardial" } };
+    for (size_t i = 0; i < 2; i++) {
+        xap_doc *d = NULL;
+        char t[SCHEMA_MAX_TERM + 1], st[SCHEMA_MAX_TERM + 1];
+        assert_int_equal(xap_doc_new(&d), XAP_OK);
+        schema_id_term(t, xdocs[i][0]);
+        xap_doc_add_term(d, t, 0);
+        xap_doc_set_value(d, VAL_ID, xdocs[i][0], strlen(xdocs[i][0]));
+        for (size_t j = 1; j < 3; j++) {
+            xap_doc_add_posting(d, xdocs[i][j], (uint32_t)j, 1);
+            size_t sl = xap_stem_apply(F.stem, xdocs[i][j], strlen(xdocs[i][j]), st, sizeof st);
+            schema_term(t, PFX_STEM, st, sl);
+            xap_doc_add_term(d, t, 1);
+        }
+        if (i == 1) {
+            schema_term(t, PFX_SYNPHRASE, "myocardial infarction", 21);
+            xap_doc_add_term(d, t, 1);
+        }
+        schema_id_term(t, xdocs[i][0]);
+        assert_int_equal(xap_db_replace_by_term(w, t, d, NULL), XAP_OK);
+        xap_doc_free(d);
+    }
+    assert_int_equal(xap_db_add_synonym(w, "heart attack", "myocardial infarction"), XAP_OK);
+    assert_int_equal(xap_db_set_metadata(w, SCHEMA_META_SYNONYMS_HASH, "t1", 2), XAP_OK);
+    assert_int_equal(xap_db_set_metadata(w, SCHEMA_META_SYNPHRASES, synphrases, strlen(synphrases)), XAP_OK);
+    assert_int_equal(xap_db_commit(w), XAP_OK);
+    xap_db_close(w);
+}
+
+/* A synonym phrase is its XY term only while the index says that every
+ * article has the XY terms of its synonym table (each part of a
+ * multi-database); otherwise the positional phrase. */
+static void test_synphrase_terms(void **state)
+{
+    (void)state;
+    char a[128], b[128], c[128];
+    snprintf(a, sizeof a, "%s/xy-current", F.dir);
+    snprintf(b, sizeof b, "%s/xy-stale", F.dir);
+    snprintf(c, sizeof c, "%s/xy-none", F.dir);
+    make_xy_db(a, "t1");
+    make_xy_db(b, "t0"); /* made from another table */
+    make_xy_db(c, "");   /* an older index, or a changed table */
+    const struct {
+        const char *const *paths;
+        size_t n;
+        int xy;
+    } cases[] = {
+        { (const char *const[]){ a }, 1, 1 },
+        { (const char *const[]){ b }, 1, 0 },
+        { (const char *const[]){ c }, 1, 0 },
+        { (const char *const[]){ a, a }, 2, 1 },
+        { (const char *const[]){ a, c }, 2, 0 },
+        { (const char *const[]){ c, a }, 2, 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        xap_db *db = NULL;
+        assert_int_equal(xap_db_open_many(cases[i].paths, cases[i].n, &db), XAP_OK);
+        uint32_t total = 0;
+        char *desc = NULL;
+        char *ids = match_ids_on(db, "heart attack", &total, &desc);
+        int xy = strstr(desc, " synterms") != NULL;
+        if (xy != cases[i].xy || (xy ? !strstr(ids, "x-mi") : strstr(ids, "x-mi") != NULL))
+            fail_msg("case %zu: plan '%s', matches %s", i, desc, ids);
+        /* "heart attack" itself matches x-heart by its words either way */
+        assert_non_null(strstr(ids, "x-heart"));
+        free(desc);
+        free(ids);
+        xap_db_close(db);
+    }
+}
+
 static void test_prf_terms(void **state)
 {
     (void)state;
@@ -274,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_matching),
         cmocka_unit_test(test_ties_by_id),
         cmocka_unit_test(test_prf_terms),
+        cmocka_unit_test(test_synphrase_terms),
     };
     return cmocka_run_group_tests(tests, setup_group, teardown_group);
 }

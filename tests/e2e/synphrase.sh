@@ -1,0 +1,131 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# synphrase.sh: synonym phrases as index terms (schema.h, PFX_SYNPHRASE).
+# The indexer gives every article one XY term per synonym phrase it holds
+# and marks the index (medsearch_synphrases = the table's hash); searchd
+# then matches a phrase alternative with that one term instead of a
+# positional phrase. Checked on a real index of corpus/ and a real searchd:
+# the same articles and totals as the positional phrases, a changed table
+# falls back to phrases (with a warning) until --rebuild, and --rebuild
+# makes the new table's phrases terms again.
+. "$(dirname "$0")/../lib.sh"
+need curl python3 xapian-delve
+tmpdir
+
+live() { if [ -f "$1/XAPIANDB" ]; then echo "$1/$(awk '{print $2}' "$1/XAPIANDB")"; else echo "$1"; fi; }
+meta() { "$BIN/setmeta" "$(live "$1")" "$2"; }
+# postings DB TERM: how many articles hold TERM
+postings() { xapian-delve -t "$2" "$(live "$1")" 2>/dev/null | sed -n 's/^Posting List for term.*(termfreq \([0-9]*\),.*/\1/p'; }
+enc() { python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
+# answers SOCKET QUERY...: one line per query: total, then id:score of each hit
+answers() {
+    local s=$1 qq; shift
+    for qq in "$@"; do
+        get "$s" "/search?q=$(enc "$qq")&fields=id,score&limit=50" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["total"], " ".join("%s:%.6f" % (h["id"], h["score"]) for h in d["hits"]))'
+    done
+}
+
+"$BIN/indexer" --db "$T/db" "$ROOT/corpus" > "$T/index.log" 2>&1
+ok $? "indexes corpus/" || { sed 's/^/# /' "$T/index.log"; done_testing; exit; }
+chmod -R a+rX "$T/db"
+
+h=$(meta "$T/db" synonyms_hash)
+f=$(meta "$T/db" medsearch_synphrases)
+diag "synonyms_hash $h, medsearch_synphrases $f"
+[ ${#h} = 16 ] && [ "$f" = "$h" ]
+ok $? "a fresh index is marked as holding the table's phrases (medsearch_synphrases = synonyms_hash)"
+n=$(postings "$T/db" "XYheart attack")
+[ "${n:-0}" -ge 1 ]
+ok $? "an article with 'heart attack' holds the term XYheart attack ($n articles)"
+n=$(postings "$T/db" "XYheart")
+[ -z "$n" ]
+ok $? "single words get no XY term (their synonyms are plain terms)"
+
+# The same index with the mark cleared: searchd falls back to positional
+# phrases. Both must select the same articles.
+cp -a "$T/db" "$T/db2"
+"$BIN/setmeta" "$(live "$T/db2")" medsearch_synphrases "" && [ -z "$(meta "$T/db2" medsearch_synphrases)" ]
+ok $? "setmeta clears the mark on a copy"
+QS=("heart attack" "myocardial infarction" "high blood pressure" "hay fever" "sleep apnea" "trouble sleeping"
+    "nose bleed" "heart attack troponin" "stroke")
+S=$T/s.sock
+user=(); [ "$(id -u)" = 0 ] && user=(--user nobody)
+start_searchd "$T/db" "$S" "${user[@]}"
+ok $? "searchd starts on the marked index" || { done_testing; exit; }
+answers "$S" "${QS[@]}" > "$T/terms.txt"
+stop_searchd
+start_searchd "$T/db2" "$S" "${user[@]}"
+ok $? "searchd starts on the unmarked copy" || { done_testing; exit; }
+answers "$S" "${QS[@]}" > "$T/phrases.txt"
+stop_searchd
+
+python3 - "$T/terms.txt" "$T/phrases.txt" "${QS[@]}" > "$T/cmp.txt" <<'EOF'
+import sys
+a = open(sys.argv[1]).read().splitlines()
+b = open(sys.argv[2]).read().splitlines()
+qs = sys.argv[3:]
+same = differ = 0
+for q, x, y in zip(qs, a, b):
+    tx, *hx = x.split(" ")
+    ty, *hy = y.split(" ")
+    ix = sorted(h.split(":")[0] for h in hx if h)
+    iy = sorted(h.split(":")[0] for h in hy if h)
+    print("# %-24s total %s / %s, %d / %d hits" % (q, tx, ty, len(ix), len(iy)))
+    if tx == ty and ix == iy and ix:
+        same += 1
+    if hx != hy:
+        differ += 1
+print("same", same, "of", len(qs), "scores-differ", differ)
+EOF
+grep '^#' "$T/cmp.txt"
+last=$(tail -1 "$T/cmp.txt")
+[ "$(wc -l < "$T/terms.txt")" = ${#QS[@]} ] && [ "$last" = "same ${#QS[@]} of ${#QS[@]} scores-differ ${last##* }" ]
+ok $? "every query selects the same articles and total with XY terms as with positional phrases ($last)"
+[ "${last##* }" -ge 1 ]
+ok $? "the XY terms are what matched: some scores differ (a term's weight is not a phrase's)"
+
+# A changed table under existing articles: their XY terms are the old
+# table's, so the mark is cleared and a new phrase matches by positions.
+printf '# extra\nsalt intake | brine quota\n' > "$T/extra.txt"
+SYN=(--synonyms "$ROOT/data/synonyms.txt" --synonyms "$ROOT/data/lay-synonyms.txt" --synonyms "$T/extra.txt")
+"$BIN/indexer" --db "$T/db" "${SYN[@]}" "$ROOT/corpus" > "$T/index2.log" 2>&1
+ok $? "an incremental run with a new synonym file succeeds"
+grep -q 'the synonym table changed: its phrases match by .*indexer --rebuild' "$T/index2.log"
+ok $? "it warns that phrases match by positions until --rebuild" || sed 's/^/# /' "$T/index2.log"
+h2=$(meta "$T/db" synonyms_hash)
+[ -n "$h2" ] && [ "$h2" != "$h" ] && [ -z "$(meta "$T/db" medsearch_synphrases)" ]
+ok $? "the table's hash changed ($h2) and the mark is cleared"
+start_searchd "$T/db" "$S" "${user[@]}"
+ok $? "searchd starts on the changed index" || { done_testing; exit; }
+hit() { get "$S" "/search?q=$(enc "$1")&fields=id,title,url&limit=5" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(" ".join((h.get("url") or "") + "|" + (h.get("title") or "") for h in d["hits"]))'; }
+r=$(hit "brine quota")
+diag "brine quota: $r"
+case $r in "|Cutting down on salt"*) true ;; *) false ;; esac
+ok $? "the new phrase 'brine quota' (no article has its words) finds the salt intake article first, by positions"
+stop_searchd
+
+"$BIN/indexer" --db "$T/db" "${SYN[@]}" --rebuild "$ROOT/corpus" > "$T/index3.log" 2>&1
+ok $? "indexer --rebuild with the new table succeeds" || sed 's/^/# /' "$T/index3.log"
+chmod -R a+rX "$T/db"
+[ "$(meta "$T/db" medsearch_synphrases)" = "$h2" ] && [ "$(meta "$T/db" synonyms_hash)" = "$h2" ]
+ok $? "after --rebuild the index is marked with the new table"
+n=$(postings "$T/db" "XYsalt intake")
+[ "${n:-0}" -ge 1 ]
+ok $? "the new phrase is an XY term ($n articles)"
+start_searchd "$T/db" "$S" "${user[@]}"
+ok $? "searchd starts on the rebuilt index" || { done_testing; exit; }
+r=$(hit "brine quota")
+case $r in "|Cutting down on salt"*) true ;; *) false ;; esac
+ok $? "'brine quota' finds the salt intake article first, by its XY term"
+answers "$S" "${QS[@]}" > "$T/terms2.txt"
+cut -d' ' -f1 "$T/terms2.txt" > "$T/t2"; cut -d' ' -f1 "$T/terms.txt" > "$T/t1"
+cmp -s "$T/t1" "$T/t2"
+ok $? "the shipped synonyms' queries keep their totals after the rebuild"
+stop_searchd
+done_testing
