@@ -132,6 +132,10 @@ static void default_synonyms(struct indexer_opts *o, const char **files)
             return;
         }
     }
+    /* A copied binary must not lose the synonyms without a word. */
+    log_warn("no synonym files (synonyms.txt, lay-synonyms.txt) in %s, %s or %s: the index's synonym table "
+             "stays as it is (none in a new index); name them with --synonyms FILE, or say --synonyms none",
+             dirs[0] ? dirs[0] : "-", dirs[1] ? dirs[1] : "-", dirs[2]);
 }
 
 

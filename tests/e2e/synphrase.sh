@@ -128,4 +128,18 @@ cut -d' ' -f1 "$T/terms2.txt" > "$T/t2"; cut -d' ' -f1 "$T/terms.txt" > "$T/t1"
 cmp -s "$T/t1" "$T/t2"
 ok $? "the shipped synonyms' queries keep their totals after the rebuild"
 stop_searchd
+
+# A copy of the indexer away from data/ finds no synonym files: it says
+# so (never a silent index without synonyms), unless told --synonyms none.
+mkdir -p "$T/copy/bin"
+cp "$BIN/indexer" "$T/copy/bin/"
+"$T/copy/bin/indexer" --db "$T/copydb" "$ROOT/corpus/en/sleep" > "$T/copy.log" 2>&1
+rc=$?
+[ $rc = 0 ] && grep -q "indexer\[warn\]: no synonym files (synonyms.txt, lay-synonyms.txt) in $T/copy/bin/../data, .*--synonyms none" "$T/copy.log" &&
+    [ -z "$(meta "$T/copydb" synonyms_hash)" ]
+ok $? "a copied indexer without data/ warns that it found no synonym files, and indexes without them" ||
+    sed 's/^/# /' "$T/copy.log"
+"$T/copy/bin/indexer" --db "$T/copydb2" --synonyms none "$ROOT/corpus/en/sleep" > "$T/copy2.log" 2>&1
+[ $? = 0 ] && ! grep -q "no synonym files" "$T/copy2.log"
+ok $? "--synonyms none indexes without synonyms and without the warning"
 done_testing
