@@ -755,20 +755,29 @@ xap_status xap_db_set_metadata(xap_db *db, const char *key, const char *value, s
     }
 }
 
-xap_status xap_db_get_metadata(xap_db *db, const char *key, char **out, size_t *len)
+/* The arguments of a metadata read: clears the outputs, names a NULL. */
+static xap_status metadata_args(const xap_db *db, const char *key, char **out, size_t *len, const char *fn)
 {
     if (out)
         *out = NULL;
     if (len)
         *len = 0;
     if (!out)
-        return NULL_ARG(__func__, "out");
+        return NULL_ARG(fn, "out");
     if (!len)
-        return NULL_ARG(__func__, "len");
+        return NULL_ARG(fn, "len");
     if (!db)
-        return NULL_ARG(__func__, "db");
+        return NULL_ARG(fn, "db");
     if (!key)
-        return NULL_ARG(__func__, "key");
+        return NULL_ARG(fn, "key");
+    return XAP_OK;
+}
+
+xap_status xap_db_get_metadata(xap_db *db, const char *key, char **out, size_t *len)
+{
+    xap_status st = metadata_args(db, key, out, len, __func__);
+    if (st != XAP_OK)
+        return st;
     try {
         return give_bytes(db->db.get_metadata(key), out, len, __func__);
     } catch (...) {
@@ -778,18 +787,9 @@ xap_status xap_db_get_metadata(xap_db *db, const char *key, char **out, size_t *
 
 xap_status xap_db_metadata_common(xap_db *db, const char *key, int tables, char **out, size_t *len)
 {
-    if (out)
-        *out = NULL;
-    if (len)
-        *len = 0;
-    if (!out)
-        return NULL_ARG(__func__, "out");
-    if (!len)
-        return NULL_ARG(__func__, "len");
-    if (!db)
-        return NULL_ARG(__func__, "db");
-    if (!key)
-        return NULL_ARG(__func__, "key");
+    xap_status st = metadata_args(db, key, out, len, __func__);
+    if (st != XAP_OK)
+        return st;
     try {
         std::string k = std::string(1, tables && db->has_dict ? 'd' : 'p') + key;
         auto it = db->meta.find(k);
