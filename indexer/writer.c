@@ -973,7 +973,22 @@ int writer_print_stats(const char *dbdir)
     printf("terms:       %llu distinct\n", (unsigned long long)all.n);
     printf("avg length:  %.1f terms per document\n", avlen);
     printf("revision:    %llu\n", (unsigned long long)rev);
-    printf("synonyms:    %llu keys\n", (unsigned long long)syn.n);
+    /* Whether searchd can match the table's phrases as XY terms (schema.h). */
+    struct count_ctx xy = { 0 };
+    xap_db_allterms(db, PFX_SYNPHRASE, count_term, &xy);
+    char *made = NULL, *hash = NULL;
+    size_t ml = 0, hl = 0;
+    xap_db_get_metadata(db, SCHEMA_META_SYNPHRASES, &made, &ml);
+    xap_db_get_metadata(db, SCHEMA_META_SYNONYMS_HASH, &hash, &hl);
+    int as_terms = ml > 0 && ml == hl && memcmp(made, hash, ml) == 0;
+    free(made);
+    free(hash);
+    if (syn.n == 0)
+        printf("synonyms:    0 keys\n");
+    else
+        printf("synonyms:    %llu keys; %llu phrases found in articles, %s\n", (unsigned long long)syn.n,
+               (unsigned long long)xy.n,
+               as_terms ? "matched as terms" : "matched by positions (indexer --rebuild makes them terms)");
     printf("spelling:    %llu words, %llu occurrences\n", (unsigned long long)spell.n,
            (unsigned long long)spell.total);
     printf("size:        %.2f MB\n", mb);

@@ -43,6 +43,9 @@ ok $? "an article with 'heart attack' holds the term XYheart attack ($n articles
 n=$(postings "$T/db" "XYheart")
 [ -z "$n" ]
 ok $? "single words get no XY term (their synonyms are plain terms)"
+"$BIN/indexer" --db "$T/db" --stats > "$T/stats.txt" 2>&1
+grep -qE '^synonyms: +[0-9]+ keys; [1-9][0-9]* phrases found in articles, matched as terms$' "$T/stats.txt"
+ok $? "indexer --stats says the phrases are matched as terms" || sed 's/^/# /' "$T/stats.txt"
 
 # The same index with the mark cleared: searchd falls back to positional
 # phrases. Both must select the same articles.
@@ -98,6 +101,8 @@ ok $? "it warns that phrases match by positions until --rebuild" || sed 's/^/# /
 h2=$(meta "$T/db" synonyms_hash)
 [ -n "$h2" ] && [ "$h2" != "$h" ] && [ -z "$(meta "$T/db" medsearch_synphrases)" ]
 ok $? "the table's hash changed ($h2) and the mark is cleared"
+"$BIN/indexer" --db "$T/db" --stats 2>&1 | grep -q 'matched by positions (indexer --rebuild makes them terms)$'
+ok $? "indexer --stats says they match by positions until --rebuild"
 start_searchd "$T/db" "$S" "${user[@]}"
 ok $? "searchd starts on the changed index" || { done_testing; exit; }
 hit() { get "$S" "/search?q=$(enc "$1")&fields=id,title,url&limit=5" | python3 -c '
