@@ -256,16 +256,14 @@ static int alt_cb(const char *s, size_t len, void *ud)
     return 0;
 }
 
-/* Do the index's XY terms hold every synonym phrase of the table the
- * groups come from (schema.h)? Then a phrase is that one term. */
-static xap_status bind_synphrases(struct plan *p, xap_db *db)
+xap_status plan_synphrase_terms(xap_db *db, int *yes)
 {
     char *made = NULL, *table = NULL;
     size_t ml = 0, tl = 0;
     xap_status st = xap_db_metadata_common(db, SCHEMA_META_SYNPHRASES, 0, &made, &ml);
     if (st == XAP_OK && ml > 0)
         st = xap_db_metadata_common(db, SCHEMA_META_SYNONYMS_HASH, 1, &table, &tl);
-    p->syn_terms = st == XAP_OK && ml > 0 && ml == tl && memcmp(made, table, ml) == 0;
+    *yes = st == XAP_OK && ml > 0 && ml == tl && memcmp(made, table, ml) == 0;
     free(made);
     free(table);
     return st;
@@ -317,7 +315,7 @@ xap_status plan_bind(struct plan *p, xap_db *db)
         }
     }
     if (st == XAP_OK && p->n_syns > 0)
-        st = bind_synphrases(p, db);
+        st = plan_synphrase_terms(db, &p->syn_terms);
     if (st == XAP_OK && p->titlekey[0] && p->prf) {
         /* A known-item search (some article's whole title is the query):
          * its first results are what was asked for; PRF would blur them. */

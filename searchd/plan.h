@@ -105,6 +105,10 @@ enum query_status plan_new(struct tokenizer *tk, xap_stem *stem, const struct ra
 /* Look up the synonym groups and the exact-title key in db. Safe to call
  * again (after XAP_ERR_MODIFIED). Returns XAP_OK or the seam status. */
 xap_status plan_bind(struct plan *p, xap_db *db);
+/* *yes: the index's XY terms hold every synonym phrase of the table the
+ * groups come from (schema.h), so a phrase is that one term. Read once
+ * per database handle (xap_db_metadata_common caches it). */
+xap_status plan_synphrase_terms(xap_db *db, int *yes /* OUT */);
 void plan_free(struct plan *p);
 /* Does PRF run (decided, and no known-item search)? */
 int plan_prf(const struct plan *p);

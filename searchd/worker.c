@@ -12,6 +12,7 @@
 
 #include "docrec.h"
 #include "log.h"
+#include "plan.h"
 #include "schema.h"
 #include "shards.h"
 #include "tokenizer.h"
@@ -241,6 +242,22 @@ static int any_key(const char *s, size_t len, void *ud)
     return 1;
 }
 
+/* Say at start-up how synonym phrases will match: an index built before
+ * the XY terms, or whose synonym table changed since, is slower. */
+static void log_synphrases(xap_db *db, const struct config *cfg)
+{
+    int seen = 0, terms = 0;
+    if (!cfg->ranking.synonyms || xap_db_synonym_keys(db, "", any_key, &seen) != XAP_OK || !seen)
+        return;
+    if (plan_synphrase_terms(db, &terms) != XAP_OK)
+        return;
+    if (terms)
+        log_info("synonym phrases: matched as the index's XY terms");
+    else
+        log_warn("synonym phrases match by their words' positions (slower): the index was built before "
+                 "its synonym table changed, or by an older indexer; indexer --rebuild makes them terms");
+}
+
 int worker_probe(char *err, size_t errlen, uint32_t *docs)
 {
     *docs = 0;
@@ -294,6 +311,7 @@ int worker_probe(char *err, size_t errlen, uint32_t *docs)
         xap_db_close(db);
         return -1;
     }
+    log_synphrases(db, cfg);
     xap_db_close(db);
     return 0;
 }

@@ -59,10 +59,14 @@ user=(); [ "$(id -u)" = 0 ] && user=(--user nobody)
 start_searchd "$T/db" "$S" "${user[@]}"
 ok $? "searchd starts on the marked index" || { done_testing; exit; }
 answers "$S" "${QS[@]}" > "$T/terms.txt"
+grep -q 'searchd\[info\]: synonym phrases: matched as the index.s XY terms' "$T/searchd.log"
+ok $? "searchd's log says synonym phrases match as XY terms"
 stop_searchd
 start_searchd "$T/db2" "$S" "${user[@]}"
 ok $? "searchd starts on the unmarked copy" || { done_testing; exit; }
 answers "$S" "${QS[@]}" > "$T/phrases.txt"
+grep -q "searchd\[warn\]: synonym phrases match by their words' positions (slower).*indexer --rebuild makes them terms" "$T/searchd.log"
+ok $? "on the unmarked copy it warns that they match by positions, and names --rebuild"
 stop_searchd
 
 python3 - "$T/terms.txt" "$T/phrases.txt" "${QS[@]}" > "$T/cmp.txt" <<'EOF'
