@@ -138,6 +138,25 @@ cmp -s "$T/t1" "$T/t2"
 ok $? "the shipped synonyms' queries keep their totals after the rebuild"
 stop_searchd
 
+# Shards indexed with different synonym files: the dictionary cannot
+# vouch for their XY terms, says so, and searchd matches by positions.
+"$BIN/indexer" --db "$T/sa" "$ROOT/corpus/en/sleep" > "$T/sa.log" 2>&1 &&
+    "$BIN/indexer" --db "$T/sb" "${SYN[@]}" "$ROOT/corpus/en/nutrition" > "$T/sb.log" 2>&1 &&
+    "$BIN/indexer" --dictionary "$T/dict" "$T/sa" "$T/sb" > "$T/dict.log" 2>&1
+ok $? "two shards with different synonym files, and their dictionary"
+grep -q "the shards' synonym tables come from different files; synonym phrases will match by their words' positions" "$T/dict.log" &&
+    [ -z "$("$BIN/setmeta" "$T/dict" synonyms_hash)" ]
+ok $? "indexer --dictionary warns that the tables differ and records none" || sed 's/^/# /' "$T/dict.log"
+chmod -R a+rX "$T"
+start_searchd "$T/sa,$T/sb" "$S" --dictionary "$T/dict" "${user[@]}"
+ok $? "searchd starts on the two shards with the dictionary" || { done_testing; exit; }
+grep -q "searchd\[warn\]: synonym phrases match by their words' positions" "$T/searchd.log"
+ok $? "searchd warns that phrases match by positions there"
+r=$(hit "brine quota")
+case $r in "|Cutting down on salt"*) true ;; *) false ;; esac
+ok $? "shard B's phrase 'brine quota' still finds its salt intake article (by positions)"
+stop_searchd
+
 # A copy of the indexer away from data/ finds no synonym files: it says
 # so (never a silent index without synonyms), unless told --synonyms none.
 mkdir -p "$T/copy/bin"
