@@ -91,6 +91,9 @@
 #define PFX_PHRASE   "XP"
 #define PFX_TOPIC    "XK"
 #define PFX_SYNPHRASE "XY"
+/* The longest synonym key that is an XY term; a longer one (rare: over
+ * 198 bytes) always matches as a phrase, on both sides. */
+#define SCHEMA_MAX_SYNPHRASE (SCHEMA_MAX_TERM - (sizeof PFX_SYNPHRASE - 1))
 
 enum schema_value {
     VAL_DATE = 0,    /* "YYYY-MM-DD" (sorts as bytes) */

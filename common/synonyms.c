@@ -61,6 +61,9 @@ int synonyms_load(xap_db *db, struct tokenizer *tk, const char *path, size_t *gr
             char *bar = strchr(p, '|');
             size_t plen = bar ? (size_t)(bar - p) : strlen(p);
             size_t kl = synonyms_key(tk, p, plen, keys[n], sizeof keys[n]);
+            if (kl == (size_t)-1)
+                log_warn("%s:%ld: a synonym term longer than %d bytes (normalized) is left out: \"%.40s...\"", path,
+                         lineno, KEY_MAX, p + strspn(p, " \t"));
             if (kl != (size_t)-1 && kl > 0) {
                 raw++;
                 int dup = 0;

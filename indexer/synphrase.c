@@ -35,8 +35,8 @@ static int mark(struct build *b, const char *s, size_t len, uint32_t flag)
 static int add_key(const char *s, size_t len, void *ud)
 {
     struct build *b = ud;
-    if (!memchr(s, ' ', len) || len > SCHEMA_MAX_TERM - 2)
-        return 0; /* one word: its stem already matches */
+    if (!memchr(s, ' ', len) || len > SCHEMA_MAX_SYNPHRASE)
+        return 0; /* one word: its stem already matches; too long: a phrase */
     for (size_t i = 0; i < len; i++)
         if (s[i] == ' ' && mark(b, s, i, SP_PREFIX) != 0) {
             b->failed = 1;

@@ -237,8 +237,9 @@ static int syn_cb(const char *s, size_t len, void *ud)
         ql_add(b, &sc->alts, sl ? term(b, PFX_STEM, stem, sl, 0) : term(b, "", s, len, 0));
         return 0;
     }
-    if (b->p->syn_terms) {
-        /* the index holds the phrase's occurrences as one term */
+    if (b->p->syn_terms && len <= SCHEMA_MAX_SYNPHRASE) {
+        /* the index holds the phrase's occurrences as one term (not a
+         * key too long for one: synphrase.c leaves those out) */
         ql_add(b, &sc->alts, term(b, PFX_SYNPHRASE, s, len, 0));
         return 0;
     }
