@@ -95,6 +95,11 @@ size_t schema_titlekey_tokens(char *buf, const void *tokv, size_t n)
     return (size_t)snprintf(buf, SCHEMA_MAX_TERM + 1, "%s%016llx", PFX_TITLEKEY, (unsigned long long)h);
 }
 
+int schema_synphrases_hold(const char *made, size_t made_len, const char *table, size_t table_len)
+{
+    return made_len > 0 && made_len == table_len && memcmp(made, table, made_len) == 0;
+}
+
 size_t schema_titlekey_term(char *buf, void *tkv, const char *title)
 {
     struct tokenizer *tk = tkv;

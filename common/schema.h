@@ -145,6 +145,11 @@ size_t schema_titlekey_term(char *buf, void *tk, const char *title);
  * that has tokenized the title already. */
 size_t schema_titlekey_tokens(char *buf, const void *toks, size_t n);
 
+/* Do an index's XY terms hold every synonym phrase of its table? made is
+ * its SCHEMA_META_SYNPHRASES, table the table's SCHEMA_META_SYNONYMS_HASH
+ * (the one rule searchd and indexer --stats both apply). */
+int schema_synphrases_hold(const char *made, size_t made_len, const char *table, size_t table_len);
+
 /* Is db (a struct xap_db *) an index of this SCHEMA_VERSION? Returns 0
  * (also for an empty index), or -1 with a message in err naming both
  * versions and the cure ("rebuild it with indexer --rebuild"). */

@@ -980,7 +980,7 @@ int writer_print_stats(const char *dbdir)
     size_t ml = 0, hl = 0;
     xap_db_get_metadata(db, SCHEMA_META_SYNPHRASES, &made, &ml);
     xap_db_get_metadata(db, SCHEMA_META_SYNONYMS_HASH, &hash, &hl);
-    int as_terms = ml > 0 && ml == hl && memcmp(made, hash, ml) == 0;
+    int as_terms = schema_synphrases_hold(made, ml, hash, hl);
     free(made);
     free(hash);
     if (syn.n == 0)

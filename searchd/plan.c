@@ -263,7 +263,7 @@ xap_status plan_synphrase_terms(xap_db *db, int *yes)
     xap_status st = xap_db_metadata_common(db, SCHEMA_META_SYNPHRASES, 0, &made, &ml);
     if (st == XAP_OK && ml > 0)
         st = xap_db_metadata_common(db, SCHEMA_META_SYNONYMS_HASH, 1, &table, &tl);
-    *yes = st == XAP_OK && ml > 0 && ml == tl && memcmp(made, table, ml) == 0;
+    *yes = st == XAP_OK && schema_synphrases_hold(made, ml, table, tl);
     free(made);
     free(table);
     return st;
