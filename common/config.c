@@ -75,6 +75,7 @@ static const struct key keys[] = {
     { "ranking", "stopwords",            T_BOOL,   F(ranking.stopwords),          "true", 0, 0 },
     { "ranking", "question_weight",      T_DOUBLE, F(ranking.question_weight),    "0.3",  0, 1000 },
     { "ranking", "prf_docs",             T_INT,    F(ranking.prf_docs),           "10",    0, 100 },
+    { "ranking", "boost_window",         T_INT,    F(ranking.boost_window),       "50",    0, 10000 },
     { "ranking", "prf_window",           T_INT,    F(ranking.prf_window),         "50",    1, 10000 },
     { "ranking", "prf_terms",            T_INT,    F(ranking.prf_terms),          "5",   1, 200 },
     { "ranking", "prf_weight",           T_DOUBLE, F(ranking.prf_weight),         "0.3",  0, 1000 },

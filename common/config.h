@@ -81,6 +81,8 @@ struct config {
         int prf_docs;         /* pseudo-relevance feedback: top docs (0 = off) */
         int prf_terms;        /* expansion terms */
         int prf_window;       /* the first matches the expansion re-ranks */
+        int boost_window;     /* the first matches the exact-word and field boosts
+                                 re-rank (0: they join the match) */
         double prf_weight;    /* weight of the expansion against the query */
         int prf_min_words;    /* only queries with at least this many words */
         bool spelling;        /* offer did_you_mean */

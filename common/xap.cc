@@ -1636,18 +1636,26 @@ xap_status xap_mset_rescore(xap_enquire *e, xap_mset *m, const xap_query *boost,
         return NULL_ARG(__func__, "e");
     if (!m)
         return NULL_ARG(__func__, "m");
-    if (m->rescored)
-        return fail(XAP_ERR_INVALID, __func__, "already rescored");
     try {
         const Xapian::MSet &ms = m->m;
         const Xapian::doccount all = ms.size(), n = window < all ? window : all;
+        /* The order it starts from: the match's, or that of an earlier
+         * re-ranking of the whole match (src: position -> item of ms). */
+        if (m->rescored && (m->first != 0 || m->view.size() != all))
+            return fail(XAP_ERR_INVALID, __func__, "re-ranking a page, not the whole match");
+        std::vector<Xapian::doccount> src(all);
+        std::vector<double> cw(all);
+        for (Xapian::doccount k = 0; k < all; k++) {
+            src[k] = m->rescored ? m->view[k] : k;
+            cw[k] = m->rescored ? m->vw[k] : ms[k].get_weight();
+        }
         std::vector<double> w(n);
         std::vector<std::string> keys(n);
         std::vector<Xapian::docid> ids(n);
         for (Xapian::doccount i = 0; i < n; i++) {
-            Xapian::MSetIterator it = ms[i];
+            Xapian::MSetIterator it = ms[src[i]];
             ids[i] = *it;
-            w[i] = it.get_weight();
+            w[i] = cw[i];
             keys[i] = it.get_sort_key();
         }
         if (boost && n > 0) {
@@ -1671,7 +1679,7 @@ xap_status xap_mset_rescore(xap_enquire *e, xap_mset *m, const xap_query *boost,
                             m->fetched = true; /* xap_mset_doc asks no more */
                         }
                         t_work.docs++;
-                        id = m->m[i].get_document().get_value(static_cast<Xapian::valueno>(id_slot));
+                        id = m->m[src[i]].get_document().get_value(static_cast<Xapian::valueno>(id_slot));
                     }
                     size_t tl = key_term(id.data(), id.size(), buf, sizeof buf);
                     if (tl > 0 && tl < sizeof buf)
@@ -1715,8 +1723,8 @@ xap_status xap_mset_rescore(xap_enquire *e, xap_mset *m, const xap_query *boost,
         int top_pct = n ? ms[0].get_percent() : 0;
         for (Xapian::doccount k = offset; k < all && k - offset < limit; k++) {
             Xapian::doccount i = order[k];
-            double wi = i < n ? w[i] : ms[i].get_weight();
-            m->view.push_back(i);
+            double wi = i < n ? w[i] : cw[i];
+            m->view.push_back(src[i]);
             m->vw.push_back(wi);
             int pct = top_new > 0 && top_old > 0 ? static_cast<int>(top_pct * wi / top_new + 0.5) : 0;
             m->vpct.push_back(pct > 100 ? 100 : pct < 1 && wi > 0 ? 1 : pct);

@@ -37,6 +37,7 @@ void rank_opts_from_config(struct rank_opts *o, const struct config *cfg)
     o->prf_docs = (unsigned)cfg->ranking.prf_docs;
     o->prf_terms = (unsigned)cfg->ranking.prf_terms;
     o->prf_window = (unsigned)cfg->ranking.prf_window;
+    o->boost_window = (unsigned)cfg->ranking.boost_window;
     o->prf_weight = cfg->ranking.prf_weight;
     o->prf_min_words = (unsigned)cfg->ranking.prf_min_words;
     o->max_wildcard = (unsigned)cfg->searchd.max_wildcard;
@@ -48,6 +49,12 @@ struct build {
     xap_db *db;
     xap_stem *stem;
     xap_status st;
+    /* Re-rank-only terms (rank_query's *late), or NULL: they join the
+     * query where they stand. lscale: the product of the scales around
+     * the sub-query being built, which a late term carries out with it
+     * (0: inside an exclusion, where a word is its stem alone). */
+    struct qlist *late;
+    double lscale;
 };
 
 /* Append q to l; a failure is the build's. */
@@ -117,6 +124,23 @@ static xap_query *scale(struct build *b, xap_query *q, double f)
     return s;
 }
 
+/* The stem query q of a word with x, another form of the word (as typed,
+ * or its stem in the title or headings: an article holding x holds the
+ * stem), adding weight f: late (the build's re-rank-only terms, carrying
+ * the scales around q with it) or ORed into q. */
+static xap_query *boost_of(struct build *b, xap_query *q, xap_query *x, double f)
+{
+    if (b->lscale == 0) { /* excluded: the stem excludes every article x would */
+        xap_query_free(x);
+        return q;
+    }
+    if (b->late) {
+        ql_add(b, b->late, scale(b, x, f * b->lscale));
+        return q;
+    }
+    return pair(b, XAP_OP_OR, q, scale(b, x, f));
+}
+
 /* A word of a phrase; a phrase has at most PHRASE_MAX words (the rest
  * are left out). */
 #define PHRASE_MAX 256
@@ -175,8 +199,11 @@ static xap_query *word_query(struct build *b, const struct qnode *n, enum qfield
             /* The parts alone, loose: "tuberculosis-induced" also meets
              * "induced by tuberculosis". */
             struct qlist loose = { 0 };
+            double ls = b->lscale;
+            b->lscale *= b->o->part_weight;
             for (size_t i = 0; i < n->n_kids; i++)
                 ql_add(b, &loose, word_query(b, n->kids[i], field));
+            b->lscale = ls;
             q = pair(b, XAP_OP_OR, q, scale(b, combine(b, XAP_OP_OR, &loose, 0), b->o->part_weight));
         }
         return q;
@@ -191,7 +218,7 @@ static xap_query *word_query(struct build *b, const struct qnode *n, enum qfield
         return term(b, wp, n->text, strlen(n->text), n->pos);
     xap_query *q = term(b, field == QF_TITLE ? PFX_STEM_TITLE : PFX_STEM, stem, sl, n->pos);
     if (b->o->exact_weight > 0)
-        q = pair(b, XAP_OP_OR, q, scale(b, term(b, wp, n->text, strlen(n->text), n->pos), b->o->exact_weight));
+        q = boost_of(b, q, term(b, wp, n->text, strlen(n->text), n->pos), b->o->exact_weight);
     return q;
 }
 
@@ -207,12 +234,12 @@ static xap_query *ranked_word(struct build *b, const struct qnode *n)
         size_t sl = xap_stem_apply(b->stem, n->text, strlen(n->text), stem, sizeof stem);
         if (sl > 0) {
             if (o->title_weight > 0)
-                q = pair(b, XAP_OP_OR, q, scale(b, term(b, PFX_STEM_TITLE, stem, sl, 0), o->title_weight));
+                q = boost_of(b, q, term(b, PFX_STEM_TITLE, stem, sl, 0), o->title_weight);
             if (o->heading_weight > 0)
-                q = pair(b, XAP_OP_OR, q, scale(b, term(b, PFX_STEM_HEADING, stem, sl, 0), o->heading_weight));
+                q = boost_of(b, q, term(b, PFX_STEM_HEADING, stem, sl, 0), o->heading_weight);
         }
     } else if (o->title_weight > 0) {
-        q = pair(b, XAP_OP_OR, q, scale(b, term(b, PFX_TITLE, n->text, strlen(n->text), 0), o->title_weight));
+        q = boost_of(b, q, term(b, PFX_TITLE, n->text, strlen(n->text), 0), o->title_weight);
     }
     return q;
 }
@@ -339,6 +366,16 @@ static xap_query *cjk_ngrams(struct build *b, const struct qnode *const *w, size
 
 static xap_query *compile(struct build *b, const struct qnode *n);
 
+/* What an article must not match: nothing of it re-ranks. */
+static xap_query *compile_excluded(struct build *b, const struct qnode *n)
+{
+    double ls = b->lscale;
+    b->lscale = 0;
+    xap_query *q = compile(b, n);
+    b->lscale = ls;
+    return q;
+}
+
 static xap_query *filter_query(struct build *b, const struct qnode *n)
 {
     return term(b, n->field == QF_CATEGORY ? PFX_CATEGORY : PFX_LANG, n->text, strlen(n->text), 0);
@@ -388,7 +425,7 @@ static xap_query *bag(struct build *b, const struct qnode *n)
             continue;
         }
         if (k->mod == QM_EXCLUDE) {
-            ql_add(b, &excl, compile(b, k));
+            ql_add(b, &excl, compile_excluded(b, k));
             continue;
         }
         if (k->mod == QM_MUST) {
@@ -402,7 +439,11 @@ static xap_query *bag(struct build *b, const struct qnode *n)
             double f = w ? w->weight : 1.0;
             if (!(k->tok_flags & TOK_CJK))
                 f *= latin;
-            ql_add(b, w && w->role == PW_BOOST ? &boost : &ranked, scale(b, compile(b, k), f));
+            double ls = b->lscale;
+            b->lscale *= f;
+            xap_query *kq = compile(b, k);
+            b->lscale = ls;
+            ql_add(b, w && w->role == PW_BOOST ? &boost : &ranked, scale(b, kq, f));
             continue;
         }
         ql_add(b, &ranked, compile(b, k));
@@ -521,7 +562,7 @@ static xap_query *compile(struct build *b, const struct qnode *n)
         xap_query *l = n->n_kids ? compile(b, n->kids[0]) : NULL;
         struct qlist r = { 0 };
         for (size_t i = 1; i < n->n_kids; i++)
-            ql_add(b, &r, compile(b, n->kids[i]));
+            ql_add(b, &r, compile_excluded(b, n->kids[i]));
         if (!l) {
             qlist_free(&r);
             return NULL;
@@ -532,10 +573,13 @@ static xap_query *compile(struct build *b, const struct qnode *n)
     return NULL;
 }
 
-xap_status rank_query(const struct plan *p, xap_db *db, xap_stem *stem, xap_query **out)
+xap_status rank_query(const struct plan *p, xap_db *db, xap_stem *stem, xap_query **out, xap_query **late)
 {
     *out = NULL;
-    struct build b = { p, &p->opts, db, stem, XAP_OK };
+    struct qlist lt = { 0 };
+    if (late)
+        *late = NULL;
+    struct build b = { p, &p->opts, db, stem, XAP_OK, late && p->opts.boost_window ? &lt : NULL, 1.0 };
     const struct qnode *root = p->q ? p->q->root : NULL;
     /* A one-word query is a bag of one (synonyms, CJK n-grams). */
     const struct qnode *one[1] = { root };
@@ -552,10 +596,16 @@ xap_status rank_query(const struct plan *p, xap_db *db, xap_stem *stem, xap_quer
             b.st = st;
         r = pair(&b, XAP_OP_AND_MAYBE, r, scale(&b, x, p->opts.title_exact_weight));
     }
+    xap_query *lq = late ? combine(&b, XAP_OP_OR, &lt, 0) : NULL;
     if (b.st != XAP_OK) {
         xap_query_free(r);
+        xap_query_free(lq);
         return b.st;
     }
+    if (late && r)
+        *late = lq;
+    else
+        xap_query_free(lq);
     if (!r) {
         xap_status st = xap_query_combine(XAP_OP_OR, NULL, 0, 0, &r);
         if (st != XAP_OK)
@@ -590,7 +640,7 @@ int rank_prf_term(const char *t, size_t len)
 xap_status rank_expansion(const struct plan *p, const xap_eset *es, xap_query **out)
 {
     const struct rank_opts *o = &p->opts;
-    struct build b = { p, o, NULL, NULL, XAP_OK };
+    struct build b = { p, o, NULL, NULL, XAP_OK, NULL, 1.0 };
     struct qlist terms = { 0 };
     double top = 0;
     size_t ne = es ? xap_eset_size(es) : 0;
@@ -645,6 +695,19 @@ xap_status rank_fill(const struct plan *p, const xap_query *exp, xap_query **q)
         *q = both;
     } else {
         xap_query_free(both);
+    }
+    return st;
+}
+
+xap_status rank_join_late(xap_query **q, const xap_query *late)
+{
+    if (!late)
+        return XAP_OK;
+    xap_query *both = NULL, *two[2] = { *q, (xap_query *)late };
+    xap_status st = xap_query_combine(XAP_OP_AND_MAYBE, two, 2, 0, &both);
+    if (st == XAP_OK) {
+        xap_query_free(*q);
+        *q = both;
     }
     return st;
 }

@@ -57,6 +57,11 @@ struct rank_opts {
      * prf_min_words ranked words. */
     unsigned prf_docs, prf_terms, prf_min_words, prf_window;
     double prf_weight;
+    /* The boosts of a matching word's other forms (exact_weight: the word
+     * as typed; title_weight, heading_weight: its stem in those fields)
+     * re-rank the first boost_window matches (rank_query's *late) instead
+     * of joining the match; 0: they join it. */
+    unsigned boost_window;
 };
 
 /* The options of the [ranking] section of cfg (a struct config *); the
@@ -69,7 +74,8 @@ void rank_opts_from_config(struct rank_opts *o, const struct config *cfg);
  * boosts, as one Xapian query. stem: the English stemmer (NULL: words
  * match exactly). *out: xap_query_free. Returns XAP_OK or the seam
  * status (XAP_ERR_MODIFIED: the caller reopens and retries). */
-xap_status rank_query(const struct plan *p, xap_db *db, xap_stem *stem, xap_query **out /* OUT */);
+xap_status rank_query(const struct plan *p, xap_db *db, xap_stem *stem, xap_query **out /* OUT */,
+                      xap_query **late /* OUT */);
 
 /* BM25 parameters of p and the order: relevance, equal scores by article
  * id (VAL_ID) so that pages, restarts and shards agree. */
@@ -92,5 +98,9 @@ xap_status rank_expansion(const struct plan *p, const xap_eset *es, xap_query **
  * of its own (xap_mset_rescore: the same AND_MAYBE weights). *q is
  * replaced (the old one freed) only on success; exp NULL: unchanged. */
 xap_status rank_fill(const struct plan *p, const xap_query *exp, xap_query **q);
+
+/* *q AND_MAYBE late (the late terms re-rank every match); late NULL:
+ * unchanged. *q is replaced (the old one freed) only on success. */
+xap_status rank_join_late(xap_query **q, const xap_query *late);
 
 #endif

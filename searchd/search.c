@@ -352,7 +352,7 @@ static xap_status run_search(xap_db *db, void *ud)
     run_reset(r);
     const struct config *cfg = r->cfg;
     const struct plan *p = r->plan;
-    xap_query *q = NULL;
+    xap_query *q = NULL, *late = NULL;
     xap_enquire *e = NULL;
     xap_mset *m = NULL, *m1 = NULL;
     xap_eset *es = NULL;
@@ -371,7 +371,7 @@ static xap_status run_search(xap_db *db, void *ud)
     if (st == XAP_OK && r->want_dym && cfg->ranking.spelling)
         st = spell_want_termfreqs(db, r->stem, p->q); /* with the expand set's */
     if (st == XAP_OK)
-        st = rank_query(p, db, r->stem, &q);
+        st = rank_query(p, db, r->stem, &q, &late);
     if (st == XAP_OK)
         st = add_filters(r, &q);
     if (st == XAP_OK)
@@ -391,7 +391,8 @@ static xap_status run_search(xap_db *db, void *ud)
     int fill = 0;
     if (plan_prf(p)) {
         /* Pass 1 is the final match: it counts the matches (and feeds the
-         * facet spies). Its top prf_docs articles are the relevant set of
+         * facet spies). The late boosts (rank_query) re-rank its first
+         * boost_window matches; then its top prf_docs articles are the relevant set of
          * the expand set, whose best stems re-rank its first prf_window
          * matches with AND_MAYBE's weights, computed for those articles
          * alone (xap_mset_rescore), instead of a second match of the
@@ -403,8 +404,18 @@ static xap_status run_search(xap_db *db, void *ud)
         uint32_t deep = want > window ? want : window;
         if (deep < p->opts.prf_docs)
             deep = p->opts.prf_docs;
+        if (late && deep < p->opts.boost_window)
+            deep = p->opts.boost_window;
         st = final_pass(r, db, e, 0, deep, want > r->track_total ? want : r->track_total, &m1);
         n_real = st == XAP_OK ? xap_mset_size(m1) : 0;
+        if (st == XAP_OK && late) {
+            /* The late terms re-rank their window of the match first: its
+             * best are then the relevant set, as when they join it. */
+            st = xap_mset_rescore(e, m1, late, p->opts.boost_window, 0, (uint32_t)n_real, VAL_ID,
+                                  schema_key_id_term);
+            if (st == XAP_OK)
+                st = xap_enquire_set_query(e, q); /* the expand set leaves its terms out */
+        }
         /* Never with filters or facets: counts and a clicked facet agree. */
         fill = st == XAP_OK && n_real < want && want <= FILL_MAX && !p->structured && !r->category && !r->lang &&
                !r->facet_mask;
@@ -420,8 +431,11 @@ static xap_status run_search(xap_db *db, void *ud)
             st = rank_expansion(p, es, &exp);
         fill = fill && exp;
         if (st == XAP_OK && fill) {
-            /* every real match is among the first want + n_real */
-            st = rank_fill(p, exp, &q);
+            /* every real match is among the first want + n_real: the
+             * late terms join the query as they re-rank all of them */
+            st = rank_join_late(&q, late);
+            if (st == XAP_OK)
+                st = rank_fill(p, exp, &q);
             if (st == XAP_OK)
                 st = xap_enquire_set_query(e, q);
             if (st == XAP_OK)
@@ -432,6 +446,11 @@ static xap_status run_search(xap_db *db, void *ud)
             m1 = NULL;
         }
         xap_query_free(exp);
+    } else if (late) {
+        uint32_t window = p->opts.boost_window, deep = want > window ? want : window;
+        st = final_pass(r, db, e, 0, deep, want > r->track_total ? want : r->track_total, &m);
+        if (st == XAP_OK)
+            st = xap_mset_rescore(e, m, late, window, r->offset, r->limit, VAL_ID, schema_key_id_term);
     } else {
         st = final_pass(r, db, e, r->offset, r->limit, want > r->track_total ? want : r->track_total, &m);
     }
@@ -546,6 +565,7 @@ done:
     facets_free(r->fc); /* after the enquire that borrowed its spies */
     r->fc = NULL;
     xap_query_free(q);
+    xap_query_free(late);
     return st;
 }
 

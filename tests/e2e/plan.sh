@@ -42,17 +42,17 @@ n=$(printf '%s\n' "$M" | sed -n 's/^medsearch_xapian_passes_count{endpoint="sear
 p3=$(printf '%s\n' "$M" | sed -n 's/^medsearch_xapian_passes_bucket{endpoint="search",le="3"} //p')
 t20=$(printf '%s\n' "$M" | sed -n 's/^medsearch_xapian_termlists_bucket{endpoint="search",le="20"} //p')
 e1=$(printf '%s\n' "$M" | sed -n 's/^medsearch_xapian_esets_bucket{endpoint="search",le="1"} //p')
-r2=$(printf '%s\n' "$M" | sed -n 's/^medsearch_xapian_rescores_bucket{endpoint="search",le="2"} //p')
+r3=$(printf '%s\n' "$M" | sed -n 's/^medsearch_xapian_rescores_bucket{endpoint="search",le="3"} //p')
 rs=$(printf '%s\n' "$M" | sed -n 's/^medsearch_xapian_rescores_sum{endpoint="search"} //p')
-diag "searches $n: <= 3 passes $p3, <= 20 termlists $t20, <= 1 expand set $e1, <= 2 re-rankings $r2 ($rs in all)"
+diag "searches $n: <= 3 passes $p3, <= 20 termlists $t20, <= 1 expand set $e1, <= 3 re-rankings $r3 ($rs in all)"
 [ "${n:-0}" -ge 5 ] && [ "$p3" = "$n" ]
 ok $? "every default /search did at most 3 match passes (/metrics)"
 [ "${n:-0}" -ge 5 ] && [ "$t20" = "$n" ]
 ok $? "every default /search read at most 20 termlists"
 [ "${n:-0}" -ge 5 ] && [ "$e1" = "$n" ]
 ok $? "every default /search computed at most one expand set (PRF and related share it)"
-[ "${n:-0}" -ge 5 ] && [ "$r2" = "$n" ] && [ "${rs:-0}" -ge 1 ]
-ok $? "every default /search re-ranked a window at most twice (feedback, related), and some did"
+[ "${n:-0}" -ge 5 ] && [ "$r3" = "$n" ] && [ "${rs:-0}" -ge 1 ]
+ok $? "every default /search re-ranked a window at most 3 times (the late boosts, feedback, related), and some did"
 
 # fields=id,score reads no stored record: the id is the sort key the match
 # already holds (equal scores are ordered by it), and it is the record's id.
@@ -259,6 +259,53 @@ check page
 ok $? "a window of 3: offset 2, limit 3 is that list's slice"
 check shards
 ok $? "over 2 shards (the window's articles found by their id terms) the same hits and scores as one index"
+
+# ---- the late boosts re-rank a window ---------------------------------------------
+# The word as typed and its stem in titles and headings re-rank the first
+# boost_window matches (50) instead of joining the match: where every
+# match is in the window, hits and scores are those of boost_window = 0
+# (the boosts joined), with feedback on and off; "total" is the same.
+printf '[ranking]\nboost_window = 0\n' > "$T/joined.conf"
+printf '[ranking]\nboost_window = 0\nprf_docs = 0\n' > "$T/joined-noprf.conf"
+printf '[ranking]\nboost_window = 2\nprf_docs = 0\n' > "$T/b2.conf"
+lq=("sleeping" "heart attacks" "what is glaucoma" "the" "vitamins -iron" "title:sleep" "coughing children")
+late_of() { local qq; for qq in "${lq[@]}"; do
+    jv "$(get "$S" "/search?q=$(enc "$qq")&fields=id,score&limit=50")" "'%d %s' % (d['total'], ' '.join('%s=%.6f' % (h['id'], h['score']) for h in d['hits']))"
+done; }
+late=$(late_of)
+stop_searchd
+for c in joined joined-noprf noprf; do
+    start_searchd "$T/db" "$S" "${user[@]}" --config "$T/$c.conf"
+    printf -v "out_${c//-/_}" '%s' "$(late_of)"
+    stop_searchd
+done
+joined=$out_joined joined_np=$out_joined_noprf late_np=$out_noprf
+diag "late:   $(printf '%s' "$late" | head -1 | cut -c1-160)"
+diag "joined: $(printf '%s' "$joined" | head -1 | cut -c1-160)"
+[ -n "$late" ] && [ "$late" = "$joined" ] && [ "$(printf '%s\n' "$late" | grep -c '=')" = ${#lq[@]} ]
+ok $? "${#lq[@]} queries: the late boosts give the joined boosts' hits, scores and totals"
+[ -n "$late_np" ] && [ "$late_np" = "$joined_np" ] && [ "$late_np" != "$late" ]
+ok $? "the same without feedback (prf_docs = 0)"
+start_searchd "$T/db" "$S" "${user[@]}" --config "$T/b2.conf"
+b2=$(hits sleeping "&limit=10")
+stop_searchd
+start_searchd "$T/db" "$S" "${user[@]}" --config "$T/noprf.conf"
+plain=$(hits sleeping "&limit=10")
+stop_searchd
+start_searchd "$T/db" "$S" "${user[@]}"
+diag "sleeping, boost_window 2: ${b2:0:160}"
+diag "sleeping, boost_window 50: ${plain:0:160}"
+python3 - "$b2" "$plain" <<'PY'
+import sys
+b2, full = ([tuple(x.split("=")) for x in a.split()] for a in sys.argv[1:3])
+fw = dict(full)
+# the window's two re-ranked with their full weights; the rest keep the
+# match's order, below them, with their weights without the boosts
+ok = (len(b2) == len(full) >= 4 and all(fw[i] == w for i, w in b2[:2])
+      and any(fw[i] != w for i, w in b2[2:]) and [float(w) for _, w in b2[2:]] == sorted((float(w) for _, w in b2[2:]), reverse=True))
+sys.exit(0 if ok else 1)
+PY
+ok $? "a boost window of 2: its articles carry the boosts, the others follow in the match's order"
 
 # ---- the client -------------------------------------------------------------------
 printf 'q1\theart attack\nq2\tinsomina\n' > "$T/q.tsv"

@@ -130,7 +130,7 @@ static void q_rank(const char *text, size_t len, enum query_mode mode, const str
     xap_query *xq = NULL;
     xap_status st = plan_bind(p, q_db);
     if (st == XAP_OK)
-        st = rank_query(p, q_db, q_stem, &xq);
+        st = rank_query(p, q_db, q_stem, &xq, NULL);
     if (st != XAP_OK)
         fuzz_fail("plan/rank_query: %s: %s", xap_status_name(st), xap_errmsg());
     char *d = plan_describe(p);

@@ -82,6 +82,14 @@ static int setup_group(void **state)
             schema_titlekey_term(t, F.tk, "Sleep apnea");
             xap_doc_add_boolean_term(d, t);
         }
+        /* a title and a heading, stemmed (ZS, ZH), away from the ties of
+         * test_ties_by_id */
+        if (strcmp(docs[i][0], "d-heart") == 0) {
+            xap_doc_add_term(d, "ZSheart", 1);
+            xap_doc_add_term(d, "ZSattack", 1);
+        }
+        if (strcmp(docs[i][0], "e-what") == 0)
+            xap_doc_add_term(d, "ZHsleep", 1);
         schema_id_term(t, docs[i][0]);
         if (xap_db_replace_by_term(w, t, d, NULL) != XAP_OK)
             return -1;
@@ -202,7 +210,7 @@ static char *match_ids_on(xap_db *db, const char *text, uint32_t *total, char **
     xap_mset *m = NULL;
     if (desc)
         assert_non_null(*desc = plan_describe(p));
-    assert_int_equal(rank_query(p, db, F.stem, &q), XAP_OK);
+    assert_int_equal(rank_query(p, db, F.stem, &q, NULL), XAP_OK);
     assert_int_equal(xap_enquire_new(db, &e), XAP_OK);
     assert_int_equal(xap_enquire_set_query(e, q), XAP_OK);
     assert_int_equal(rank_enquire(p, e), XAP_OK);
@@ -374,6 +382,105 @@ static void test_synphrase_terms(void **state)
     }
 }
 
+/* Every match's weight under q (up to 100 matches): wt[docid], 0 where
+ * it does not match; returns the number of matches. */
+#define MAXDOC 16
+static size_t weights_of(const struct plan *p, const xap_query *q, double wt[MAXDOC])
+{
+    xap_enquire *e = NULL;
+    xap_mset *m = NULL;
+    memset(wt, 0, MAXDOC * sizeof wt[0]);
+    assert_int_equal(xap_enquire_new(F.db, &e), XAP_OK);
+    assert_int_equal(xap_enquire_set_query(e, q), XAP_OK);
+    assert_int_equal(rank_enquire(p, e), XAP_OK);
+    assert_int_equal(xap_enquire_mset(e, 0, 100, 100, NULL, 0, &m), XAP_OK);
+    size_t n = xap_mset_size(m);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t id, rank;
+        double w;
+        int pct;
+        assert_int_equal(xap_mset_item(m, i, &id, &rank, &w, &pct), XAP_OK);
+        assert_true(id < MAXDOC);
+        wt[id] = w;
+    }
+    xap_mset_free(m);
+    xap_enquire_free(e);
+    return n;
+}
+
+/* The late boosts (the word as typed, its stem in the title and
+ * headings) leave the match: q matches exactly the articles the joined
+ * query does, and q AND_MAYBE late weighs each of them exactly as the
+ * joined query does (the window re-ranking, xap_mset_rescore, gives
+ * AND_MAYBE's weights); nothing of an excluded word is late, and the
+ * scales around a word (a boosting stop word, an opener) go with it. */
+static void test_late_boosts(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *late_has, *late_lacks;
+    } cases[] = {
+        { "sleep", "ZSsleep", NULL },
+        { "the sleep", "ZHsleep", NULL },
+        { "what is sleep apnea", "ZSapnea", NULL },
+        { "what is sleep", "ZHsleep", NULL }, /* an opener, scaled, boosts e-what */
+        { "sleep -apnea", "ZSsleep", "apnea" },
+        { "heart -sleep", "ZSheart", "sleep" },
+        { "heart attack pain", "ZSheart", NULL },
+        { "sleep OR heart", "ZSheart", NULL },
+        { "+sleep apnea", "ZSapnea", NULL },
+        { "title:sleep apnea", "ZSapnea", NULL }, /* ZSsleep matches */
+        { "sleeping apneas", "sleeping", NULL },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct plan *p = make_on(F.db, cases[i].text, QUERY_SYNTAX);
+        assert_true(p->opts.boost_window > 0);
+        xap_query *joined = NULL, *q = NULL, *late = NULL;
+        assert_int_equal(rank_query(p, F.db, F.stem, &joined, NULL), XAP_OK);
+        assert_int_equal(rank_query(p, F.db, F.stem, &q, &late), XAP_OK);
+        assert_non_null(late);
+        char *ld = NULL, *qd = NULL;
+        assert_int_equal(xap_query_describe(late, &ld), XAP_OK);
+        assert_int_equal(xap_query_describe(q, &qd), XAP_OK);
+        if (!strstr(ld, cases[i].late_has) || (cases[i].late_lacks && strstr(ld, cases[i].late_lacks)))
+            fail_msg("'%s': late %s", cases[i].text, ld);
+        if (strstr(qd, cases[i].late_has) || (strncmp(cases[i].text, "title:", 6) && (strstr(qd, "ZS") || strstr(qd, "ZH"))))
+            fail_msg("'%s': a field boost stayed in the match: %s", cases[i].text, qd);
+        double wj[MAXDOC], wq[MAXDOC], wl[MAXDOC];
+        size_t nj = weights_of(p, joined, wj), nq = weights_of(p, q, wq);
+        assert_int_equal(rank_join_late(&q, late), XAP_OK);
+        size_t nl = weights_of(p, q, wl);
+        if (nj == 0 || nq != nj || nl != nj)
+            fail_msg("'%s': %zu matches joined, %zu without the late terms, %zu with them", cases[i].text, nj, nq, nl);
+        int raised = 0;
+        for (size_t d = 0; d < MAXDOC; d++) {
+            if ((wj[d] > 0) != (wq[d] > 0) || wj[d] - wl[d] > 1e-9 || wl[d] - wj[d] > 1e-9)
+                fail_msg("'%s': docid %zu weighs %g joined, %g + late = %g", cases[i].text, d, wj[d], wq[d], wl[d]);
+            raised += wl[d] > wq[d] + 1e-9;
+        }
+        if (!raised)
+            fail_msg("'%s': the late terms raised no match", cases[i].text);
+        free(ld);
+        free(qd);
+        xap_query_free(joined);
+        xap_query_free(q);
+        xap_query_free(late);
+        plan_free(p);
+    }
+    /* boost_window 0: everything joins the match */
+    struct plan *p = make_on(F.db, "sleep apnea", QUERY_SYNTAX);
+    p->opts.boost_window = 0;
+    xap_query *q = NULL, *late = NULL;
+    assert_int_equal(rank_query(p, F.db, F.stem, &q, &late), XAP_OK);
+    assert_null(late);
+    char *qd = NULL;
+    assert_int_equal(xap_query_describe(q, &qd), XAP_OK);
+    assert_non_null(strstr(qd, "ZSsleep"));
+    free(qd);
+    xap_query_free(q);
+    plan_free(p);
+}
+
 static void test_prf_terms(void **state)
 {
     (void)state;
@@ -393,6 +500,7 @@ int main(void)
         cmocka_unit_test(test_ties_by_id),
         cmocka_unit_test(test_prf_terms),
         cmocka_unit_test(test_synphrase_terms),
+        cmocka_unit_test(test_late_boosts),
     };
     return cmocka_run_group_tests(tests, setup_group, teardown_group);
 }
