@@ -813,6 +813,26 @@ xap_status xap_db_metadata_common(xap_db *db, const char *key, int tables, char 
     }
 }
 
+xap_status xap_db_prefix_terms(xap_db *db, const char *prefix, char **out, size_t *len)
+{
+    xap_status st = metadata_args(db, prefix, out, len, __func__);
+    if (st != XAP_OK)
+        return st;
+    try {
+        std::string k = std::string(1, 't') + prefix;
+        auto it = db->meta.find(k);
+        if (it == db->meta.end()) {
+            std::string v;
+            for (Xapian::TermIterator t = db->db.allterms_begin(prefix); t != db->db.allterms_end(prefix); ++t)
+                v += *t + "\n";
+            it = db->meta.emplace(k, v).first;
+        }
+        return give_bytes(it->second, out, len, __func__);
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
 xap_status xap_db_allterms(xap_db *db, const char *prefix, xap_term_cb cb, void *ud)
 {
     if (!db)

@@ -159,6 +159,10 @@ xap_status xap_db_get_metadata(xap_db *db, const char *key, char **out /* OUT */
  * (the dictionary when set apart, else the same). Kept per handle like
  * term frequencies: asked once per revision (over remote shards, once
  * per reopen). */
+/* The terms of db starting with `prefix` (a short list, such as the
+ * language filter terms), each followed by '\n', sorted; kept per handle
+ * like xap_db_metadata_common. */
+xap_status xap_db_prefix_terms(xap_db *db, const char *prefix, char **out /* OUT */, size_t *len /* OUT */);
 xap_status xap_db_metadata_common(xap_db *db, const char *key, int tables, char **out /* OUT */,
                                   size_t *len /* OUT */);
 

@@ -229,6 +229,8 @@ static void unbind(struct plan *p)
     p->n_syns = 0;
     p->title_known = 0;
     p->syn_terms = 0;
+    free(p->other_langs);
+    p->other_langs = NULL;
 }
 
 /* Synonyms of one key, at most MAX_ALTS. */
@@ -267,6 +269,40 @@ xap_status plan_synphrase_terms(xap_db *db, int *yes)
     free(made);
     free(table);
     return st;
+}
+
+/* The index's language terms (PFX_LANG) other than English's, one per
+ * line, or NULL when it has none: articles whose words were not stemmed
+ * in English (termgen.c: a CJK language has no stemmer, another its
+ * own), so one may hold a word without its English stem. Articles with
+ * no language are English. Read once per handle (xap_db_prefix_terms). */
+static xap_status other_langs(xap_db *db, char **out)
+{
+    char *all = NULL, en[SCHEMA_MAX_TERM + 2];
+    size_t len = 0;
+    *out = NULL;
+    xap_status st = xap_db_prefix_terms(db, PFX_LANG, &all, &len);
+    if (st != XAP_OK)
+        return st;
+    schema_term(en, PFX_LANG, "en", 2);
+    strcat(en, "\n");
+    size_t el = strlen(en), k = 0;
+    for (size_t i = 0; i < len;) {
+        const char *nl = memchr(all + i, '\n', len - i);
+        size_t l = (nl ? (size_t)(nl - all) : len) + 1 - i;
+        if (!(l == el && memcmp(all + i, en, el) == 0)) {
+            memmove(all + k, all + i, l);
+            k += l;
+        }
+        i += l;
+    }
+    if (k == 0) {
+        free(all);
+        return XAP_OK;
+    }
+    all[k] = '\0';
+    *out = all;
+    return XAP_OK;
 }
 
 xap_status plan_bind(struct plan *p, xap_db *db)
@@ -316,6 +352,8 @@ xap_status plan_bind(struct plan *p, xap_db *db)
     }
     if (st == XAP_OK && p->n_syns > 0)
         st = plan_synphrase_terms(db, &p->syn_terms);
+    if (st == XAP_OK && p->opts.boost_window > 0 && p->opts.exact_weight > 0 && p->n_words > 0)
+        st = other_langs(db, &p->other_langs);
     if (st == XAP_OK && p->titlekey[0] && p->prf) {
         /* A known-item search (some article's whole title is the query):
          * its first results are what was asked for; PRF would blur them. */

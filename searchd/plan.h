@@ -94,6 +94,9 @@ struct plan {
     int syn_terms;                   /* a synonym phrase is its XY term (schema.h), not a
                                         positional phrase: the index has them for this table */
     int title_known;                 /* some article's exact title is the query */
+    char *other_langs;               /* the index's language terms other than English's,
+                                        each ending in '\n' (articles a word may be in
+                                        without its English stem), or NULL */
 };
 
 /* Parse and compile text[0..len) (not copied: it must outlive the plan).

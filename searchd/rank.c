@@ -124,21 +124,56 @@ static xap_query *scale(struct build *b, xap_query *q, double f)
     return s;
 }
 
-/* The stem query q of a word with x, another form of the word (as typed,
- * or its stem in the title or headings: an article holding x holds the
- * stem), adding weight f: late (the build's re-rank-only terms, carrying
- * the scales around q with it) or ORed into q. */
-static xap_query *boost_of(struct build *b, xap_query *q, xap_query *x, double f)
+/* The plan's other-language articles (plan.h other_langs): their
+ * language terms ORed. */
+static xap_query *other_langs(struct build *b)
 {
-    if (b->lscale == 0) { /* excluded: the stem excludes every article x would */
+    struct qlist l = { 0 };
+    for (const char *s = b->p->other_langs; s && *s;) {
+        const char *nl = strchr(s, '\n');
+        size_t n = nl ? (size_t)(nl - s) : strlen(s);
+        xap_query *t = NULL;
+        char term[SCHEMA_MAX_TERM + 1];
+        if (n > 0 && n <= SCHEMA_MAX_TERM) {
+            memcpy(term, s, n);
+            term[n] = '\0';
+            if ((b->st = b->st == XAP_OK ? xap_query_term(term, 1, 0, &t) : b->st) == XAP_OK)
+                ql_add(b, &l, t);
+        }
+        s += n + (nl != NULL);
+    }
+    return combine(b, XAP_OP_OR, &l, 0);
+}
+
+/* The stem query q of a word with x, another form of the word (as typed,
+ * or its stem in the title or headings), adding weight f: late (the
+ * build's re-rank-only terms, carrying the scales around q with it) or
+ * ORed into q. An article holding x holds the stem, except, for the word
+ * as typed (typed != 0), an article of another language (not stemmed in
+ * English): there x still matches and weighs inside q, and is late
+ * elsewhere. Excluded (lscale 0): the stem excludes what x would, but in
+ * those articles. */
+static xap_query *boost_of(struct build *b, xap_query *q, xap_query *x, double f, int typed)
+{
+    int others = typed && b->p->other_langs;
+    if (b->lscale == 0 && b->late) {
+        if (others)
+            return pair(b, XAP_OP_OR, q, pair(b, XAP_OP_FILTER, x, other_langs(b)));
         xap_query_free(x);
         return q;
     }
-    if (b->late) {
-        ql_add(b, b->late, scale(b, x, f * b->lscale));
-        return q;
+    if (!b->late)
+        return pair(b, XAP_OP_OR, q, scale(b, x, f));
+    if (others) {
+        xap_query *y = NULL;
+        xap_status st = x ? xap_query_scale(x, 1.0, &y) : XAP_ERR_NOMEM;
+        if (st != XAP_OK)
+            b->st = st;
+        q = pair(b, XAP_OP_OR, q, scale(b, pair(b, XAP_OP_FILTER, y, other_langs(b)), f));
+        x = pair(b, XAP_OP_AND_NOT, x, other_langs(b));
     }
-    return pair(b, XAP_OP_OR, q, scale(b, x, f));
+    ql_add(b, b->late, scale(b, x, f * b->lscale));
+    return q;
 }
 
 /* A word of a phrase; a phrase has at most PHRASE_MAX words (the rest
@@ -218,7 +253,7 @@ static xap_query *word_query(struct build *b, const struct qnode *n, enum qfield
         return term(b, wp, n->text, strlen(n->text), n->pos);
     xap_query *q = term(b, field == QF_TITLE ? PFX_STEM_TITLE : PFX_STEM, stem, sl, n->pos);
     if (b->o->exact_weight > 0)
-        q = boost_of(b, q, term(b, wp, n->text, strlen(n->text), n->pos), b->o->exact_weight);
+        q = boost_of(b, q, term(b, wp, n->text, strlen(n->text), n->pos), b->o->exact_weight, 1);
     return q;
 }
 
@@ -234,12 +269,12 @@ static xap_query *ranked_word(struct build *b, const struct qnode *n)
         size_t sl = xap_stem_apply(b->stem, n->text, strlen(n->text), stem, sizeof stem);
         if (sl > 0) {
             if (o->title_weight > 0)
-                q = boost_of(b, q, term(b, PFX_STEM_TITLE, stem, sl, 0), o->title_weight);
+                q = boost_of(b, q, term(b, PFX_STEM_TITLE, stem, sl, 0), o->title_weight, 0);
             if (o->heading_weight > 0)
-                q = boost_of(b, q, term(b, PFX_STEM_HEADING, stem, sl, 0), o->heading_weight);
+                q = boost_of(b, q, term(b, PFX_STEM_HEADING, stem, sl, 0), o->heading_weight, 0);
         }
     } else if (o->title_weight > 0) {
-        q = boost_of(b, q, term(b, PFX_TITLE, n->text, strlen(n->text), 0), o->title_weight);
+        q = boost_of(b, q, term(b, PFX_TITLE, n->text, strlen(n->text), 0), o->title_weight, 0);
     }
     return q;
 }

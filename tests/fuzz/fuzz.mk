@@ -42,7 +42,11 @@ $(FZO)/%.o: %.cc
 
 # Every target links the indexer's input readers and the searchd objects:
 # the input targets use the former, fuzz_query and fuzz_request the latter.
-$(FZ)/fuzz_%: $(FZO)/tests/fuzz/fuzz_%.o $(F_UTIL) $(F_READERS) $(F_SEARCHD) $(F_COMMON)
+# The readers are an archive, as in the main build: only the objects a
+# target uses are linked (the pipeline needs main.c's interrupt flag).
+$(FZ)/libreaders.a: $(F_READERS)
+	rm -f $@ && ar rcs $@ $^
+$(FZ)/fuzz_%: $(FZO)/tests/fuzz/fuzz_%.o $(F_UTIL) $(FZ)/libreaders.a $(F_SEARCHD) $(F_COMMON)
 	$(FCXX) $(SAN) -fsanitize=fuzzer -pthread -o $@ $^ $(PKG_LIBS) -lm
 
 $(FZ)/indexer: $(F_INDEXER) $(F_COMMON)

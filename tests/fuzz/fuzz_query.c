@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "../../searchd/query.h"
+#include "schema.h"
 #include "tokenizer.h"
 #include "xap.h"
 #include "../../searchd/plan.h"
@@ -127,10 +128,12 @@ static void q_rank(const char *text, size_t len, enum query_mode mode, const str
         fuzz_fail("plan_new: out of memory");
     if (!p)
         return;
-    xap_query *xq = NULL;
+    xap_query *xq = NULL, *late = NULL, *joined = NULL;
     xap_status st = plan_bind(p, q_db);
     if (st == XAP_OK)
-        st = rank_query(p, q_db, q_stem, &xq, NULL);
+        st = rank_query(p, q_db, q_stem, &xq, &late);
+    if (st == XAP_OK)
+        st = rank_query(p, q_db, q_stem, &joined, NULL);
     if (st != XAP_OK)
         fuzz_fail("plan/rank_query: %s: %s", xap_status_name(st), xap_errmsg());
     char *d = plan_describe(p);
@@ -138,13 +141,22 @@ static void q_rank(const char *text, size_t len, enum query_mode mode, const str
         fuzz_fail("plan_describe: out of memory");
     free(d);
     xap_enquire *e = NULL;
-    xap_mset *m = NULL;
-    if ((st = xap_enquire_new(q_db, &e)) != XAP_OK || (st = xap_enquire_set_query(e, xq)) != XAP_OK ||
-        (st = rank_enquire(p, e)) != XAP_OK || (st = xap_enquire_mset(e, 0, 10, 10, NULL, 0, &m)) != XAP_OK)
+    xap_mset *m = NULL, *mj = NULL;
+    if ((st = xap_enquire_new(q_db, &e)) != XAP_OK || (st = xap_enquire_set_query(e, joined)) != XAP_OK ||
+        (st = rank_enquire(p, e)) != XAP_OK || (st = xap_enquire_mset(e, 0, 10, 10, NULL, 0, &mj)) != XAP_OK)
+        fuzz_fail("matching the joined query: %s: %s", xap_status_name(st), xap_errmsg());
+    /* the late boosts re-rank a window and never change what matches */
+    if ((st = xap_enquire_set_query(e, xq)) != XAP_OK || (st = xap_enquire_mset(e, 0, 10, 10, NULL, 0, &m)) != XAP_OK ||
+        (st = xap_mset_rescore(e, m, late, 10, 0, 10, VAL_ID, schema_key_id_term)) != XAP_OK)
         fuzz_fail("matching the compiled query: %s: %s", xap_status_name(st), xap_errmsg());
+    if (xap_mset_size(m) != xap_mset_size(mj))
+        fuzz_fail("the late boosts changed the matches: %zu, joined %zu", xap_mset_size(m), xap_mset_size(mj));
     xap_mset_free(m);
+    xap_mset_free(mj);
     xap_enquire_free(e);
     xap_query_free(xq);
+    xap_query_free(late);
+    xap_query_free(joined);
     plan_free(p);
 }
 
