@@ -392,11 +392,11 @@ static xap_status run_search(xap_db *db, void *ud)
     if (plan_prf(p)) {
         /* Pass 1 is the final match: it counts the matches (and feeds the
          * facet spies). The late boosts (rank_query) re-rank its first
-         * boost_window matches; then its top prf_docs articles are the relevant set of
-         * the expand set, whose best stems re-rank its first prf_window
-         * matches with AND_MAYBE's weights, computed for those articles
-         * alone (xap_mset_rescore), instead of a second match of the
-         * whole query. When fewer articles match than the page wants, all
+         * boost_window matches; then its top prf_docs articles are the
+         * relevant set of the expand set, whose best stems re-rank its
+         * first prf_window matches with AND_MAYBE's weights, computed for
+         * those articles alone (xap_mset_rescore), instead of a second
+         * match of the whole query. When fewer articles match than the page wants, all
          * are known, and articles holding only the expansion terms may
          * fill the page after them ("expanded", not in total): a second
          * pass of rank_fill's query. */
