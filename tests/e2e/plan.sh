@@ -18,6 +18,8 @@ S=$T/s.sock
 user=(); [ "$(id -u)" = 0 ] && user=(--user nobody)
 start_searchd "$T/db" "$S" "${user[@]}"
 ok $? "searchd starts" || { done_testing; exit; }
+# serve [NAME]: restart searchd on corpus/'s index, with $T/NAME.conf if given.
+serve() { stop_searchd; start_searchd "$T/db" "$S" "${user[@]}" ${1:+--config "$T/$1.conf"}; }
 
 js() { printf '%s' "$1" | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if eval(sys.argv[1]) else 1)' "$2"; }
 jv() { printf '%s' "$1" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$2"; }
@@ -180,8 +182,7 @@ done
 b=$(get "$S" "/search?q=the&limit=100&fields=id,score")
 js "$b" "all(a['id'] < b['id'] for a, b in zip(d['hits'], d['hits'][1:]) if a['score'] == b['score'])"
 ok $? "equal scores come in article-id order"
-stop_searchd
-start_searchd "$T/db" "$S" "${user[@]}"
+serve
 for qq in "the" "heart attack" "sleep"; do
     [ "$(all "$qq" "$S")" = "${first[$qq]}" ]
     ok $? "'$qq': the same order after a restart"
@@ -216,15 +217,12 @@ hits() { jv "$(get "$S" "/search?q=$(enc "$1")&fields=id,score$2")" "' '.join('%
 printf '[ranking]\nprf_window = 3\n' > "$T/w3.conf"
 printf '[ranking]\nprf_docs = 0\n' > "$T/noprf.conf"
 shards=$(hits sleep "&limit=10") # the 2-shard searchd above
-stop_searchd
-start_searchd "$T/db" "$S" "${user[@]}" --config "$T/w3.conf"
+serve w3
 w3=$(hits sleep "&limit=10")
 w3page=$(hits sleep "&limit=3&offset=2")
-stop_searchd
-start_searchd "$T/db" "$S" "${user[@]}" --config "$T/noprf.conf"
+serve noprf
 plain=$(hits sleep "&limit=10")
-stop_searchd
-start_searchd "$T/db" "$S" "${user[@]}"
+serve
 full=$(hits sleep "&limit=10")
 diag "sleep, no feedback: ${plain:0:200}"
 diag "sleep, window 3:    ${w3:0:200}"
@@ -275,11 +273,9 @@ late_of() { local qq; for qq in "${lq[@]}"; do
     jv "$(get "$S" "/search?q=$(enc "$qq")&fields=id,score&limit=50")" "'%d %s' % (d['total'], ' '.join('%s=%.6f' % (h['id'], h['score']) for h in d['hits']))"
 done; }
 late=$(late_of)
-stop_searchd
 for c in joined joined-noprf noprf; do
-    start_searchd "$T/db" "$S" "${user[@]}" --config "$T/$c.conf"
+    serve "$c"
     printf -v "out_${c//-/_}" '%s' "$(late_of)"
-    stop_searchd
 done
 joined=$out_joined joined_np=$out_joined_noprf late_np=$out_noprf
 diag "late:   $(printf '%s' "$late" | head -1 | cut -c1-160)"
@@ -288,13 +284,11 @@ diag "joined: $(printf '%s' "$joined" | head -1 | cut -c1-160)"
 ok $? "${#lq[@]} queries: the late boosts give the joined boosts' hits, scores and totals"
 [ -n "$late_np" ] && [ "$late_np" = "$joined_np" ] && [ "$late_np" != "$late" ]
 ok $? "the same without feedback (prf_docs = 0)"
-start_searchd "$T/db" "$S" "${user[@]}" --config "$T/b2.conf"
+serve b2
 b2=$(hits sleeping "&limit=10")
-stop_searchd
-start_searchd "$T/db" "$S" "${user[@]}" --config "$T/noprf.conf"
+serve noprf
 plain=$(hits sleeping "&limit=10")
-stop_searchd
-start_searchd "$T/db" "$S" "${user[@]}"
+serve
 diag "sleeping, boost_window 2: ${b2:0:160}"
 diag "sleeping, boost_window 50: ${plain:0:160}"
 python3 - "$b2" "$plain" <<'PY'
