@@ -126,7 +126,7 @@ static xap_query *scale(struct build *b, xap_query *q, double f)
 
 /* The plan's other-language articles (plan.h other_langs): their
  * language terms ORed. */
-static xap_query *other_langs(struct build *b)
+static xap_query *other_lang_articles(struct build *b)
 {
     struct qlist l = { 0 };
     for (const char *s = b->p->other_langs; s && *s;) {
@@ -158,7 +158,7 @@ static xap_query *boost_of(struct build *b, xap_query *q, xap_query *x, double f
     int others = typed && b->p->other_langs;
     if (b->lscale == 0 && b->late) {
         if (others)
-            return pair(b, XAP_OP_OR, q, pair(b, XAP_OP_FILTER, x, other_langs(b)));
+            return pair(b, XAP_OP_OR, q, pair(b, XAP_OP_FILTER, x, other_lang_articles(b)));
         xap_query_free(x);
         return q;
     }
@@ -169,8 +169,8 @@ static xap_query *boost_of(struct build *b, xap_query *q, xap_query *x, double f
         xap_status st = x ? xap_query_scale(x, 1.0, &y) : XAP_ERR_NOMEM;
         if (st != XAP_OK)
             b->st = st;
-        q = pair(b, XAP_OP_OR, q, scale(b, pair(b, XAP_OP_FILTER, y, other_langs(b)), f));
-        x = pair(b, XAP_OP_AND_NOT, x, other_langs(b));
+        q = pair(b, XAP_OP_OR, q, scale(b, pair(b, XAP_OP_FILTER, y, other_lang_articles(b)), f));
+        x = pair(b, XAP_OP_AND_NOT, x, other_lang_articles(b));
     }
     ql_add(b, b->late, scale(b, x, f * b->lscale));
     return q;
