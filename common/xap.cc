@@ -122,6 +122,19 @@ void xap_work_get(struct xap_work *out)
         *out = t_work;
 }
 
+void xap_work_add(const struct xap_work *w)
+{
+    if (!w)
+        return;
+    t_work.passes += w->passes;
+    t_work.esets += w->esets;
+    t_work.termlists += w->termlists;
+    t_work.docs += w->docs;
+    t_work.postlists += w->postlists;
+    t_work.termfreqs += w->termfreqs;
+    t_work.rescores += w->rescores;
+}
+
 /* ---- errors ------------------------------------------------------------- */
 
 static thread_local std::string t_errmsg;

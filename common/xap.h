@@ -387,6 +387,8 @@ struct xap_work {
 };
 void xap_work_reset(void);
 void xap_work_get(struct xap_work *out /* OUT */);
+/* Add work done for this thread's request on another thread. */
+void xap_work_add(const struct xap_work *w);
 
 /* ---- stemmers ------------------------------------------------------------------ */
 

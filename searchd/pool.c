@@ -173,6 +173,21 @@ void pool_submit(struct pool *p, struct pool_job *job)
     pthread_mutex_unlock(&p->mu);
 }
 
+int pool_offer(struct pool *p, struct pool_job *job)
+{
+    job->next = NULL;
+    pthread_mutex_lock(&p->mu);
+    struct thread *t = p->stopping ? NULL : p->idle;
+    if (t) {
+        p->idle = t->next_idle;
+        t->listed = 0;
+        t->job = job;
+        pthread_cond_signal(&t->wake);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return t != NULL;
+}
+
 unsigned pool_queued(struct pool *p)
 {
     pthread_mutex_lock(&p->mu);

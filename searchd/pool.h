@@ -41,6 +41,10 @@ struct pool *pool_start(unsigned n);
 /* Queue a job; a free worker runs it. Once pool_stop began, the job is
  * run at once, as cancelled, on the caller's thread. */
 void pool_submit(struct pool *p, struct pool_job *job);
+/* Hand a job to a worker that is idle now: 1 when one took it, 0 when
+ * every worker is busy (or the pool is stopping), and then nothing is
+ * queued. For work a running job can also do itself (assist.h). */
+int pool_offer(struct pool *p, struct pool_job *job);
 /* Jobs waiting for a worker now, and the number of workers. */
 unsigned pool_queued(struct pool *p);
 unsigned pool_threads(const struct pool *p);

@@ -838,8 +838,6 @@ void related_handle(struct server_req *req)
     buf_free(&j.items);
 }
 
-/* ---- see also, for /search ------------------------------------------------------ */
-
 /* A CJK phrase that starts or ends with a particle or conjunction
  * ("的常见") is a fragment. */
 static int cjk_fragment(const char *p)
@@ -854,219 +852,82 @@ static int cjk_fragment(const char *p)
     return 0;
 }
 
-/* hit_terms reads the collection frequency of phrases (XP) only. */
-static int phrase_wants_tf(const char *term, size_t len, void *ud)
+/* The related block of /search: the candidates of the terms' query
+ * (related_match_terms), then the articles not on the page
+ * (related_emit). The exclusions come only at the end, so the match can
+ * run before the page is known, and on another thread (assist.h). */
+struct related_cands {
+    struct cands cs;
+};
+
+void related_cands_free(struct related_cands *rc)
 {
-    (void)ud;
-    size_t pl = strlen(PFX_PHRASE);
-    return len > pl && memcmp(term, PFX_PHRASE, pl) == 0;
+    if (rc) {
+        free(rc->cs.c);
+        free(rc);
+    }
 }
 
-/* Related search terms: title/heading phrases (XP) of the hits that other
- * articles have too, those in more hits first (hits squared times idf),
- * skipping template phrases, phrases with a stop word or a number, and
- * phrases made only of query words. (CJK phrases have no spaces: one
- * word for this check.) */
-static xap_status hit_terms(xap_db *db, struct tokenizer *tk, const struct rel_opts *o, const uint32_t *docids,
-                            size_t n, size_t n_terms, const char *query_text, json_t *out)
-{
-    if (n_terms == 0 || n == 0)
-        return XAP_OK;
-    /* the query's words, folded */
-    char *qw = NULL;
-    size_t qwl = 0;
-    if (query_text && tk) {
-        const struct tok_token *toks;
-        size_t nt;
-        if (tokenizer_run(tk, query_text, strlen(query_text), 1, &toks, &nt) == 0) {
-            qw = malloc(strlen(query_text) * 4 + nt + 3);
-            if (!qw)
-                return XAP_ERR_NOMEM;
-            qw[qwl++] = ' ';
-            for (size_t i = 0; i < nt; i++) {
-                memcpy(qw + qwl, toks[i].text, toks[i].len);
-                qwl += toks[i].len;
-                qw[qwl++] = ' ';
-            }
-            qw[qwl] = '\0';
-        }
-    }
-    struct seed counts = { 0 };
-    uint32_t ndocs = 1;
-    xap_db_doccount(db, &ndocs);
-    double max_df = template_df(db, o);
-    xap_status st = XAP_OK;
-    /* count each hit's XP terms once: wdf summed over hits = hits having it
-     * is not exact (wdf may exceed 1), so merge one termlist at a time */
-    for (size_t i = 0; i < n && st == XAP_OK; i++) {
-        struct seed one = { 0 };
-        st = xap_db_termlist_some(db, docids[i], phrase_wants_tf, seed_add, &one);
-        for (size_t k = 0; st == XAP_OK && k < one.n; k++) {
-            const char *t = one.t[k].term;
-            if (strncmp(t, PFX_PHRASE, 2) != 0 || one.t[k].tf < 2)
-                continue;
-            struct sterm *c = (struct sterm *)seed_find(&counts, t);
-            if (c)
-                c->wdf++;
-            else if (seed_add(t, strlen(t), 1, one.t[k].tf, &counts) != 0)
-                st = XAP_ERR_NOMEM;
-            else /* keep sorted */
-                for (size_t b = counts.n - 1; b > 0 && strcmp(counts.t[b - 1].term, counts.t[b].term) > 0; b--) {
-                    struct sterm x = counts.t[b];
-                    counts.t[b] = counts.t[b - 1];
-                    counts.t[b - 1] = x;
-                }
-        }
-        seed_free(&one);
-    }
-    struct pick {
-        const char *text;
-        double score;
-    } *picks = calloc(counts.n + 1, sizeof *picks);
-    size_t np = 0;
-    if (!picks && st == XAP_OK)
-        st = XAP_ERR_NOMEM;
-    for (size_t k = 0; st == XAP_OK && k < counts.n; k++) {
-        const char *p = counts.t[k].term + 2;
-        /* a phrase in many titles is a template ("how many people") */
-        if (counts.t[k].tf > max_df)
-            continue;
-        /* a stop word makes a fragment ("see a doctor"), not a topic; only
-         * query words: nothing new */
-        int novel = 0, fragment = 0;
-        for (const char *w = p; *w && !fragment;) {
-            size_t wl = strcspn(w, " ");
-            char pat[SCHEMA_MAX_TERM + 3];
-            snprintf(pat, sizeof pat, " %.*s ", (int)wl, w);
-            novel |= !qw || !strstr(qw, pat);
-            fragment = !useful_word(w, wl);
-            w += wl;
-            while (*w == ' ')
-                w++;
-        }
-        if (!novel || fragment || cjk_fragment(p))
-            continue;
-        picks[np].text = p;
-        /* shared by more hits first, then the rarer */
-        picks[np].score = (double)counts.t[k].wdf * counts.t[k].wdf * log(1.0 + (double)ndocs / counts.t[k].tf);
-        np++;
-    }
-    for (size_t a = 1; a < np; a++) {
-        struct pick x = picks[a];
-        size_t b = a;
-        while (b > 0 && (picks[b - 1].score < x.score ||
-                         (picks[b - 1].score == x.score && strcmp(picks[b - 1].text, x.text) > 0))) {
-            picks[b] = picks[b - 1];
-            b--;
-        }
-        picks[b] = x;
-    }
-    for (size_t k = 0; st == XAP_OK && k < np && json_array_size(out) < n_terms; k++) {
-        /* a 2-word phrase inside a picked 3-word one adds nothing */
-        int inside = 0;
-        for (size_t m = 0; m < json_array_size(out) && !inside; m++)
-            inside = strstr(json_string_value(json_array_get(out, m)), picks[k].text) != NULL ||
-                     strstr(picks[k].text, json_string_value(json_array_get(out, m))) != NULL;
-        if (!inside && json_array_append_new(out, json_string(picks[k].text)) != 0)
-            st = XAP_ERR_NOMEM;
-    }
-    free(picks);
-    seed_free(&counts);
-    free(qw);
-    return st;
-}
-
-/* The scorer of both entry points without a seed article: terms into one
- * query, candidates (none in exclude), near-duplicates dropped. */
-static xap_status terms_run(xap_db *db, const struct rel_opts *o, const struct related_term *terms, size_t n,
-                            const struct seed *seed, const uint32_t *exclude, size_t n_exclude, size_t limit,
-                            json_t *out)
-{
-    struct qlist l = { 0 };
-    struct cands cs = { 0 };
-    struct simq q = { NULL, NULL };
-    uint32_t want = (uint32_t)(limit * 2 + 5);
-    xap_status st = similarity_query(&l, terms, n, seed, o, want + (uint32_t)n_exclude, &q);
-    if (st == XAP_OK && !q.match)
-        return XAP_OK; /* nothing to go by: no related articles */
-    struct rel_out ro = { out, NULL, json_array_size(out) };
-    if (st == XAP_OK && (st = similar(db, &q, o, exclude, n_exclude, want, &cs)) == XAP_OK)
-        st = emit(db, &cs, limit, NULL, o->dedupe, 0, &ro);
-    simq_free(&q);
-    qlist_free(&l);
-    free(cs.c);
-    return st;
-}
-
-xap_status related_for_terms(struct worker *w, xap_db *db, const struct related_term *terms, size_t n,
-                             const uint32_t *exclude, size_t n_exclude, size_t limit, json_t *out)
+xap_status related_match_terms(struct worker *w, xap_db *db, const struct related_term *terms, size_t n,
+                               size_t n_exclude, size_t limit, struct related_cands **out)
 {
     if (!out || (n && !terms))
         return XAP_ERR_INVALID;
+    *out = NULL;
     struct rel_opts o;
     rel_opts_from_config(&o, worker_config(w));
-    if (limit == 0 || n == 0)
+    struct related_cands *rc = calloc(1, sizeof *rc);
+    if (!rc)
+        return XAP_ERR_NOMEM;
+    if (limit == 0 || n == 0) {
+        *out = rc;
         return XAP_OK;
+    }
     /* select_terms' rule (body_term_usable) on the given terms */
     double max_df = df_limit(db, o.max_df);
     struct related_term *use = malloc(n * sizeof *use);
-    if (!use)
+    if (!use) {
+        free(rc);
         return XAP_ERR_NOMEM;
+    }
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         const char *t = terms[i].term;
         if (t && body_term_usable(body_stem(t) ? t + 1 : t, terms[i].tf, max_df))
             use[k++] = terms[i];
     }
-    xap_status st = terms_run(db, &o, use, k, NULL, exclude, n_exclude, limit, out);
+    struct qlist l = { 0 };
+    struct simq q = { NULL, NULL };
+    uint32_t want = (uint32_t)(limit * 2 + 5);
+    xap_status st = similarity_query(&l, use, k, NULL, &o, want + (uint32_t)n_exclude, &q);
+    /* room for the exclusions, as similar() makes when it is given them */
+    if (st == XAP_OK && q.match)
+        st = similar(db, &q, &o, NULL, 0, want + (uint32_t)n_exclude, &rc->cs);
+    simq_free(&q);
+    qlist_free(&l);
     free(use);
-    return st;
+    if (st != XAP_OK) {
+        related_cands_free(rc);
+        return st;
+    }
+    *out = rc;
+    return XAP_OK;
 }
 
-xap_status related_hit_terms(struct worker *w, xap_db *db, const uint32_t *docids, size_t n, size_t n_terms,
-                             const char *query_text, json_t *out)
+xap_status related_emit(struct worker *w, xap_db *db, struct related_cands *rc, const uint32_t *exclude,
+                        size_t n_exclude, size_t limit, json_t *out)
 {
-    if (!out)
+    if (!out || !rc)
         return XAP_ERR_INVALID;
     struct rel_opts o;
     rel_opts_from_config(&o, worker_config(w));
-    return hit_terms(db, worker_tokenizer(w), &o, docids, n < 10 ? n : 10, n_terms, query_text, out);
-}
-
-xap_status related_for_hits(struct worker *w, xap_db *db, const uint32_t *docids, size_t n, size_t limit,
-                            size_t n_terms, const char *query_text, json_t **articles, json_t **terms)
-{
-    *articles = NULL;
-    *terms = NULL;
-    json_t *arts = json_array(), *tms = json_array();
-    if (!arts || !tms) {
-        json_decref(arts);
-        json_decref(tms);
-        return XAP_ERR_NOMEM;
-    }
-    struct rel_opts o;
-    rel_opts_from_config(&o, worker_config(w));
-    /* the best few hits are the seed: their merged termlist */
-    size_t n_rset = n < 5 ? n : 5;
-    struct seed seed = { 0 };
-    struct related_term *sel = NULL;
-    size_t n_sel = 0;
-    xap_status st = XAP_OK;
-    if (n_rset > 0 && limit > 0 && (st = seed_load(db, docids, n_rset, &seed)) == XAP_OK &&
-        (st = select_terms(db, &seed, &o, &sel, &n_sel)) == XAP_OK)
-        st = terms_run(db, &o, sel, n_sel, &seed, docids, n, limit, arts);
-    if (st == XAP_OK)
-        st = hit_terms(db, worker_tokenizer(w), &o, docids, n < 10 ? n : 10, n_terms, query_text, tms);
-    free(sel);
-    seed_free(&seed);
-    if (st != XAP_OK) {
-        json_decref(arts);
-        json_decref(tms);
-        return st;
-    }
-    *articles = arts;
-    *terms = tms;
-    return XAP_OK;
+    size_t k = 0;
+    for (size_t i = 0; i < rc->cs.n; i++)
+        if (!in_list(exclude, n_exclude, rc->cs.c[i].docid))
+            rc->cs.c[k++] = rc->cs.c[i];
+    rc->cs.n = k;
+    struct rel_out ro = { out, NULL, json_array_size(out) };
+    return emit(db, &rc->cs, limit, NULL, o.dedupe, 0, &ro);
 }
 
 /* ---- related searches, from the search plan's expand set ----------------------- */
