@@ -90,8 +90,11 @@ static void run(struct pool_job *job, int cancelled)
         xap_work_reset();
         end(a, DONE, st);
     }
-    release(a);
 }
+
+/* The pool reads the job until it calls this (pool.h): the pool's
+ * reference is let go here, not at the end of run. */
+static void done(struct pool_job *job) { release((struct assist *)job); }
 
 struct assist *assist_start(struct server_req *req, struct worker *w, xap_db *db, assist_fn fn, void *ud)
 {
@@ -106,6 +109,7 @@ struct assist *assist_start(struct server_req *req, struct worker *w, xap_db *db
     pthread_mutex_init(&a->mu, NULL);
     pthread_cond_init(&a->cv, NULL);
     a->job.run = run;
+    a->job.done = done;
     a->state = OFFERED;
     a->refs = 2;
     a->revision = rev;
