@@ -523,6 +523,24 @@ xap_status xap_db_doccount(xap_db *db, uint32_t *out)
     }
 }
 
+xap_status xap_db_version(xap_db *db, char *out, size_t cap)
+{
+    if (!out || cap < XAP_VERSION_MAX)
+        return NULL_ARG(__func__, "out");
+    *out = '\0';
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (db->multi || db->remote)
+        return XAP_OK;
+    try {
+        std::string uuid = db->db.get_uuid();
+        snprintf(out, cap, "%.40s %llu", uuid.c_str(), (unsigned long long)db->db.get_revision());
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
 xap_status xap_db_revision(xap_db *db, uint64_t *out)
 {
     if (!out)

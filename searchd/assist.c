@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* assist.c: see assist.h. A part's life: offered (OFFERED) to an idle
  * worker, which takes it (RUNNING) and ends it (DONE), or declines
- * (DECLINED: another revision or configuration, no database); or the
+ * (DECLINED: another database, revision or configuration); or the
  * request's thread, done with its own work before the helper woke up,
  * takes it back (TAKEN) and the helper lets it go. The request's thread
  * and the pool each hold a reference; the last to let go frees it. */
@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "pool.h"
@@ -26,7 +27,7 @@ struct assist {
     int refs;
     xap_status st;
     struct xap_work work;        /* the helper's Xapian work */
-    uint64_t revision;           /* the request's */
+    char version[XAP_VERSION_MAX]; /* the request's database and revision */
     const struct config *cfg;    /* the request's snapshot */
     assist_fn fn;
     void *ud;
@@ -77,11 +78,11 @@ static void run(struct pool_job *job, int cancelled)
     pthread_mutex_unlock(&a->mu);
     struct worker *w = mine && !cancelled ? worker_begin() : NULL;
     xap_db *db = NULL;
-    uint64_t rev = 0;
+    char v[XAP_VERSION_MAX];
     if (!mine) {
         /* taken back */
-    } else if (!w || worker_config(w) != a->cfg || worker_db(w, &db) != XAP_OK ||
-               xap_db_revision(db, &rev) != XAP_OK || rev != a->revision) {
+    } else if (!w || worker_config(w) != a->cfg || worker_db_at(w, a->version, &db) != XAP_OK ||
+               xap_db_version(db, v, sizeof v) != XAP_OK || strcmp(v, a->version) != 0) {
         end(a, DECLINED, XAP_OK);
     } else {
         xap_work_reset();
@@ -98,8 +99,8 @@ static void done(struct pool_job *job) { release((struct assist *)job); }
 
 struct assist *assist_start(struct server_req *req, struct worker *w, xap_db *db, assist_fn fn, void *ud)
 {
-    uint64_t rev = 0;
-    if (!worker_config(w)->searchd.assist || xap_db_revision(db, &rev) != XAP_OK || rev == 0) {
+    char v[XAP_VERSION_MAX];
+    if (!worker_config(w)->searchd.assist || xap_db_version(db, v, sizeof v) != XAP_OK || !*v) {
         atomic_fetch_add(&outcomes[ASSIST_INLINE], 1);
         return NULL;
     }
@@ -110,9 +111,10 @@ struct assist *assist_start(struct server_req *req, struct worker *w, xap_db *db
     pthread_cond_init(&a->cv, NULL);
     a->job.run = run;
     a->job.done = done;
+    a->job.background = 1;
     a->state = OFFERED;
     a->refs = 2;
-    a->revision = rev;
+    memcpy(a->version, v, sizeof v);
     a->cfg = worker_config(w);
     a->fn = fn;
     a->ud = ud;

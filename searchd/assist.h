@@ -8,15 +8,15 @@
  * do, so the two can run side by side. assist_start offers the part to an
  * idle worker (pool_offer): never queued, so a busy server computes it in
  * the request's thread as before. The helper runs it on its own database
- * handle, only when that handle is at the request's revision (else it
- * declines), with its own tokenizer and the request's configuration
+ * handle, only when that handle is the request's database at its
+ * revision (xap_db_version: UUID and revision; else it declines), with its own tokenizer and the request's configuration
  * snapshot. assist_finish waits for it, or runs the part itself when no
  * helper took it, declined or failed: the answer is the same either way.
  * The helper's Xapian work is added to the request's (xap_work_add), so
  * /metrics counts a request's work wherever it ran.
  *
  * One local database only: a multi-database or remote handle has no
- * revision to compare (xap_db_revision gives 0), so its part runs inline.
+ * version to compare (xap_db_version gives ""), so its part runs inline.
  */
 #ifndef MEDSEARCH_ASSIST_H
 #define MEDSEARCH_ASSIST_H
@@ -33,7 +33,7 @@ struct assist;
 typedef xap_status (*assist_fn)(struct worker *w, xap_db *db, void *ud);
 
 /* Offer fn(ud) to an idle worker; NULL when none took it (or [searchd]
- * assist is off, or db has no revision to match): then assist_finish(NULL,
+ * assist is off, or db has no version to match): then assist_finish(NULL,
  * ...) runs it here. ud must stay valid, and nothing fn reads may change,
  * until assist_finish returns. */
 struct assist *assist_start(struct server_req *req, struct worker *w, xap_db *db, assist_fn fn, void *ud);
@@ -48,9 +48,9 @@ xap_status assist_finish(struct assist *a, struct worker *w, xap_db *db, assist_
 enum assist_outcome {
     ASSIST_HELPED,   /* a helper ran it */
     ASSIST_TAKEN,    /* offered, taken back before a helper started */
-    ASSIST_DECLINED, /* the helper was at another revision or configuration */
+    ASSIST_DECLINED, /* the helper was at another database, revision or configuration */
     ASSIST_BUSY,     /* no idle worker: run inline */
-    ASSIST_INLINE,   /* assist off, or a database without a revision */
+    ASSIST_INLINE,   /* assist off, or a database without a version */
     ASSIST_OUTCOMES
 };
 unsigned long assist_total(enum assist_outcome o);

@@ -63,8 +63,11 @@ static void *worker_main(void *arg)
             p->queued--;
         }
         if (!j && !p->stopping && !t->listed) {
-            t->next_idle = p->idle;
-            p->idle = t;
+            struct thread **at = &p->idle;
+            while (finish && finish->background && *at) /* below the others */
+                at = &(*at)->next_idle;
+            t->next_idle = *at;
+            *at = t;
             t->listed = 1;
             if (!t->was_idle) {
                 t->was_idle = 1;

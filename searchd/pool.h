@@ -32,6 +32,10 @@ struct pool_job {
      * again as soon as it has its answer is served by the same thread,
      * whose caches hold what it just read. */
     void (*done)(struct pool_job *job);
+    /* 1: a part of another job's request (assist.h): afterwards its
+     * worker goes to the bottom of the idle stack, so that request's
+     * client still finds the thread whose caches its request warmed. */
+    int background;
 };
 
 /* Start n worker threads (n >= 1); returns once every one is idle. NULL

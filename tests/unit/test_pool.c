@@ -191,6 +191,44 @@ static void test_offer_only_to_an_idle_thread(void **state)
     assert_int_equal(atomic_load(&held2.runs), 1);
 }
 
+/* A background job (a helper's, assist.h) does not make its thread the
+ * one idle last: the next job goes to the thread idle before it. A plain
+ * job does. done() runs once the worker is listed idle again. */
+static atomic_int dones;
+static void count_done(struct pool_job *pj)
+{
+    (void)pj;
+    atomic_fetch_add(&dones, 1);
+}
+
+static void test_background_job_keeps_the_idle_order(void **state)
+{
+    (void)state;
+    struct pool *p = pool_start(2);
+    assert_non_null(p);
+    for (int background = 0; background <= 1; background++) {
+        atomic_store(&dones, 0);
+        struct job first = { .pj.run = run, .pj.done = count_done, .id = 1 };
+        pool_submit(p, &first.pj);
+        wait_for(&dones, 1);
+        struct job helper = { .pj.run = run, .pj.done = count_done, .pj.background = background, .id = 2 };
+        assert_int_equal(pool_offer(p, &helper.pj), 1);
+        wait_for(&dones, 2);
+        struct job next = { .pj.run = run, .pj.done = count_done, .id = 3 };
+        pool_submit(p, &next.pj);
+        wait_for(&dones, 3);
+        assert_int_equal(atomic_load(&dones), 3);
+        /* the offer went to the thread idle last, the first job's */
+        assert_true(pthread_equal(helper.by, first.by));
+        if (background)
+            assert_false(pthread_equal(next.by, helper.by));
+        else
+            assert_true(pthread_equal(next.by, helper.by));
+    }
+    pool_stop(p);
+    pool_free(p);
+}
+
 /* Stopping with jobs queued: the running one finishes, the queued ones are
  * run once each as cancelled, and a job submitted once the stop began is
  * run at once, cancelled, on the caller's thread. */
@@ -302,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_stop_cancels_the_queue),
         cmocka_unit_test(test_next_request_same_thread),
         cmocka_unit_test(test_offer_only_to_an_idle_thread),
+        cmocka_unit_test(test_background_job_keeps_the_idle_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
