@@ -86,6 +86,7 @@ static const struct key keys[] = {
     { "related", "expand_terms",         T_INT,    F(related.expand_terms),       "25",   0, 1000 },
     { "related", "term_max_df",          T_DOUBLE, F(related.term_max_df),        "0.3",  0, 1 },
     { "related", "match_terms",          T_INT,    F(related.match_terms),        "7",    0, 1000 },
+    { "related", "match_max_df",         T_DOUBLE, F(related.match_max_df),       "0.1",  0, 1 },
     { "related", "body_weight",          T_DOUBLE, F(related.body_weight),        "6",    0, 1000 },
     { "related", "title_boost",          T_DOUBLE, F(related.title_boost),        "2",    0, 1000 },
     { "related", "heading_boost",        T_DOUBLE, F(related.heading_boost),      "1.5",  0, 1000 },

@@ -93,6 +93,7 @@ struct config {
         int expand_terms;     /* distinctive body stems of the seed in the query */
         double term_max_df;   /* stems in more than this share of articles are too common */
         int match_terms;      /* the best stems that make a candidate; the others only re-rank (0: all) */
+        double match_max_df;  /* ... among those in at most this share of articles */
         double body_weight;   /* weight of those stems */
         double title_boost;   /* selection factor of a stem in the seed's title */
         double heading_boost; /* ... in its headings */

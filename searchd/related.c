@@ -45,6 +45,7 @@
 struct rel_opts {
     unsigned eset_terms;      /* body stems in the query */
     unsigned match_terms;     /* ... of which the best make candidates (0: all) */
+    double match_max_df;      /* ... when in at most this share of articles */
     double max_df;            /* stems in more than this share of articles are too common */
     double body_w;            /* weight of the body stems */
     double eset_title_boost;  /* selection factor of title stems */
@@ -65,6 +66,7 @@ static void rel_opts_from_config(struct rel_opts *o, const struct config *cfg)
 {
     o->eset_terms = (unsigned)cfg->related.expand_terms;
     o->match_terms = (unsigned)cfg->related.match_terms;
+    o->match_max_df = cfg->related.match_max_df;
     o->max_df = cfg->related.term_max_df;
     o->body_w = cfg->related.body_weight;
     o->eset_title_boost = cfg->related.title_boost;
@@ -359,10 +361,10 @@ static void simq_free(struct simq *q)
 }
 
 /* The similarity query: l's title evidence and the body terms, each
- * weighted, summed. Only the best match_terms terms make a candidate
- * (out->match): the weaker ones (often the commoner: the longer posting
- * lists) only add to the score of the first candidates (out->boost,
- * similar). An article that shares nothing but the seed's weaker stems
+ * weighted, summed. Only the best match_terms terms in at most match_df
+ * articles make a candidate (out->match): the weaker ones and the common
+ * ones (the longest posting lists) only add to the score of the first
+ * candidates (out->boost, similar). An article that shares nothing but the seed's weaker stems
  * never came near the top (bench/related-eval.sh: the same lists with 7
  * of 25). The best terms alone must make at least the window of
  * candidates (one of them in `window` articles, by the terms' own tf);
@@ -370,30 +372,48 @@ static void simq_free(struct simq *q)
  * emptied; out->match is NULL when there is nothing to match. */
 static xap_status similarity_query(struct qlist *l, const struct related_term *terms, size_t n,
                                    const struct seed *seed, const struct rel_opts *o, uint32_t window,
-                                   struct simq *out)
+                                   double match_df, struct simq *out)
 {
     out->match = out->boost = NULL;
     double top = 0;
     for (size_t i = 0; i < n; i++)
         if (terms[i].weight > top)
             top = terms[i].weight;
-    size_t k = o->match_terms && o->match_terms < n ? o->match_terms : n;
+    /* part: the candidates' terms (k of them), then the re-ranking ones,
+     * each in the order given */
+    struct related_term *part = n ? malloc(n * sizeof *part) : NULL;
+    if (n && !part) {
+        qlist_free(l);
+        return XAP_ERR_NOMEM;
+    }
+    size_t want = o->match_terms && o->match_terms < n ? o->match_terms : n, k = 0, nb = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k < want && terms[i].tf <= match_df)
+            part[k++] = terms[i];
+    for (size_t i = 0, taken = 0; i < n; i++) {
+        if (taken < k && terms[i].tf <= match_df) {
+            taken++;
+            continue;
+        }
+        part[k + nb++] = terms[i];
+    }
     uint32_t most = 0;
-    for (size_t i = 0; i < k && k < n; i++)
-        if (terms[i].tf > most)
-            most = terms[i].tf;
+    for (size_t i = 0; i < k; i++)
+        if (part[i].tf > most)
+            most = part[i].tf;
     if (most < window)
         k = n;
     struct qlist boost = { 0 };
-    xap_status st = add_terms(terms, k, top, seed, o, l);
+    xap_status st = add_terms(part, k, top, seed, o, l);
     if (st == XAP_OK)
-        st = add_terms(terms + k, n - k, top, seed, o, &boost);
+        st = add_terms(part + k, n - k, top, seed, o, &boost);
     if (st == XAP_OK && l->n > 0)
         st = xap_query_combine(XAP_OP_OR, l->q, l->n, 0, &out->match);
     if (st == XAP_OK && out->match && boost.n > 0)
         st = xap_query_combine(XAP_OP_OR, boost.q, boost.n, 0, &out->boost);
     if (st != XAP_OK)
         simq_free(out);
+    free(part);
     qlist_free(&boost);
     qlist_free(l);
     return st;
@@ -773,7 +793,7 @@ static xap_status build_query(xap_db *db, struct tokenizer *tk, const struct see
     size_t n = 0;
     xap_status st = l.st;
     if (st == XAP_OK && (st = select_terms(db, seed, o, &terms, &n)) == XAP_OK)
-        st = similarity_query(&l, terms, n, seed, o, window, out);
+        st = similarity_query(&l, terms, n, seed, o, window, df_limit(db, o->match_max_df), out);
     free(terms);
     qlist_free(&l);
     return st;
@@ -899,7 +919,7 @@ xap_status related_match_terms(struct worker *w, xap_db *db, const struct relate
     struct qlist l = { 0 };
     struct simq q = { NULL, NULL };
     uint32_t want = (uint32_t)(limit * 2 + 5);
-    xap_status st = similarity_query(&l, use, k, NULL, &o, want + (uint32_t)n_exclude, &q);
+    xap_status st = similarity_query(&l, use, k, NULL, &o, want + (uint32_t)n_exclude, df_limit(db, o.match_max_df), &q);
     /* room for the exclusions, as similar() makes when it is given them */
     if (st == XAP_OK && q.match)
         st = similar(db, &q, &o, NULL, 0, want + (uint32_t)n_exclude, &rc->cs);
