@@ -54,7 +54,6 @@ static const struct key keys[] = {
     { "searchd", "deadline_ms",          T_INT,    F(searchd.deadline_ms),        "5000", 10, 3600000 },
     { "searchd", "allow_partial",        T_BOOL,   F(searchd.allow_partial),      "true", 0, 0 },
     { "searchd", "shard_probe_ms",       T_INT,    F(searchd.shard_probe_ms),     "1000", 50, 3600000 },
-    { "searchd", "assist",               T_BOOL,   F(searchd.assist),             "true", 0, 0 },
     { "searchd", "dictionary",           T_STRING, F(searchd.dictionary),         "",     0, 0 },
     { "ranking", "bm25_k1",              T_DOUBLE, F(ranking.bm25_k1),            "1.2",  0, 100 },
     { "ranking", "bm25_b",               T_DOUBLE, F(ranking.bm25_b),             "0.75", 0, 1 },

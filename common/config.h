@@ -57,7 +57,6 @@ struct config {
         bool allow_partial;   /* answer without a failed shard (partial) instead of 503 */
         int shard_probe_ms;   /* how often a down shard is tried again */
         char *dictionary;     /* local db with the spelling and synonym tables ("" = none) */
-        bool assist;          /* an idle worker computes /search's related block meanwhile */
     } searchd;
     struct {
         double bm25_k1;

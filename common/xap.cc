@@ -122,19 +122,6 @@ void xap_work_get(struct xap_work *out)
         *out = t_work;
 }
 
-void xap_work_add(const struct xap_work *w)
-{
-    if (!w)
-        return;
-    t_work.passes += w->passes;
-    t_work.esets += w->esets;
-    t_work.termlists += w->termlists;
-    t_work.docs += w->docs;
-    t_work.postlists += w->postlists;
-    t_work.termfreqs += w->termfreqs;
-    t_work.rescores += w->rescores;
-}
-
 /* ---- errors ------------------------------------------------------------- */
 
 static thread_local std::string t_errmsg;
@@ -517,24 +504,6 @@ xap_status xap_db_doccount(xap_db *db, uint32_t *out)
         return NULL_ARG(__func__, "db");
     try {
         *out = db->db.get_doccount();
-        return XAP_OK;
-    } catch (...) {
-        return map_exception(__func__);
-    }
-}
-
-xap_status xap_db_version(xap_db *db, char *out, size_t cap)
-{
-    if (!out || cap < XAP_VERSION_MAX)
-        return NULL_ARG(__func__, "out");
-    *out = '\0';
-    if (!db)
-        return NULL_ARG(__func__, "db");
-    if (db->multi || db->remote)
-        return XAP_OK;
-    try {
-        std::string uuid = db->db.get_uuid();
-        snprintf(out, cap, "%.40s %llu", uuid.c_str(), (unsigned long long)db->db.get_revision());
         return XAP_OK;
     } catch (...) {
         return map_exception(__func__);

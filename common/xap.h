@@ -117,12 +117,6 @@ xap_status xap_db_commit(xap_db *db);
  * Xapian 1.4 cannot tell a remote revision). */
 xap_status xap_db_doccount(xap_db *db, uint32_t *out /* OUT */);
 xap_status xap_db_revision(xap_db *db, uint64_t *out /* OUT */);
-/* Which database at which revision: "UUID REVISION" of one local
- * database (two handles that give the same string read the same
- * documents under the same docids; a rebuilt index has another UUID), ""
- * for a multi-db or a remote db. cap: at least XAP_VERSION_MAX. */
-#define XAP_VERSION_MAX 64
-xap_status xap_db_version(xap_db *db, char *out, size_t cap);
 xap_status xap_db_avlength(xap_db *db, double *out /* OUT */);
 /* Documents containing `term`. Frequencies are kept per handle: one
  * asked before (here, by an expand set or by xap_db_prefetch_termfreqs)
@@ -393,8 +387,6 @@ struct xap_work {
 };
 void xap_work_reset(void);
 void xap_work_get(struct xap_work *out /* OUT */);
-/* Add work done for this thread's request on another thread. */
-void xap_work_add(const struct xap_work *w);
 
 /* ---- stemmers ------------------------------------------------------------------ */
 

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "assist.h"
 #include "replica.h"
 #include "server.h"
 #include "shards.h"
@@ -208,15 +207,6 @@ static void write_metrics(FILE *f, struct server_req *req)
             "# TYPE medsearch_requests_queued gauge\n"
             "medsearch_requests_queued %u\n",
             (unsigned long long)worker_reopens_total(), server_uptime(), worker_live(), server_queued(req));
-    static const char *const outcome[ASSIST_OUTCOMES] = { "helped", "taken_back", "declined", "busy", "inline" };
-    fputs("# HELP medsearch_assist_total Parts of requests offered to an idle worker (assist), by outcome.\n"
-          "# TYPE medsearch_assist_total counter\n", f);
-    for (int o = 0; o < ASSIST_OUTCOMES; o++)
-        fprintf(f, "medsearch_assist_total{outcome=\"%s\"} %lu\n", outcome[o], assist_total((enum assist_outcome)o));
-    fprintf(f,
-            "# HELP medsearch_assist_wait_seconds_total Time requests waited for their helpers to finish.\n"
-            "# TYPE medsearch_assist_wait_seconds_total counter\n"
-            "medsearch_assist_wait_seconds_total %.6f\n", assist_waited_seconds());
     uint64_t hcalls = 0, hcached = 0;
     spell_hunspell_counts(&hcalls, &hcached);
     fprintf(f,

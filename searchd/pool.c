@@ -63,11 +63,8 @@ static void *worker_main(void *arg)
             p->queued--;
         }
         if (!j && !p->stopping && !t->listed) {
-            struct thread **at = &p->idle;
-            while (finish && finish->background && *at) /* below the others */
-                at = &(*at)->next_idle;
-            t->next_idle = *at;
-            *at = t;
+            t->next_idle = p->idle;
+            p->idle = t;
             t->listed = 1;
             if (!t->was_idle) {
                 t->was_idle = 1;
@@ -174,21 +171,6 @@ void pool_submit(struct pool *p, struct pool_job *job)
         p->queued++;
     }
     pthread_mutex_unlock(&p->mu);
-}
-
-int pool_offer(struct pool *p, struct pool_job *job)
-{
-    job->next = NULL;
-    pthread_mutex_lock(&p->mu);
-    struct thread *t = p->stopping ? NULL : p->idle;
-    if (t) {
-        p->idle = t->next_idle;
-        t->listed = 0;
-        t->job = job;
-        pthread_cond_signal(&t->wake);
-    }
-    pthread_mutex_unlock(&p->mu);
-    return t != NULL;
 }
 
 unsigned pool_queued(struct pool *p)

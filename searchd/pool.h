@@ -32,10 +32,6 @@ struct pool_job {
      * again as soon as it has its answer is served by the same thread,
      * whose caches hold what it just read. */
     void (*done)(struct pool_job *job);
-    /* 1: a part of another job's request (assist.h): afterwards its
-     * worker goes to the bottom of the idle stack, so that request's
-     * client still finds the thread whose caches its request warmed. */
-    int background;
 };
 
 /* Start n worker threads (n >= 1); returns once every one is idle. NULL
@@ -45,10 +41,6 @@ struct pool *pool_start(unsigned n);
 /* Queue a job; a free worker runs it. Once pool_stop began, the job is
  * run at once, as cancelled, on the caller's thread. */
 void pool_submit(struct pool *p, struct pool_job *job);
-/* Hand a job to a worker that is idle now: 1 when one took it, 0 when
- * every worker is busy (or the pool is stopping), and then nothing is
- * queued. For work a running job can also do itself (assist.h). */
-int pool_offer(struct pool *p, struct pool_job *job);
 /* Jobs waiting for a worker now, and the number of workers. */
 unsigned pool_queued(struct pool *p);
 unsigned pool_threads(const struct pool *p);

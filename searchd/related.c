@@ -364,8 +364,8 @@ static void simq_free(struct simq *q)
  * weighted, summed. Only the best match_terms terms in at most match_df
  * articles make a candidate (out->match): the weaker ones and the common
  * ones (the longest posting lists) only add to the score of the first
- * candidates (out->boost, similar). An article that shares nothing but the seed's weaker stems
- * never came near the top (bench/related-eval.sh: the same lists with 7
+ * candidates (out->boost, similar). An article that shares nothing but
+ * the seed's weaker stems never came near the top (bench/related-eval.sh: the same lists with 7
  * of 25). The best terms alone must make at least the window of
  * candidates (one of them in `window` articles, by the terms' own tf);
  * where they may not (a small site), every term makes candidates. l is
@@ -872,44 +872,20 @@ static int cjk_fragment(const char *p)
     return 0;
 }
 
-/* The related block of /search: the candidates of the terms' query
- * (related_match_terms), then the articles not on the page
- * (related_emit). The exclusions come only at the end, so the match can
- * run before the page is known, and on another thread (assist.h). */
-struct related_cands {
-    struct cands cs;
-};
-
-void related_cands_free(struct related_cands *rc)
-{
-    if (rc) {
-        free(rc->cs.c);
-        free(rc);
-    }
-}
-
-xap_status related_match_terms(struct worker *w, xap_db *db, const struct related_term *terms, size_t n,
-                               size_t n_exclude, size_t limit, struct related_cands **out)
+xap_status related_for_terms(struct worker *w, xap_db *db, const struct related_term *terms, size_t n,
+                             const uint32_t *exclude, size_t n_exclude, size_t limit, json_t *out)
 {
     if (!out || (n && !terms))
         return XAP_ERR_INVALID;
-    *out = NULL;
     struct rel_opts o;
     rel_opts_from_config(&o, worker_config(w));
-    struct related_cands *rc = calloc(1, sizeof *rc);
-    if (!rc)
-        return XAP_ERR_NOMEM;
-    if (limit == 0 || n == 0) {
-        *out = rc;
+    if (limit == 0 || n == 0)
         return XAP_OK;
-    }
     /* select_terms' rule (body_term_usable) on the given terms */
     double max_df = df_limit(db, o.max_df);
     struct related_term *use = malloc(n * sizeof *use);
-    if (!use) {
-        free(rc);
+    if (!use)
         return XAP_ERR_NOMEM;
-    }
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         const char *t = terms[i].term;
@@ -917,37 +893,19 @@ xap_status related_match_terms(struct worker *w, xap_db *db, const struct relate
             use[k++] = terms[i];
     }
     struct qlist l = { 0 };
+    struct cands cs = { 0 };
     struct simq q = { NULL, NULL };
     uint32_t want = (uint32_t)(limit * 2 + 5);
     xap_status st = similarity_query(&l, use, k, NULL, &o, want + (uint32_t)n_exclude, df_limit(db, o.match_max_df), &q);
-    /* room for the exclusions, as similar() makes when it is given them */
-    if (st == XAP_OK && q.match)
-        st = similar(db, &q, &o, NULL, 0, want + (uint32_t)n_exclude, &rc->cs);
+    if (st == XAP_OK && q.match && (st = similar(db, &q, &o, exclude, n_exclude, want, &cs)) == XAP_OK) {
+        struct rel_out ro = { out, NULL, json_array_size(out) };
+        st = emit(db, &cs, limit, NULL, o.dedupe, 0, &ro);
+    }
     simq_free(&q);
     qlist_free(&l);
+    free(cs.c);
     free(use);
-    if (st != XAP_OK) {
-        related_cands_free(rc);
-        return st;
-    }
-    *out = rc;
-    return XAP_OK;
-}
-
-xap_status related_emit(struct worker *w, xap_db *db, struct related_cands *rc, const uint32_t *exclude,
-                        size_t n_exclude, size_t limit, json_t *out)
-{
-    if (!out || !rc)
-        return XAP_ERR_INVALID;
-    struct rel_opts o;
-    rel_opts_from_config(&o, worker_config(w));
-    size_t k = 0;
-    for (size_t i = 0; i < rc->cs.n; i++)
-        if (!in_list(exclude, n_exclude, rc->cs.c[i].docid))
-            rc->cs.c[k++] = rc->cs.c[i];
-    rc->cs.n = k;
-    struct rel_out ro = { out, NULL, json_array_size(out) };
-    return emit(db, &rc->cs, limit, NULL, o.dedupe, 0, &ro);
+    return st;
 }
 
 /* ---- related searches, from the search plan's expand set ----------------------- */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* related: articles (and search terms) related to an article or to a
  * result list. GET /related?id=&limit= is the Recommend block of an
- * article page; related_match_terms() and related_emit() are the
- * "see also" of /search, from the expand set the search computed.
+ * article page; related_for_terms() is the "see also" of /search, from
+ * the expand set the search computed.
  *
  * Sources: content similarity (Xapian's expand set over the seed's terms,
  * title/heading terms up, boilerplate down), the links the scraper
@@ -37,26 +37,19 @@ struct related_term {
 };
 
 /* The scorer of /related, for any weighted terms, best first (e.g. the
- * expand set the search computed once for PRF and the related block), in
- * two steps. related_match_terms: the terms of terms[0..n) that /related's
- * rules keep (in two articles or more, in at most term_max_df of them, no
- * stop word) make the query; each term is matched with weight
- * body_weight * weight / (the best weight), a Z stem also in titles
- * (body_title_weight), BM25 as configured in [related]. *out gets its
- * candidates, with room for n_exclude of them to be dropped later.
- * related_emit: up to `limit` of them, none in exclude[0..n_exclude), no
- * two near-duplicates, appended to the JSON array `out` as {id, title,
- * url, score} (its records read from db, which must be at the revision
- * the match read). The match needs neither the page nor the hits'
- * records, so it may run on another thread (assist.h) before the page is
- * known. XAP_OK (also for n = 0: no candidates), XAP_ERR_INVALID, or a
- * seam status (XAP_ERR_MODIFIED: the caller retries). */
-struct related_cands;
-xap_status related_match_terms(struct worker *w, xap_db *db, const struct related_term *terms, size_t n,
-                               size_t n_exclude, size_t limit, struct related_cands **out /* OUT */);
-xap_status related_emit(struct worker *w, xap_db *db, struct related_cands *rc, const uint32_t *exclude,
-                        size_t n_exclude, size_t limit, json_t *out);
-void related_cands_free(struct related_cands *rc);
+ * expand set the search computed once for PRF and the related block): the
+ * terms of terms[0..n) that /related's rules keep (in two articles or
+ * more, in at most term_max_df of them, no stop word) make the query. Up
+ * to `limit` articles (none in exclude[0..n_exclude), no two
+ * near-duplicates) are appended to the JSON array `out` as {id, title,
+ * url, score}. Each term is matched with weight body_weight * weight /
+ * (the best weight), a Z stem also in titles (body_title_weight), BM25 as
+ * configured in [related]; only the best match_terms in at most
+ * match_max_df of the articles make candidates. XAP_OK (also for n = 0:
+ * nothing appended), XAP_ERR_INVALID (out NULL), or a seam status
+ * (XAP_ERR_MODIFIED: the caller retries). */
+xap_status related_for_terms(struct worker *w, xap_db *db, const struct related_term *terms, size_t n,
+                             const uint32_t *exclude, size_t n_exclude, size_t limit, json_t *out);
 
 /* Related searches from the expand set es that the search plan computed
  * once from its best hits (shared with PRF: no termlist read here): up to

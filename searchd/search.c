@@ -14,7 +14,6 @@
 #include <time.h>
 
 #include "article.h"
-#include "assist.h"
 #include "docrec.h"
 #include "jsonw.h"
 #include "log.h"
@@ -97,7 +96,6 @@ struct run {
     struct tokenizer *tk;
     xap_stem *stem;
     struct worker *w;
-    struct server_req *req;
     struct plan *plan;
     const char *category, *lang; /* folded filter values or NULL */
     uint32_t offset, limit;
@@ -348,48 +346,6 @@ static void mark_expansion(const struct plan *p, const xap_eset *es, struct snip
     }
 }
 
-/* The related block's match (an assist_fn: on an idle worker, or here):
- * the expand set's best stems are its query. */
-struct related_part {
-    struct related_term terms[RELATED_EXPAND_TERMS]; /* into the expand set */
-    size_t nterms;
-    size_t n_exclude;            /* the page's hits, dropped from it later */
-    struct related_cands *cands; /* out */
-    struct assist *helper;
-    int started;
-};
-
-static xap_status related_part(struct worker *w, xap_db *db, void *ud)
-{
-    struct related_part *rp = ud;
-    related_cands_free(rp->cands);
-    rp->cands = NULL;
-    return related_match_terms(w, db, rp->terms, rp->nterms, rp->n_exclude, RELATED_ARTICLES, &rp->cands);
-}
-
-/* Start the related block's match (offered to an idle worker, assist.h)
- * as soon as the expand set and the page's size are known: the match
- * needs nothing else, so it runs beside the PRF re-ranking, the hits'
- * records and snippets, and did-you-mean. */
-static xap_status related_start(struct run *r, xap_db *db, const xap_eset *es, size_t n_page,
-                                struct related_part *rp)
-{
-    xap_status st = XAP_OK;
-    rp->started = 1;
-    rp->n_exclude = n_page;
-    for (size_t i = 0; es && i < xap_eset_size(es) && rp->nterms < RELATED_EXPAND_TERMS && st == XAP_OK; i++) {
-        const char *t;
-        double wt;
-        uint32_t tf = 0;
-        st = xap_eset_item(es, i, &t, &wt);
-        if (st == XAP_OK && rank_prf_term(t, strlen(t)) && wt > 0 && (st = xap_eset_termfreq(es, i, &tf)) == XAP_OK)
-            rp->terms[rp->nterms++] = (struct related_term){ t, wt, tf };
-    }
-    if (st == XAP_OK && rp->nterms > 0) /* none: nothing to match, here */
-        rp->helper = assist_start(r->req, r->w, db, related_part, rp);
-    return st;
-}
-
 static xap_status run_search(xap_db *db, void *ud)
 {
     struct run *r = ud;
@@ -406,8 +362,6 @@ static xap_status run_search(xap_db *db, void *ud)
     unsigned char *expanded = NULL; /* ... and whether each came by PRF only */
     uint32_t rset[100];
     size_t n_rset = 0;
-    struct related_part rp = { .nterms = 0 };
-    const int want_related = (r->fields & F_RELATED) != 0;
     xap_status st = XAP_OK;
     if (!p->q) { /* no words at all: nothing matches */
         r->total_exact = 1;
@@ -473,12 +427,6 @@ static xap_status run_search(xap_db *db, void *ud)
         xap_query *exp = NULL;
         if (st == XAP_OK && n_real > 0)
             st = expand(r, e, rset, n_rset, &es);
-        /* Without fill the page is the re-ranked window's [offset, offset
-         * + limit): its size is known now, and the related block's match
-         * can start. */
-        if (st == XAP_OK && es && want_related && !fill)
-            st = related_start(r, db, es, n_real > r->offset ? (n_real - r->offset < r->limit ? n_real - r->offset : r->limit) : 0,
-                               &rp);
         if (st == XAP_OK && es)
             st = rank_expansion(p, es, &exp);
         fill = fill && exp;
@@ -560,17 +508,6 @@ static xap_status run_search(xap_db *db, void *ud)
     }
     if (st != XAP_OK)
         goto done;
-    if (want_related && rp.started && rp.n_exclude != n) {
-        /* not the page the match made room for: again, here */
-        assist_finish(rp.helper, r->w, db, NULL, NULL);
-        rp.helper = NULL;
-        rp.started = 0;
-        rp.nterms = 0;
-    }
-    if (want_related && !rp.started)
-        st = related_start(r, db, es, n, &rp);
-    if (st != XAP_OK)
-        goto done;
     if (st == XAP_OK && (r->fields & F_SNIPPET)) {
         if (!(sq = snippet_query_new(r->stem)) || (fill && !(sq_exp = snippet_query_new(r->stem))))
             st = XAP_ERR_NOMEM;
@@ -590,27 +527,32 @@ static xap_status run_search(xap_db *db, void *ud)
         if (st != XAP_OK)
             goto done;
     }
-    if (want_related) {
-        st = assist_finish(rp.helper, r->w, db, related_part, &rp);
-        rp.helper = NULL;
-        if (st == XAP_OK && (!(r->rel_articles = json_array()) || !(r->rel_terms = json_array())))
-            st = XAP_ERR_NOMEM;
-        /* every hit of the page is excluded so none comes back */
-        if (st == XAP_OK)
-            st = related_emit(r->w, db, rp.cands, docids, n, RELATED_ARTICLES, r->rel_articles);
+    if ((r->fields & F_RELATED) && !r->rel_articles) {
         const char *qw[64];
         size_t nq = 0;
         for (size_t i = 0; i < p->n_words && nq < 64; i++)
             qw[nq++] = p->words[i].text;
+        /* The expand set's best stems are the related articles' query;
+         * every hit of the page is excluded so none comes back. */
+        struct related_term rt[RELATED_EXPAND_TERMS];
+        size_t nrt = 0;
+        for (size_t i = 0; es && i < xap_eset_size(es) && nrt < RELATED_EXPAND_TERMS && st == XAP_OK; i++) {
+            const char *t;
+            double wt;
+            uint32_t tf = 0;
+            st = xap_eset_item(es, i, &t, &wt);
+            if (st == XAP_OK && rank_prf_term(t, strlen(t)) && wt > 0 && (st = xap_eset_termfreq(es, i, &tf)) == XAP_OK)
+                rt[nrt++] = (struct related_term){ t, wt, tf };
+        }
+        if (st == XAP_OK && (!(r->rel_articles = json_array()) || !(r->rel_terms = json_array())))
+            st = XAP_ERR_NOMEM;
+        if (st == XAP_OK)
+            st = related_for_terms(r->w, db, rt, nrt, docids, n, RELATED_ARTICLES, r->rel_articles);
         if (st == XAP_OK)
             st = related_eset_phrases(r->w, db, es, qw, nq, RELATED_TERMS, r->rel_terms);
     }
 done:
-    /* every exit, a failed item read mid-page (the index moved on) too;
-     * a helper still reading es and docids first */
-    if (rp.helper)
-        assist_finish(rp.helper, r->w, db, NULL, NULL);
-    related_cands_free(rp.cands);
+    /* every exit, a failed item read mid-page (the index moved on) too */
     free(page);
     free(expanded);
     free(docids);
@@ -735,7 +677,7 @@ void search_handle(struct server_req *req)
         server_reply_error(req, 500, "internal", NULL, -1, "out of memory");
         return;
     }
-    struct run r = { cfg, tk, stem, w, req, p, category, lang, (uint32_t)offset, (uint32_t)limit, (uint32_t)track_total, fields,
+    struct run r = { cfg, tk, stem, w, p, category, lang, (uint32_t)offset, (uint32_t)limit, (uint32_t)track_total, fields,
                      facet_mask, (size_t)facet_limit, (fields & F_DYM) != 0, (int)correct,
                      { 0 }, 0, 0, 0, NULL, NULL, NULL, NULL, NULL };
     xap_status st = worker_retry(w, run_search, &r);

@@ -621,7 +621,6 @@ static void precheck(struct server_req *req, const char *method)
 }
 
 unsigned server_queued(struct server_req *req) { return pool_queued(req->srv->pool); }
-int server_offer(struct server_req *req, struct pool_job *job) { return pool_offer(req->srv->pool, job); }
 
 /* Route, parameters, handler. */
 static void dispatch(struct server_req *req)

@@ -71,10 +71,6 @@ xap_db *server_db(struct server_req *req);
 double server_elapsed(struct server_req *req);
 /* Requests waiting for a free worker thread now (for /metrics). */
 unsigned server_queued(struct server_req *req);
-/* Hand job to a worker thread that is idle now (pool_offer): 1 when one
- * took it, 0 when none is idle (nothing is queued then). */
-struct pool_job;
-int server_offer(struct server_req *req, struct pool_job *job);
 /* Seconds since searchd started. */
 double server_uptime(void);
 

@@ -415,18 +415,6 @@ xap_status worker_db(struct worker *w, xap_db **db)
     return XAP_OK;
 }
 
-xap_status worker_db_at(struct worker *w, const char *version, xap_db **db)
-{
-    char v[XAP_VERSION_MAX];
-    if (w->db && !w->view.n && *version && xap_db_version(w->db, v, sizeof v) == XAP_OK && strcmp(v, version) == 0) {
-        xap_db_begin_request(w->db);
-        w->checked = 1;
-        *db = w->db;
-        return XAP_OK;
-    }
-    return worker_db(w, db);
-}
-
 #define WORKER_RETRIES 5
 
 xap_status worker_retry(struct worker *w, worker_fn fn, void *ud)

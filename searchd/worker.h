@@ -57,11 +57,6 @@ const struct config *worker_config(struct worker *w);
  * when the index cannot be opened (then xap_errmsg()/worker_error() say
  * why; the next request tries again). */
 xap_status worker_db(struct worker *w, xap_db **db /* OUT */);
-/* For a helper of another thread's request (assist.h): this thread's
- * database when it is already that database at that revision (version:
- * xap_db_version's; no reopen: a stat and a version read saved), else
- * worker_db's (the caller compares again). */
-xap_status worker_db_at(struct worker *w, const char *version, xap_db **db /* OUT */);
 /* Why the last worker_db failed (static per worker; "" if it did not). */
 const char *worker_error(struct worker *w);
 

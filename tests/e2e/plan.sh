@@ -5,8 +5,7 @@
 # total counts real matches (checked against the index's posting lists
 # read with xapian-delve), every hit shows why it matched, a zero-hit typo
 # runs the corrected query, and the order is the same across pages, a
-# restart and a 2-shard --db A,B of the same articles; an idle worker's
-# help with the related block changes neither the answer nor its count.
+# restart and a 2-shard --db A,B of the same articles.
 . "$(dirname "$0")/../lib.sh"
 need curl python3 xapian-delve
 tmpdir
@@ -303,41 +302,6 @@ ok = (len(b2) == len(full) >= 4 and all(fw[i] == w for i, w in b2[:2])
 sys.exit(0 if ok else 1)
 PY
 ok $? "a boost window of 2: its articles carry the boosts, the others follow in the match's order"
-
-# ---- assist: the related block's match on an idle worker -----------------------
-# With two workers and one request at a time, the other worker is idle: it
-# runs the related block's match (searchd/assist.h) while the request
-# re-ranks and writes its hits. The answers, and the Xapian work /metrics
-# counts for them, are those of assist = false (all on the request's
-# thread).
-printf '[searchd]\nthreads = 2\n' > "$T/two.conf"
-printf '[searchd]\nthreads = 2\nassist = false\n' > "$T/two-alone.conf"
-aq=("heart attack" "what is glaucoma" "sleeping" "insomina" "vitamins -iron" "HbA1c" "糖尿病" "coughing children")
-answers() { local qq; for qq in "${aq[@]}"; do
-    get "$S" "/search?q=$(enc "$qq")" | python3 -c 'import json,sys; d=json.load(sys.stdin); d.pop("took_ms", None); print(json.dumps(d, sort_keys=True))'
-done; }
-work() { get "$S" /metrics | sed -n 's/^medsearch_xapian_\(passes\|esets\|termlists\|docs\|rescores\)_sum{endpoint="search"} /\1 /p' | tr '\n' ' '; }
-helped() { get "$S" /metrics | sed -n 's/^medsearch_assist_total{outcome="helped"} //p'; }
-serve two
-with=$(answers)
-with_work=$(work)
-# More, until helpers have run a few: on a busy machine a request may end
-# its own part first and take the match back.
-for _ in $(seq 20); do [ "$(helped)" -ge 3 ] && break; answers > /dev/null; done
-n_helped=$(helped)
-serve two-alone
-alone=$(answers)
-alone_work=$(work)
-alone_helped=$(helped)
-serve
-diag "helped $n_helped; work with helpers: $with_work; alone: $alone_work"
-[ "${n_helped:-0}" -ge 3 ] && [ "$alone_helped" = 0 ]
-ok $? "two workers, one request at a time: the idle one ran the related block's match; assist = false: never"
-[ -n "$with" ] && [ "$with" = "$alone" ] &&
-    [ "$(printf '%s\n' "$with" | grep -c '"articles": \[{')" -ge 5 ]
-ok $? "${#aq[@]} searches: the same answers, related articles included, with and without the helper"
-[ -n "$with_work" ] && [ "$with_work" = "$alone_work" ]
-ok $? "the helper's Xapian work is counted in the request's (/metrics)"
 
 # ---- the client -------------------------------------------------------------------
 printf 'q1\theart attack\nq2\tinsomina\n' > "$T/q.tsv"

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_pool: searchd's worker threads over one FIFO (searchd/pool.h), with
  * real threads: order, every job run once, work spread to an idle thread
- * while another is busy, the same thread for a client's next request,
- * offers only an idle thread takes, and stopping with jobs still queued. */
+ * while another is busy, the same thread for a client's next request, and
+ * stopping with jobs still queued. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -155,80 +155,6 @@ static void test_idle_thread_takes_the_work(void **state)
     assert_int_equal(atomic_load(&slow.runs), 1);
 }
 
-/* pool_offer: an idle worker takes the job at once; with every worker
- * busy it is refused and nothing is queued (the caller runs it itself). */
-static void test_offer_only_to_an_idle_thread(void **state)
-{
-    (void)state;
-    norder = 0;
-    struct pool *p = pool_start(2);
-    assert_non_null(p);
-    struct gate g1, g2;
-    gate_init(&g1);
-    gate_init(&g2);
-    struct job held1, held2, offered = { 0 }, refused = { 0 };
-    submit_held(p, &held1, 1, &g1);
-    /* one worker held: the other is idle and takes the offer */
-    offered = (struct job){ .pj.run = run, .id = 2 };
-    assert_int_equal(pool_offer(p, &offered.pj), 1);
-    wait_for(&offered.runs, 1);
-    assert_int_equal(atomic_load(&offered.runs), 1);
-    assert_false(pthread_equal(offered.by, held1.by));
-    /* both held: refused, not queued, never run */
-    held2 = (struct job){ .pj.run = run, .id = 3, .mu = &g2.mu, .cv = &g2.cv, .release = &g2.open,
-                              .started = &g2.started };
-    assert_int_equal(pool_offer(p, &held2.pj), 1);
-    wait_for(&g2.started, 1);
-    refused = (struct job){ .pj.run = run, .id = 4 };
-    assert_int_equal(pool_offer(p, &refused.pj), 0);
-    assert_int_equal(pool_queued(p), 0);
-    gate_open(&g1);
-    gate_open(&g2);
-    pool_stop(p);
-    pool_free(p);
-    assert_int_equal(atomic_load(&refused.runs), 0);
-    assert_int_equal(atomic_load(&held1.runs), 1);
-    assert_int_equal(atomic_load(&held2.runs), 1);
-}
-
-/* A background job (a helper's, assist.h) does not make its thread the
- * one idle last: the next job goes to the thread idle before it. A plain
- * job does. done() runs once the worker is listed idle again. */
-static atomic_int dones;
-static void count_done(struct pool_job *pj)
-{
-    (void)pj;
-    atomic_fetch_add(&dones, 1);
-}
-
-static void test_background_job_keeps_the_idle_order(void **state)
-{
-    (void)state;
-    struct pool *p = pool_start(2);
-    assert_non_null(p);
-    for (int background = 0; background <= 1; background++) {
-        atomic_store(&dones, 0);
-        struct job first = { .pj.run = run, .pj.done = count_done, .id = 1 };
-        pool_submit(p, &first.pj);
-        wait_for(&dones, 1);
-        struct job helper = { .pj.run = run, .pj.done = count_done, .pj.background = background, .id = 2 };
-        assert_int_equal(pool_offer(p, &helper.pj), 1);
-        wait_for(&dones, 2);
-        struct job next = { .pj.run = run, .pj.done = count_done, .id = 3 };
-        pool_submit(p, &next.pj);
-        wait_for(&dones, 3);
-        assert_int_equal(atomic_load(&dones), 3);
-        /* the offer went to the thread idle last, the first job's */
-        assert_true(pthread_equal(helper.by, first.by));
-        if (background)
-            assert_false(pthread_equal(next.by, helper.by));
-        else
-            assert_true(pthread_equal(next.by, helper.by));
-    }
-    pool_stop(p);
-    pool_free(p);
-}
-
 /* Stopping with jobs queued: the running one finishes, the queued ones are
  * run once each as cancelled, and a job submitted once the stop began is
  * run at once, cancelled, on the caller's thread. */
@@ -339,8 +265,6 @@ int main(void)
         cmocka_unit_test(test_idle_thread_takes_the_work),
         cmocka_unit_test(test_stop_cancels_the_queue),
         cmocka_unit_test(test_next_request_same_thread),
-        cmocka_unit_test(test_offer_only_to_an_idle_thread),
-        cmocka_unit_test(test_background_job_keeps_the_idle_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
