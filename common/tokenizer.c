@@ -15,6 +15,7 @@
  * stay valid while the token array grows; both are reused by the next run. */
 #include "tokenizer.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +75,7 @@ struct tokenizer {
 
     size_t chunk;
     uint32_t pos, next_pos;
+    int icu_only;       /* tests: no plain-ASCII path */
 };
 
 /* ---- arena ---------------------------------------------------------- */
@@ -635,9 +637,77 @@ static int add_dotted(struct tokenizer *tk, const char *in, size_t limit, const 
     return add_segment(tk, in, limit, &cur);
 }
 
-/* Tokenize in[off..off+len): one ICU pass. */
+/* ---- plain ASCII without ICU ---------------------------------------------- */
+
+/* Byte classes of the plain-ASCII path: a letter or digit, white space,
+ * punctuation that ICU's word rules (UAX #29) never keep inside a word
+ * (each one a segment of its own, skipped), and punctuation that may
+ * join its neighbours: ',' ';' between digits, '.' and '\'' between
+ * letters or digits, ':' between letters. Anything else ('_', '@', NUL,
+ * control characters, non-ASCII) leaves the text to ICU. */
+enum { P_NO, P_ALNUM, P_SPACE, P_SEP, P_MID };
+static unsigned char plain_class[256];
+static pthread_once_t plain_once = PTHREAD_ONCE_INIT;
+
+static void plain_init(void)
+{
+    for (int c = '0'; c <= '9'; c++)
+        plain_class[c] = P_ALNUM;
+    for (int c = 'a'; c <= 'z'; c++)
+        plain_class[c] = plain_class[c - 32] = P_ALNUM;
+    for (const char *w = " \t\n\r\f\v"; *w; w++)
+        plain_class[(unsigned char)*w] = P_SPACE;
+    for (const char *p = "!\"#$%&()*+-/<=>?[\\]^`{|}~"; *p; p++)
+        plain_class[(unsigned char)*p] = P_SEP;
+    for (const char *p = ",;.:'"; *p; p++)
+        plain_class[(unsigned char)*p] = P_MID;
+}
+
+/* Segment in[off..off+len) as ICU would when it is plain ASCII: the words
+ * are the runs of letters and digits (UAX #29 joins letters and digits,
+ * and breaks at white space and at the P_SEP punctuation), given to
+ * add_segment as ICU's would be ('-', '/' and '+' are then handled as for
+ * ICU's segments). Returns 1 when done, 0 when the text needs ICU (a
+ * byte of another class, or a P_MID byte between two letters or digits,
+ * where the rules may join), -1 on failure. Saves ICU's set-up per call
+ * (a snippet tokenizes many short spans) and its per-character walk. */
+static int run_plain(struct tokenizer *tk, const char *in, size_t off, size_t len)
+{
+    pthread_once(&plain_once, plain_init);
+    size_t limit = off + len;
+    for (size_t i = off; i < limit; i++) {
+        unsigned k = plain_class[(unsigned char)in[i]];
+        if (k == P_NO)
+            return 0;
+        if (k == P_MID && i > off && i + 1 < limit && plain_class[(unsigned char)in[i - 1]] == P_ALNUM &&
+            plain_class[(unsigned char)in[i + 1]] == P_ALNUM)
+            return 0;
+    }
+    tk->ngroup = 0;
+    for (size_t i = off; i < limit;) {
+        if (plain_class[(unsigned char)in[i]] != P_ALNUM) {
+            i++;
+            continue;
+        }
+        size_t a = i;
+        int digits = 1;
+        for (; i < limit && plain_class[(unsigned char)in[i]] == P_ALNUM; i++)
+            digits &= in[i] >= '0' && in[i] <= '9';
+        struct seg sg = { a, i, digits ? UBRK_WORD_NUMBER : UBRK_WORD_LETTER, 0, 0 };
+        if (add_segment(tk, in, limit, &sg) < 0)
+            return -1;
+    }
+    return flush_group(tk, in, limit, SIZE_MAX) < 0 ? -1 : 1;
+}
+
+/* Tokenize in[off..off+len): plain ASCII directly, else one ICU pass. */
 static int run_chunk(struct tokenizer *tk, const char *in, size_t off, size_t len)
 {
+    if (!tk->icu_only) {
+        int r = run_plain(tk, in, off, len);
+        if (r != 0)
+            return r < 0 ? -1 : 0;
+    }
     int32_t units = text_units(tk, in + off, len);
     if (units < 0) {
         log_warn("tokenizer: cannot convert a chunk of %zu bytes to UTF-16", len);
@@ -741,6 +811,8 @@ void tokenizer_free(struct tokenizer *tk)
     }
     free(tk);
 }
+
+void tokenizer_set_icu_only(struct tokenizer *tk, int on) { tk->icu_only = on; }
 
 void tokenizer_set_chunk_size(struct tokenizer *tk, size_t bytes)
 {

@@ -92,6 +92,10 @@ int tokenizer_run(struct tokenizer *tk, const char *text, size_t len, uint32_t p
  * for tests, which exercise the chunk seams with small inputs. */
 void tokenizer_set_chunk_size(struct tokenizer *tk, size_t bytes);
 
+/* Tests: segment every text with ICU, also plain ASCII (which is
+ * otherwise segmented directly, as ICU does). */
+void tokenizer_set_icu_only(struct tokenizer *tk, int on);
+
 /* Position after the last token of the last run (pos_base if none): what
  * to pass as pos_base for the next field, after a gap. */
 uint32_t tokenizer_next_pos(const struct tokenizer *tk);

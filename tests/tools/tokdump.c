@@ -5,7 +5,12 @@
  * "-". Bytes < 0x20 and backslash in text/form are printed as \xNN.
  * Used by the golden tests (tests/golden/tokenizer.sh).
  *
- *   tokdump [-b POS_BASE] [FILE]
+ *   tokdump [-b POS_BASE] [-i] [-l | -w] [FILE]
+ *
+ * -i: ICU segments every text (no plain-ASCII path); -l: each line is a
+ * run of its own, -w: each run of non-blank bytes is (as a snippet asks
+ * for short spans), start and end then count from the file's start. The
+ * two paths must print the same (tests/golden/tokenizer.sh).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -57,15 +62,48 @@ static void put_escaped(const char *s, size_t n)
     }
 }
 
+/* Tokenize text[a..b) and print its tokens, offsets from text's start. */
+static int dump(struct tokenizer *tk, const char *text, size_t a, size_t b, uint32_t base, const char *name)
+{
+    const struct tok_token *tok;
+    size_t n;
+    if (tokenizer_run(tk, text + a, b - a, base, &tok, &n) < 0) {
+        fprintf(stderr, "tokdump: %s: tokenizer failed\n", name);
+        return -1;
+    }
+    static const char letters[] = "NCcpf";
+    for (size_t i = 0; i < n; i++) {
+        char fl[8];
+        size_t w = 0;
+        for (int k = 0; k < 5; k++)
+            if (tok[i].flags & (1u << k))
+                fl[w++] = letters[k];
+        if (w == 0)
+            fl[w++] = '-';
+        fl[w] = '\0';
+        printf("%u\t%zu\t%zu\t%s\t", tok[i].pos, a + tok[i].start, a + tok[i].end, fl);
+        put_escaped(tok[i].text, tok[i].len);
+        putchar('\t');
+        put_escaped(tok[i].form, tok[i].form_len);
+        putchar('\n');
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     unsigned long base = 0;
     int opt;
-    while ((opt = getopt(argc, argv, "b:h")) != -1) {
+    int icu_only = 0, split = 0;
+    while ((opt = getopt(argc, argv, "b:ilwh")) != -1) {
         if (opt == 'b') {
             base = strtoul(optarg, NULL, 10);
+        } else if (opt == 'i') {
+            icu_only = 1;
+        } else if (opt == 'l' || opt == 'w') {
+            split = opt;
         } else {
-            fprintf(stderr, "usage: tokdump [-b POS_BASE] [FILE]\n");
+            fprintf(stderr, "usage: tokdump [-b POS_BASE] [-i] [-l | -w] [FILE]\n");
             return opt == 'h' ? 0 : 2;
         }
     }
@@ -102,31 +140,25 @@ int main(int argc, char **argv)
         free(exact);
         return 1;
     }
-    const struct tok_token *tok;
-    size_t n;
-    if (tokenizer_run(tk, exact, len, (uint32_t)base, &tok, &n) < 0) {
-        fprintf(stderr, "tokdump: %s: tokenizer failed\n", name);
-        tokenizer_free(tk);
-        free(exact);
-        return 1;
+    tokenizer_set_icu_only(tk, icu_only);
+    int rc = 0;
+    for (size_t a = 0; a < len && rc == 0;) {
+        size_t b = len;
+        if (split) { /* the next line, or the next run of non-blank bytes */
+            const char *blank = split == 'l' ? "\n" : " \t\n\r\f\v";
+            while (a < len && split == 'w' && strchr(blank, exact[a]) && exact[a])
+                a++;
+            for (b = a; b < len && !(exact[b] && strchr(blank, exact[b])); b++)
+                ;
+        }
+        rc = dump(tk, exact, a, b, (uint32_t)base, name);
+        a = b + (split == 'l');
+        if (!split)
+            break;
     }
-    static const char letters[] = "NCcpf";
-    for (size_t i = 0; i < n; i++) {
-        char fl[8];
-        size_t w = 0;
-        for (int b = 0; b < 5; b++)
-            if (tok[i].flags & (1u << b))
-                fl[w++] = letters[b];
-        if (w == 0)
-            fl[w++] = '-';
-        fl[w] = '\0';
-        printf("%u\t%zu\t%zu\t%s\t", tok[i].pos, tok[i].start, tok[i].end, fl);
-        put_escaped(tok[i].text, tok[i].len);
-        putchar('\t');
-        put_escaped(tok[i].form, tok[i].form_len);
-        putchar('\n');
-    }
+    if (len == 0)
+        rc = dump(tk, exact, 0, 0, (uint32_t)base, name);
     tokenizer_free(tk);
     free(exact);
-    return fflush(stdout) == 0 ? 0 : 1;
+    return rc ? 1 : fflush(stdout) == 0 ? 0 : 1;
 }
