@@ -1832,36 +1832,48 @@ xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, 
          * accumulates in). The decider is asked first, for every term:
          * it is cheap, and most terms of a termlist (prefixed, numbers)
          * are refused before any table is touched. */
-        std::unordered_map<std::string, std::pair<double, Xapian::doccount>> cand;
-        std::vector<std::pair<std::string, Xapian::termcount>> tl;
+        struct acc {
+            double m = 0;               /* the multiplier M */
+            Xapian::doccount r = 0;     /* relevant documents holding it */
+            bool query = false;         /* a term of the query: never expanded to */
+        };
+        /* Node-based: a value's address stays through rehashing, so the
+         * termlist's entries point at theirs and each term is hashed once
+         * a document. */
+        std::unordered_map<std::string, acc> cand;
+        cand.reserve(2048);
+        std::vector<std::pair<acc *, Xapian::termcount>> tl;
+        std::string term;
         for (Xapian::docid did : docs) {
             tl.clear();
             Xapian::termcount len = 0;
             for (Xapian::TermIterator t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
                 Xapian::termcount wdf = t.get_wdf();
                 len += wdf;
-                std::string term = *t;
+                term = *t;
                 if (decider && !decider(term.c_str(), term.size(), ud))
                     continue;
-                tl.emplace_back(std::move(term), wdf);
+                auto ins = cand.try_emplace(term);
+                if (ins.second && qterms.count(term))
+                    ins.first->second.query = true;
+                if (!ins.first->second.query)
+                    tl.emplace_back(&ins.first->second, wdf);
             }
             for (auto &tw : tl) {
-                auto it = cand.find(tw.first);
-                if (it == cand.end()) {
-                    if (qterms.count(tw.first))
-                        continue;
-                    it = cand.emplace(std::move(tw.first), std::make_pair(0.0, Xapian::doccount(0))).first;
-                }
                 Xapian::termcount wdf = tw.second ? tw.second : 1;
-                auto &c = it->second;
-                c.first += (k + 1) * wdf / (k * len / avlen + wdf);
-                c.second++;
+                tw.first->m += (k + 1) * wdf / (k * len / avlen + wdf);
+                tw.first->r++;
             }
         }
         std::vector<std::string> kept;
+        std::vector<const acc *> kacc; /* kept[i]'s, for i < n_kept */
         kept.reserve(cand.size());
+        kacc.reserve(cand.size());
         for (const auto &c : cand)
-            kept.push_back(c.first);
+            if (!c.second.query) {
+                kept.push_back(c.first);
+                kacc.push_back(&c.second);
+            }
         /* The owner's wanted terms ride along (after kept). */
         size_t n_kept = kept.size();
         if (e->owner) {
@@ -1871,11 +1883,11 @@ xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, 
             e->owner->wanted.clear();
         }
         const double N = db.get_doccount(), R = static_cast<double>(docs.size());
-        auto weight = [&](const std::pair<double, Xapian::doccount> &c, double n) {
-            double r = c.second;
+        auto weight = [&](const acc &c, double n) {
+            double r = c.r;
             double num = (r + 0.5) * (N - n - (R - r) + 0.5);
             double den = (n - r + 0.5) * ((R - r) + 0.5);
-            return c.first * std::log(num / den);
+            return c.m * std::log(num / den);
         };
         std::vector<Xapian::doccount> tf(kept.size());
         struct item {
@@ -1888,7 +1900,7 @@ xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, 
             /* Every frequency in one exchange. */
             tf = exact_termfreqs(db, true, kept);
             for (size_t i = 0; i < n_kept; i++) {
-                double w = weight(cand[kept[i]], tf[i]);
+                double w = weight(*kacc[i], tf[i]);
                 if (w > 0)
                     items.push_back({ w, kept[i], tf[i] });
             }
@@ -1900,8 +1912,8 @@ xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, 
             std::vector<std::pair<double, size_t>> order;
             order.reserve(n_kept);
             for (size_t i = 0; i < n_kept; i++) {
-                const auto &c = cand[kept[i]];
-                double ub = weight(c, c.second);
+                const acc &c = *kacc[i];
+                double ub = weight(c, c.r);
                 if (ub > 0)
                     order.emplace_back(ub, i);
             }
@@ -1913,7 +1925,7 @@ xap_status xap_enquire_eset(xap_enquire *e, uint32_t max, const uint32_t *rset, 
                     break;
                 tf[o.second] = e->owner ? kept_termfreq(e->owner, kept[o.second])
                                         : (t_work.termfreqs++, db.get_termfreq(kept[o.second]));
-                double w = weight(cand[kept[o.second]], tf[o.second]);
+                double w = weight(*kacc[o.second], tf[o.second]);
                 if (w <= 0)
                     continue;
                 items.push_back({ w, kept[o.second], tf[o.second] });
