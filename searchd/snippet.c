@@ -376,30 +376,31 @@ void snippet_set_full_scan(int on) { full_scan = on; }
  * tokenized. */
 static int scan_chunk(const struct snippet_query *sq, const char *s, size_t a, size_t hi, size_t *end)
 {
-    int need = full_scan, alnum = 0, prev = 0;
+    int need = full_scan, alnum = 0;
     size_t i = a;
-    for (; i < hi; i++) {
-        unsigned char c = (unsigned char)s[i];
-        unsigned k = byte_class[c];
+    while (i < hi && !need) {
+        unsigned k = byte_class[(unsigned char)s[i]];
         if (k & C_WS)
             break;
-        if (need)
-            continue;
         if (k & C_ODD) {
             need = 1;
-        } else if (!(k & C_ALNUM)) {
-            prev = 0;
-        } else if (!prev) { /* a run of letters and digits starts */
-            prev = alnum = 1;
-            unsigned c0 = lower(c);
+        } else if (k & C_ALNUM) { /* a run of letters and digits starts */
+            alnum = 1;
+            unsigned c0 = lower((unsigned char)s[i]);
             if (bit_get(sq->all_single, c0))
                 need = 1;
             else if (i + 1 < hi && (byte_class[(unsigned char)s[i + 1]] & C_ALNUM))
                 need = bit_get(sq->all_pair, c0 << 8 | lower((unsigned char)s[i + 1]));
             else
                 need = bit_get(sq->all_any, c0);
+            while (i + 1 < hi && (byte_class[(unsigned char)s[i + 1]] & C_ALNUM)) /* the rest of the run */
+                i++;
         }
+        i++;
     }
+    /* needed: only the chunk's end is left to find */
+    while (i < hi && !(byte_class[(unsigned char)s[i]] & C_WS))
+        i++;
     *end = i;
     return need || !alnum || i - a > TOKENIZER_MAX_WORD;
 }
