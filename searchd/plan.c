@@ -352,7 +352,7 @@ xap_status plan_bind(struct plan *p, xap_db *db)
     }
     if (st == XAP_OK && p->n_syns > 0)
         st = plan_synphrase_terms(db, &p->syn_terms);
-    if (st == XAP_OK && p->opts.boost_window > 0 && p->opts.exact_weight > 0 && p->n_words > 0)
+    if (st == XAP_OK && p->opts.boost_window > 0 && p->opts.exact_weight > 0 && p->q)
         st = other_langs(db, &p->other_langs);
     if (st == XAP_OK && p->titlekey[0] && p->prf) {
         /* A known-item search (some article's whole title is the query):

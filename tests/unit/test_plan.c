@@ -439,6 +439,7 @@ static void test_late_boosts(void **state)
         { "title:sleep apnea", "ZSapnea", NULL }, /* ZSsleep matches */
         { "sleeping apneas", "ZSapnea", NULL }, /* f-zh matches only as typed */
         { "sleep -apneas", "ZSsleep", NULL },     /* f-zh is excluded as typed */
+        { "sleeping NOT heart", "ZSsleep", NULL }, /* an operator: f-zh still matches as typed */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct plan *p = make_on(F.db, cases[i].text, QUERY_SYNTAX);
