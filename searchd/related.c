@@ -379,24 +379,23 @@ static xap_status similarity_query(struct qlist *l, const struct related_term *t
     for (size_t i = 0; i < n; i++)
         if (terms[i].weight > top)
             top = terms[i].weight;
-    /* part: the candidates' terms (k of them), then the re-ranking ones,
-     * each in the order given */
-    struct related_term *part = n ? malloc(n * sizeof *part) : NULL;
+    /* part: the candidates' terms (k of them), then the re-ranking ones
+     * (gathered in rest), each in the order given */
+    struct related_term *part = n ? malloc(2 * n * sizeof *part) : NULL;
     if (n && !part) {
         qlist_free(l);
         return XAP_ERR_NOMEM;
     }
+    struct related_term *rest = part ? part + n : NULL;
     size_t want = o->match_terms && o->match_terms < n ? o->match_terms : n, k = 0, nb = 0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (k < want && terms[i].tf <= match_df)
             part[k++] = terms[i];
-    for (size_t i = 0, taken = 0; i < n; i++) {
-        if (taken < k && terms[i].tf <= match_df) {
-            taken++;
-            continue;
-        }
-        part[k + nb++] = terms[i];
+        else
+            rest[nb++] = terms[i];
     }
+    if (nb)
+        memcpy(part + k, rest, nb * sizeof *part);
     uint32_t most = 0;
     for (size_t i = 0; i < k; i++)
         if (part[i].tf > most)
