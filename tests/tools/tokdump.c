@@ -142,22 +142,19 @@ int main(int argc, char **argv)
     }
     tokenizer_set_icu_only(tk, icu_only);
     int rc = 0;
-    for (size_t a = 0; a < len && rc == 0;) {
+    size_t a = 0;
+    do { /* the whole text, or each line, or each run of non-blank bytes */
         size_t b = len;
-        if (split) { /* the next line, or the next run of non-blank bytes */
+        if (split) {
             const char *blank = split == 'l' ? "\n" : " \t\n\r\f\v";
-            while (a < len && split == 'w' && strchr(blank, exact[a]) && exact[a])
+            while (split == 'w' && a < len && exact[a] && strchr(blank, exact[a]))
                 a++;
             for (b = a; b < len && !(exact[b] && strchr(blank, exact[b])); b++)
                 ;
         }
         rc = dump(tk, exact, a, b, (uint32_t)base, name);
         a = b + (split == 'l');
-        if (!split)
-            break;
-    }
-    if (len == 0)
-        rc = dump(tk, exact, 0, 0, (uint32_t)base, name);
+    } while (split && a < len && rc == 0);
     tokenizer_free(tk);
     free(exact);
     return rc ? 1 : fflush(stdout) == 0 ? 0 : 1;
