@@ -30,6 +30,7 @@ struct config {
         int threads;          /* tokenizer threads; 0 = one per core */
         int commit_every;     /* documents per commit */
         char *synonyms;       /* synonym list loaded at indexing ("" = built-in) */
+        char *concepts;       /* concept file of the XM terms ("" = built-in, "none") */
         int changesets;       /* XAPIAN_MAX_CHANGESETS for replication (0 = unset) */
         char *master;         /* searchd on a replica: the master's index, for the lag ("" = none) */
         char *url_template;   /* URL of an article without one ("" = none; indexer/urltemplate.h) */
@@ -104,6 +105,7 @@ struct config {
         double phrase_weight; /* a seed title/heading phrase in a candidate's title/headings */
         double link_weight;   /* a linked article: bonus, as a share of the best similarity */
         bool dedupe;          /* drop near-duplicates (same body start) */
+        double concept_weight; /* share of the MeSH concepts' cosine in the score (0 = off) */
         double bm25_k1;
         double bm25_b;
     } related;

@@ -149,3 +149,59 @@ int schema_phrase_append(char *buf, size_t *len, size_t cap, const char *w, size
     buf[*len] = '\0';
     return 0;
 }
+
+static size_t put_varint(char *buf, size_t at, uint32_t v)
+{
+    while (v >= 0x80) {
+        buf[at++] = (char)(v | 0x80);
+        v >>= 7;
+    }
+    buf[at++] = (char)v;
+    return at;
+}
+
+size_t schema_concepts_encode(const uint32_t *ids, const uint32_t *counts, size_t n, char *buf, size_t cap)
+{
+    if (cap < n * 10)
+        return 0;
+    size_t at = 0;
+    uint32_t prev = 0;
+    for (size_t i = 0; i < n; i++) {
+        at = put_varint(buf, at, ids[i] - prev);
+        at = put_varint(buf, at, counts[i]);
+        prev = ids[i];
+    }
+    return at;
+}
+
+static int get_varint(const unsigned char *p, size_t len, size_t *at, uint32_t *out)
+{
+    uint32_t v = 0;
+    for (unsigned shift = 0; *at < len && shift < 35; shift += 7) {
+        unsigned char c = p[(*at)++];
+        v |= (uint32_t)(c & 0x7f) << shift;
+        if (!(c & 0x80)) {
+            *out = v;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+long schema_concepts_decode(const char *v, size_t len, int (*cb)(uint32_t id, uint32_t count, void *ud), void *ud)
+{
+    const unsigned char *p = (const unsigned char *)v;
+    size_t at = 0;
+    uint32_t id = 0;
+    long n = 0;
+    while (at < len) {
+        uint32_t d, c;
+        if (get_varint(p, len, &at, &d) != 0 || get_varint(p, len, &at, &c) != 0)
+            return -1;
+        id += d;
+        n++;
+        if (cb && cb(id, c, ud) != 0)
+            break;
+    }
+    return n;
+}

@@ -40,6 +40,13 @@
  *                 positional phrase, but only while SCHEMA_META_SYNPHRASES
  *                 says every article has them (older indexes and a changed
  *                 table fall back to the phrase; no version bump needed)
+ *   XM id         a MeSH descriptor whose entry term occurs in the title
+ *                 or a paragraph (indexer/concepts.h; id: the
+ *                 DescriptorUI's number, "XM68877"), wdf its occurrences,
+ *                 no positions; the same concepts are in VAL_CONCEPTS.
+ *                 Related articles compare them only while
+ *                 SCHEMA_META_CONCEPTS says every article has them (no
+ *                 version bump: older indexes have none)
  *   XK topic      what the article is about (its input's topic/focus field,
  *                 a short title, or a question title's subject: "What
  *                 causes X ?" -> X), words joined as in XP: /suggest's
@@ -74,6 +81,10 @@
  * a rebuild), emptied when the table changes under existing articles. */
 #define SCHEMA_META_SYNONYMS_HASH "synonyms_hash"
 #define SCHEMA_META_SYNPHRASES "medsearch_synphrases"
+/* The digest of the concept file every article's XM terms and
+ * VAL_CONCEPTS were made from: set by a run that starts from an empty
+ * index (or a rebuild), emptied when a run's concept file differs. */
+#define SCHEMA_META_CONCEPTS "medsearch_concepts"
 
 #define PFX_TITLE    "S"
 #define PFX_HEADING  "H"
@@ -91,6 +102,7 @@
 #define PFX_PHRASE   "XP"
 #define PFX_TOPIC    "XK"
 #define PFX_SYNPHRASE "XY"
+#define PFX_CONCEPT  "XM"
 /* The longest synonym key that is an XY term; a longer one (rare: over
  * 198 bytes) always matches as a phrase, on both sides. */
 #define SCHEMA_MAX_SYNPHRASE (SCHEMA_MAX_TERM - (sizeof PFX_SYNPHRASE - 1))
@@ -103,8 +115,9 @@ enum schema_value {
     VAL_DUPKEY = 4,  /* hash of the normalized body start: near-duplicate collapse */
     VAL_CATEGORY = 5, /* category, folded as its XC term: facet counts (searchd/facets.c) */
     VAL_LANG = 6,     /* language, folded as its L term: facet counts */
-    VAL_ID = 7        /* the article id: equal scores are ordered by it (pages, restarts
+    VAL_ID = 7,       /* the article id: equal scores are ordered by it (pages, restarts
                          and shards agree) */
+    VAL_CONCEPTS = 8  /* the XM concepts with their counts (schema_concepts_encode) */
 };
 
 /* Xapian's term length limit is 245 bytes; we stay well under it. */
@@ -149,6 +162,15 @@ size_t schema_titlekey_tokens(char *buf, const void *toks, size_t n);
  * its SCHEMA_META_SYNPHRASES, table the table's SCHEMA_META_SYNONYMS_HASH
  * (the one rule searchd and indexer --stats both apply). */
 int schema_synphrases_hold(const char *made, size_t made_len, const char *table, size_t table_len);
+
+/* VAL_CONCEPTS: (id, count) pairs sorted by id, each a varint of the
+ * id's difference to the previous id, then a varint of the count.
+ * Encode n pairs into buf (cap at least 10 * n): returns the length, 0
+ * when it does not fit. Decode: cb(id, count, ud) per pair (non-zero
+ * stops); returns the pairs read, or -1 when v is malformed. */
+size_t schema_concepts_encode(const uint32_t *ids, const uint32_t *counts, size_t n, char *buf, size_t cap);
+long schema_concepts_decode(const char *v, size_t len, int (*cb)(uint32_t id, uint32_t count, void *ud),
+                            void *ud);
 
 /* Is db (a struct xap_db *) an index of this SCHEMA_VERSION? Returns 0
  * (also for an empty index), or -1 with a message in err naming both

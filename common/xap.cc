@@ -909,6 +909,41 @@ static xap_status termlist_batched(xap_db *db, uint32_t docid, xap_term_want_cb 
 
 extern "C" {
 
+xap_status xap_db_values(xap_db *db, unsigned slot, const uint32_t *docids, size_t n, xap_value_cb cb, void *ud)
+{
+    if (!db)
+        return NULL_ARG(__func__, "db");
+    if (n && !docids)
+        return NULL_ARG(__func__, "docids");
+    if (n && !cb)
+        return NULL_ARG(__func__, "cb");
+    if (db->remote)
+        return fail(XAP_ERR_INVALID, __func__, "values are not read over remote shards");
+    try {
+        std::vector<size_t> order(n);
+        for (size_t i = 0; i < n; i++)
+            order[i] = i;
+        std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return docids[a] < docids[b]; });
+        Xapian::ValueIterator v = db->db.valuestream_begin(slot), end = db->db.valuestream_end(slot);
+        for (size_t k = 0; k < n && v != end; k++) {
+            Xapian::docid d = docids[order[k]];
+            if (d == 0 || v.get_docid() > d)
+                continue;
+            v.skip_to(d);
+            if (v == end)
+                break;
+            if (v.get_docid() == d) {
+                const std::string s = *v;
+                if (cb(order[k], s.data(), s.size(), ud) != 0)
+                    break;
+            }
+        }
+        return XAP_OK;
+    } catch (...) {
+        return map_exception(__func__);
+    }
+}
+
 xap_status xap_db_termlist_some(xap_db *db, uint32_t docid, xap_term_want_cb want, xap_doc_term_cb cb, void *ud)
 {
     if (!db)

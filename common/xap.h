@@ -184,6 +184,13 @@ xap_status xap_db_termlist(xap_db *db, uint32_t docid, xap_doc_term_cb cb, void 
  * look-up is the cost of a termlist (one postlist-table read a term). */
 typedef int (*xap_term_want_cb)(const char *term, size_t len, void *ud);
 xap_status xap_db_termlist_some(xap_db *db, uint32_t docid, xap_term_want_cb want, xap_doc_term_cb cb, void *ud);
+/* The values in `slot` of the documents docids[0..n) (any order, no
+ * repeats): cb(i, value, len, ud) for each docids[i] that has one, in
+ * docid order, from one pass of the slot's value stream (no document is
+ * opened). Not over remote shards (XAP_ERR_INVALID: a round trip a
+ * document). cb returns non-zero to stop. */
+typedef int (*xap_value_cb)(size_t i, const char *value, size_t len, void *ud);
+xap_status xap_db_values(xap_db *db, unsigned slot, const uint32_t *docids, size_t n, xap_value_cb cb, void *ud);
 
 /* Spelling: add `word` with frequency increment; best correction of `word`
  * within `max_edit` edits, or *out = NULL when none (or it is the word). */

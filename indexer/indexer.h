@@ -39,6 +39,7 @@ struct indexer_opts {
     unsigned shard_k, shard_n; /* shard_n == 0: no sharding; k in 1..n */
     const char **synonyms;     /* synonym files, in load order */
     size_t n_synonyms;
+    const char *concepts;      /* concept file (concepts.h), or NULL: none */
     size_t max_file_bytes;
     enum { DUP_LAST, DUP_FIRST, DUP_ERROR } duplicates; /* which of an id met twice is kept */
     const char *stdin_id;      /* the id of an article on standard input that has none */
@@ -108,6 +109,13 @@ int writer_load_synonyms(struct writer *w, const char *const *files, size_t n);
  * none (or before writer_load_synonyms). */
 struct synphrases;
 const struct synphrases *writer_synphrases(const struct writer *w);
+/* Load the concept file (concepts.h; NULL: none) for the XM terms and
+ * record whether every article has that file's concepts
+ * (SCHEMA_META_CONCEPTS). Returns 0 or -1 (reason printed). */
+int writer_load_concepts(struct writer *w, const char *path);
+/* The concepts for the termgens; NULL: none. */
+struct concepts;
+const struct concepts *writer_concepts(const struct writer *w);
 /* Commit, compact/swap for --rebuild/--compact, close. Returns 0 or -1. */
 int writer_finish(struct writer *w, struct indexer_stats *st);
 /* Close without finishing (interrupted rebuild: the live index is untouched). */

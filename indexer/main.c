@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "concepts.h"
 #include "config.h"
 #include "indexer.h"
 #include "urltemplate.h"
@@ -41,7 +42,7 @@ static void usage(FILE *f)
             "options:\n"
             "  --db DIR            the index directory (created when missing)\n"
             "  --config FILE       read defaults from FILE ([index] section: db, threads,\n"
-            "                      commit_every, synonyms); flags override it. Default:\n"
+            "                      commit_every, synonyms, concepts); flags override it. Default:\n"
             "                      $MEDSEARCH_CONFIG when set\n"
             "  --threads N         parser/tokenizer threads, 0..1024 (default 0: one per\n"
             "                      core; the same values as [index] threads); a first\n"
@@ -57,6 +58,9 @@ static void usage(FILE *f)
             "  --synonyms FILE     synonym file to load (repeatable; default: the shipped\n"
             "                      medical lists data/synonyms.txt and data/lay-synonyms.txt);\n"
             "                      --synonyms none loads nothing\n"
+            "  --concepts FILE     MeSH concepts found in articles for related articles\n"
+            "                      (default: the shipped data/mesh-concepts.tsv.gz; --concepts\n"
+            "                      none: no concepts)\n"
             "  --dictionary DIR    write DIR afresh with only the spelling and synonym tables\n"
             "                      of the SHARD directories (summed), for searchd --dictionary\n"
             "                      over remote shards (Xapian's remote backend serves neither)\n"
@@ -95,27 +99,35 @@ static int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
     return 0;
 }
 
-/* data/ beside the binary's checkout (build/../data), else the installed
- * data dir beside the installed binary (PREFIX/bin/../share/medsearch),
- * else the system's: no install path is compiled in. */
-static void default_synonyms(struct indexer_opts *o, const char **files)
+/* The directories of the shipped data files: data/ beside the binary's
+ * checkout (build/../data), else the installed data dir beside the
+ * installed binary (PREFIX/bin/../share/medsearch), else the system's: no
+ * install path is compiled in. */
+static void data_dirs(char base[PATH_MAX + 16], char inst[PATH_MAX + 32], const char *dirs[3])
 {
-    static char a[PATH_MAX], b[PATH_MAX];
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    const char *dirs[3] = { NULL, NULL, "/usr/share/medsearch" };
-    char base[PATH_MAX + 16], inst[PATH_MAX + 32];
+    dirs[0] = dirs[1] = NULL;
+    dirs[2] = "/usr/share/medsearch";
     if (n > 0) {
         exe[n] = '\0';
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            snprintf(base, sizeof base, "%s/../data", exe);
-            snprintf(inst, sizeof inst, "%s/../share/medsearch", exe);
+            snprintf(base, PATH_MAX + 16, "%s/../data", exe);
+            snprintf(inst, PATH_MAX + 32, "%s/../share/medsearch", exe);
             dirs[0] = base;
             dirs[1] = inst;
         }
     }
+}
+
+static void default_synonyms(struct indexer_opts *o, const char **files)
+{
+    static char a[PATH_MAX], b[PATH_MAX];
+    char base[PATH_MAX + 16], inst[PATH_MAX + 32];
+    const char *dirs[3];
+    data_dirs(base, inst, dirs);
     for (int i = 0; i < 3; i++) {
         if (!dirs[i])
             continue;
@@ -136,6 +148,27 @@ static void default_synonyms(struct indexer_opts *o, const char **files)
     log_warn("no synonym files (synonyms.txt, lay-synonyms.txt) in %s, %s or %s: the index's synonym table "
              "stays as it is (none in a new index); name them with --synonyms FILE, or say --synonyms none",
              dirs[0] ? dirs[0] : "-", dirs[1] ? dirs[1] : "-", dirs[2]);
+}
+
+/* The shipped concept file (data/mesh-concepts.tsv.gz), found as the
+ * synonym files are; NULL with a warning when there is none. */
+static const char *default_concepts(void)
+{
+    static char path[PATH_MAX];
+    char base[PATH_MAX + 16], inst[PATH_MAX + 32];
+    const char *dirs[3];
+    data_dirs(base, inst, dirs);
+    for (int i = 0; i < 3; i++) {
+        if (!dirs[i])
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dirs[i], CONCEPTS_FILE);
+        if (access(path, R_OK) == 0)
+            return path;
+    }
+    log_warn("no concept file (%s) in %s, %s or %s: articles get no MeSH concepts; name it with "
+             "--concepts FILE, or say --concepts none",
+             CONCEPTS_FILE, dirs[0] ? dirs[0] : "-", dirs[1] ? dirs[1] : "-", dirs[2]);
+    return NULL;
 }
 
 
@@ -177,8 +210,9 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
     o.commit_every = 2000;
     o.max_file_bytes = (size_t)256 << 20;
     int no_synonyms = 0;
+    const char *concepts = NULL; /* NULL: the config's, else the shipped file */
     enum { O_DB = 256, O_CONFIG, O_THREADS, O_COMMIT, O_REBUILD, O_COMPACT, O_PRUNE, O_DELETE, O_SHARD,
-           O_SYN, O_DRY, O_STATS, O_MAXMB, O_HELP, O_VERSION, O_DUP, O_STDIN_ID, O_DICT, O_URLT };
+           O_SYN, O_CONCEPTS, O_DRY, O_STATS, O_MAXMB, O_HELP, O_VERSION, O_DUP, O_STDIN_ID, O_DICT, O_URLT };
     static const struct option longopts[] = {
         { "db", required_argument, NULL, O_DB },
         { "config", required_argument, NULL, O_CONFIG },
@@ -190,6 +224,7 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
         { "delete", required_argument, NULL, O_DELETE },
         { "shard", required_argument, NULL, O_SHARD },
         { "synonyms", required_argument, NULL, O_SYN },
+        { "concepts", required_argument, NULL, O_CONCEPTS },
         { "dry-run", no_argument, NULL, O_DRY },
         { "dictionary", required_argument, NULL, O_DICT },
         { "stats", no_argument, NULL, O_STATS },
@@ -263,6 +298,7 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
             if (strcmp(optarg, "none") == 0) no_synonyms = 1;
             else syn[o.n_synonyms++] = optarg;
             break;
+        case O_CONCEPTS: concepts = optarg; break;
         case O_DRY: o.dry_run = 1; break;
         case O_DICT: dictionary = optarg; break;
         case O_STATS: o.stats = 1; break;
@@ -340,8 +376,15 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
         o.synonyms = syn;
     else
         default_synonyms(&o, syn);
+    if (!concepts && cfgp->index.concepts && *cfgp->index.concepts)
+        concepts = cfgp->index.concepts;
     if (o.quiet)
         log_set_level(LOG_LEVEL_WARN);
+    o.concepts = !concepts ? default_concepts() : strcmp(concepts, "none") == 0 ? NULL : concepts;
+    if (o.concepts && access(o.concepts, R_OK) != 0) { /* a usage error, before anything is created */
+        log_err("concept file %s: %s (--concepts FILE, or --concepts none)", o.concepts, strerror(errno));
+        return EXIT_USAGE;
+    }
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -359,7 +402,7 @@ static int run(int argc, char **argv, struct config *cfgp, const char **syn, cha
     struct writer *w = writer_open(&o, &status);
     if (!w)
         return status;
-    if (writer_load_synonyms(w, o.synonyms, o.n_synonyms) != 0) {
+    if (writer_load_synonyms(w, o.synonyms, o.n_synonyms) != 0 || writer_load_concepts(w, o.concepts) != 0) {
         writer_abort(w);
         return EXIT_INDEX;
     }

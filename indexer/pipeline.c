@@ -529,6 +529,7 @@ int pipeline_run(const struct indexer_opts *o, struct writer *wr, struct indexer
             goto out;
         }
         termgen_set_synphrases(workers[i].tg, writer_synphrases(wr));
+        termgen_set_concepts(workers[i].tg, writer_concepts(wr));
     }
     r.live_readers = n;
     r.live_builders = n;

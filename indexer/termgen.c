@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "concepts.h"
 #include "docdict.h"
 #include "docrec.h"
+#include "grow.h"
 #include "log.h"
 #include "schema.h"
 #include "stemcache.h"
@@ -27,6 +29,7 @@ struct termgen {
     size_t n_stems;
     struct stemcache *stemcache; /* NULL: stem every word */
     const struct synphrases *sp; /* the synonym table's phrases (XY), or NULL */
+    const struct concepts *cs;   /* the concept file's entry terms (XM), or NULL */
 };
 
 struct termgen *termgen_new(void)
@@ -57,6 +60,11 @@ void termgen_free(struct termgen *tg)
 void termgen_set_synphrases(struct termgen *tg, const struct synphrases *sp)
 {
     tg->sp = sp;
+}
+
+void termgen_set_concepts(struct termgen *tg, const struct concepts *cs)
+{
+    tg->cs = cs;
 }
 
 xap_stem *termgen_stemmer(struct termgen *tg, const char *lang)
@@ -99,6 +107,11 @@ struct emit {
     xap_stem *stem;
     struct stemcache *stemcache;
     const struct synphrases *sp;
+    const struct concepts *cs;
+    struct concept_count {
+        uint32_t id, n;
+    } *concepts; /* the article's concepts so far, with their occurrences */
+    size_t n_concepts, cap_concepts;
     const char *const *headings; /* to tag heading paragraphs */
     size_t n_headings;
     termgen_word_cb words;
@@ -128,6 +141,54 @@ static void add_term(struct emit *e, const char *prefix, const char *s, size_t l
 static void add_synphrase(const char *key, size_t len, void *ud)
 {
     add_term(ud, PFX_SYNPHRASE, key, len);
+}
+
+static void add_concept(uint32_t id, void *ud)
+{
+    struct emit *e = ud;
+    for (size_t i = 0; i < e->n_concepts; i++)
+        if (e->concepts[i].id == id) {
+            e->concepts[i].n++;
+            return;
+        }
+    if (GROW(e->concepts, e->cap_concepts, e->n_concepts + 1, 32) != 0) {
+        e->failed = 1;
+        return;
+    }
+    e->concepts[e->n_concepts++] = (struct concept_count){ id, 1 };
+}
+
+static int concept_cmp(const void *a, const void *b)
+{
+    const struct concept_count *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The XM terms (wdf: occurrences) and VAL_CONCEPTS of the concepts met. */
+static void add_concepts(struct emit *e)
+{
+    if (e->n_concepts == 0)
+        return;
+    qsort(e->concepts, e->n_concepts, sizeof *e->concepts, concept_cmp);
+    uint32_t *ids = malloc(e->n_concepts * 2 * sizeof *ids);
+    char *v = malloc(e->n_concepts * 10);
+    if (!ids || !v) {
+        e->failed = 1;
+    } else {
+        for (size_t i = 0; i < e->n_concepts; i++) {
+            char term[32];
+            snprintf(term, sizeof term, "%s%u", PFX_CONCEPT, (unsigned)e->concepts[i].id);
+            if (xap_doc_add_term(e->doc, term, e->concepts[i].n) != XAP_OK)
+                e->failed = 1;
+            ids[i] = e->concepts[i].id;
+            ids[e->n_concepts + i] = e->concepts[i].n;
+        }
+        size_t vl = schema_concepts_encode(ids, ids + e->n_concepts, e->n_concepts, v, e->n_concepts * 10);
+        if (xap_doc_set_value(e->doc, VAL_CONCEPTS, v, vl) != XAP_OK)
+            e->failed = 1;
+    }
+    free(ids);
+    free(v);
 }
 
 /* Overlapping bigrams and the single characters (unigrams) of a run of
@@ -303,6 +364,7 @@ static uint32_t emit_text(struct emit *e, struct tokenizer *tk, const char *text
     if (field_prefix)
         add_phrases(e, toks, n);
     synphrases_find(e->sp, toks, n, add_synphrase, e);
+    concepts_find(e->cs, text, toks, n, add_concept, e);
     /* CJK bigrams run over adjacent CJK tokens (ICU's words can be wrong). */
     size_t cjk_start = 0, cjk_end = 0;
     int in_cjk = 0;
@@ -433,7 +495,7 @@ int termgen_document(struct termgen *tg, const struct article *a, xap_doc **out,
     xap_doc *doc = NULL;
     if (!a->id || !*a->id || xap_doc_new(&doc) != XAP_OK)
         return -1;
-    struct emit e = { .doc = doc, .stem = termgen_stemmer(tg, a->lang), .stemcache = tg->stemcache, .sp = tg->sp,
+    struct emit e = { .doc = doc, .stem = termgen_stemmer(tg, a->lang), .stemcache = tg->stemcache, .sp = tg->sp, .cs = tg->cs,
                       .headings = (const char *const *)a->headings, .n_headings = a->n_headings,
                       .words = words, .ud = ud };
     char term[SCHEMA_MAX_TERM + 1];
@@ -469,6 +531,8 @@ int termgen_document(struct termgen *tg, const struct article *a, xap_doc **out,
         xap_doc_add_boolean_term(doc, term);
     }
     add_topic(&e, tg->tk, a);
+    add_concepts(&e);
+    free(e.concepts);
     if (a->title && *a->title) {
         /* With a wdf: a query that is the whole title can rank by it. */
         if (e.titlekey_len == 0)

@@ -18,6 +18,7 @@
 struct termgen;
 struct tokenizer;
 struct synphrases;
+struct concepts;
 
 /* Called for each word worth a spelling entry (alphabetic, non-CJK,
  * 3..40 bytes), once per occurrence. */
@@ -29,6 +30,9 @@ void termgen_free(struct termgen *tg);
 /* The synonym phrases whose occurrences become XY terms (synphrase.h;
  * NULL: none). Not owned; shared read-only by every thread's termgen. */
 void termgen_set_synphrases(struct termgen *tg, const struct synphrases *sp);
+/* The concepts whose occurrences become XM terms and VAL_CONCEPTS
+ * (concepts.h; NULL: none). Not owned; shared read-only like the above. */
+void termgen_set_concepts(struct termgen *tg, const struct concepts *cs);
 
 /* Build the full Xapian document of `a` (terms, values, filters, data) into
  * *out (free with xap_doc_free). *hash (may be NULL) receives the content

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "concepts.h"
 #include "docdict.h"
 #include "docrec.h"
 #include "grow.h"
@@ -56,6 +57,7 @@ struct writer {
     struct writer *sides[WRITER_MAX_SIDES]; /* side writers (main writer only) */
     unsigned n_sides;
     struct synphrases *sp; /* the synonym table's phrases (XY terms), main writer */
+    struct concepts *cs;   /* the concept file's entry terms (XM terms), main writer */
 };
 
 #define ADD(field, n) __atomic_fetch_add(&st->field, (n), __ATOMIC_RELAXED)
@@ -730,6 +732,57 @@ int writer_load_synonyms(struct writer *w, const char *const *files, size_t n)
     return rc == 0 ? setup_synphrases(w) : rc;
 }
 
+int writer_load_concepts(struct writer *w, const char *path)
+{
+    if (!w->db)
+        return 0;
+    if (path) {
+        struct tokenizer *tk = tokenizer_new();
+        char err[512];
+        int rc = tk ? concepts_load(path, tk, &w->cs, err, sizeof err) : -1;
+        tokenizer_free(tk);
+        if (rc != 0) {
+            log_err("concepts: %s", tk ? err : "cannot create a tokenizer");
+            return -1;
+        }
+        if (w->o->verbose) {
+            size_t terms = 0, n = concepts_count(w->cs, &terms);
+            log_info("concepts: %s: %zu descriptors, %zu entry terms", path, n, terms);
+        }
+    }
+    /* Whether every article has the XM terms of this one file
+     * (SCHEMA_META_CONCEPTS): yes when this run builds them all; under
+     * existing articles only while the file stays the one theirs came
+     * from. */
+    const char *digest = concepts_digest(w->cs);
+    char *made = NULL;
+    size_t ml = 0;
+    if (xap_db_get_metadata(w->db, SCHEMA_META_CONCEPTS, &made, &ml) != XAP_OK) {
+        log_err("%s: cannot read the concepts' metadata: %s", w->path, xap_errmsg());
+        return -1;
+    }
+    int rc = 0;
+    if (w->fresh || w->rebuilding) {
+        rc = xap_db_set_metadata(w->db, SCHEMA_META_CONCEPTS, digest, strlen(digest)) == XAP_OK ? 0 : -1;
+    } else if (ml > 0 && (ml != strlen(digest) || memcmp(made, digest, ml) != 0)) {
+        log_warn("%s: the concept file changed (or is not loaded): related articles compare words only "
+                 "until indexer --rebuild gives every article the same file's concepts", w->path);
+        rc = xap_db_set_metadata(w->db, SCHEMA_META_CONCEPTS, "", 0) == XAP_OK ? 0 : -1;
+    } else if (ml == 0 && w->cs && w->o->verbose) {
+        log_info("%s: related articles compare words only: the index's articles were not all annotated "
+                 "with concepts; indexer --rebuild annotates them", w->path);
+    }
+    if (rc != 0)
+        log_err("%s: cannot write the concepts' metadata: %s", w->path, xap_errmsg());
+    free(made);
+    return rc;
+}
+
+const struct concepts *writer_concepts(const struct writer *w)
+{
+    return w->cs;
+}
+
 /* The generation after `gen` ("DIR/idx-4" -> "DIR/idx-5"). */
 static void following_generation(const char *gen, char *buf, size_t cap)
 {
@@ -855,6 +908,7 @@ int writer_finish(struct writer *w, struct indexer_stats *st)
     strmap_free(&w->seen);
     strmap_free(&w->spell);
     synphrases_free(w->sp);
+    concepts_free(w->cs);
     free(w);
     spell_reset();
     docdict_reset();
@@ -879,6 +933,7 @@ void writer_abort(struct writer *w)
     strmap_free(&w->seen);
     strmap_free(&w->spell);
     synphrases_free(w->sp);
+    concepts_free(w->cs);
     free(w);
     spell_reset();
     docdict_reset();
@@ -989,6 +1044,17 @@ int writer_print_stats(const char *dbdir)
         printf("synonyms:    %llu keys; %llu phrases found in articles, %s\n", (unsigned long long)syn.n,
                (unsigned long long)xy.n,
                as_terms ? "matched as terms" : "matched by positions (indexer --rebuild makes them terms)");
+    /* Whether related articles compare the articles' concepts (schema.h). */
+    struct count_ctx xm = { 0 };
+    xap_db_allterms(db, PFX_CONCEPT, count_word, &xm);
+    char *cmade = NULL;
+    size_t cl = 0;
+    xap_db_get_metadata(db, SCHEMA_META_CONCEPTS, &cmade, &cl);
+    free(cmade);
+    printf("concepts:    %llu distinct, %llu article-concept pairs, %s\n", (unsigned long long)xm.n,
+           (unsigned long long)xm.total,
+           cl ? "compared by related articles"
+              : xm.n ? "not compared (articles annotated with other files: indexer --rebuild)" : "none");
     printf("spelling:    %llu words, %llu occurrences\n", (unsigned long long)spell.n,
            (unsigned long long)spell.total);
     printf("size:        %.2f MB\n", mb);

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "article.h"
+#include "conceptsim.h"
 #include "doc.h"
 #include "grow.h"
 #include "jsonw.h"
@@ -59,6 +60,7 @@ struct rel_opts {
     double phrase_w;          /* seed title/heading phrases (XP) */
     double link_w;            /* link bonus, as a share of the best similarity */
     int dedupe;               /* drop near-duplicates (VAL_DUPKEY) */
+    double concept_w;         /* share of the MeSH concepts' cosine in the final score (0: off) */
     double bm25_k1, bm25_b;
 };
 
@@ -79,6 +81,7 @@ static void rel_opts_from_config(struct rel_opts *o, const struct config *cfg)
     o->phrase_w = cfg->related.phrase_weight;
     o->link_w = cfg->related.link_weight;
     o->dedupe = cfg->related.dedupe;
+    o->concept_w = cfg->related.concept_weight;
     o->bm25_k1 = cfg->related.bm25_k1;
     o->bm25_b = cfg->related.bm25_b;
 }
@@ -662,6 +665,45 @@ static xap_status add_links(xap_db *db, struct tokenizer *tk, const struct artic
     return XAP_OK;
 }
 
+/* Candidates whose concepts are compared: the first by score. The
+ * concepts re-rank a list; they do not make candidates (measured: the best
+ * concept neighbours of a seed that the words miss add nothing,
+ * docs/relevance.md). */
+#define CONCEPT_WINDOW 50
+
+/* Fuse the concepts' cosine with the seeds (conceptsim.h) into the
+ * score of the first CONCEPT_WINDOW candidates: (1 - w) * score / best
+ * score + w * cosine / best cosine; the others keep (1 - w) * score / best
+ * score. Nothing changes where the index has no concepts. */
+static xap_status fuse_concepts(xap_db *db, const uint32_t *seeds, size_t n_seeds, struct cands *cs, double w)
+{
+    if (w <= 0 || cs->n == 0)
+        return XAP_OK;
+    qsort(cs->c, cs->n, sizeof *cs->c, cand_cmp);
+    size_t k = cs->n < CONCEPT_WINDOW ? cs->n : CONCEPT_WINDOW;
+    uint32_t *ids = malloc(k * sizeof *ids);
+    double *cos = malloc(k * sizeof *cos);
+    int available = 0;
+    xap_status st = ids && cos ? XAP_OK : XAP_ERR_NOMEM;
+    for (size_t i = 0; st == XAP_OK && i < k; i++)
+        ids[i] = cs->c[i].docid;
+    if (st == XAP_OK)
+        st = conceptsim_cosines(db, seeds, n_seeds, ids, k, cos, &available);
+    if (st == XAP_OK && available) {
+        double best = cs->c[0].score > 0 ? cs->c[0].score : 1, top = 0;
+        for (size_t i = 0; i < k; i++)
+            if (cos[i] > top)
+                top = cos[i];
+        if (top <= 0)
+            top = 1;
+        for (size_t i = 0; i < cs->n; i++)
+            cs->c[i].score = (1 - w) * cs->c[i].score / best + (i < k ? w * cos[i] / top : 0);
+    }
+    free(ids);
+    free(cos);
+    return st;
+}
+
 /* ---- output ------------------------------------------------------------------- */
 
 static const char *reason_name(unsigned r)
@@ -815,7 +857,11 @@ static xap_status rel_run(xap_db *db, void *ud)
     if ((st = doc_load(db, seed_id, DOC_LINKS, &a, &seed_key)) != XAP_OK || (st = seed_load(db, &seed_id, 1, &seed)) != XAP_OK ||
         (st = build_query(db, j->tk, &seed, a->title, &j->o, want + 1 /* and the seed */, &q)) != XAP_OK)
         goto out;
-    if ((q.match && (st = similar(db, &q, &j->o, &seed_id, 1, want, &cs)) != XAP_OK) || /* none: no evidence */
+    /* with concepts, the whole window of word candidates is compared */
+    uint32_t ask = j->o.concept_w > 0 && want < CONCEPT_WINDOW ? CONCEPT_WINDOW : want;
+    /* concepts before links: a linked article still comes first */
+    if ((q.match && (st = similar(db, &q, &j->o, &seed_id, 1, ask, &cs)) != XAP_OK) || /* none: no evidence */
+        (st = fuse_concepts(db, &seed_id, 1, &cs, j->o.concept_w)) != XAP_OK ||
         (st = add_links(db, j->tk, a, &j->o, &seed_id, 1, &cs)) != XAP_OK)
         goto out;
     struct rel_out ro = { NULL, &j->items, 0 };
@@ -872,7 +918,8 @@ static int cjk_fragment(const char *p)
 }
 
 xap_status related_for_terms(struct worker *w, xap_db *db, const struct related_term *terms, size_t n,
-                             const uint32_t *exclude, size_t n_exclude, size_t limit, json_t *out)
+                             const uint32_t *seeds, size_t n_seeds, const uint32_t *exclude, size_t n_exclude,
+                             size_t limit, json_t *out)
 {
     if (!out || (n && !terms))
         return XAP_ERR_INVALID;
@@ -896,7 +943,9 @@ xap_status related_for_terms(struct worker *w, xap_db *db, const struct related_
     struct simq q = { NULL, NULL };
     uint32_t want = (uint32_t)(limit * 2 + 5);
     xap_status st = similarity_query(&l, use, k, NULL, &o, want + (uint32_t)n_exclude, df_limit(db, o.match_max_df), &q);
-    if (st == XAP_OK && q.match && (st = similar(db, &q, &o, exclude, n_exclude, want, &cs)) == XAP_OK) {
+    uint32_t ask = o.concept_w > 0 && n_seeds && want < CONCEPT_WINDOW ? CONCEPT_WINDOW : want;
+    if (st == XAP_OK && q.match && (st = similar(db, &q, &o, exclude, n_exclude, ask, &cs)) == XAP_OK &&
+        (st = fuse_concepts(db, seeds, n_seeds, &cs, o.concept_w)) == XAP_OK) {
         struct rel_out ro = { out, NULL, json_array_size(out) };
         st = emit(db, &cs, limit, NULL, o.dedupe, 0, &ro);
     }

@@ -45,11 +45,15 @@ struct related_term {
  * url, score}. Each term is matched with weight body_weight * weight /
  * (the best weight), a Z stem also in titles (body_title_weight), BM25 as
  * configured in [related]; only the best match_terms in at most
- * match_max_df of the articles make candidates. XAP_OK (also for n = 0:
+ * match_max_df of the articles make candidates; the first 50 of them are
+ * re-ranked by their MeSH concepts' cosine with those of seeds[0..n_seeds)
+ * (the articles the terms came from; none: words only), as /related
+ * re-ranks its candidates. XAP_OK (also for n = 0:
  * nothing appended), XAP_ERR_INVALID (out NULL), or a seam status
  * (XAP_ERR_MODIFIED: the caller retries). */
 xap_status related_for_terms(struct worker *w, xap_db *db, const struct related_term *terms, size_t n,
-                             const uint32_t *exclude, size_t n_exclude, size_t limit, json_t *out);
+                             const uint32_t *seeds, size_t n_seeds, const uint32_t *exclude, size_t n_exclude,
+                             size_t limit, json_t *out);
 
 /* Related searches from the expand set es that the search plan computed
  * once from its best hits (shared with PRF: no termlist read here): up to

@@ -361,6 +361,7 @@ static xap_status run_search(xap_db *db, void *ud)
     size_t *page = NULL;           /* the page's hits: their index in m */
     unsigned char *expanded = NULL; /* ... and whether each came by PRF only */
     uint32_t rset[100];
+    const uint32_t *rset_ids = rset; /* the expand set's relevant set: rset, or the page's best hits */
     size_t n_rset = 0;
     xap_status st = XAP_OK;
     if (!p->q) { /* no words at all: nothing matches */
@@ -504,6 +505,7 @@ static xap_status run_search(xap_db *db, void *ud)
     if (st == XAP_OK && !es && (r->fields & F_RELATED) && n > 0) {
         /* No PRF: the page's best hits are the relevant set. */
         n_rset = n < RELATED_RSET ? n : RELATED_RSET;
+        rset_ids = docids;
         st = expand(r, e, docids, n_rset, &es);
     }
     if (st != XAP_OK)
@@ -547,7 +549,7 @@ static xap_status run_search(xap_db *db, void *ud)
         if (st == XAP_OK && (!(r->rel_articles = json_array()) || !(r->rel_terms = json_array())))
             st = XAP_ERR_NOMEM;
         if (st == XAP_OK)
-            st = related_for_terms(r->w, db, rt, nrt, docids, n, RELATED_ARTICLES, r->rel_articles);
+            st = related_for_terms(r->w, db, rt, nrt, rset_ids, n_rset, docids, n, RELATED_ARTICLES, r->rel_articles);
         if (st == XAP_OK)
             st = related_eset_phrases(r->w, db, es, qw, nq, RELATED_TERMS, r->rel_terms);
     }

@@ -115,6 +115,14 @@ ok $? "3 xapian-tcpsrv serve the shards on 127.0.0.1"
 for k in 1 2 3; do X[$k]=$(free_port); proxy "${X[$k]}" "${P[$k]}" "$k" || break; PXP[$k]=$PX_PID; done
 ok $? "a counting proxy before each"
 
+# Over remote shards related articles compare words only (their MeSH
+# concepts would cost a round trip an article): the parity checks compare
+# words only everywhere (concept_weight 0), and one check below shows
+# that remote shards ignore concepts while local shards and one index
+# agree with them.
+printf '[related]\nconcept_weight = 0\n' > "$T/words.conf"
+printf '[related]\nconcept_weight = 0.3\n' > "$T/concepts.conf"
+export MEDSEARCH_CONFIG=$T/words.conf
 sd one "$T/one"; ok $? "searchd over one index"
 sd local "$T/s1,$T/s2,$T/s3"; ok $? "searchd over 3 local shards"
 REMOTE="tcp:127.0.0.1:${X[1]},tcp:127.0.0.1:${X[2]},tcp:127.0.0.1:${X[3]}"
@@ -122,6 +130,31 @@ timeout 60 "$BIN/searchd" --db "$REMOTE" --socket "$T/nodict.sock" --foreground 
 [ $? = 2 ] && grep -q "no synonym table can be seen" "$T/nodict.log"
 ok $? "over remote shards without --dictionary, searchd refuses to start and says why"
 sd remote "$REMOTE" --dictionary "$T/dict"; ok $? "searchd over 3 remote shards with --dictionary"
+sd onec "$T/one" --config "$T/concepts.conf" && sd localc "$T/s1,$T/s2,$T/s3" --config "$T/concepts.conf" &&
+    sd remotec "$REMOTE" --dictionary "$T/dict" --config "$T/concepts.conf"
+ok $? "searchd over one index, 3 local and 3 remote shards, with concepts (concept_weight 0.3)"
+# related_same A B ID...: the same /related (ids and scores) for each id
+related_same() {
+    local a=$1 b=$2 id
+    shift 2
+    for id in "$@"; do
+        fetch "$a" "/related?id=$id&limit=10" "$T/ra.json"
+        fetch "$b" "/related?id=$id&limit=10" "$T/rb.json"
+        python3 - "$T/ra.json" "$T/rb.json" <<'PY' || { diag "/related differs for $id ($a, $b)"; return 1; }
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+assert a['related'], 'no related articles'
+assert [(h['id'], round(h['score'], 9)) for h in a['related']] == [(h['id'], round(h['score'], 9)) for h in b['related']]
+PY
+    done
+}
+cids=(en/sleep/insomnia.txt en/sleep/sleep-apnea.txt en/cancer/melanoma.txt en/heart/cholesterol.txt)
+related_same onec localc "${cids[@]}"
+ok $? "with concepts, 3 local shards = one index: /related of ${#cids[@]} articles (concept frequencies summed over shards)"
+related_same remote remotec "${cids[@]}"
+ok $? "over remote shards concepts are not read: /related as with words only"
+related_same one onec en/cancer/melanoma.txt 2>/dev/null
+[ $? != 0 ]; ok $? "over one index concepts change /related (melanoma's list)"
 
 # ---- plumbing -------------------------------------------------------------------
 fetch remote /health "$T/h.json"
@@ -191,12 +224,16 @@ dictionary = $T/dict
 allow_partial = false
 shard_timeout_ms = 1000
 shard_probe_ms = 200
+[related]
+concept_weight = 0
 EOF
 cat > "$T/fast.conf" <<EOF
 [searchd]
 dictionary = $T/dict
 shard_timeout_ms = 1000
 shard_probe_ms = 200
+[related]
+concept_weight = 0
 EOF
 sd f "tcp:127.0.0.1:${P[1]},tcp:127.0.0.1:${P[2]},tcp:127.0.0.1:${P[3]}" --config "$T/fast.conf"
 ok $? "searchd over the 3 servers, shard_timeout_ms = 1000"

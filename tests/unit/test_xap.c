@@ -1283,6 +1283,46 @@ static void test_open_many(void **state)
     assert_int_equal(xap_db_open_many(paths, 0, &db), XAP_ERR_INVALID);
 }
 
+struct seen_values {
+    size_t idx[8];
+    char v[8][16];
+    size_t n;
+};
+
+static int on_value(size_t i, const char *v, size_t len, void *ud)
+{
+    struct seen_values *s = ud;
+    s->idx[s->n] = i;
+    snprintf(s->v[s->n++], sizeof s->v[0], "%.*s", (int)len, v);
+    return s->n == 8;
+}
+
+/* xap_db_values: one pass of a slot's value stream for docids in any
+ * order; docids without a value (or not in the index) are left out. */
+static void test_values(void **state)
+{
+    struct fx *f = *state;
+    xap_db *db = open_corpus(f);
+    const uint32_t ids[] = { 5, 2, 99, 1, 4 };
+    struct seen_values s = { 0 };
+    OK(xap_db_values(db, SLOT_CAT, ids, 5, on_value, &s));
+    /* in docid order: 1, 2, 4, 5 (99 does not exist) */
+    assert_int_equal(s.n, 4);
+    const size_t want_idx[] = { 3, 1, 4, 0 };
+    const char *want_v[] = { "cardio", "cardio", "infection", "cardio" };
+    for (size_t k = 0; k < 4; k++) {
+        assert_int_equal(s.idx[k], want_idx[k]);
+        assert_string_equal(s.v[k], want_v[k]);
+    }
+    /* a slot nobody set: nothing */
+    memset(&s, 0, sizeof s);
+    OK(xap_db_values(db, 11, ids, 5, on_value, &s));
+    assert_int_equal(s.n, 0);
+    OK(xap_db_values(db, SLOT_CAT, ids, 0, on_value, &s));
+    assert_int_equal(xap_db_values(db, SLOT_CAT, NULL, 2, on_value, &s), XAP_ERR_INVALID);
+    xap_db_close(db);
+}
+
 /* A remote shard through xapian-tcpsrv, when the tool is installed. */
 static void test_open_many_remote(void **state)
 {
@@ -1976,6 +2016,7 @@ int main(void)
         T_(test_stub_dir),
         T_(test_open_many),
         T_(test_open_many_remote),
+        T_(test_values),
         T_(test_modified),
         T_(test_error_mapping),
         T_(test_stem),
