@@ -27,8 +27,12 @@
 #include <utility>
 #include <vector>
 
+/* Generations of handles: unique over the process (xap_db_generation). */
+static std::atomic<uint64_t> g_generation{ 0 };
+
 struct xap_db {
     Xapian::Database db;         /* reading; shares wdb's internals when writable */
+    uint64_t generation = ++g_generation; /* new at open and at each reopen to another revision */
     Xapian::WritableDatabase wdb; /* only meaningful when writable */
     bool writable = false;
     bool multi = false;          /* opened by xap_db_open_many */
@@ -471,6 +475,7 @@ xap_status xap_db_reopen(xap_db *db, int *changed)
         if (c || db->remote) {
             db->tf.clear();
             db->meta.clear();
+            db->generation = ++g_generation;
         }
         if (changed)
             *changed = c ? 1 : 0;
@@ -630,6 +635,11 @@ xap_status xap_db_prefetch_termfreqs(xap_db *db, const char *const *terms, size_
     } catch (...) {
         return map_exception(__func__);
     }
+}
+
+uint64_t xap_db_generation(const xap_db *db)
+{
+    return db ? db->generation : 0;
 }
 
 void xap_db_begin_request(xap_db *db)

@@ -137,6 +137,10 @@ xap_status xap_db_want_termfreqs(xap_db *db, const char *const *terms, size_t n)
  * moves it to another revision, so no request sees another revision's
  * counts, and a reader at a steady revision looks each term up once. */
 void xap_db_begin_request(xap_db *db);
+/* A number that changes whenever what db counts may have changed (a
+ * reopen to another revision) and that no other handle of the process
+ * ever has: the key of a cache of statistics kept beside a handle. */
+uint64_t xap_db_generation(const xap_db *db);
 
 /* Add `doc`, or replace the document that has the unique term `idterm`
  * (e.g. "Qarticle-id"); `doc` must contain idterm. *docid may be NULL. */

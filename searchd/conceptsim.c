@@ -2,6 +2,7 @@
 #include "conceptsim.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,34 +50,101 @@ static int on_value(size_t i, const char *v, size_t len, void *ud)
     return 0;
 }
 
-/* idf of concepts, for one request: open addressing on the id. */
-struct idf_map {
-    uint32_t *key; /* 0: empty (ids start at 1) */
-    double *idf;
+/* The concepts' idf, kept per thread for one handle generation
+ * (xap_db_generation: the frequencies of one revision): a concept's
+ * frequency is looked up once, not once a request. NAN: not known yet. */
+struct idf_cache {
+    uint64_t generation;
+    double n_docs;
+    double *idf; /* by concept id */
     size_t cap;
 };
 
-static xap_status idf_of(xap_db *db, struct idf_map *m, uint32_t id, double n_docs, double *out)
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_free(void *p)
 {
-    size_t h = (id * 2654435761u) & (m->cap - 1);
-    while (m->key[h] && m->key[h] != id)
-        h = (h + 1) & (m->cap - 1);
-    if (m->key[h] == id) {
-        *out = m->idf[h];
+    struct idf_cache *c = p;
+    if (c)
+        free(c->idf);
+    free(c);
+}
+
+static void cache_init(void)
+{
+    pthread_key_create(&cache_key, cache_free);
+}
+
+/* This thread's cache, emptied when db is another generation; NULL when
+ * out of memory. */
+static struct idf_cache *cache_for(xap_db *db, double n_docs)
+{
+    pthread_once(&cache_once, cache_init);
+    struct idf_cache *c = pthread_getspecific(cache_key);
+    if (!c) {
+        if (!(c = calloc(1, sizeof *c)) || pthread_setspecific(cache_key, c) != 0) {
+            free(c);
+            return NULL;
+        }
+    }
+    uint64_t g = xap_db_generation(db);
+    if (c->generation != g || c->n_docs != n_docs) {
+        for (size_t i = 0; i < c->cap; i++)
+            c->idf[i] = NAN;
+        c->generation = g;
+        c->n_docs = n_docs;
+    }
+    return c;
+}
+
+static xap_status idf_of(xap_db *db, struct idf_cache *c, uint32_t id, double *out)
+{
+    if (id >= c->cap) {
+        size_t cap = c->cap ? c->cap : 1024;
+        while (cap <= id)
+            cap *= 2;
+        double *p = realloc(c->idf, cap * sizeof *p);
+        if (!p)
+            return XAP_ERR_NOMEM;
+        for (size_t i = c->cap; i < cap; i++)
+            p[i] = NAN;
+        c->idf = p;
+        c->cap = cap;
+    }
+    if (!isnan(c->idf[id])) {
+        *out = c->idf[id];
         return XAP_OK;
     }
-    char term[32];
-    snprintf(term, sizeof term, "%s%u", PFX_CONCEPT, (unsigned)id);
+    /* "XM" and the id's digits */
+    char term[16], digits[12];
+    size_t nd = 0, pl = sizeof PFX_CONCEPT - 1;
+    uint32_t v = id;
+    do
+        digits[nd++] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    memcpy(term, PFX_CONCEPT, pl);
+    for (size_t i = 0; i < nd; i++)
+        term[pl + i] = digits[nd - 1 - i];
+    term[pl + nd] = '\0';
     uint32_t df = 0;
     xap_status st = xap_db_termfreq(db, term, &df);
     if (st != XAP_OK)
         return st;
     /* a concept of every article (or of none) tells nothing */
-    double idf = df > 0 && df < n_docs ? log(n_docs / df) : 0;
-    m->key[h] = id;
-    m->idf[h] = idf;
-    *out = idf;
+    *out = c->idf[id] = df > 0 && df < c->n_docs ? log(c->n_docs / df) : 0;
     return XAP_OK;
+}
+
+struct wconcept {
+    uint32_t id;
+    double w;
+};
+
+static int wconcept_cmp(const void *a, const void *b)
+{
+    const struct wconcept *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
 }
 
 static int usable(xap_db *db)
@@ -102,15 +170,15 @@ xap_status conceptsim_cosines(xap_db *db, const uint32_t *seeds, size_t n_seeds,
     xap_status st = xap_db_doccount(db, &n_docs);
     if (st != XAP_OK)
         return st;
+    struct idf_cache *cache = cache_for(db, (double)n_docs);
+    if (!cache)
+        return XAP_ERR_NOMEM;
     size_t all = n_seeds + n;
     struct pairs p = { 0 };
-    struct idf_map m = { 0 };
     uint32_t *ids = malloc(all * sizeof *ids);
     p.start = calloc(all, sizeof *p.start);
     p.len = calloc(all, sizeof *p.len);
-    /* the seed: each concept's summed tf weight, over its articles */
-    struct { uint32_t id; double w; } *seed = NULL;
-    size_t n_seed = 0, cap_seed = 0;
+    struct wconcept *seed = NULL;
     if (!ids || !p.start || !p.len) {
         st = XAP_ERR_NOMEM;
         goto out;
@@ -124,35 +192,32 @@ xap_status conceptsim_cosines(xap_db *db, const uint32_t *seeds, size_t n_seeds,
         st = XAP_ERR_NOMEM;
         goto out;
     }
-    /* at most half full: every concept read fits */
-    for (m.cap = 64; m.cap < 2 * (p.n + 1);)
-        m.cap *= 2;
-    m.key = calloc(m.cap, sizeof *m.key);
-    m.idf = malloc(m.cap * sizeof *m.idf);
-    if (!m.key || !m.idf) {
-        st = XAP_ERR_NOMEM;
+    *available = 1;
+    /* the seed: every seed article's concepts, tf weighted, summed by id */
+    size_t n_seed = 0;
+    for (size_t s = 0; s < n_seeds; s++)
+        n_seed += p.len[s];
+    if (n_seed == 0 || !(seed = malloc(n_seed * sizeof *seed))) {
+        st = n_seed ? XAP_ERR_NOMEM : XAP_OK;
         goto out;
     }
-    *available = 1;
+    n_seed = 0;
     for (size_t s = 0; s < n_seeds; s++)
-        for (size_t k = p.start[s]; k < p.start[s] + p.len[s]; k++) {
-            size_t j = 0;
-            while (j < n_seed && seed[j].id != p.id[k])
-                j++;
-            if (j == n_seed) {
-                if (GROW(seed, cap_seed, n_seed + 1, 64) != 0) {
-                    st = XAP_ERR_NOMEM;
-                    goto out;
-                }
-                seed[n_seed].id = p.id[k];
-                seed[n_seed++].w = 0;
-            }
-            seed[j].w += 1 + log((double)(p.count[k] ? p.count[k] : 1));
-        }
+        for (size_t k = p.start[s]; k < p.start[s] + p.len[s]; k++)
+            seed[n_seed++] = (struct wconcept){ p.id[k], 1 + log((double)(p.count[k] ? p.count[k] : 1)) };
+    qsort(seed, n_seed, sizeof *seed, wconcept_cmp);
+    size_t u = 0;
+    for (size_t j = 0; j < n_seed; j++) {
+        if (u && seed[u - 1].id == seed[j].id)
+            seed[u - 1].w += seed[j].w;
+        else
+            seed[u++] = seed[j];
+    }
+    n_seed = u;
     double snorm = 0;
     for (size_t j = 0; j < n_seed; j++) {
         double idf;
-        if ((st = idf_of(db, &m, seed[j].id, n_docs, &idf)) != XAP_OK)
+        if ((st = idf_of(db, cache, seed[j].id, &idf)) != XAP_OK)
             goto out;
         seed[j].w *= idf;
         snorm += seed[j].w * seed[j].w;
@@ -161,19 +226,19 @@ xap_status conceptsim_cosines(xap_db *db, const uint32_t *seeds, size_t n_seeds,
         goto out;
     snorm = sqrt(snorm);
     for (size_t i = 0; i < n; i++) {
-        size_t a = n_seeds + i;
+        size_t a = n_seeds + i, j = 0;
         double dot = 0, cnorm = 0;
+        /* both sorted by id (a value lists its concepts in order): a merge */
         for (size_t k = p.start[a]; k < p.start[a] + p.len[a]; k++) {
             double idf;
-            if ((st = idf_of(db, &m, p.id[k], n_docs, &idf)) != XAP_OK)
+            if ((st = idf_of(db, cache, p.id[k], &idf)) != XAP_OK)
                 goto out;
             double w = (1 + log((double)(p.count[k] ? p.count[k] : 1))) * idf;
             cnorm += w * w;
-            for (size_t j = 0; j < n_seed; j++)
-                if (seed[j].id == p.id[k]) {
-                    dot += seed[j].w * w;
-                    break;
-                }
+            while (j < n_seed && seed[j].id < p.id[k])
+                j++;
+            if (j < n_seed && seed[j].id == p.id[k])
+                dot += seed[j].w * w;
         }
         cos[i] = cnorm > 0 ? dot / (snorm * sqrt(cnorm)) : 0;
     }
@@ -184,7 +249,5 @@ out:
     free(p.count);
     free(p.start);
     free(p.len);
-    free(m.key);
-    free(m.idf);
     return st;
 }
