@@ -668,8 +668,12 @@ static xap_status add_links(xap_db *db, struct tokenizer *tk, const struct artic
 /* Candidates whose concepts are compared: the first by score. The
  * concepts re-rank a list; they do not make candidates (measured: the best
  * concept neighbours of a seed that the words miss add nothing,
- * docs/relevance.md). */
-#define CONCEPT_WINDOW 50
+ * docs/relevance.md). Window 30 / 50 / 100 (bench/related-eval.sh nf, nf
+ * dev, mq, mq dev): .4101 .3293 .8554 .8490 / .4105 .3293 .8551 .8490 /
+ * .4104 .3292 .8542 .8474; the see-also block's P@5 (NFCorpus, MedQuAD)
+ * .1562 .0889 / .1556 .0889 / .1599 .0886; a default MedQuAD /search
+ * 13.19 / 13.52 M instructions, a /related 3.05 / 3.22 M. */
+#define CONCEPT_WINDOW 30
 
 /* Fuse the concepts' cosine with the seeds (conceptsim.h) into the
  * score of the first CONCEPT_WINDOW candidates: (1 - w) * score / best

@@ -45,7 +45,7 @@ struct related_term {
  * url, score}. Each term is matched with weight body_weight * weight /
  * (the best weight), a Z stem also in titles (body_title_weight), BM25 as
  * configured in [related]; only the best match_terms in at most
- * match_max_df of the articles make candidates; the first 50 of them are
+ * match_max_df of the articles make candidates; the first 30 of them are
  * re-ranked by their MeSH concepts' cosine with those of seeds[0..n_seeds)
  * (the articles the terms came from; none: words only), as /related
  * re-ranks its candidates. XAP_OK (also for n = 0:
