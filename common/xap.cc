@@ -943,6 +943,7 @@ xap_status xap_db_values(xap_db *db, unsigned slot, const uint32_t *docids, size
             if (v == end)
                 break;
             if (v.get_docid() == d) {
+                t_work.values++;
                 const std::string s = *v;
                 if (cb(order[k], s.data(), s.size(), ud) != 0)
                     break;

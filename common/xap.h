@@ -395,6 +395,7 @@ void xap_spy_free(xap_spy *s);
 struct xap_work {
     uint64_t passes, esets, termlists, docs, postlists, termfreqs;
     uint64_t rescores; /* xap_mset_rescore's matches, each over at most its window */
+    uint64_t values;   /* values read by xap_db_values (one an article) */
 };
 void xap_work_reset(void);
 void xap_work_get(struct xap_work *out /* OUT */);

@@ -35,7 +35,8 @@ static struct endpoint eps[MAX_ROUTES + 1];
 /* Xapian work per request: one histogram per counter and endpoint. */
 static const double wbounds[] = { 0, 1, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000 };
 #define NWBOUNDS (sizeof wbounds / sizeof wbounds[0])
-static const char *const wnames[] = { "passes", "esets", "termlists", "docs", "postlists", "termfreqs", "rescores" };
+static const char *const wnames[] = { "passes", "esets", "termlists", "docs", "postlists", "termfreqs", "rescores",
+                                      "values" };
 static const char *const whelp[] = {
     "Xapian match passes per request.",
     "Xapian expand sets computed per request.",
@@ -44,6 +45,7 @@ static const char *const whelp[] = {
     "Posting lists walked outside a match per request.",
     "Term frequencies read from the index outside a match per request (not those kept from an earlier request at the same revision).",
     "Re-rankings of a match's first results per request (a match over those articles only).",
+    "Values read per request from a slot's value stream (related articles' MeSH concepts: one an article).",
 };
 #define NWORK (sizeof wnames / sizeof wnames[0])
 struct work_hist {
@@ -55,7 +57,8 @@ static struct work_hist work[MAX_ROUTES + 1][NWORK];
 void metrics_observe_work(int route, const struct xap_work *w)
 {
     size_t r = route >= 0 && route < MAX_ROUTES ? (size_t)route : MAX_ROUTES;
-    const uint64_t v[NWORK] = { w->passes, w->esets, w->termlists, w->docs, w->postlists, w->termfreqs, w->rescores };
+    const uint64_t v[NWORK] = { w->passes, w->esets, w->termlists, w->docs, w->postlists, w->termfreqs, w->rescores,
+                                w->values };
     for (size_t k = 0; k < NWORK; k++) {
         size_t b = 0;
         while (b < NWBOUNDS && (double)v[k] > wbounds[b])

@@ -87,6 +87,14 @@ def=$(related "$S" seed)
 diag "default (0.3): $def"
 [ -n "$def" ] && [ "$def" != "$words" ]
 ok $? "the default fuses both (another list than words alone)"
+# /metrics: the concepts read, one value an article (the seed and its
+# candidates: at most 31)
+get "$S" /metrics > "$T/metrics.txt"
+v=$(sed -n 's/^medsearch_xapian_values_sum{endpoint="related"} //p' "$T/metrics.txt")
+c=$(sed -n 's/^medsearch_xapian_values_count{endpoint="related"} //p' "$T/metrics.txt")
+diag "values read: $v in $c /related"
+[ "${c:-0}" = 1 ] && [ "${v:-0}" -ge 2 ] && [ "${v:-99}" -le 31 ]
+ok $? "/metrics counts the concept values a /related read (seed and candidates: $v)"
 stop_searchd
 
 # Another concept file under the same articles: the mark is cleared, with
