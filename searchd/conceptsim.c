@@ -147,7 +147,7 @@ static int wconcept_cmp(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static int usable(xap_db *db)
+int conceptsim_usable(xap_db *db)
 {
     if (xap_db_is_remote(db))
         return 0;
@@ -164,7 +164,7 @@ xap_status conceptsim_cosines(xap_db *db, const uint32_t *seeds, size_t n_seeds,
     *available = 0;
     for (size_t i = 0; i < n; i++)
         cos[i] = 0;
-    if (n == 0 || n_seeds == 0 || !usable(db))
+    if (n == 0 || n_seeds == 0 || !conceptsim_usable(db))
         return XAP_OK;
     uint32_t n_docs = 0;
     xap_status st = xap_db_doccount(db, &n_docs);

@@ -17,6 +17,10 @@
 
 #include "xap.h"
 
+/* Does db have concepts to compare (every article annotated with one
+ * file's, no remote shard)? Kept per handle and revision: cheap. */
+int conceptsim_usable(xap_db *db);
+
 /* The cosine of each of docids[0..n) with the seed: the sum of the
  * concept vectors of seeds[0..n_seeds) (one article for /related, a
  * result page's best hits for the see-also block), into cos[0..n)

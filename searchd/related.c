@@ -862,7 +862,7 @@ static xap_status rel_run(xap_db *db, void *ud)
         (st = build_query(db, j->tk, &seed, a->title, &j->o, want + 1 /* and the seed */, &q)) != XAP_OK)
         goto out;
     /* with concepts, the whole window of word candidates is compared */
-    uint32_t ask = j->o.concept_w > 0 && want < CONCEPT_WINDOW ? CONCEPT_WINDOW : want;
+    uint32_t ask = j->o.concept_w > 0 && want < CONCEPT_WINDOW && conceptsim_usable(db) ? CONCEPT_WINDOW : want;
     /* concepts before links: a linked article still comes first */
     if ((q.match && (st = similar(db, &q, &j->o, &seed_id, 1, ask, &cs)) != XAP_OK) || /* none: no evidence */
         (st = fuse_concepts(db, &seed_id, 1, &cs, j->o.concept_w)) != XAP_OK ||
@@ -947,7 +947,7 @@ xap_status related_for_terms(struct worker *w, xap_db *db, const struct related_
     struct simq q = { NULL, NULL };
     uint32_t want = (uint32_t)(limit * 2 + 5);
     xap_status st = similarity_query(&l, use, k, NULL, &o, want + (uint32_t)n_exclude, df_limit(db, o.match_max_df), &q);
-    uint32_t ask = o.concept_w > 0 && n_seeds && want < CONCEPT_WINDOW ? CONCEPT_WINDOW : want;
+    uint32_t ask = o.concept_w > 0 && n_seeds && want < CONCEPT_WINDOW && conceptsim_usable(db) ? CONCEPT_WINDOW : want;
     if (st == XAP_OK && q.match && (st = similar(db, &q, &o, exclude, n_exclude, ask, &cs)) == XAP_OK &&
         (st = fuse_concepts(db, seeds, n_seeds, &cs, o.concept_w)) == XAP_OK) {
         struct rel_out ro = { out, NULL, json_array_size(out) };
