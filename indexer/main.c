@@ -122,6 +122,13 @@ static void data_dirs(char base[PATH_MAX + 16], char inst[PATH_MAX + 32], const 
     }
 }
 
+/* Is dir/name readable? Its path in buf either way. */
+static int data_file(char buf[PATH_MAX], const char *dir, const char *name)
+{
+    snprintf(buf, PATH_MAX, "%s/%s", dir, name);
+    return access(buf, R_OK) == 0;
+}
+
 static void default_synonyms(struct indexer_opts *o, const char **files)
 {
     static char a[PATH_MAX], b[PATH_MAX];
@@ -129,14 +136,10 @@ static void default_synonyms(struct indexer_opts *o, const char **files)
     const char *dirs[3];
     data_dirs(base, inst, dirs);
     for (int i = 0; i < 3; i++) {
-        if (!dirs[i])
-            continue;
-        snprintf(a, sizeof a, "%s/synonyms.txt", dirs[i]);
-        snprintf(b, sizeof b, "%s/lay-synonyms.txt", dirs[i]);
         size_t k = 0;
-        if (access(a, R_OK) == 0)
+        if (dirs[i] && data_file(a, dirs[i], "synonyms.txt"))
             files[k++] = a;
-        if (access(b, R_OK) == 0)
+        if (dirs[i] && data_file(b, dirs[i], "lay-synonyms.txt"))
             files[k++] = b;
         if (k) {
             o->synonyms = files;
@@ -158,13 +161,9 @@ static const char *default_concepts(void)
     char base[PATH_MAX + 16], inst[PATH_MAX + 32];
     const char *dirs[3];
     data_dirs(base, inst, dirs);
-    for (int i = 0; i < 3; i++) {
-        if (!dirs[i])
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dirs[i], CONCEPTS_FILE);
-        if (access(path, R_OK) == 0)
+    for (int i = 0; i < 3; i++)
+        if (dirs[i] && data_file(path, dirs[i], CONCEPTS_FILE))
             return path;
-    }
     log_warn("no concept file (%s) in %s, %s or %s: articles get no MeSH concepts; name it with "
              "--concepts FILE, or say --concepts none",
              CONCEPTS_FILE, dirs[0] ? dirs[0] : "-", dirs[1] ? dirs[1] : "-", dirs[2]);

@@ -90,3 +90,9 @@ req() {
 }
 # get SOCKET PATH-AND-QUERY: the body on stdout (status: use req).
 get() { curl -s --max-time 10 --unix-socket "$1" "http://x$2"; }
+# live DIR: the database an index directory serves (its stub's generation,
+# or DIR itself); meta DIR KEY: a metadata value of it; postings DIR TERM:
+# how many articles hold TERM (empty: none)
+live() { if [ -f "$1/XAPIANDB" ]; then echo "$1/$(awk '{print $2}' "$1/XAPIANDB")"; else echo "$1"; fi; }
+meta() { "$BIN/setmeta" "$(live "$1")" "$2"; }
+postings() { xapian-delve -t "$2" "$(live "$1")" 2>/dev/null | sed -n 's/^Posting List for term.*(termfreq \([0-9]*\),.*/\1/p'; }

@@ -14,9 +14,6 @@
 need curl python3 xapian-delve
 tmpdir
 
-live() { if [ -f "$1/XAPIANDB" ]; then echo "$1/$(awk '{print $2}' "$1/XAPIANDB")"; else echo "$1"; fi; }
-meta() { "$BIN/setmeta" "$(live "$1")" "$2"; }
-postings() { xapian-delve -t "$2" "$(live "$1")" 2>/dev/null | sed -n 's/^Posting List for term.*(termfreq \([0-9]*\),.*/\1/p'; }
 # related SOCKET ID: "id:score" of each related article, best first
 related() {
     get "$1" "/related?id=$2&limit=10" | python3 -c '

@@ -19,7 +19,6 @@ seed=${CRASH_SEED:-$RANDOM}
 RANDOM=$seed
 diag "kill moments from seed $seed (CRASH_SEED=$seed replays them)"
 
-live() { echo "$1/$(awk '{print $2}' "$1/XAPIANDB")"; }
 stat_of() { awk -v k="$2:" '$1 == k {print $2}' "$1"; }
 # distinct Q (id) terms: equal to the document count when nothing is duplicated
 qcount() { xapian-delve -A Q "$(live "$1")" 2>/dev/null | tr ' ' '\n' | grep -c '^Q'; }

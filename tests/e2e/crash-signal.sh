@@ -12,7 +12,6 @@ need curl xapian-check xapian-delve
 tmpdir
 IDX=$BIN/indexer
 N=4000
-live() { echo "$1/$(awk '{print $2}' "$1/XAPIANDB")"; }
 stat_of() { "$IDX" --db "$1" --stats 2>/dev/null | awk -v k="$2:" '$1 == k {print $2}'; }
 qcount() { xapian-delve -A Q "$(live "$1")" 2>/dev/null | tr ' ' '\n' | grep -c '^Q'; }
 gens() { (cd "$1" && ls -d idx-* 2>/dev/null | tr '\n' ' '); }

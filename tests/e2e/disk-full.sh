@@ -18,7 +18,6 @@ SIZE_MB=8   # corpus/ fits: its first build is compacted, so twice its ~2.7 MB
 # third-party library, on an error path, at exit: suppressed in this file.
 printf 'leak:libxapian.so\n' > "$T/lsan.supp"
 export LSAN_OPTIONS="suppressions=$T/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-live() { echo "$1/$(awk '{print $2}' "$1/XAPIANDB")"; }
 stat_of() { "$IDX" --db "$1" --stats 2>/dev/null | awk -v k="$2:" '$1 == k {print $2}'; }
 qcount() { xapian-delve -A Q "$(live "$1")" 2>/dev/null | tr ' ' '\n' | grep -c '^Q'; }
 gens() { (cd "$1" && ls -d idx-* 2>/dev/null | tr '\n' ' '); }

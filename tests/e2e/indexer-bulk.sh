@@ -10,7 +10,6 @@
 need python3 xapian-check xapian-delve diff stat
 tmpdir
 IDX=$BIN/indexer
-live() { echo "$1/$(awk '{print $2}' "$1/XAPIANDB")"; }
 stats() { "$IDX" --db "$1" --stats | grep -Ev '^(index|size|revision):'; }
 qcount() { xapian-delve -A Q "$(live "$1")" 2>/dev/null | tr ' ' '\n' | grep -c '^Q'; }
 

@@ -24,7 +24,6 @@ chown "$U" "$T"
 # A copy of corpus/ that the uid can read (the checkout may sit under a
 # directory only root can enter, as in the fresh-machine check's /root).
 cp -r "$ROOT/corpus" "$T/corpus" && chmod -R a+rX "$T/corpus"
-live() { echo "$1/$(awk '{print $2}' "$1/XAPIANDB")"; }
 docs() { xapian-delve "$(live "$1")" 2>/dev/null | sed -n 's/^number of documents = //p'; }
 # as_user NPROC ARGS...: the indexer as $U with at most NPROC tasks; the
 # timeout only turns a hang into a failure (status 124). Under a

@@ -7,7 +7,6 @@ need curl python3 xapian-check xapian-delve gzip zcat stat du
 tmpdir
 chmod 755 "$T"
 IDX=$BIN/indexer
-live() { echo "$1/$(awk '{print $2}' "$1/XAPIANDB")"; }
 doccount() { "$IDX" --db "$1" --stats | awk '/^documents:/ {print $2}'; }
 has_term() { xapian-delve -t "$2" "$(live "$1")" 2>/dev/null | grep -q 'termfreq [1-9]'; }
 

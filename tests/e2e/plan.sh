@@ -33,7 +33,6 @@ docs() {
     done | grep . | sort -u | wc -l
 }
 # live DIR: the database a stub directory names.
-live() { if [ -f "$1/XAPIANDB" ]; then echo "$1/$(awk '{print $2}' "$1/XAPIANDB")"; else echo "$1"; fi; }
 
 # ---- the work budget ----------------------------------------------------------
 for qq in "heart attack" "what is glaucoma" "why do my legs jerk when falling asleep" "sleep" "insomina"; do

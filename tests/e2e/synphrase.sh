@@ -12,10 +12,6 @@
 need curl python3 xapian-delve
 tmpdir
 
-live() { if [ -f "$1/XAPIANDB" ]; then echo "$1/$(awk '{print $2}' "$1/XAPIANDB")"; else echo "$1"; fi; }
-meta() { "$BIN/setmeta" "$(live "$1")" "$2"; }
-# postings DB TERM: how many articles hold TERM
-postings() { xapian-delve -t "$2" "$(live "$1")" 2>/dev/null | sed -n 's/^Posting List for term.*(termfreq \([0-9]*\),.*/\1/p'; }
 enc() { python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
 # answers SOCKET QUERY...: one line per query: total, then id:score of each hit
 answers() {
