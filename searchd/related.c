@@ -16,7 +16,10 @@
  *    ("what", "symptoms", "treatment": templates) count for nothing;
  *  - its 2-3 word title/heading phrases (XP terms) matched in other titles
  *    and headings: "type iv" tells two subtypes apart;
- * excluding the article and its near-duplicates (VAL_DUPKEY). The links the
+ * excluding the article and its near-duplicates (VAL_DUPKEY). The first
+ * candidates are then re-ranked by their MeSH concepts' cosine with the
+ * seed's (conceptsim.h; [related] concept_weight), which names one subject
+ * in other words ("mangosteen", "Garcinia mangostana"). The links the
  * scraper captured (Recommend, prev/next, JSONL related) are added with a
  * bonus above the best similarity, resolved by id (Q term) or by title
  * (XT term): an editor's link is not beaten by a weak lexical match.

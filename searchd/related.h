@@ -5,7 +5,8 @@
  * the expand set the search computed.
  *
  * Sources: content similarity (Xapian's expand set over the seed's terms,
- * title/heading terms up, boilerplate down), the links the scraper
+ * title/heading terms up, boilerplate down; MeSH concepts re-rank the
+ * first candidates), the links the scraper
  * captured (prev/next/Recommend titles, resolved through XT title keys),
  * and near-duplicate removal (VAL_DUPKEY). Never the seed itself;
  * deterministic (ties broken by docid).
