@@ -65,6 +65,22 @@ static void ql_add(struct build *b, struct qlist *l, xap_query *q)
         b->st = l->st;
 }
 
+/* Is prefix+s in no article? Then a boost of it would only open an empty
+ * posting list (a B-tree descent, a block read or two) in every match
+ * and re-ranking it joins: it is left out, and every weight stays the
+ * same. Asked of a local index only (its frequencies are kept per
+ * revision: a word is looked up once), never over remote shards, where a
+ * look-up could cost a round trip. */
+static int absent(struct build *b, const char *prefix, const char *s, size_t len)
+{
+    if (!b->db || xap_db_is_remote(b->db))
+        return 0;
+    char t[SCHEMA_MAX_TERM + 1];
+    schema_term(t, prefix, s, len);
+    uint32_t tf = 1;
+    return xap_db_termfreq(b->db, t, &tf) == XAP_OK && tf == 0;
+}
+
 static xap_query *term(struct build *b, const char *prefix, const char *s, size_t len, uint32_t pos)
 {
     char t[SCHEMA_MAX_TERM + 1];
@@ -252,7 +268,7 @@ static xap_query *word_query(struct build *b, const struct qnode *n, enum qfield
     if (sl == 0)
         return term(b, wp, n->text, strlen(n->text), n->pos);
     xap_query *q = term(b, field == QF_TITLE ? PFX_STEM_TITLE : PFX_STEM, stem, sl, n->pos);
-    if (b->o->exact_weight > 0)
+    if (b->o->exact_weight > 0 && !absent(b, wp, n->text, strlen(n->text)))
         q = boost_of(b, q, term(b, wp, n->text, strlen(n->text), n->pos), b->o->exact_weight, 1);
     return q;
 }
@@ -268,12 +284,12 @@ static xap_query *ranked_word(struct build *b, const struct qnode *n)
         char stem[SCHEMA_MAX_TERM + 1];
         size_t sl = xap_stem_apply(b->stem, n->text, strlen(n->text), stem, sizeof stem);
         if (sl > 0) {
-            if (o->title_weight > 0)
+            if (o->title_weight > 0 && !absent(b, PFX_STEM_TITLE, stem, sl))
                 q = boost_of(b, q, term(b, PFX_STEM_TITLE, stem, sl, 0), o->title_weight, 0);
-            if (o->heading_weight > 0)
+            if (o->heading_weight > 0 && !absent(b, PFX_STEM_HEADING, stem, sl))
                 q = boost_of(b, q, term(b, PFX_STEM_HEADING, stem, sl, 0), o->heading_weight, 0);
         }
-    } else if (o->title_weight > 0) {
+    } else if (o->title_weight > 0 && !absent(b, PFX_TITLE, n->text, strlen(n->text))) {
         q = boost_of(b, q, term(b, PFX_TITLE, n->text, strlen(n->text), 0), o->title_weight, 0);
     }
     return q;
@@ -622,7 +638,7 @@ xap_status rank_query(const struct plan *p, xap_db *db, xap_stem *stem, xap_quer
     if (root && root->type == QN_TERM && root->field == QF_ANY && root->mod == QM_NONE)
         root = &wrap;
     xap_query *r = root ? compile(&b, root) : NULL;
-    if (r && p->titlekey[0] && p->opts.title_exact_weight > 0) {
+    if (r && p->titlekey[0] && p->opts.title_exact_weight > 0 && !absent(&b, "", p->titlekey, strlen(p->titlekey))) {
         /* The query is an article's whole title (known-item search): the
          * title-key term (XT, wdf 1) of the typed text. */
         xap_query *x = NULL;
