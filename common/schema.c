@@ -160,16 +160,32 @@ static size_t put_varint(char *buf, size_t at, uint32_t v)
     return at;
 }
 
-size_t schema_concepts_encode(const uint32_t *ids, const uint32_t *counts, size_t n, char *buf, size_t cap)
+size_t schema_concept_term(char *buf, uint32_t id)
+{
+    /* by hand, not snprintf: searchd writes one for each concept of every
+     * candidate it compares */
+    char digits[10];
+    size_t nd = 0, pl = sizeof PFX_CONCEPT - 1;
+    do
+        digits[nd++] = (char)('0' + id % 10);
+    while ((id /= 10) != 0);
+    memcpy(buf, PFX_CONCEPT, pl);
+    for (size_t i = 0; i < nd; i++)
+        buf[pl + i] = digits[nd - 1 - i];
+    buf[pl + nd] = '\0';
+    return pl + nd;
+}
+
+size_t schema_concepts_encode(const struct schema_concept *c, size_t n, char *buf, size_t cap)
 {
     if (cap < n * 10)
         return 0;
     size_t at = 0;
     uint32_t prev = 0;
     for (size_t i = 0; i < n; i++) {
-        at = put_varint(buf, at, ids[i] - prev);
-        at = put_varint(buf, at, counts[i]);
-        prev = ids[i];
+        at = put_varint(buf, at, c[i].id - prev);
+        at = put_varint(buf, at, c[i].count);
+        prev = c[i].id;
     }
     return at;
 }

@@ -163,12 +163,20 @@ size_t schema_titlekey_tokens(char *buf, const void *toks, size_t n);
  * (the one rule searchd and indexer --stats both apply). */
 int schema_synphrases_hold(const char *made, size_t made_len, const char *table, size_t table_len);
 
+/* The XM term of concept id ("XM68877"); buf holds SCHEMA_CONCEPT_TERM
+ * bytes. Returns its length. */
+#define SCHEMA_CONCEPT_TERM 16
+size_t schema_concept_term(char *buf, uint32_t id);
+
 /* VAL_CONCEPTS: (id, count) pairs sorted by id, each a varint of the
  * id's difference to the previous id, then a varint of the count.
- * Encode n pairs into buf (cap at least 10 * n): returns the length, 0
+ * Encode c[0..n) into buf (cap at least 10 * n): returns the length, 0
  * when it does not fit. Decode: cb(id, count, ud) per pair (non-zero
  * stops); returns the pairs read, or -1 when v is malformed. */
-size_t schema_concepts_encode(const uint32_t *ids, const uint32_t *counts, size_t n, char *buf, size_t cap);
+struct schema_concept {
+    uint32_t id, count;
+};
+size_t schema_concepts_encode(const struct schema_concept *c, size_t n, char *buf, size_t cap);
 long schema_concepts_decode(const char *v, size_t len, int (*cb)(uint32_t id, uint32_t count, void *ud),
                             void *ud);
 

@@ -108,9 +108,7 @@ struct emit {
     struct stemcache *stemcache;
     const struct synphrases *sp;
     const struct concepts *cs;
-    struct concept_count {
-        uint32_t id, n;
-    } *concepts; /* the article's concepts so far, with their occurrences */
+    struct schema_concept *concepts; /* the article's concepts so far, with their occurrences */
     size_t n_concepts, cap_concepts;
     const char *const *headings; /* to tag heading paragraphs */
     size_t n_headings;
@@ -148,19 +146,19 @@ static void add_concept(uint32_t id, void *ud)
     struct emit *e = ud;
     for (size_t i = 0; i < e->n_concepts; i++)
         if (e->concepts[i].id == id) {
-            e->concepts[i].n++;
+            e->concepts[i].count++;
             return;
         }
     if (GROW(e->concepts, e->cap_concepts, e->n_concepts + 1, 32) != 0) {
         e->failed = 1;
         return;
     }
-    e->concepts[e->n_concepts++] = (struct concept_count){ id, 1 };
+    e->concepts[e->n_concepts++] = (struct schema_concept){ id, 1 };
 }
 
 static int concept_cmp(const void *a, const void *b)
 {
-    const struct concept_count *x = a, *y = b;
+    const struct schema_concept *x = a, *y = b;
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
@@ -170,24 +168,16 @@ static void add_concepts(struct emit *e)
     if (e->n_concepts == 0)
         return;
     qsort(e->concepts, e->n_concepts, sizeof *e->concepts, concept_cmp);
-    uint32_t *ids = malloc(e->n_concepts * 2 * sizeof *ids);
-    char *v = malloc(e->n_concepts * 10);
-    if (!ids || !v) {
-        e->failed = 1;
-    } else {
-        for (size_t i = 0; i < e->n_concepts; i++) {
-            char term[32];
-            snprintf(term, sizeof term, "%s%u", PFX_CONCEPT, (unsigned)e->concepts[i].id);
-            if (xap_doc_add_term(e->doc, term, e->concepts[i].n) != XAP_OK)
-                e->failed = 1;
-            ids[i] = e->concepts[i].id;
-            ids[e->n_concepts + i] = e->concepts[i].n;
-        }
-        size_t vl = schema_concepts_encode(ids, ids + e->n_concepts, e->n_concepts, v, e->n_concepts * 10);
-        if (xap_doc_set_value(e->doc, VAL_CONCEPTS, v, vl) != XAP_OK)
+    for (size_t i = 0; i < e->n_concepts; i++) {
+        char term[SCHEMA_CONCEPT_TERM];
+        schema_concept_term(term, e->concepts[i].id);
+        if (xap_doc_add_term(e->doc, term, e->concepts[i].count) != XAP_OK)
             e->failed = 1;
     }
-    free(ids);
+    char *v = malloc(e->n_concepts * 10);
+    size_t vl = v ? schema_concepts_encode(e->concepts, e->n_concepts, v, e->n_concepts * 10) : 0;
+    if (!v || xap_doc_set_value(e->doc, VAL_CONCEPTS, v, vl) != XAP_OK)
+        e->failed = 1;
     free(v);
 }
 

@@ -3,7 +3,6 @@
 
 #include <math.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,17 +115,8 @@ static xap_status idf_of(xap_db *db, struct idf_cache *c, uint32_t id, double *o
         *out = c->idf[id];
         return XAP_OK;
     }
-    /* "XM" and the id's digits */
-    char term[16], digits[12];
-    size_t nd = 0, pl = sizeof PFX_CONCEPT - 1;
-    uint32_t v = id;
-    do
-        digits[nd++] = (char)('0' + v % 10);
-    while ((v /= 10) != 0);
-    memcpy(term, PFX_CONCEPT, pl);
-    for (size_t i = 0; i < nd; i++)
-        term[pl + i] = digits[nd - 1 - i];
-    term[pl + nd] = '\0';
+    char term[SCHEMA_CONCEPT_TERM];
+    schema_concept_term(term, id);
     uint32_t df = 0;
     xap_status st = xap_db_termfreq(db, term, &df);
     if (st != XAP_OK)
@@ -134,6 +124,12 @@ static xap_status idf_of(xap_db *db, struct idf_cache *c, uint32_t id, double *o
     /* a concept of every article (or of none) tells nothing */
     *out = c->idf[id] = df > 0 && df < c->n_docs ? log(c->n_docs / df) : 0;
     return XAP_OK;
+}
+
+/* A concept's tf weight in an article: 1 + ln count. */
+static double tf_weight(uint32_t count)
+{
+    return 1 + log((double)(count ? count : 1));
 }
 
 struct wconcept {
@@ -204,7 +200,7 @@ xap_status conceptsim_cosines(xap_db *db, const uint32_t *seeds, size_t n_seeds,
     n_seed = 0;
     for (size_t s = 0; s < n_seeds; s++)
         for (size_t k = p.start[s]; k < p.start[s] + p.len[s]; k++)
-            seed[n_seed++] = (struct wconcept){ p.id[k], 1 + log((double)(p.count[k] ? p.count[k] : 1)) };
+            seed[n_seed++] = (struct wconcept){ p.id[k], tf_weight(p.count[k]) };
     qsort(seed, n_seed, sizeof *seed, wconcept_cmp);
     size_t u = 0;
     for (size_t j = 0; j < n_seed; j++) {
@@ -233,7 +229,7 @@ xap_status conceptsim_cosines(xap_db *db, const uint32_t *seeds, size_t n_seeds,
             double idf;
             if ((st = idf_of(db, cache, p.id[k], &idf)) != XAP_OK)
                 goto out;
-            double w = (1 + log((double)(p.count[k] ? p.count[k] : 1))) * idf;
+            double w = tf_weight(p.count[k]) * idf;
             cnorm += w * w;
             while (j < n_seed && seed[j].id < p.id[k])
                 j++;

@@ -219,18 +219,26 @@ static void test_find(void **state)
 static void test_value(void **state)
 {
     (void)state;
-    uint32_t ids[] = { 1, 200, 68877, 68878 }, counts[] = { 3, 1, 300, 1 };
+    const struct schema_concept c[] = { { 1, 3 }, { 200, 1 }, { 68877, 300 }, { 68878, 1 } };
     char buf[64];
-    size_t n = schema_concepts_encode(ids, counts, 4, buf, sizeof buf);
+    size_t n = schema_concepts_encode(c, 4, buf, sizeof buf);
     assert_true(n > 0 && n < 20);
     struct found w = { 0 };
     assert_int_equal(schema_concepts_decode(buf, n, collect_pair, &w), 4);
     for (size_t i = 0; i < 4; i++) {
-        assert_int_equal(w.id[i], ids[i]);
-        assert_int_equal(w.wdf[i], counts[i]);
+        assert_int_equal(w.id[i], c[i].id);
+        assert_int_equal(w.wdf[i], c[i].count);
     }
     /* too small a buffer: nothing written */
-    assert_int_equal(schema_concepts_encode(ids, counts, 4, buf, 8), 0);
+    assert_int_equal(schema_concepts_encode(c, 4, buf, 8), 0);
+    /* the XM term of an id */
+    char t[SCHEMA_CONCEPT_TERM];
+    assert_int_equal(schema_concept_term(t, 68877), 7);
+    assert_string_equal(t, "XM68877");
+    assert_int_equal(schema_concept_term(t, 0), 3);
+    assert_string_equal(t, "XM0");
+    assert_int_equal(schema_concept_term(t, UINT32_MAX), 12);
+    assert_string_equal(t, "XM4294967295");
     /* a truncated varint is malformed */
     char bad[] = { (char)0x81 };
     assert_int_equal(schema_concepts_decode(bad, 1, NULL, NULL), -1);

@@ -26,19 +26,19 @@ struct fix {
     char dir[64];
 };
 
-/* An article with concepts ids[0..n) counted counts[0..n) (sorted ids). */
-static void add(xap_db *db, const char *id, const uint32_t *ids, const uint32_t *counts, size_t n)
+/* An article with concepts c[0..n) (sorted by id). */
+static void add(xap_db *db, const char *id, const struct schema_concept *c, size_t n)
 {
     xap_doc *d;
     OK(xap_doc_new(&d));
     char term[64], v[64];
     for (size_t i = 0; i < n; i++) {
-        snprintf(term, sizeof term, "%s%u", PFX_CONCEPT, (unsigned)ids[i]);
-        OK(xap_doc_add_term(d, term, counts[i]));
+        schema_concept_term(term, c[i].id);
+        OK(xap_doc_add_term(d, term, c[i].count));
     }
     snprintf(term, sizeof term, "Q%s", id);
     OK(xap_doc_add_boolean_term(d, term));
-    size_t vl = schema_concepts_encode(ids, counts, n, v, sizeof v);
+    size_t vl = schema_concepts_encode(c, n, v, sizeof v);
     if (n)
         OK(xap_doc_set_value(d, VAL_CONCEPTS, v, vl));
     OK(xap_db_replace_by_term(db, term, d, NULL));
@@ -54,10 +54,10 @@ static int setup(void **state)
     xap_db *db;
     OK(xap_db_open(f->dir, XAP_DB_CREATE_OR_OVERWRITE, &db));
     /* docids 1..4: the seed {1: 2, 2: 1}, {1: 1}, {2: 1, 3: 1}, none */
-    add(db, "seed", (uint32_t[]){ 1, 2 }, (uint32_t[]){ 2, 1 }, 2);
-    add(db, "one", (uint32_t[]){ 1 }, (uint32_t[]){ 1 }, 1);
-    add(db, "two-three", (uint32_t[]){ 2, 3 }, (uint32_t[]){ 1, 1 }, 2);
-    add(db, "none", NULL, NULL, 0);
+    add(db, "seed", (struct schema_concept[]){ { 1, 2 }, { 2, 1 } }, 2);
+    add(db, "one", (struct schema_concept[]){ { 1, 1 } }, 1);
+    add(db, "two-three", (struct schema_concept[]){ { 2, 1 }, { 3, 1 } }, 2);
+    add(db, "none", NULL, 0);
     OK(xap_db_set_metadata(db, SCHEMA_META_CONCEPTS, "0123456789abcdef", 16));
     OK(xap_db_commit(db));
     xap_db_close(db);
@@ -121,7 +121,7 @@ static void test_unmarked_and_reopen(void **state)
     /* another article with concept 1: its idf falls, and the reader
      * reopened at the new revision sees it (no idf kept from before) */
     OK(xap_db_open(f->dir, XAP_DB_CREATE_OR_OPEN, &w));
-    add(w, "late", (uint32_t[]){ 1, 3 }, (uint32_t[]){ 1, 1 }, 2);
+    add(w, "late", (struct schema_concept[]){ { 1, 1 }, { 3, 1 } }, 2);
     OK(xap_db_commit(w));
     OK(xap_db_reopen(db, NULL));
     OK(conceptsim_cosines(db, &seed, 1, &cand, 1, &cos, &avail));
