@@ -65,31 +65,41 @@ static void ql_add(struct build *b, struct qlist *l, xap_query *q)
         b->st = l->st;
 }
 
-/* Is prefix+s in no article? Then a boost of it would only open an empty
- * posting list (a B-tree descent, a block read or two) in every match
- * and re-ranking it joins: it is left out, and every weight stays the
- * same. Asked of a local index only (its frequencies are kept per
- * revision: a word is looked up once), never over remote shards, where a
- * look-up could cost a round trip. */
-static int absent(struct build *b, const char *prefix, const char *s, size_t len)
+/* The query of term t; a failure is the build's. */
+static xap_query *query_term(struct build *b, const char *t, uint32_t pos)
 {
-    if (!b->db || xap_db_is_remote(b->db))
-        return 0;
-    char t[SCHEMA_MAX_TERM + 1];
-    schema_term(t, prefix, s, len);
-    uint32_t tf = 1;
-    return xap_db_termfreq(b->db, t, &tf) == XAP_OK && tf == 0;
+    xap_query *q = NULL;
+    xap_status st = xap_query_term(t, 1, pos, &q);
+    if (st != XAP_OK)
+        b->st = st;
+    return q;
 }
 
 static xap_query *term(struct build *b, const char *prefix, const char *s, size_t len, uint32_t pos)
 {
     char t[SCHEMA_MAX_TERM + 1];
     schema_term(t, prefix, s, len);
-    xap_query *q = NULL;
-    xap_status st = xap_query_term(t, 1, pos, &q);
-    if (st != XAP_OK)
-        b->st = st;
-    return q;
+    return query_term(b, t, pos);
+}
+
+/* Is term t in no article? Then a boost of it would only open an empty
+ * posting list (a B-tree descent, a block read or two) in every match
+ * and re-ranking it joins: it is left out, and every weight stays the
+ * same. Asked of a local index only (its frequencies are kept per
+ * revision: a word is looked up once), never over remote shards, where a
+ * look-up could cost a round trip. */
+static int absent(const struct build *b, const char *t)
+{
+    uint32_t tf = 1;
+    return b->db && !xap_db_is_remote(b->db) && xap_db_termfreq(b->db, t, &tf) == XAP_OK && tf == 0;
+}
+
+/* A boost term: term()'s query, or NULL when no article holds it. */
+static xap_query *boost_term(struct build *b, const char *prefix, const char *s, size_t len, uint32_t pos)
+{
+    char t[SCHEMA_MAX_TERM + 1];
+    schema_term(t, prefix, s, len);
+    return absent(b, t) ? NULL : query_term(b, t, pos);
 }
 
 /* Combine and free the list. A one-element list is returned as is (except
@@ -268,9 +278,8 @@ static xap_query *word_query(struct build *b, const struct qnode *n, enum qfield
     if (sl == 0)
         return term(b, wp, n->text, strlen(n->text), n->pos);
     xap_query *q = term(b, field == QF_TITLE ? PFX_STEM_TITLE : PFX_STEM, stem, sl, n->pos);
-    if (b->o->exact_weight > 0 && !absent(b, wp, n->text, strlen(n->text)))
-        q = boost_of(b, q, term(b, wp, n->text, strlen(n->text), n->pos), b->o->exact_weight, 1);
-    return q;
+    xap_query *x = b->o->exact_weight > 0 ? boost_term(b, wp, n->text, strlen(n->text), n->pos) : NULL;
+    return x ? boost_of(b, q, x, b->o->exact_weight, 1) : q;
 }
 
 /* A ranked word with its field boosts. */
@@ -284,13 +293,16 @@ static xap_query *ranked_word(struct build *b, const struct qnode *n)
         char stem[SCHEMA_MAX_TERM + 1];
         size_t sl = xap_stem_apply(b->stem, n->text, strlen(n->text), stem, sizeof stem);
         if (sl > 0) {
-            if (o->title_weight > 0 && !absent(b, PFX_STEM_TITLE, stem, sl))
-                q = boost_of(b, q, term(b, PFX_STEM_TITLE, stem, sl, 0), o->title_weight, 0);
-            if (o->heading_weight > 0 && !absent(b, PFX_STEM_HEADING, stem, sl))
-                q = boost_of(b, q, term(b, PFX_STEM_HEADING, stem, sl, 0), o->heading_weight, 0);
+            xap_query *x;
+            if (o->title_weight > 0 && (x = boost_term(b, PFX_STEM_TITLE, stem, sl, 0)))
+                q = boost_of(b, q, x, o->title_weight, 0);
+            if (o->heading_weight > 0 && (x = boost_term(b, PFX_STEM_HEADING, stem, sl, 0)))
+                q = boost_of(b, q, x, o->heading_weight, 0);
         }
-    } else if (o->title_weight > 0 && !absent(b, PFX_TITLE, n->text, strlen(n->text))) {
-        q = boost_of(b, q, term(b, PFX_TITLE, n->text, strlen(n->text), 0), o->title_weight, 0);
+    } else if (o->title_weight > 0) {
+        xap_query *x = boost_term(b, PFX_TITLE, n->text, strlen(n->text), 0);
+        if (x)
+            q = boost_of(b, q, x, o->title_weight, 0);
     }
     return q;
 }
@@ -638,14 +650,10 @@ xap_status rank_query(const struct plan *p, xap_db *db, xap_stem *stem, xap_quer
     if (root && root->type == QN_TERM && root->field == QF_ANY && root->mod == QM_NONE)
         root = &wrap;
     xap_query *r = root ? compile(&b, root) : NULL;
-    if (r && p->titlekey[0] && p->opts.title_exact_weight > 0 && !absent(&b, "", p->titlekey, strlen(p->titlekey))) {
+    if (r && p->titlekey[0] && p->opts.title_exact_weight > 0 && !absent(&b, p->titlekey)) {
         /* The query is an article's whole title (known-item search): the
          * title-key term (XT, wdf 1) of the typed text. */
-        xap_query *x = NULL;
-        xap_status st = xap_query_term(p->titlekey, 1, 0, &x);
-        if (st != XAP_OK)
-            b.st = st;
-        r = pair(&b, XAP_OP_AND_MAYBE, r, scale(&b, x, p->opts.title_exact_weight));
+        r = pair(&b, XAP_OP_AND_MAYBE, r, scale(&b, query_term(&b, p->titlekey, 0), p->opts.title_exact_weight));
     }
     xap_query *lq = late ? combine(&b, XAP_OP_OR, &lt, 0) : NULL;
     if (b.st != XAP_OK) {
