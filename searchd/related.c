@@ -678,6 +678,14 @@ static xap_status add_links(xap_db *db, struct tokenizer *tk, const struct artic
  * 13.19 / 13.52 M instructions, a /related 3.05 / 3.22 M. */
 #define CONCEPT_WINDOW 30
 
+/* How many word candidates to ask for `want` shown: the whole concept
+ * window where the concepts will re-rank them (seeds, and an index with
+ * concepts), else want. */
+static uint32_t candidates_asked(xap_db *db, const struct rel_opts *o, uint32_t want, size_t n_seeds)
+{
+    return o->concept_w > 0 && n_seeds && want < CONCEPT_WINDOW && conceptsim_usable(db) ? CONCEPT_WINDOW : want;
+}
+
 /* Fuse the concepts' cosine with the seeds (conceptsim.h) into the
  * score of the first CONCEPT_WINDOW candidates: (1 - w) * score / best
  * score + w * cosine / best cosine; the others keep (1 - w) * score / best
@@ -864,9 +872,8 @@ static xap_status rel_run(xap_db *db, void *ud)
     if ((st = doc_load(db, seed_id, DOC_LINKS, &a, &seed_key)) != XAP_OK || (st = seed_load(db, &seed_id, 1, &seed)) != XAP_OK ||
         (st = build_query(db, j->tk, &seed, a->title, &j->o, want + 1 /* and the seed */, &q)) != XAP_OK)
         goto out;
-    /* with concepts, the whole window of word candidates is compared */
-    uint32_t ask = j->o.concept_w > 0 && want < CONCEPT_WINDOW && conceptsim_usable(db) ? CONCEPT_WINDOW : want;
     /* concepts before links: a linked article still comes first */
+    uint32_t ask = candidates_asked(db, &j->o, want, 1);
     if ((q.match && (st = similar(db, &q, &j->o, &seed_id, 1, ask, &cs)) != XAP_OK) || /* none: no evidence */
         (st = fuse_concepts(db, &seed_id, 1, &cs, j->o.concept_w)) != XAP_OK ||
         (st = add_links(db, j->tk, a, &j->o, &seed_id, 1, &cs)) != XAP_OK)
@@ -950,8 +957,8 @@ xap_status related_for_terms(struct worker *w, xap_db *db, const struct related_
     struct simq q = { NULL, NULL };
     uint32_t want = (uint32_t)(limit * 2 + 5);
     xap_status st = similarity_query(&l, use, k, NULL, &o, want + (uint32_t)n_exclude, df_limit(db, o.match_max_df), &q);
-    uint32_t ask = o.concept_w > 0 && n_seeds && want < CONCEPT_WINDOW && conceptsim_usable(db) ? CONCEPT_WINDOW : want;
-    if (st == XAP_OK && q.match && (st = similar(db, &q, &o, exclude, n_exclude, ask, &cs)) == XAP_OK &&
+    if (st == XAP_OK && q.match &&
+        (st = similar(db, &q, &o, exclude, n_exclude, candidates_asked(db, &o, want, n_seeds), &cs)) == XAP_OK &&
         (st = fuse_concepts(db, seeds, n_seeds, &cs, o.concept_w)) == XAP_OK) {
         struct rel_out ro = { out, NULL, json_array_size(out) };
         st = emit(db, &cs, limit, NULL, o.dedupe, 0, &ro);
