@@ -42,6 +42,7 @@ struct config {
         char *tcp;            /* "HOST:PORT" TCP listener, "" = off */
         bool tcp_allow_remote;/* allow a non-loopback tcp address */
         int threads;          /* worker threads; 0 = one per core */
+        int helper_threads;   /* threads making a request's snippets beside its worker; -1 = 1 with 2+ workers */
         int max_request_bytes;/* request line + headers */
         int max_query_bytes;  /* length of q */
         int max_terms;        /* words in a query */

@@ -79,6 +79,9 @@ static void usage(FILE *f)
             "  --foreground        stay attached; without it searchd daemonizes and the\n"
             "                      command returns once the daemon serves\n"
             "  --threads N         worker threads, 0 = one per core ([searchd] threads)\n"
+            "  --helper-threads N  threads that make a request's snippets beside its\n"
+            "                      worker while no request waits: 0 = none, -1 (default)\n"
+            "                      = 1 with two or more workers ([searchd] helper_threads)\n"
             "  --tcp HOST:PORT     also listen on TCP, loopback only unless tcp_allow_remote\n"
             "  --user NAME         started as root: the user to serve as, after binding\n"
             "                      (default nobody; --user root: stay root deliberately);\n"
@@ -460,10 +463,11 @@ static void reload(struct config *cur)
     }
     if (strcmp(nc.index.db, cur->index.db) || strcmp(nc.searchd.socket, cur->searchd.socket) ||
         strcmp(nc.searchd.tcp, cur->searchd.tcp) || nc.searchd.threads != loaded_threads ||
+        nc.searchd.helper_threads != cur->searchd.helper_threads ||
         nc.searchd.max_connections != loaded_max_connections ||
         nc.searchd.connection_timeout_s != cur->searchd.connection_timeout_s ||
         nc.searchd.max_request_bytes != cur->searchd.max_request_bytes)
-        log_warn("db, socket, tcp, threads, max_connections, connection_timeout_s and max_request_bytes "
+        log_warn("db, socket, tcp, threads, helper_threads, max_connections, connection_timeout_s and max_request_bytes "
                  "take effect only after a restart");
     if (worker_reload_all(&nc) < 0)
         log_err("reload: out of memory; keeping the current configuration");
@@ -473,13 +477,14 @@ static void reload(struct config *cur)
 int main(int argc, char **argv)
 {
     log_set_ident("searchd");
-    enum { O_DB = 256, O_SOCKET, O_CONFIG, O_FG, O_THREADS, O_TCP, O_USER, O_MODE, O_LOGLEVEL, O_LOG, O_HELP, O_VERSION, O_DICT, O_MASTER };
+    enum { O_DB = 256, O_SOCKET, O_CONFIG, O_FG, O_THREADS, O_TCP, O_USER, O_MODE, O_LOGLEVEL, O_LOG, O_HELP, O_VERSION, O_DICT, O_MASTER, O_HELPERS };
     static const struct option opts[] = {
         { "db", required_argument, NULL, O_DB },
         { "socket", required_argument, NULL, O_SOCKET },
         { "config", required_argument, NULL, O_CONFIG },
         { "foreground", no_argument, NULL, O_FG },
         { "threads", required_argument, NULL, O_THREADS },
+        { "helper-threads", required_argument, NULL, O_HELPERS },
         { "dictionary", required_argument, NULL, O_DICT },
         { "master", required_argument, NULL, O_MASTER },
         { "tcp", required_argument, NULL, O_TCP },
@@ -499,6 +504,7 @@ int main(int argc, char **argv)
         case O_CONFIG: config_path = optarg; break;
         case O_FG: foreground = 1; break;
         case O_THREADS: add_override("searchd", "threads", optarg, "--threads"); break;
+        case O_HELPERS: add_override("searchd", "helper_threads", optarg, "--helper-threads"); break;
         case O_DICT: add_override("searchd", "dictionary", optarg, "--dictionary"); break;
         case O_MASTER: add_override("index", "master", optarg, "--master"); break;
         case O_TCP: add_override("searchd", "tcp", optarg, "--tcp"); break;

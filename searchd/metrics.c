@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* metrics: counters, histograms and their Prometheus exposition. */
 #include "metrics.h"
+#include "assist.h"
 
 #include <stdatomic.h>
 #include <stdint.h>
@@ -218,6 +219,14 @@ static void write_metrics(FILE *f, struct server_req *req)
             "medsearch_spell_hunspell_total{source=\"computed\"} %llu\n"
             "medsearch_spell_hunspell_total{source=\"cache\"} %llu\n",
             (unsigned long long)hcalls, (unsigned long long)hcached);
+    unsigned long long by_worker = 0, by_helper = 0;
+    assist_counts(&by_worker, &by_helper);
+    fprintf(f,
+            "# HELP medsearch_hit_tasks_total Hits of /search whose record and snippet were made, by the thread that made them.\n"
+            "# TYPE medsearch_hit_tasks_total counter\n"
+            "medsearch_hit_tasks_total{thread=\"worker\"} %llu\n"
+            "medsearch_hit_tasks_total{thread=\"helper\"} %llu\n",
+            by_worker, by_helper);
     shards_metrics(f);
     replica_metrics(f, up && shards_count() == 1 && !shards_remote() ? db : NULL);
 }

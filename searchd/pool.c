@@ -27,6 +27,7 @@ struct pool {
     pthread_mutex_t mu;
     struct pool_job *head, *tail; /* queued while every worker is busy */
     unsigned queued;
+    unsigned n_idle;              /* threads on the idle stack */
     struct thread *idle;          /* stack: the most recently idle on top */
     unsigned ready;               /* threads that have been idle once */
     pthread_cond_t all_ready;     /* ... all of them: pool_start returns */
@@ -41,6 +42,7 @@ static void unlist(struct pool *p, struct thread *t)
     for (struct thread **q = &p->idle; *q; q = &(*q)->next_idle)
         if (*q == t) {
             *q = t->next_idle;
+            p->n_idle--;
             break;
         }
     t->listed = 0;
@@ -65,6 +67,7 @@ static void *worker_main(void *arg)
         if (!j && !p->stopping && !t->listed) {
             t->next_idle = p->idle;
             p->idle = t;
+            p->n_idle++;
             t->listed = 1;
             if (!t->was_idle) {
                 t->was_idle = 1;
@@ -159,6 +162,7 @@ void pool_submit(struct pool *p, struct pool_job *job)
     struct thread *t = p->idle;
     if (t) {
         p->idle = t->next_idle;
+        p->n_idle--;
         t->listed = 0;
         t->job = job;
         pthread_cond_signal(&t->wake);
@@ -179,6 +183,14 @@ unsigned pool_queued(struct pool *p)
     unsigned q = p->queued;
     pthread_mutex_unlock(&p->mu);
     return q;
+}
+
+unsigned pool_idle(struct pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    unsigned n = p->n_idle;
+    pthread_mutex_unlock(&p->mu);
+    return n;
 }
 
 unsigned pool_threads(const struct pool *p) { return p->n; }

@@ -41,8 +41,10 @@ struct pool *pool_start(unsigned n);
 /* Queue a job; a free worker runs it. Once pool_stop began, the job is
  * run at once, as cancelled, on the caller's thread. */
 void pool_submit(struct pool *p, struct pool_job *job);
-/* Jobs waiting for a worker now, and the number of workers. */
+/* Jobs waiting for a worker now, workers waiting for a job now, and the
+ * number of workers. */
 unsigned pool_queued(struct pool *p);
+unsigned pool_idle(struct pool *p);
 unsigned pool_threads(const struct pool *p);
 /* Stop: jobs still queued run as cancelled, running ones finish, every
  * worker is joined. pool_submit stays safe to call until pool_free.

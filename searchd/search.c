@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* search.c: GET /search (see search.h). */
 #include "search.h"
+#include "assist.h"
 #include "facets.h"
 #include "stopword.h"
 #include "related.h"
@@ -96,6 +97,7 @@ struct run {
     struct tokenizer *tk;
     xap_stem *stem;
     struct worker *w;
+    struct assist *assist;       /* helpers for the hits' snippets, or NULL */
     struct plan *plan;
     const char *category, *lang; /* folded filter values or NULL */
     uint32_t offset, limit;
@@ -157,74 +159,117 @@ static void jstr(struct buf *b, int *first, const char *key, const char *s)
         jsonw_null(b);
 }
 
-/* Hit i of m as a JSON object appended to r->hits (after a comma unless
- * it is the first); expanded < 0: no "expanded" member. */
-static xap_status make_hit(struct run *r, xap_mset *m, size_t i, const struct snippet_query *sq, int expanded)
-{
+/* A hit of the page, in three steps: hit_load reads what it needs of
+ * Xapian (the worker's thread), hit_task decodes its record and makes its
+ * snippet (any thread: assist.h), hit_emit writes it (the worker). */
+struct hit {
     uint32_t docid, rank;
     double weight;
     int percent;
-    xap_status st = xap_mset_item(m, i, &docid, &rank, &weight, &percent);
+    int expanded;                  /* < 0: no "expanded" member */
+    const struct snippet_query *sq;
+    char *key;                     /* the id, from the sort key, when nothing else of the record is asked */
+    size_t klen;
+    char *data;                    /* the stored record, until hit_task */
+    size_t dlen;
+    struct article *a;             /* hit_task: the record, NULL when corrupt or not asked */
+    char *snip;                    /* hit_task: the snippet (F_SNIPPET), NULL when out of memory */
+};
+
+struct hits_job {
+    const struct run *r;
+    struct hit *h;
+};
+
+static void hit_clear(struct hit *h)
+{
+    free(h->key);
+    free(h->data);
+    article_free(h->a);
+    free(h->snip);
+    *h = (struct hit){ 0 };
+}
+
+/* Item i of m, and its record's bytes when the page shows any of it. */
+static xap_status hit_load(const struct run *r, xap_mset *m, size_t i, const struct snippet_query *sq, int expanded,
+                           struct hit *h)
+{
+    *h = (struct hit){ .sq = sq, .expanded = expanded };
+    xap_status st = xap_mset_item(m, i, &h->docid, &h->rank, &h->weight, &h->percent);
     if (st != XAP_OK)
         return st;
-    struct article *a = NULL;
-    char *key = NULL; /* the id, from the sort key, when nothing else of the record is asked */
-    size_t klen = 0;
     if ((r->fields & F_RECORD) == F_ID) {
-        st = xap_mset_sort_key(m, i, &key, &klen);
+        st = xap_mset_sort_key(m, i, &h->key, &h->klen);
         if (st != XAP_OK)
             return st;
-        if (klen == 0) {
-            free(key);
-            key = NULL;
+        if (h->klen == 0) {
+            free(h->key);
+            h->key = NULL;
         }
     }
-    if ((r->fields & F_RECORD) && !key) {
+    if ((r->fields & F_RECORD) && !h->key) {
         xap_doc *doc = NULL;
-        char *data = NULL;
-        size_t dlen = 0;
         st = xap_mset_doc(m, i, &doc);
         if (st == XAP_OK)
-            st = xap_doc_get_data(doc, &data, &dlen);
+            st = xap_doc_get_data(doc, &h->data, &h->dlen);
         xap_doc_free(doc);
-        if (st != XAP_OK) {
-            free(data);
-            return st;
-        }
-        if (docrec_decode_hit(data, dlen, (r->fields & F_SNIPPET) != 0, &a) != 0) {
-            log_warn("search: document %u: corrupt stored record", docid);
-            a = NULL;
-        }
-        free(data);
     }
+    return st;
+}
+
+/* The record decoded and the snippet made (an assist task). */
+static void hit_task(void *ud, size_t i, const struct assist_tools *tools)
+{
+    const struct hits_job *job = ud;
+    const struct run *r = job->r;
+    struct hit *h = &job->h[i];
+    if (!h->data)
+        return;
+    if (docrec_decode_hit(h->data, h->dlen, (r->fields & F_SNIPPET) != 0, &h->a) != 0) {
+        log_warn("search: document %u: corrupt stored record", h->docid);
+        h->a = NULL;
+    }
+    free(h->data);
+    h->data = NULL;
+    if (r->fields & F_SNIPPET) {
+        const struct article *a = h->a;
+        const char *body = a && a->body && *a->body ? a->body : a ? a->title : "";
+        h->snip = snippet_make(tools->tk, tools->stem, h->sq, body, strlen(body), SNIPPET_WIDTH);
+    }
+}
+
+/* The hit as a JSON object appended to r->hits (after a comma unless it
+ * is the first). */
+static xap_status hit_emit(struct run *r, const struct hit *h)
+{
+    const struct article *a = h->a;
     struct buf *b = &r->hits;
     int first = 1;
     buf_add(b, b->len ? ",{" : "{", b->len ? 2 : 1);
     if (r->fields & F_RANK) {
         member(b, &first, "rank");
-        jsonw_int(b, (long long)rank + 1);
+        jsonw_int(b, (long long)h->rank + 1);
     }
     if (r->fields & F_ID) {
         member(b, &first, "id");
-        if (key)
-            jsonw_str(b, key, klen);
+        if (h->key)
+            jsonw_str(b, h->key, h->klen);
         else if (a && a->id)
             jsonw_str(b, a->id, strlen(a->id));
         else
             jsonw_null(b);
     }
-    free(key);
     if (r->fields & F_TITLE)
         jstr(b, &first, "title", a ? a->title : NULL);
     if (r->fields & F_URL)
         jstr(b, &first, "url", a ? or_null_str(a->url) : NULL);
     if (r->fields & F_SCORE) {
         member(b, &first, "score");
-        jsonw_real(b, weight);
+        jsonw_real(b, h->weight);
     }
     if (r->fields & F_PERCENT) {
         member(b, &first, "percent");
-        jsonw_int(b, percent);
+        jsonw_int(b, h->percent);
     }
     if (r->fields & F_CATEGORY)
         jstr(b, &first, "category", a ? or_null_str(a->category) : NULL);
@@ -232,18 +277,13 @@ static xap_status make_hit(struct run *r, xap_mset *m, size_t i, const struct sn
         jstr(b, &first, "lang", a ? or_null_str(a->lang) : NULL);
     if (r->fields & F_DATE)
         jstr(b, &first, "date", a ? or_null_str(a->date) : NULL);
-    if (r->fields & F_SNIPPET) {
-        const char *body = a && a->body && *a->body ? a->body : a ? a->title : "";
-        char *snip = snippet_make(r->tk, sq, body, strlen(body), SNIPPET_WIDTH);
-        jstr(b, &first, "snippet", snip ? snip : "");
-        free(snip);
-    }
-    if (expanded >= 0) {
+    if (r->fields & F_SNIPPET)
+        jstr(b, &first, "snippet", h->snip ? h->snip : "");
+    if (h->expanded >= 0) {
         member(b, &first, "expanded");
-        jsonw_bool(b, expanded);
+        jsonw_bool(b, h->expanded);
     }
     buf_add(b, "}", 1);
-    article_free(a);
     return b->oom ? XAP_ERR_NOMEM : XAP_OK;
 }
 
@@ -360,6 +400,12 @@ static xap_status run_search(xap_db *db, void *ud)
     uint32_t *docids = NULL;
     size_t *page = NULL;           /* the page's hits: their index in m */
     unsigned char *expanded = NULL; /* ... and whether each came by PRF only */
+    struct hit *hits = NULL;       /* the page's hits, loaded */
+    size_t n_hits = 0;
+    struct hits_job job = { r, NULL };
+    struct assist_batch batch;     /* their records and snippets (hit_task) */
+    int batch_live = 0;            /* ... until joined */
+    const struct assist_tools own = { r->tk, r->stem };
     uint32_t rset[100];
     const uint32_t *rset_ids = rset; /* the expand set's relevant set: rset, or the page's best hits */
     size_t n_rset = 0;
@@ -502,24 +548,33 @@ static xap_status run_search(xap_db *db, void *ud)
             st = xap_mset_item(m, i, &docids[i], NULL, NULL, NULL);
         }
     }
-    if (st == XAP_OK && !es && (r->fields & F_RELATED) && n > 0) {
-        /* No PRF: the page's best hits are the relevant set. */
-        n_rset = n < RELATED_RSET ? n : RELATED_RSET;
-        rset_ids = docids;
-        st = expand(r, e, docids, n_rset, &es);
-    }
-    if (st != XAP_OK)
-        goto done;
     if (st == XAP_OK && (r->fields & F_SNIPPET)) {
         if (!(sq = snippet_query_new(r->stem)) || (fill && !(sq_exp = snippet_query_new(r->stem))))
             st = XAP_ERR_NOMEM;
         if (sq)
             plan_marks(p, mark_add, sq);
-        if (sq_exp) /* an expanded hit shows the expansion words it holds */
+        if (sq_exp) /* an expanded hit shows the expansion words it holds (es: PRF's) */
             mark_expansion(p, es, sq_exp);
     }
-    for (size_t i = 0; i < n && st == XAP_OK; i++) {
-        st = make_hit(r, m, page[i], expanded[i] ? sq_exp : sq, fill ? expanded[i] : -1);
+    if (st == XAP_OK && !(hits = calloc(n + 1, sizeof *hits)))
+        st = XAP_ERR_NOMEM;
+    for (size_t i = 0; i < n && st == XAP_OK; i++, n_hits++)
+        st = hit_load(r, m, page[i], expanded[i] ? sq_exp : sq, fill ? expanded[i] : -1, &hits[i]);
+    if (st != XAP_OK)
+        goto done;
+    /* The records and snippets are made while this thread computes the
+     * see-also block: by a helper when one is free (assist.h), else by
+     * this thread at the join. */
+    job.h = hits;
+    assist_batch_init(&batch, hit_task, &job, n_hits);
+    batch_live = 1;
+    if (r->fields & F_SNIPPET)
+        assist_offer(r->assist, &batch);
+    if (!es && (r->fields & F_RELATED) && n > 0) {
+        /* No PRF: the page's best hits are the relevant set. */
+        n_rset = n < RELATED_RSET ? n : RELATED_RSET;
+        rset_ids = docids;
+        st = expand(r, e, docids, n_rset, &es);
     }
     if (st != XAP_OK)
         goto done;
@@ -553,7 +608,18 @@ static xap_status run_search(xap_db *db, void *ud)
         if (st == XAP_OK)
             st = related_eset_phrases(r->w, db, es, qw, nq, RELATED_TERMS, r->rel_terms);
     }
+    if (st != XAP_OK)
+        goto done;
+    assist_join(r->assist, &batch, &own);
+    batch_live = 0;
+    for (size_t i = 0; i < n_hits && st == XAP_OK; i++)
+        st = hit_emit(r, &hits[i]);
 done:
+    if (batch_live) /* no helper may still read the hits */
+        assist_join(r->assist, &batch, &own);
+    for (size_t i = 0; i < n_hits; i++)
+        hit_clear(&hits[i]);
+    free(hits);
     /* every exit, a failed item read mid-page (the index moved on) too */
     free(page);
     free(expanded);
@@ -679,7 +745,7 @@ void search_handle(struct server_req *req)
         server_reply_error(req, 500, "internal", NULL, -1, "out of memory");
         return;
     }
-    struct run r = { cfg, tk, stem, w, p, category, lang, (uint32_t)offset, (uint32_t)limit, (uint32_t)track_total, fields,
+    struct run r = { cfg, tk, stem, w, server_assist(req), p, category, lang, (uint32_t)offset, (uint32_t)limit, (uint32_t)track_total, fields,
                      facet_mask, (size_t)facet_limit, (fields & F_DYM) != 0, (int)correct,
                      { 0 }, 0, 0, 0, NULL, NULL, NULL, NULL, NULL };
     xap_status st = worker_retry(w, run_search, &r);

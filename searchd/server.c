@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "assist.h"
 #include "log.h"
 #include "pool.h"
 #include "utf8.h"
@@ -53,6 +54,7 @@ struct server_req {
 struct server {
     struct MHD_Daemon *d[MAX_LISTENERS];
     struct pool *pool;      /* the threads that run handlers */
+    struct assist *assist;  /* helpers for a request's snippets (NULL: none) */
     int fds[MAX_LISTENERS];
     size_t n;
     atomic_int inflight;    /* requests between request line and completion */
@@ -622,6 +624,12 @@ static void precheck(struct server_req *req, const char *method)
 
 unsigned server_queued(struct server_req *req) { return pool_queued(req->srv->pool); }
 
+struct assist *server_assist(struct server_req *req)
+{
+    /* An idle worker: a core this request may borrow. */
+    return req->srv->assist && pool_idle(req->srv->pool) > 0 ? req->srv->assist : NULL;
+}
+
 /* Route, parameters, handler. */
 static void dispatch(struct server_req *req)
 {
@@ -783,6 +791,10 @@ struct server *server_start(const struct config *cfg, const int *fds, size_t nfd
         server_stop(s, 0);
         return NULL;
     }
+    int helpers = cfg->searchd.helper_threads;
+    if (helpers < 0)
+        helpers = pool_threads(s->pool) >= 2;
+    s->assist = assist_start((unsigned)helpers);
     /* One libmicrohttpd thread per listening socket reads and writes every
      * connection; the pool's threads answer the requests. */
     for (size_t i = 0; i < nfds; i++) {
@@ -811,8 +823,8 @@ struct server *server_start(const struct config *cfg, const int *fds, size_t nfd
         s->watchdog_running = 1;
     else
         log_warn("no watchdog thread: slow clients are cut off only when idle");
-    log_info("serving with %u worker threads, at most %d connections per listener", pool_threads(s->pool),
-             cfg->searchd.max_connections);
+    log_info("serving with %u worker threads (%d helper), at most %d connections per listener",
+             pool_threads(s->pool), helpers, cfg->searchd.max_connections);
     return s;
 }
 
@@ -845,6 +857,7 @@ void server_stop(struct server *s, double grace)
             close(quiesced[i]);
     }
     pool_free(s->pool);
+    assist_stop(s->assist); /* no worker runs a request any more */
     pthread_mutex_destroy(&s->watch_mu);
     free(s);
 }

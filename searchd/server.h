@@ -71,6 +71,11 @@ xap_db *server_db(struct server_req *req);
 double server_elapsed(struct server_req *req);
 /* Requests waiting for a free worker thread now (for /metrics). */
 unsigned server_queued(struct server_req *req);
+/* The helper threads for this request's snippets (assist.h), or NULL when
+ * there are none or no worker thread is idle now (every core has a
+ * request of its own). */
+struct assist;
+struct assist *server_assist(struct server_req *req);
 /* Seconds since searchd started. */
 double server_uptime(void);
 

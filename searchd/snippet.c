@@ -164,14 +164,13 @@ struct match {
 
 /* Does token t match query word w? The token's stem is computed once,
  * lazily, into tstem (*tsl: (size_t)-1 = not yet). */
-static int word_match(const struct snippet_query *sq, const struct sq_word *w, const struct tok_token *t,
-                      char *tstem, size_t *tsl)
+static int word_match(xap_stem *stem, const struct sq_word *w, const struct tok_token *t, char *tstem, size_t *tsl)
 {
     if (w->len == t->len && memcmp(w->text, t->text, t->len) == 0)
         return 1;
     if (w->cjk)
         return (t->flags & TOK_CJK) && t->len > w->len && memmem(t->text, t->len, w->text, w->len);
-    if (!w->stem_len || !sq->stem || (t->flags & (TOK_CJK | TOK_NUMERIC)))
+    if (!w->stem_len || !stem || (t->flags & (TOK_CJK | TOK_NUMERIC)))
         return 0;
     /* A stem is (nearly always) a prefix of its word: only stem a token
      * that starts like the query word's stem. */
@@ -179,14 +178,14 @@ static int word_match(const struct snippet_query *sq, const struct sq_word *w, c
     if (t->len < k || memcmp(t->text, w->stem, k) != 0)
         return 0;
     if (*tsl == (size_t)-1)
-        *tsl = xap_stem_apply(sq->stem, t->text, t->len, tstem, SCHEMA_MAX_TERM + 1);
+        *tsl = xap_stem_apply(stem, t->text, t->len, tstem, SCHEMA_MAX_TERM + 1);
     return *tsl == w->stem_len && memcmp(tstem, w->stem, w->stem_len) == 0;
 }
 
 /* The entry matching at token i (phrases first, longest), its last
  * token in *last; -1 if none. Compound parts are skipped inside phrases. */
-static long match_at(const struct snippet_query *sq, const struct tok_token *toks, size_t ntok, size_t i,
-                     size_t *last)
+static long match_at(const struct snippet_query *sq, xap_stem *stem, const struct tok_token *toks, size_t ntok,
+                     size_t i, size_t *last)
 {
     const struct tok_token *t = &toks[i];
     if (t->len == 0 || (!(sq->cjk && (t->flags & TOK_CJK)) && !bit_get(sq->single, (unsigned char)t->text[0]) &&
@@ -198,7 +197,7 @@ static long match_at(const struct snippet_query *sq, const struct tok_token *tok
     size_t best_n = 0;
     for (size_t k = 0; k < sq->n; k++) {
         const struct sq_entry *e = &sq->e[k];
-        if (e->n <= best_n || !word_match(sq, &e->w[0], &toks[i], tstem, &tsl))
+        if (e->n <= best_n || !word_match(stem, &e->w[0], &toks[i], tstem, &tsl))
             continue;
         size_t at = i, m = 1;
         while (m < e->n) {
@@ -207,7 +206,7 @@ static long match_at(const struct snippet_query *sq, const struct tok_token *tok
                 nx++;
             char st2[SCHEMA_MAX_TERM + 1];
             size_t sl2 = (size_t)-1;
-            if (nx >= ntok || !word_match(sq, &e->w[m], &toks[nx], st2, &sl2))
+            if (nx >= ntok || !word_match(stem, &e->w[m], &toks[nx], st2, &sl2))
                 break;
             at = nx;
             m++;
@@ -408,8 +407,8 @@ static int scan_chunk(const struct snippet_query *sq, const char *s, size_t a, s
 /* The matches of the query in text[lo..hi), in order; char offsets count
  * from lo. Returns how many (at most MAX_MATCHES), or -1 when the
  * tokenizer fails. */
-static long collect(struct tokenizer *tk, const struct snippet_query *sq, const char *text, size_t lo, size_t hi,
-                    struct match *m)
+static long collect(struct tokenizer *tk, xap_stem *stem, const struct snippet_query *sq, const char *text, size_t lo,
+                    size_t hi, struct match *m)
 {
     size_t n = 0, cur = lo, chars = 0; /* chars: characters in [lo, cur) */
     size_t at = skip_ws(text, lo, hi);
@@ -436,7 +435,7 @@ static long collect(struct tokenizer *tk, const struct snippet_query *sq, const 
             return -1;
         for (size_t i = 0; i < ntok && n < MAX_MATCHES; i++) {
             size_t last = i;
-            long w = match_at(sq, toks, ntok, i, &last);
+            long w = match_at(sq, stem, toks, ntok, i, &last);
             if (w < 0)
                 continue;
             size_t st = a + toks[i].start, en = a + toks[last].end, cst;
@@ -522,7 +521,7 @@ static size_t sentence_start(const char *s, size_t lo, size_t at)
     return lo;
 }
 
-char *snippet_make(struct tokenizer *tk, const struct snippet_query *sq, const char *text, size_t len,
+char *snippet_make(struct tokenizer *tk, xap_stem *stem, const struct snippet_query *sq, const char *text, size_t len,
                    size_t width)
 {
     if (width == 0)
@@ -540,7 +539,7 @@ char *snippet_make(struct tokenizer *tk, const struct snippet_query *sq, const c
     } r = { 0, len > SNIPPET_SCAN_BYTES ? utf8_floor(text, SNIPPET_SCAN_BYTES, 0) : len };
     size_t nm = 0;
     if (sq && sq->n) {
-        long k = collect(tk, sq, text, r.lo, r.hi, m);
+        long k = collect(tk, stem, sq, text, r.lo, r.hi, m);
         if (k < 0)
             goto fail;
         nm = (size_t)k;
@@ -554,7 +553,7 @@ char *snippet_make(struct tokenizer *tk, const struct snippet_query *sq, const c
             size_t at = (size_t)(hit - text);
             struct region r2 = { utf8_floor(text, at > 2048 ? at - 2048 : 0, 0),
                                  len - at > 2048 ? utf8_floor(text, at + 2048, 0) : len };
-            long k = collect(tk, sq, text, r2.lo, r2.hi, m);
+            long k = collect(tk, stem, sq, text, r2.lo, r2.hi, m);
             if (k < 0)
                 goto fail;
             nm = (size_t)k;

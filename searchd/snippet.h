@@ -30,9 +30,10 @@ struct tokenizer;
 /* The query words to mark, with their stems computed once. */
 struct snippet_query;
 
-/* A new set of words to mark; stem may be NULL (exact matches only). The
- * stemmer is used now and by snippet_make (same thread). NULL when out of
- * memory. */
+/* A new set of words to mark; stem may be NULL (exact matches only): it
+ * stems the query's words as they are added. NULL when out of memory. The
+ * set is read-only afterwards: threads may make snippets of it at once,
+ * each with its own tokenizer and stemmer. */
 struct snippet_query *snippet_query_new(xap_stem *stem);
 /* Add one query word, or a phrase of words separated by one space (a
  * synonym key: "myocardial infarction"), tokenizer-normalized. A phrase
@@ -44,9 +45,10 @@ void snippet_query_free(struct snippet_query *sq);
 
 /* The passage of text[0..len) (UTF-8) of about `width` characters (0 =
  * SNIPPET_WIDTH), as escaped HTML with <mark>; malloc'd, "" for an empty
- * text. Without a match: the text's start. NULL when out of memory or
- * when the tokenizer fails. */
-char *snippet_make(struct tokenizer *tk, const struct snippet_query *sq, const char *text, size_t len,
+ * text. Without a match: the text's start. tk and stem are the calling
+ * thread's (stem: the language sq was made with; NULL: exact matches
+ * only). NULL when out of memory or when the tokenizer fails. */
+char *snippet_make(struct tokenizer *tk, xap_stem *stem, const struct snippet_query *sq, const char *text, size_t len,
                    size_t width);
 
 /* Tests: 1 = tokenize all of the text, the reference that snippet_make's

@@ -54,7 +54,7 @@ static char *snip(struct fx *fx, const char *text, size_t len, const char *const
     char *buf = malloc(len ? len : 1);
     assert_non_null(buf);
     memcpy(buf, text, len);
-    char *s = snippet_make(fx->tk, sq, buf, len, width);
+    char *s = snippet_make(fx->tk, fx->stem, sq, buf, len, width);
     free(buf);
     snippet_query_free(sq);
     assert_non_null(s);
