@@ -41,6 +41,7 @@ static const struct key keys[] = {
     { "searchd", "tcp_allow_remote",     T_BOOL,   F(searchd.tcp_allow_remote),   "false", 0, 0 },
     { "searchd", "threads",              T_INT,    F(searchd.threads),            "0",    0, 1024 },
     { "searchd", "helper_threads",       T_INT,    F(searchd.helper_threads),     "-1",   -1, 64 },
+    { "searchd", "mmap_reads",           T_BOOL,   F(searchd.mmap_reads),         "true", 0, 0 },
     { "searchd", "max_request_bytes",    T_INT,    F(searchd.max_request_bytes),  "8192", 1024, 1048576 },
     { "searchd", "max_query_bytes",      T_INT,    F(searchd.max_query_bytes),    "4096", 16, 1048576 },
     { "searchd", "max_terms",            T_INT,    F(searchd.max_terms),          "64",   1, 10000 },

@@ -43,6 +43,7 @@ struct config {
         bool tcp_allow_remote;/* allow a non-loopback tcp address */
         int threads;          /* worker threads; 0 = one per core */
         int helper_threads;   /* threads making a request's snippets beside its worker; -1 = 1 with 2+ workers */
+        bool mmap_reads;      /* read the index's blocks from memory maps (searchd/mmapread.h) */
         int max_request_bytes;/* request line + headers */
         int max_query_bytes;  /* length of q */
         int max_terms;        /* words in a query */

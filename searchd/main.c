@@ -38,6 +38,7 @@
 #include "tokenizer.h"
 #include "xap.h"
 #include "log.h"
+#include "mmapread.h"
 #include "replica.h"
 #include "server.h"
 #include "shards.h"
@@ -463,11 +464,11 @@ static void reload(struct config *cur)
     }
     if (strcmp(nc.index.db, cur->index.db) || strcmp(nc.searchd.socket, cur->searchd.socket) ||
         strcmp(nc.searchd.tcp, cur->searchd.tcp) || nc.searchd.threads != loaded_threads ||
-        nc.searchd.helper_threads != cur->searchd.helper_threads ||
+        nc.searchd.helper_threads != cur->searchd.helper_threads || nc.searchd.mmap_reads != cur->searchd.mmap_reads ||
         nc.searchd.max_connections != loaded_max_connections ||
         nc.searchd.connection_timeout_s != cur->searchd.connection_timeout_s ||
         nc.searchd.max_request_bytes != cur->searchd.max_request_bytes)
-        log_warn("db, socket, tcp, threads, helper_threads, max_connections, connection_timeout_s and max_request_bytes "
+        log_warn("db, socket, tcp, threads, helper_threads, mmap_reads, max_connections, connection_timeout_s and max_request_bytes "
                  "take effect only after a restart");
     if (worker_reload_all(&nc) < 0)
         log_err("reload: out of memory; keeping the current configuration");
@@ -659,6 +660,8 @@ int main(int argc, char **argv)
 
     if (check_index_access(paths, npaths, geteuid() != getuid() || started_as_root ? "--user" : NULL) < 0)
         goto out;
+    if (cfg.searchd.mmap_reads)
+        mmapread_enable(1); /* before any table is opened; on failure, pread as before */
     char err[1024];
     if (shards_init((const char *const *)paths, npaths, (unsigned)cfg.searchd.shard_timeout_ms,
                     (unsigned)cfg.searchd.shard_probe_ms, err, sizeof err) < 0) {

@@ -2,6 +2,7 @@
 /* metrics: counters, histograms and their Prometheus exposition. */
 #include "metrics.h"
 #include "assist.h"
+#include "mmapread.h"
 
 #include <stdatomic.h>
 #include <stdint.h>
@@ -219,6 +220,16 @@ static void write_metrics(FILE *f, struct server_req *req)
             "medsearch_spell_hunspell_total{source=\"computed\"} %llu\n"
             "medsearch_spell_hunspell_total{source=\"cache\"} %llu\n",
             (unsigned long long)hcalls, (unsigned long long)hcached);
+    unsigned long long maps = 0, syscalls = 0;
+    mmapread_counts(&maps, &syscalls);
+    fprintf(f,
+            "# HELP medsearch_index_maps Index files read through a memory map now ([searchd] mmap_reads).\n"
+            "# TYPE medsearch_index_maps gauge\n"
+            "medsearch_index_maps %llu\n"
+            "# HELP medsearch_index_read_syscalls_total Index block reads that were system calls (not mapped, or past a map).\n"
+            "# TYPE medsearch_index_read_syscalls_total counter\n"
+            "medsearch_index_read_syscalls_total %llu\n",
+            maps, syscalls);
     unsigned long long by_worker = 0, by_helper = 0;
     assist_counts(&by_worker, &by_helper);
     fprintf(f,

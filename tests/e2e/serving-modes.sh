@@ -1,15 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# helpers.sh: [searchd] helper_threads (searchd/assist.h). A helper thread
-# decodes a request's hits and makes their snippets while the worker
-# computes the see-also block. On an index of corpus/, with two worker
-# threads: one helper (the default) and none give the same answers, byte
-# for byte but took_ms, on the first page, a later page, a filter, Chinese,
-# a typo and a query whose page expanded hits fill; /metrics counts every
-# hit once, by the thread that made it, and a sequential client (an idle
-# worker) gets a helper's work; an out-of-range value is refused.
+# serving-modes.sh: two ways searchd serves that must never change an
+# answer, on an index of corpus/ with two worker threads.
+# [searchd] helper_threads (searchd/assist.h): a helper thread decodes a
+# request's hits and makes their snippets while the worker computes the
+# see-also block. One helper (the default) and none give the same answers,
+# byte for byte but took_ms, on the first page, a later page, a filter,
+# Chinese, a typo and a query whose page expanded hits fill; /metrics
+# counts every hit once, by the thread that made it, and a sequential
+# client (an idle worker) gets a helper's work; an out-of-range value is
+# refused.
+# [searchd] mmap_reads (searchd/mmapread.h): the index read through memory
+# maps gives the same answers as pread, with no block read a system call;
+# articles added while serving (the files grow past their maps) are found;
+# a table file cut shorter under its map costs an error reply, not a crash.
 . "$(dirname "$0")/../lib.sh"
-need curl python3
+need curl python3 truncate stat
 tmpdir
 chmod 755 "$T"
 
@@ -64,6 +70,7 @@ for p in paths:
     print(head.split(b" ")[1].decode(), json.dumps(d, sort_keys=True, ensure_ascii=False))
 EOF
 }
+js() { printf '%s' "$1" | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if eval(sys.argv[1]) else 1)' "$2"; }
 # tasks SOCKET: "worker helper" of medsearch_hit_tasks_total
 tasks() {
     get "$1" /metrics | awk '/^medsearch_hit_tasks_total\{thread="worker"\}/ {w=$2} /^medsearch_hit_tasks_total\{thread="helper"\}/ {h=$2} END {print w+0, h+0}'
@@ -72,8 +79,9 @@ tasks() {
 hits() { python3 -c 'import json,sys; print(sum(len(json.loads(l.split(" ",1)[1])["hits"]) for l in open(sys.argv[1])))' "$1"; }
 
 S0=$T/s0.sock S1=$T/s1.sock
-start_searchd "$T/db" "$S0" --threads 2 --helper-threads 0 "${user[@]}"
-ok $? "searchd starts without helpers" || { done_testing; exit; }
+printf '[searchd]\nmmap_reads = false\n' > "$T/nomap.conf"
+start_searchd "$T/db" "$S0" --threads 2 --helper-threads 0 --config "$T/nomap.conf" "${user[@]}"
+ok $? "searchd starts without helpers, reading with pread" || { done_testing; exit; }
 grep -q 'serving with 2 worker threads (0 helper)' "$T/searchd.log"
 ok $? "its log says 0 helpers"
 answers "$S0" "$T/a0"
@@ -90,7 +98,12 @@ grep -q 'serving with 2 worker threads (1 helper)' "$T/searchd.log"
 ok $? "two workers get one helper by default"
 answers "$S1" "$T/a1"
 cmp -s "$T/a0" "$T/a1"
-ok $? "one helper and none give the same answers" || diff "$T/a0" "$T/a1" | head -6 | sed 's/^/# /'
+ok $? "one helper and none, maps and pread, give the same answers" || diff "$T/a0" "$T/a1" | head -6 | sed 's/^/# /'
+m=$(get "$S1" /metrics)
+maps=$(echo "$m" | awk '/^medsearch_index_maps / {print $2}')
+sys=$(echo "$m" | awk '/^medsearch_index_read_syscalls_total / {print $2}')
+[ "${maps:-0}" -ge 6 ] && [ "$sys" = 0 ]
+ok $? "the tables are read through maps ($maps maps), no block by a system call ($sys)"
 read -r w1 h1 < <(tasks "$S1")
 [ $((w1 + h1)) = "$total" ]
 ok $? "each hit is made once ($w1 by workers + $h1 by the helper = $total)"
@@ -103,6 +116,34 @@ for ((i = 0; i < 20 && h1 == 0; i++)); do
 done
 [ "$h1" -gt 0 ]
 ok $? "the helper makes hits of a sequential client's searches ($h1)"
+
+# Articles added while serving: the tables grow past their maps.
+mkdir -p "$T/more"
+for i in $(seq 1 300); do
+    printf 'Zyxoquine note %d\n\nZyxoquine is a made-up word for this test, note %d, with some text about sleep and the heart so that the tables grow.\n' "$i" "$i" > "$T/more/n$i.txt"
+done
+"$BIN/indexer" --db "$T/db" "$T/more" > "$T/more.log" 2>&1
+ok $? "the indexer adds 300 articles to the served index" || sed 's/^/# /' "$T/more.log"
+chmod -R a+rX "$T/db"
+req "$S1" "/search?q=zyxoquine&limit=1"
+[ "$STATUS" = 200 ] && js "$BODY" "d['total'] == 300"
+ok $? "all 300 are found through the grown maps" || diag "$STATUS ${BODY:0:200}"
+answers "$S1" "$T/a3"
+[ "$(wc -l < "$T/a3")" = "$n" ] && ! grep -qv '^200 ' "$T/a3"
+ok $? "every search still answers 200"
+stop_searchd
+
+# A table cut shorter under its map (by hand, or a failing disk).
+cp -a "$T/db" "$T/cut"
+S2=$T/s2.sock
+start_searchd "$T/cut" "$S2" --threads 1 "${user[@]}"
+ok $? "searchd serves a copy" || { done_testing; exit; }
+get "$S2" "/search?q=sleep" > /dev/null
+pl=$(ls "$T"/cut/*/postlist.glass "$T"/cut/postlist.glass 2>/dev/null | head -1)
+truncate -s $(( $(stat -c %s "$pl") / 4 )) "$pl"
+for q in sleep heart%20attack zyxoquine glaucoma; do req "$S2" "/search?q=$q"; done
+kill -0 "$SEARCHD_PID" && [ "$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$S2" http://x/metrics)" = 200 ]
+ok $? "after the cut searchd still runs and answers (last search: $STATUS)"
 stop_searchd
 
 "$BIN/searchd" --db "$T/db" --socket "$T/bad.sock" --foreground --helper-threads 65 > "$T/bad.log" 2>&1
