@@ -134,7 +134,7 @@ int open(const char *path, int flags, ...)
 {
     pthread_once(&real_once, find_real);
     mode_t mode = 0;
-    if (flags & (O_CREAT | O_TMPFILE)) {
+    if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) { /* open(2) reads a mode */
         va_list ap;
         va_start(ap, flags);
         mode = (mode_t)va_arg(ap, int);
