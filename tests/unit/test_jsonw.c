@@ -87,6 +87,32 @@ static void test_jsonw_numbers(void **state)
         jsonw_real(&b, v);
         same(&b, json_real(v));
     }
+    /* The fast path's edges: powers of ten and their neighbours, digits
+     * near a half, and a million values over its whole range. */
+    for (int k = -6; k <= 10; k++) {
+        double p = pow(10, k);
+        const double near[] = { p, nextafter(p, 0), nextafter(p, INFINITY), p * (1 - 5e-11), p * (1 + 5e-11),
+                                p * 0.99999999995, p * 0.999999999949, p * 0.999999999951, -p };
+        for (size_t i = 0; i < sizeof near / sizeof near[0]; i++) {
+            jsonw_real(&b, near[i]);
+            same(&b, json_real(near[i]));
+        }
+    }
+    for (int i = 0; i < 20000; i++) {
+        /* ten digits then a 5: a half at the eleventh digit, and beside it */
+        double base = (1000000000.0 + (double)(rand() % 900000000)) * 10 + 5;
+        double v = base * pow(10, (rand() % 14) - 15);
+        const double vs[] = { v, nextafter(v, 0), nextafter(v, INFINITY) };
+        for (size_t j = 0; j < 3; j++) {
+            jsonw_real(&b, vs[j]);
+            same(&b, json_real(vs[j]));
+        }
+    }
+    for (int i = 0; i < 1000000; i++) {
+        double v = exp(((double)rand() / RAND_MAX) * 34.0 - 11.0) * (rand() & 1 ? 1 : -1);
+        jsonw_real(&b, v);
+        same(&b, json_real(v));
+    }
     jsonw_real(&b, NAN);
     buf_add(&b, "", 0);
     assert_string_equal(b.s, "null");
