@@ -12,7 +12,9 @@
 #   - one `indexer --rebuild` (with one extra marker article) swaps a fresh
 #     index in at SOAK_REBUILD_AT seconds (default: half time).
 # It samples searchd's RSS, descriptors and threads every SOAK_SAMPLE
-# seconds and checks:
+# seconds (RSS: its anonymous memory, RssAnon; the index's pages that
+# searchd reads through memory maps are page cache, RssFile, and grow as
+# more of the index is read) and checks:
 #   failed requests = 0; RSS growth after warm-up (the first
 #   SOAK_WARMUP_PCT % of the run) < 10 %; descriptors once idle again no
 #   more than before the load and none on a deleted file (no leak, no old
@@ -176,7 +178,7 @@ fi
 
 fds() { ls "/proc/$SPID/fd" 2> /dev/null | wc -l; }
 deleted_fds() { ls -l "/proc/$SPID/fd" 2> /dev/null | grep -c '(deleted)'; }
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$SPID/status" 2> /dev/null; }
+rss_kb() { awk '/^RssAnon:/ {print $2}' "/proc/$SPID/status" 2> /dev/null; }
 # Wake every worker (each moves to the latest index), then let the
 # connections close.
 touch_workers() {

@@ -27,7 +27,8 @@ start_searchd "$T/db" "$S" --config "$T/h.conf" --threads 2 || { echo "Bail out!
 # Started as root the serving process is a child (running as nobody).
 SPID=$(pgrep -P "$SEARCHD_PID" | head -1)
 [ -n "$SPID" ] || SPID=$SEARCHD_PID
-rss() { awk '/^VmRSS:/ {print $2}' "/proc/$SPID/status"; }
+# Anonymous memory: the index's mapped pages (RssFile) are page cache.
+rss() { awk '/^RssAnon:/ {print $2}' "/proc/$SPID/status"; }
 # Connections are socket descriptors (Xapian opens tables lazily: files vary).
 fds() { ls -l "/proc/$SPID/fd" | grep -c 'socket:'; }
 health() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 --unix-socket "$S" http://x/health)" = 200 ]; }
