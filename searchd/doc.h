@@ -28,9 +28,15 @@ enum doc_part { DOC_NO_BODY, DOC_WITH_BODY, DOC_HEAD, DOC_LINKS };
 
 /* The stored record of `docid` decoded (article_free), as much as part
  * says. *dupkey (may be NULL) gets its VAL_DUPKEY value (malloc'd, ""
- * when unset). XAP_ERR_CORRUPT when the record does not decode. */
+ * when unset). XAP_ERR_CORRUPT when the record does not decode. A head
+ * (DOC_HEAD: id, url, title) may come from the heads this thread read
+ * last at the same revision (doc.c). */
 xap_status doc_load(xap_db *db, uint32_t docid, enum doc_part part, struct article **out /* OUT */,
                     char **dupkey /* OUT */);
+
+/* Heads answered from a thread's cache, and read from the index (for
+ * /metrics). */
+void doc_head_counts(unsigned long long *hits, unsigned long long *misses);
 
 /* A JSON string of s, or JSON null when s is NULL (new reference). */
 json_t *doc_json_str(const char *s);

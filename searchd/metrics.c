@@ -2,6 +2,7 @@
 /* metrics: counters, histograms and their Prometheus exposition. */
 #include "metrics.h"
 #include "assist.h"
+#include "doc.h"
 #include "mmapread.h"
 
 #include <stdatomic.h>
@@ -230,6 +231,14 @@ static void write_metrics(FILE *f, struct server_req *req)
             "# TYPE medsearch_index_read_syscalls_total counter\n"
             "medsearch_index_read_syscalls_total %llu\n",
             maps, syscalls);
+    unsigned long long head_hits = 0, head_misses = 0;
+    doc_head_counts(&head_hits, &head_misses);
+    fprintf(f,
+            "# HELP medsearch_head_cache_total Heads (id, url, title) of listed articles, answered from a thread's cache or read from the index.\n"
+            "# TYPE medsearch_head_cache_total counter\n"
+            "medsearch_head_cache_total{result=\"hit\"} %llu\n"
+            "medsearch_head_cache_total{result=\"miss\"} %llu\n",
+            head_hits, head_misses);
     unsigned long long by_worker = 0, by_helper = 0;
     assist_counts(&by_worker, &by_helper);
     fprintf(f,

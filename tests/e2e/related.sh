@@ -142,4 +142,21 @@ jcheck "a shared word that begins with a non-ASCII letter relates; a shared Gree
 ids = [r['id'] for r in j['related']]
 assert 'r' in ids and 'q' not in ids, ids"
 
+# The heads of listed articles a thread read last are kept (doc.c) for
+# one revision: asked again, /related answers the same from them; an
+# article renamed in a new revision is listed with its new title.
+heads() { get "$sock" /metrics | awk -v r="$1" '$1 == "medsearch_head_cache_total{result=\"" r "\"}" {print $2}'; }
+h0=$(heads hit)
+for i in 1 2 3; do fetch "$T/p$i.json" "/related?id=p"; done
+h1=$(heads hit)
+cmp -s "$T/p.json" "$T/p1.json" && cmp -s "$T/p1.json" "$T/p3.json" && [ "${h1:-0}" -gt "${h0:-0}" ]
+ok $? "asked again: the same answer, heads from the cache (hits $h0 -> $h1)"
+sed -i 's/"title": "Flu words"/"title": "Flu words, renamed"/' "$T/letters.jsonl"
+"$BIN/indexer" --db "$T/letters.db" --quiet "$T/letters.jsonl" > "$T/letters2.log" 2>&1
+ok $? "the renamed article is indexed in place"
+fetch "$T/p4.json" "/related?id=p"
+jcheck "the new revision lists the new title" "$T/p4.json" "
+t = [r['title'] for r in j['related'] if r['id'] == 'r']
+assert t == ['Flu words, renamed'], t"
+
 done_testing
