@@ -97,6 +97,14 @@ static uint64_t load(atomic_uint_fast64_t *a) { return atomic_load_explicit(a, m
 
 static const char *ep_name(size_t i) { return i < MAX_ROUTES ? server_routes[i].name : "other"; }
 
+/* A counter with one label of two values. */
+static void counter_by(FILE *f, const char *name, const char *help, const char *label, const char *v1,
+                       unsigned long long n1, const char *v2, unsigned long long n2)
+{
+    fprintf(f, "# HELP %s %s\n# TYPE %s counter\n%s{%s=\"%s\"} %llu\n%s{%s=\"%s\"} %llu\n", name, help, name, name,
+            label, v1, n1, name, label, v2, n2);
+}
+
 static void write_metrics(FILE *f, struct server_req *req)
 {
     size_t nroutes = 0;
@@ -215,12 +223,9 @@ static void write_metrics(FILE *f, struct server_req *req)
             (unsigned long long)worker_reopens_total(), server_uptime(), worker_live(), server_queued(req));
     uint64_t hcalls = 0, hcached = 0;
     spell_hunspell_counts(&hcalls, &hcached);
-    fprintf(f,
-            "# HELP medsearch_spell_hunspell_total Words whose hunspell suggestions a did-you-mean needed, by where they came from.\n"
-            "# TYPE medsearch_spell_hunspell_total counter\n"
-            "medsearch_spell_hunspell_total{source=\"computed\"} %llu\n"
-            "medsearch_spell_hunspell_total{source=\"cache\"} %llu\n",
-            (unsigned long long)hcalls, (unsigned long long)hcached);
+    counter_by(f, "medsearch_spell_hunspell_total",
+               "Words whose hunspell suggestions a did-you-mean needed, by where they came from.", "source",
+               "computed", hcalls, "cache", hcached);
     unsigned long long maps = 0, syscalls = 0;
     mmapread_counts(&maps, &syscalls);
     fprintf(f,
@@ -233,20 +238,14 @@ static void write_metrics(FILE *f, struct server_req *req)
             maps, syscalls);
     unsigned long long head_hits = 0, head_misses = 0;
     doc_head_counts(&head_hits, &head_misses);
-    fprintf(f,
-            "# HELP medsearch_head_cache_total Heads (id, url, title) of listed articles, answered from a thread's cache or read from the index.\n"
-            "# TYPE medsearch_head_cache_total counter\n"
-            "medsearch_head_cache_total{result=\"hit\"} %llu\n"
-            "medsearch_head_cache_total{result=\"miss\"} %llu\n",
-            head_hits, head_misses);
+    counter_by(f, "medsearch_head_cache_total",
+               "Heads (id, url, title) of listed articles, answered from a thread's cache or read from the index.",
+               "result", "hit", head_hits, "miss", head_misses);
     unsigned long long by_worker = 0, by_helper = 0;
     assist_counts(&by_worker, &by_helper);
-    fprintf(f,
-            "# HELP medsearch_hit_tasks_total Hits of /search whose record and snippet were made, by the thread that made them.\n"
-            "# TYPE medsearch_hit_tasks_total counter\n"
-            "medsearch_hit_tasks_total{thread=\"worker\"} %llu\n"
-            "medsearch_hit_tasks_total{thread=\"helper\"} %llu\n",
-            by_worker, by_helper);
+    counter_by(f, "medsearch_hit_tasks_total",
+               "Hits of /search whose record and snippet were made, by the thread that made them.", "thread", "worker",
+               by_worker, "helper", by_helper);
     shards_metrics(f);
     replica_metrics(f, up && shards_count() == 1 && !shards_remote() ? db : NULL);
 }
