@@ -12,8 +12,8 @@
  * tokenizer and stemmer (struct assist_tools), so a task runs the same on
  * any thread and the answer does not depend on who ran it.
  *
- * The worker offers a batch only while no request waits for a worker
- * (search.c asks server_queued): under load every core already has a
+ * A request gets the helpers only while a worker thread is idle
+ * (server_assist asks pool_idle): under load every core already has a
  * request, and a helper would only add hand-overs. A batch nobody helps
  * costs two lock round trips. Counts of tasks by who ran them are in
  * /metrics (medsearch_hit_tasks_total).

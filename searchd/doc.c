@@ -97,7 +97,15 @@ static struct heads *thread_heads(const xap_db *db)
     return c;
 }
 
-static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+/* Copy the head fields id, url, title (each may be NULL) into empty
+ * to[]; 0, or -1 when out of memory (what was copied stays, to free). */
+static int copy_head(char **to[3], const char *const from[3])
+{
+    for (int i = 0; i < 3; i++)
+        if (from[i] && !(*to[i] = strdup(from[i])))
+            return -1;
+    return 0;
+}
 
 /* The cached head as a new article (and key); 0, or -1 out of memory. */
 static int head_take(const struct head *h, struct article **out, char **dupkey)
@@ -106,11 +114,10 @@ static int head_take(const struct head *h, struct article **out, char **dupkey)
     if (!a)
         return -1;
     free(a->title); /* article_new's "" */
-    a->id = dup_or_null(h->id);
-    a->url = dup_or_null(h->url);
-    a->title = dup_or_null(h->title);
+    a->title = NULL;
     char *k = dupkey ? strdup(h->key) : NULL;
-    if ((h->id && !a->id) || (h->url && !a->url) || (h->title && !a->title) || (dupkey && !k)) {
+    if (copy_head((char **[3]){ &a->id, &a->url, &a->title }, (const char *const[3]){ h->id, h->url, h->title }) != 0 ||
+        (dupkey && !k)) {
         article_free(a);
         free(k);
         return -1;
@@ -125,11 +132,8 @@ static int head_take(const struct head *h, struct article **out, char **dupkey)
 static void head_keep(struct head *h, uint32_t docid, const struct article *a, const char *key)
 {
     head_clear(h);
-    h->id = dup_or_null(a->id);
-    h->url = dup_or_null(a->url);
-    h->title = dup_or_null(a->title);
-    h->key = strdup(key ? key : "");
-    if ((a->id && !h->id) || (a->url && !h->url) || (a->title && !h->title) || !h->key)
+    if (copy_head((char **[3]){ &h->id, &h->url, &h->title }, (const char *const[3]){ a->id, a->url, a->title }) != 0 ||
+        !(h->key = strdup(key ? key : "")))
         head_clear(h);
     else
         h->docid = docid;
@@ -170,11 +174,9 @@ xap_status doc_load(xap_db *db, uint32_t docid, enum doc_part part, struct artic
     return st;
 }
 
+/* doc_load without the heads (*out and *dupkey already NULL). */
 static xap_status load(xap_db *db, uint32_t docid, enum doc_part part, struct article **out, char **dupkey)
 {
-    *out = NULL;
-    if (dupkey)
-        *dupkey = NULL;
     xap_doc *d;
     xap_status st = xap_db_get_doc(db, docid, &d);
     if (st != XAP_OK)

@@ -81,7 +81,7 @@ static void usage(FILE *f)
             "                      command returns once the daemon serves\n"
             "  --threads N         worker threads, 0 = one per core ([searchd] threads)\n"
             "  --helper-threads N  threads that make a request's snippets beside its\n"
-            "                      worker while no request waits: 0 = none, -1 (default)\n"
+            "                      worker while a worker is idle: 0 = none, -1 (default)\n"
             "                      = 1 with two or more workers ([searchd] helper_threads)\n"
             "  --tcp HOST:PORT     also listen on TCP, loopback only unless tcp_allow_remote\n"
             "  --user NAME         started as root: the user to serve as, after binding\n"
